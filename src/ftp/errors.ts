@@ -1,0 +1,73 @@
+/**
+ * One error type per kind of failure. Every error carries the command that failed (with PASS masked)
+ * and, where the server answered, the reply code and text.
+ */
+export class FtpError extends Error {
+  override name = 'FtpError';
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}
+
+/** The server answered with a 4xx/5xx (or an unexpected) reply. */
+export class FtpReplyError extends FtpError {
+  override name = 'FtpReplyError';
+  constructor(readonly code: number, readonly replyText: string, command?: string) {
+    super(`${command ? `${command}: ` : ''}${code} ${replyText}`, command);
+  }
+  /** RFC 959 §4.2: 4yz is a transient negative completion, 5yz permanent. */
+  get transient(): boolean {
+    return this.code >= 400 && this.code < 500;
+  }
+}
+
+/** The control connection could not be made, or it closed or failed under us. */
+export class FtpConnectionError extends FtpError {
+  override name = 'FtpConnectionError';
+  constructor(message: string, command?: string, readonly cause?: unknown) {
+    super(message, command);
+  }
+}
+
+/** A wait took longer than the configured timeout. */
+export class FtpTimeoutError extends FtpError {
+  override name = 'FtpTimeoutError';
+  constructor(message: string, command?: string, readonly timeoutMs?: number) {
+    super(message, command);
+  }
+}
+
+/**
+ * The data connection could not be established or broke. `diagnosis` says in plain words what probably
+ * happened on the network (firewall, NAT, wrong address) and what to change.
+ */
+export class FtpDataConnectionError extends FtpError {
+  override name = 'FtpDataConnectionError';
+  constructor(
+    message: string,
+    command: string | undefined,
+    readonly diagnosis: string,
+    readonly mode: 'passive' | 'active',
+    readonly code?: number,
+  ) {
+    super(`${message}. ${diagnosis}`, command);
+  }
+}
+
+/** The server broke the protocol: a malformed reply, an over-long line, a bad address tuple. */
+export class FtpProtocolError extends FtpError {
+  override name = 'FtpProtocolError';
+  constructor(message: string, command?: string, readonly code?: number) {
+    super(message, command);
+  }
+}
+
+/** The caller gave something that must not be sent (CR, LF or NUL in a path or credential, a bad option). */
+export class FtpInputError extends FtpError {
+  override name = 'FtpInputError';
+}
+
+/** The operation was cancelled by the caller. */
+export class FtpCancelledError extends FtpError {
+  override name = 'FtpCancelledError';
+}

@@ -1,0 +1,48 @@
+import type { FtpLogger } from './log';
+
+export type DataMode = 'passive' | 'active';
+
+/** Everything needed to open one control connection. Only host is required. */
+export interface FtpConnectOptions {
+  host: string;
+  /** Default 21. */
+  port?: number;
+  /** Default 'anonymous'. */
+  user?: string;
+  /** Default 'anonymous@' for anonymous, else ''. Never logged. */
+  password?: string;
+  /** RFC 959 ACCT, sent when the server answers PASS with 332. */
+  account?: string;
+  /** Data-connection mode. Default 'passive'. */
+  mode?: DataMode;
+  /** When the data connection cannot be established, try the other mode once. Default true. */
+  fallback?: boolean;
+  /**
+   * Trust the address in a 227 PASV reply. Default false: connect to the control connection's peer address
+   * instead, which fixes servers behind NAT and closes the PASV-spoofing hole (RFC 2577 §5).
+   */
+  trustPasvAddress?: boolean;
+  /** Active mode: the address to advertise in PORT/EPRT (a client behind NAT). Default: control socket's local address. */
+  activeAddress?: string;
+  /** Active mode: listen within this inclusive port range. Default: any free port. */
+  activePortRange?: [number, number];
+  /** Encoding of paths and names on the wire, an iconv-lite name. Default 'utf8'. */
+  encoding?: string;
+  /** Timeout of every wait (connect, reply, data connection, idle data). Default 30000 ms. */
+  timeoutMs?: number;
+  /** Active mode: how long to wait for the server to connect back. Default min(timeoutMs, 10000). */
+  activeAcceptTimeoutMs?: number;
+  /** Receives the dialogue log. */
+  logger?: FtpLogger;
+  /** Cap on one reply line, against hostile servers. Default 8192 bytes. */
+  maxLineLength?: number;
+}
+
+export interface TransferOptions {
+  /** Resume: REST offset before RETR/STOR. */
+  offset?: number;
+  /** Called as bytes move, with the running total. */
+  onProgress?: (bytes: number) => void;
+  /** Abort the transfer. */
+  signal?: AbortSignal;
+}
