@@ -24,7 +24,7 @@ export class FtpReplyError extends FtpError {
 /** The control connection could not be made, or it closed or failed under us. */
 export class FtpConnectionError extends FtpError {
   override name = 'FtpConnectionError';
-  constructor(message: string, command?: string, readonly cause?: unknown) {
+  constructor(message: string, command?: string, override readonly cause?: unknown) {
     super(message, command);
   }
 }

@@ -1,0 +1,623 @@
+import * as net from 'node:net';
+import { EventEmitter } from 'node:events';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { posix } from 'node:path';
+import { ControlConnection, formatEndpoint } from './control';
+import { codecFor, type Codec } from './encoding';
+import { openActive, openPassive, type DataSettings, type DataStrategy, type PendingData } from './data';
+import type { FileEntry, ListingFormat } from './entry';
+import {
+  FtpCancelledError,
+  FtpConnectionError,
+  FtpDataConnectionError,
+  FtpError,
+  FtpProtocolError,
+  FtpReplyError,
+  FtpTimeoutError,
+} from './errors';
+import { assertSafeArgument } from './guard';
+import { parseList, parseMlsd, parseMlstLine } from './listing';
+import type { FtpLogEvent, FtpLogger } from './log';
+import type { DataMode, FtpConnectOptions, TransferOptions } from './options';
+import { replyMessage, type FtpReply } from './reply';
+import { parseFeatures, parseMdtm, parsePwd } from './replies';
+
+type Direction = 'download' | 'upload' | 'list';
+
+/**
+ * An FTP client over one control connection (RFC 959), with the extensions of RFC 2389 (FEAT/OPTS),
+ * RFC 2428 (EPSV/EPRT), RFC 3659 (MLSD/MLST/SIZE/MDTM/REST) and RFC 2640 (UTF8).
+ *
+ * Operations are serialised: callers may call concurrently and are served in order, one at a time, because
+ * FTP has no way to tell which reply belongs to which of two interleaved commands. Paths are resolved
+ * against the login directory, so an operation never depends on an earlier CWD.
+ *
+ * If the control connection is lost (421, reset, timeout), the next operation opens a new one and logs in
+ * again; `close()` ends that for good.
+ */
+export class FtpClient extends EventEmitter {
+  readonly features = new Map<string, string>();
+  private ctl!: ControlConnection;
+  private readonly codec: Codec;
+  private readonly log: FtpLogger;
+  private readonly timeoutMs: number;
+  private readonly data: DataSettings;
+  private readonly strategy: DataStrategy = {};
+  private chain: Promise<unknown> = Promise.resolve();
+  private userClosed = false;
+  private configuredMode: DataMode;
+  /** The mode that last worked after a fallback, until `mode` is set again. */
+  private effectiveMode: DataMode;
+  private home = '/';
+  private cwd: string | undefined;
+  private listFormat: ListingFormat | undefined;
+  /** `LIST -a` shows dotfiles on most servers; a server that takes `-a` as a path makes us drop it. */
+  private listHidden: boolean | undefined;
+  private mlsdWorks: boolean | undefined;
+  private mlstWorks: boolean | undefined;
+
+  private constructor(readonly options: FtpConnectOptions) {
+    super();
+    this.codec = codecFor(options.encoding);
+    const logger = options.logger;
+    this.log = logger ? (e: FtpLogEvent) => safeLog(logger, e) : () => undefined;
+    this.timeoutMs = options.timeoutMs ?? 30000;
+    this.configuredMode = options.mode ?? 'passive';
+    this.effectiveMode = this.configuredMode;
+    this.data = {
+      trustPasvAddress: options.trustPasvAddress ?? false,
+      activeAddress: options.activeAddress,
+      activePortRange: options.activePortRange,
+      timeoutMs: this.timeoutMs,
+      activeAcceptTimeoutMs: options.activeAcceptTimeoutMs ?? Math.min(this.timeoutMs, 10000),
+    };
+  }
+
+  /** Connect, read the banner, log in, then FEAT, OPTS UTF8 ON and TYPE I. */
+  static async connect(options: FtpConnectOptions): Promise<FtpClient> {
+    for (const [value, what] of [
+      [options.host, 'host'],
+      [options.user ?? '', 'user name'],
+      [options.password ?? '', 'password'],
+      [options.account ?? '', 'account'],
+    ] as const) {
+      assertSafeArgument(value, what);
+    }
+    if (!options.host) throw new FtpError('No host given: use a host name or address, e.g. ftp.example.com');
+    const client = new FtpClient(options);
+    await client.open();
+    return client;
+  }
+
+  /** The data-connection mode; setting it takes effect for the next transfer. */
+  get mode(): DataMode {
+    return this.configuredMode;
+  }
+
+  set mode(mode: DataMode) {
+    this.configuredMode = mode;
+    this.effectiveMode = mode;
+  }
+
+  /** The mode the next transfer will use (differs from `mode` after a fallback). */
+  get activeMode(): DataMode {
+    return this.effectiveMode;
+  }
+
+  get closed(): boolean {
+    return this.userClosed || this.ctl.closed;
+  }
+
+  /** The login (home) directory, as PWD answered after login. */
+  get homeDirectory(): string {
+    return this.home;
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  private async open(): Promise<void> {
+    const o = this.options;
+    const port = o.port ?? 21;
+    const ctl = await ControlConnection.open(o.host, port, this.codec, this.timeoutMs, this.log, o.maxLineLength ?? 8192);
+    this.ctl = ctl;
+    ctl.on('close', (err: Error) => {
+      if (this.ctl === ctl) {
+        this.log({ kind: 'close', reason: err.message });
+        this.emit('close', err);
+      }
+    });
+    try {
+      await this.login(ctl);
+    } catch (err) {
+      ctl.destroy('closed after a failed login');
+      throw err;
+    }
+  }
+
+  private async login(ctl: ControlConnection): Promise<void> {
+    // RFC 959 §5.4: 120 (ready in nnn minutes) may precede 220.
+    let r = await ctl.read();
+    while (r.code === 120) r = await ctl.read();
+    if (r.code !== 220) throw new FtpReplyError(r.code, replyMessage(r), 'connect');
+    const user = this.options.user || 'anonymous';
+    const password = this.options.password ?? (user === 'anonymous' ? 'anonymous@' : '');
+    r = await ctl.send(`USER ${user}`);
+    if (r.code === 331) r = await ctl.send(`PASS ${password}`);
+    if (r.code === 332) {
+      if (!this.options.account) throw new FtpReplyError(r.code, `${replyMessage(r)} (an account is needed: set one)`, 'PASS');
+      r = await ctl.send(`ACCT ${this.options.account}`);
+    }
+    if (r.code !== 230 && r.code !== 202) {
+      throw new FtpReplyError(r.code, replyMessage(r), r.code === 530 ? 'login' : 'USER');
+    }
+    this.features.clear();
+    r = await ctl.send('FEAT');
+    if (r.code === 211) for (const [k, v] of parseFeatures(r.lines)) this.features.set(k, v);
+    // RFC 2640 §3.1: only ask for UTF8 when advertised and when paths are UTF-8; a refusal is not an error.
+    if (this.features.has('UTF8') && this.codec.name === 'utf8') await ctl.send('OPTS UTF8 ON');
+    r = await ctl.send('TYPE I');
+    if (r.code !== 200) throw new FtpReplyError(r.code, replyMessage(r), 'TYPE I');
+    r = await ctl.send('PWD');
+    if (r.code === 257) this.home = parsePwd(r.text) ?? '/';
+    this.cwd = this.home;
+  }
+
+  /** Run one operation alone on the connection, reconnecting first if the server dropped it. */
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(async () => {
+      if (this.userClosed) throw new FtpConnectionError('The client was closed');
+      if (this.ctl.closed) {
+        this.log({ kind: 'info', text: 'reconnecting' });
+        await this.open();
+      }
+      for (const stale of this.ctl.drainStale()) {
+        this.log({ kind: 'info', text: `ignoring an unexpected reply: ${stale.text}` });
+      }
+      return fn();
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolve a path against the login directory (TVFS, RFC 3659 §6: '/'-separated paths). */
+  resolve(path: string): string {
+    assertSafeArgument(path, 'path');
+    return path.startsWith('/') ? posix.normalize(path) : posix.join(this.home, path);
+  }
+
+  private async expect(command: string, ok: (code: number) => boolean): Promise<FtpReply> {
+    const r = await this.ctl.send(command);
+    if (!ok(r.code)) throw new FtpReplyError(r.code, replyMessage(r), maskForError(command));
+    return r;
+  }
+
+  // ---------------------------------------------------------------- simple commands
+
+  /** Send a raw command and return its final reply (1xx replies are read past). */
+  send(command: string): Promise<FtpReply> {
+    assertSafeArgument(command, 'command');
+    return this.run(async () => {
+      let r = await this.ctl.send(command);
+      while (r.code < 200) r = await this.ctl.read();
+      return r;
+    });
+  }
+
+  pwd(): Promise<string> {
+    return this.run(async () => {
+      const r = await this.expect('PWD', (c) => c === 257);
+      const p = parsePwd(r.text);
+      if (p === undefined) throw new FtpProtocolError(`PWD reply has no quoted path: ${r.text}`, 'PWD', r.code);
+      return p;
+    });
+  }
+
+  cd(path: string): Promise<void> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      await this.changeDir(abs);
+      this.home = abs;
+    });
+  }
+
+  private async changeDir(abs: string): Promise<void> {
+    if (this.cwd === abs) return;
+    this.cwd = undefined;
+    await this.expect(`CWD ${abs}`, (c) => c >= 200 && c < 300);
+    this.cwd = abs;
+  }
+
+  noop(): Promise<void> {
+    return this.run(async () => void (await this.expect('NOOP', (c) => c >= 200 && c < 300)));
+  }
+
+  size(path: string): Promise<number> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      const r = await this.expect(`SIZE ${abs}`, (c) => c === 213);
+      const n = Number(replyMessage(r));
+      if (!Number.isSafeInteger(n) || n < 0) throw new FtpProtocolError(`SIZE reply is not a size: ${r.text}`, 'SIZE', r.code);
+      return n;
+    });
+  }
+
+  lastModified(path: string): Promise<Date> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      const r = await this.expect(`MDTM ${abs}`, (c) => c === 213);
+      const d = parseMdtm(replyMessage(r));
+      if (!d) throw new FtpProtocolError(`MDTM reply is not a time: ${r.text}`, 'MDTM', r.code);
+      return d;
+    });
+  }
+
+  delete(path: string): Promise<void> {
+    const abs = this.resolve(path);
+    return this.run(async () => void (await this.expect(`DELE ${abs}`, (c) => c >= 200 && c < 300)));
+  }
+
+  mkdir(path: string): Promise<void> {
+    const abs = this.resolve(path);
+    return this.run(async () => void (await this.expect(`MKD ${abs}`, (c) => c >= 200 && c < 300)));
+  }
+
+  rmdir(path: string): Promise<void> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      if (this.cwd === abs || this.cwd?.startsWith(`${abs}/`)) this.cwd = undefined;
+      await this.expect(`RMD ${abs}`, (c) => c >= 200 && c < 300);
+    });
+  }
+
+  /** RNFR then RNTO (RFC 959 §4.1.3). */
+  rename(from: string, to: string): Promise<void> {
+    const a = this.resolve(from);
+    const b = this.resolve(to);
+    return this.run(async () => {
+      await this.expect(`RNFR ${a}`, (c) => c === 350);
+      await this.expect(`RNTO ${b}`, (c) => c >= 200 && c < 300);
+      if (this.cwd === a || this.cwd?.startsWith(`${a}/`)) this.cwd = undefined;
+    });
+  }
+
+  /** SITE CHMOD (not in RFC 959, but the de facto form on Unix servers). */
+  chmod(path: string, mode: string): Promise<void> {
+    assertSafeArgument(mode, 'mode');
+    if (!/^[0-7]{3,4}$/.test(mode)) throw new FtpError(`Invalid mode "${mode}": give octal digits like 644`);
+    const abs = this.resolve(path);
+    return this.run(async () => void (await this.expect(`SITE CHMOD ${mode} ${abs}`, (c) => c >= 200 && c < 300)));
+  }
+
+  // ---------------------------------------------------------------- listings
+
+  /** List a folder: MLSD when the server has it (RFC 3659 §7), else LIST with a per-line format detection. */
+  list(path = '.'): Promise<FileEntry[]> {
+    const abs = this.resolve(path);
+    return this.run(() => this.listIn(abs));
+  }
+
+  private async listIn(abs: string): Promise<FileEntry[]> {
+    if (this.mlsdWorks !== false && (this.features.has('MLST') || this.features.has('MLSD'))) {
+      try {
+        const text = await this.readText(`MLSD ${abs}`);
+        this.mlsdWorks = true;
+        return parseMlsd(text).entries;
+      } catch (err) {
+        if (!(err instanceof FtpReplyError) || (err.code !== 500 && err.code !== 502)) throw err;
+        this.mlsdWorks = false;
+      }
+    }
+    // LIST's argument is ambiguous (servers read "-name" as options and split on spaces), so change into the
+    // folder and list it without a path.
+    await this.changeDir(abs);
+    let text: string;
+    if (this.listHidden !== false) {
+      try {
+        text = await this.readText('LIST -a');
+        this.listHidden = true;
+      } catch (err) {
+        if (!(err instanceof FtpReplyError) || this.listHidden === true) throw err;
+        this.listHidden = false;
+        text = await this.readText('LIST');
+      }
+    } else {
+      text = await this.readText('LIST');
+    }
+    const result = parseList(text, { now: new Date(), format: this.listFormat });
+    if (result.format) this.listFormat = result.format;
+    if (result.unparsed.count > 0) {
+      this.log({
+        kind: 'info',
+        text: `${result.unparsed.count} listing line(s) fit no known format, e.g. ${JSON.stringify(result.unparsed.sample[0])}`,
+      });
+    }
+    return result.entries;
+  }
+
+  /** One path's entry, or undefined when it does not exist. MLST when available, else the parent's listing. */
+  stat(path: string): Promise<FileEntry | undefined> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      if (abs === '/') return { name: '/', type: 'dir' } as FileEntry;
+      if (this.mlstWorks !== false && this.features.has('MLST')) {
+        const r = await this.ctl.send(`MLST ${abs}`);
+        if (r.code === 250) {
+          this.mlstWorks = true;
+          const factLine = r.lines.find((l, i) => i > 0 && l.startsWith(' '));
+          const entry = factLine ? parseMlstLine(factLine) : undefined;
+          if (entry) return { ...entry, name: posix.basename(abs) };
+        } else if (r.code === 550 || r.code === 450 || r.code === 501) {
+          return undefined;
+        } else if (r.code === 500 || r.code === 502) {
+          this.mlstWorks = false;
+        } else {
+          throw new FtpReplyError(r.code, replyMessage(r), `MLST ${abs}`);
+        }
+      }
+      const parent = posix.dirname(abs);
+      const name = posix.basename(abs);
+      let entries: FileEntry[];
+      try {
+        entries = await this.listIn(parent);
+      } catch (err) {
+        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return undefined;
+        throw err;
+      }
+      return entries.find((e) => e.name === name);
+    });
+  }
+
+  private async readText(command: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    await this.transfer(command, 'list', async (socket) => {
+      for await (const chunk of socket) chunks.push(chunk as Buffer);
+    });
+    return this.codec.decode(Buffer.concat(chunks));
+  }
+
+  // ---------------------------------------------------------------- transfers
+
+  /**
+   * Download a file into a writable stream, which is ended afterwards unless `end: false`. Large files never sit
+   * in memory: the socket is piped with back-pressure. Returns the bytes received.
+   */
+  download(path: string, dest: Writable, opts: TransferOptions & { end?: boolean } = {}): Promise<number> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
+      return this.transfer(`RETR ${abs}`, 'download', async (socket) => {
+        await pipeline(socket, dest, { end: opts.end ?? true });
+      }, opts);
+    });
+  }
+
+  async downloadBuffer(path: string, opts: TransferOptions = {}): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk);
+        cb();
+      },
+    });
+    await this.download(path, sink, opts);
+    return Buffer.concat(chunks);
+  }
+
+  /** Upload from a stream or a buffer: STOR, or APPE with `append` (RFC 959 §4.1.3). Returns the bytes sent. */
+  upload(source: Readable | Buffer | Uint8Array, path: string, opts: TransferOptions & { append?: boolean } = {}): Promise<number> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
+      const verb = opts.append ? 'APPE' : 'STOR';
+      return this.transfer(`${verb} ${abs}`, 'upload', async (socket) => {
+        if (source instanceof Uint8Array) {
+          await new Promise<void>((resolve, reject) => {
+            socket.once('error', reject);
+            socket.end(source, () => resolve());
+          });
+          await closed(socket);
+        } else {
+          await pipeline(source, socket);
+        }
+      }, opts);
+    });
+  }
+
+  /**
+   * One data transfer: open the data connection in the current mode, send the command, move the bytes, read
+   * the final reply. When the data connection cannot be established and fallback is on, try the other mode
+   * once, say so in the log, and keep using it for this session.
+   */
+  private async transfer(
+    command: string,
+    direction: Direction,
+    move: (socket: net.Socket) => Promise<void>,
+    opts: TransferOptions = {},
+  ): Promise<number> {
+    const mode = this.effectiveMode;
+    try {
+      return await this.transferIn(mode, command, direction, move, opts);
+    } catch (err) {
+      if (!(err instanceof FtpDataConnectionError) || this.options.fallback === false) throw err;
+      const other: DataMode = mode === 'passive' ? 'active' : 'passive';
+      this.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
+      if (this.ctl.closed) await this.open();
+      const n = await this.transferIn(other, command, direction, move, opts);
+      this.effectiveMode = other;
+      return n;
+    }
+  }
+
+  private async transferIn(
+    mode: DataMode,
+    command: string,
+    direction: Direction,
+    move: (socket: net.Socket) => Promise<void>,
+    opts: TransferOptions,
+  ): Promise<number> {
+    const signal = opts.signal;
+    if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
+    const pending: PendingData =
+      mode === 'passive'
+        ? await openPassive(this.ctl, this.strategy, this.data, this.log)
+        : await openActive(this.ctl, this.strategy, this.data, this.log);
+    let socket: net.Socket;
+    try {
+      socket = await this.startTransfer(pending, command);
+    } catch (err) {
+      pending.cancel();
+      throw err;
+    }
+    const local = formatEndpoint(socket.localAddress, socket.localPort);
+    const remote = formatEndpoint(socket.remoteAddress, socket.remotePort);
+    this.log({ kind: 'data', phase: 'open', mode, direction, local, remote });
+
+    // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client).
+    socket.setTimeout(this.timeoutMs, () =>
+      socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskForError(command), this.timeoutMs)),
+    );
+    let moved = 0;
+    if (opts.onProgress) {
+      const progress = opts.onProgress;
+      const count = (chunk: Buffer) => {
+        moved += chunk.length;
+        progress(moved);
+      };
+      if (direction === 'upload') {
+        const write = socket.write.bind(socket);
+        socket.write = ((chunk: Buffer, ...rest: never[]) => {
+          count(chunk);
+          return write(chunk, ...rest);
+        }) as typeof socket.write;
+      } else {
+        socket.on('data', count);
+      }
+    }
+    const onAbort = () => socket.destroy(new FtpCancelledError('The transfer was cancelled', maskForError(command)));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let moveError: unknown;
+    try {
+      await move(socket);
+    } catch (err) {
+      moveError = err;
+      socket.destroy();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    const bytes = direction === 'upload' ? socket.bytesWritten : socket.bytesRead;
+    this.log({ kind: 'data', phase: 'close', mode, direction, local, remote, bytes });
+
+    // The final reply (226/250, or 426/451 after a broken transfer). After our own abort the server may take a
+    // moment; bound the wait, and drop the connection if it never answers (the next operation reconnects).
+    let final: FtpReply;
+    try {
+      final = await this.ctl.read(moveError ? Math.min(this.timeoutMs, 5000) : this.timeoutMs);
+    } catch (err) {
+      if (moveError) throw translateMoveError(moveError, command);
+      throw err;
+    }
+    if (moveError) throw translateMoveError(moveError, command);
+    if (final.code < 200 || final.code >= 300) throw new FtpReplyError(final.code, replyMessage(final), maskForError(command));
+    return bytes;
+  }
+
+  /** Send the transfer command and get the data socket, whichever of reply and connection comes first. */
+  private async startTransfer(pending: PendingData, command: string): Promise<net.Socket> {
+    this.ctl.write(command);
+    const replyP = this.ctl.read();
+    if (pending.mode === 'passive') {
+      const r = await replyP;
+      this.checkPreliminary(r, command, pending);
+      return pending.accept();
+    }
+    // Active: the server may connect before or after its 150; it may also answer 425 without connecting.
+    const acceptP = pending.accept();
+    acceptP.catch(() => undefined);
+    const first = await Promise.race([replyP.then((r) => ({ r })), acceptP.then((s) => ({ s }))]).catch(async (err) => {
+      // The accept timed out: the transfer command is still outstanding, so this connection cannot go on.
+      if (err instanceof FtpDataConnectionError) this.ctl.destroy('dropped: the server never opened the data connection');
+      throw err;
+    });
+    if ('r' in first) {
+      this.checkPreliminary(first.r, command, pending);
+      try {
+        return await acceptP;
+      } catch (err) {
+        this.ctl.destroy('dropped: the server never opened the data connection');
+        throw err;
+      }
+    }
+    this.checkPreliminary(await replyP, command, pending);
+    return first.s;
+  }
+
+  private checkPreliminary(r: FtpReply, command: string, pending: PendingData): void {
+    if (r.code >= 100 && r.code < 200) return;
+    const masked = maskForError(command);
+    if (r.code === 425) {
+      throw new FtpDataConnectionError(
+        `The server could not open the data connection (${r.code} ${replyMessage(r)})`,
+        masked,
+        pending.mode === 'active'
+          ? `It could not connect to ${pending.describe}: an inbound firewall on this machine or a NAT router in front ` +
+              `of it probably blocks connections from the server. Use passive mode (or turn on fallback).`
+          : `It did not see our connection to ${pending.describe}. Use active mode, or check the server's passive settings.`,
+        pending.mode,
+        r.code,
+      );
+    }
+    throw new FtpReplyError(r.code, replyMessage(r), masked);
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  /** QUIT (RFC 959 §4.1.1), then close the socket. Never throws. */
+  async close(): Promise<void> {
+    if (this.userClosed) return;
+    const ctl = this.ctl;
+    await this.chain;
+    this.userClosed = true;
+    if (!ctl.closed) {
+      try {
+        await ctl.send('QUIT', Math.min(this.timeoutMs, 2000));
+      } catch {
+        // The server may close before answering; either way we are done.
+      }
+    }
+    ctl.destroy('closed by the client');
+  }
+
+  /** Close at once, without QUIT. */
+  destroy(): void {
+    this.userClosed = true;
+    this.ctl?.destroy('closed by the client');
+  }
+}
+
+function closed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.destroyed) return resolve();
+    socket.once('close', (hadError) => (hadError ? reject(new Error('data connection error')) : resolve()));
+    socket.once('error', reject);
+  });
+}
+
+function translateMoveError(err: unknown, command: string): Error {
+  if (err instanceof FtpError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.name === 'AbortError') return new FtpCancelledError('The transfer was cancelled', maskForError(command));
+  return new FtpConnectionError(`The data connection failed during ${maskForError(command)}: ${e?.code ?? e?.message}`, maskForError(command), err);
+}
+
+function maskForError(command: string): string {
+  return /^(PASS|ACCT)\b/i.test(command) ? `${command.slice(0, 4)} ****` : command;
+}
+
+function safeLog(logger: FtpLogger, e: FtpLogEvent): void {
+  try {
+    logger(e);
+  } catch {
+    // A failing logger must not break the protocol.
+  }
+}

@@ -1,0 +1,203 @@
+import * as net from 'node:net';
+import { EventEmitter } from 'node:events';
+import { ReplyParser, type FtpReply } from './reply';
+import { FtpConnectionError, FtpProtocolError, FtpTimeoutError } from './errors';
+import type { Codec } from './encoding';
+import type { FtpLogger } from './log';
+
+interface Waiter {
+  resolve: (reply: FtpReply) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+  command?: string;
+}
+
+/** "PASS secret" -> "PASS ****": the password never reaches a log event or an error message. */
+export function maskCommand(command: string): string {
+  return /^(PASS|ACCT)\b/i.test(command) ? `${command.slice(0, 4)} ****` : command;
+}
+
+export function formatEndpoint(address: string | undefined, port: number | undefined): string {
+  if (!address) return '?';
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/**
+ * One control connection (RFC 959 §3.2): a socket, a reply parser, and a queue of replies.
+ *
+ * It knows nothing of FTP semantics beyond "send a line, read replies". Any failure (socket error, close,
+ * protocol violation, timeout) makes it unusable: after a timeout a late reply would be taken as the answer
+ * to the next command, so the only safe thing is to drop the connection. The owner opens a new one.
+ */
+export class ControlConnection extends EventEmitter {
+  private readonly parser: ReplyParser;
+  private readonly queue: FtpReply[] = [];
+  private waiter: Waiter | undefined;
+  private failure: Error | undefined;
+  /** The command whose reply is awaited, for error messages. */
+  private lastCommand: string | undefined;
+
+  private constructor(
+    readonly socket: net.Socket,
+    private readonly codec: Codec,
+    private readonly timeoutMs: number,
+    private readonly log: FtpLogger,
+    maxLineLength: number,
+  ) {
+    super();
+    this.parser = new ReplyParser((b) => codec.decode(b), maxLineLength);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(new FtpConnectionError(`Control connection error: ${err.message}`, this.lastCommand, err)));
+    socket.on('close', () => this.fail(new FtpConnectionError('The server closed the control connection', this.lastCommand)));
+  }
+
+  static async open(
+    host: string,
+    port: number,
+    codec: Codec,
+    timeoutMs: number,
+    log: FtpLogger,
+    maxLineLength: number,
+  ): Promise<ControlConnection> {
+    const socket = await connectSocket(host, port, timeoutMs, 'control connection');
+    const ctl = new ControlConnection(socket, codec, timeoutMs, log, maxLineLength);
+    log({
+      kind: 'connect',
+      host,
+      port,
+      local: formatEndpoint(socket.localAddress, socket.localPort),
+      remote: formatEndpoint(socket.remoteAddress, socket.remotePort),
+    });
+    return ctl;
+  }
+
+  get closed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  get localAddress(): string {
+    return this.socket.localAddress ?? '';
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
+
+  get isIPv6(): boolean {
+    return this.socket.remoteFamily === 'IPv6' && !/^::ffff:/i.test(this.remoteAddress);
+  }
+
+  /** Send one command line. PASS is masked in the log. */
+  write(command: string): void {
+    if (this.failure) throw this.failure;
+    this.lastCommand = maskCommand(command);
+    this.log({ kind: 'command', text: this.lastCommand });
+    this.socket.write(Buffer.concat([this.codec.encode(command), Buffer.from('\r\n')]));
+  }
+
+  /** Take unsolicited replies that arrived while nobody was waiting (e.g. a late 226, or 421 before a command). */
+  drainStale(): FtpReply[] {
+    return this.queue.splice(0, this.queue.length);
+  }
+
+  /** The next reply, within the timeout. Preliminary (1xx) replies are returned like any other. */
+  read(timeoutMs = this.timeoutMs): Promise<FtpReply> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.waiter) return Promise.reject(new FtpProtocolError('Two readers on one control connection'));
+    const command = this.lastCommand;
+    return new Promise<FtpReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        const err = new FtpTimeoutError(
+          `No reply from the server within ${Math.round(timeoutMs / 1000)} s${command ? ` to ${command}` : ''}`,
+          command,
+          timeoutMs,
+        );
+        reject(err);
+        this.fail(err);
+      }, timeoutMs);
+      this.waiter = { resolve, reject, timer, command };
+    });
+  }
+
+  /** Send a command and read its first reply. */
+  async send(command: string, timeoutMs?: number): Promise<FtpReply> {
+    this.write(command);
+    return this.read(timeoutMs);
+  }
+
+  /** Close the socket. Pending and future reads fail. */
+  destroy(reason = 'closed by the client'): void {
+    this.fail(new FtpConnectionError(`Control connection ${reason}`, this.lastCommand));
+  }
+
+  private onData(chunk: Buffer): void {
+    let replies: FtpReply[];
+    try {
+      replies = this.parser.push(chunk);
+    } catch (err) {
+      const e = err as FtpProtocolError;
+      this.fail(new FtpProtocolError(e.message, this.lastCommand));
+      return;
+    }
+    for (const reply of replies) {
+      this.log({ kind: 'reply', code: reply.code, text: reply.text });
+      const w = this.waiter;
+      if (w) {
+        this.waiter = undefined;
+        clearTimeout(w.timer);
+        w.resolve(reply);
+      } else {
+        this.queue.push(reply);
+      }
+      // RFC 959 §4.2: 421 may come at any time, and the server closes the connection after it.
+      if (reply.code === 421 && !this.failure) {
+        this.failure = new FtpConnectionError(`The server closed the connection: ${reply.text}`, this.lastCommand);
+        this.emit('close', this.failure);
+      }
+    }
+  }
+
+  private fail(err: Error): void {
+    const first = !this.failure;
+    if (first) this.failure = err;
+    const w = this.waiter;
+    if (w) {
+      this.waiter = undefined;
+      clearTimeout(w.timer);
+      w.reject(this.failure ?? err);
+    }
+    if (!this.socket.destroyed) this.socket.destroy();
+    if (first) this.emit('close', err);
+  }
+}
+
+/** A TCP connection within a timeout; the error says what failed and where. */
+export function connectSocket(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new FtpTimeoutError(
+          `Could not open the ${what} to ${formatEndpoint(host, port)} within ${Math.round(timeoutMs / 1000)} s`,
+          undefined,
+          timeoutMs,
+        ),
+      );
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new FtpConnectionError(`Could not open the ${what} to ${formatEndpoint(host, port)}: ${err.code ?? err.message}`, undefined, err));
+    });
+  });
+}

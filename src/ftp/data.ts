@@ -1,0 +1,299 @@
+import * as net from 'node:net';
+import type { ControlConnection } from './control';
+import { connectSocket, formatEndpoint } from './control';
+import {
+  encodeEprt,
+  encodePort,
+  isPrivateAddress,
+  normalizeAddress,
+  parseEpsvReply,
+  parsePasvReply,
+  sameAddress,
+  type HostPort,
+} from './address';
+import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpReplyError, FtpTimeoutError } from './errors';
+import type { FtpLogger } from './log';
+import { replyMessage, type FtpReply } from './reply';
+import type { DataMode } from './options';
+
+/** What worked on this server, remembered per connection so later transfers skip refused commands. */
+export interface DataStrategy {
+  epsv?: boolean;
+  eprt?: boolean;
+}
+
+export interface DataSettings {
+  trustPasvAddress: boolean;
+  activeAddress?: string;
+  activePortRange?: [number, number];
+  timeoutMs: number;
+  activeAcceptTimeoutMs: number;
+}
+
+/** A data connection about to carry one transfer: passive (already connected) or active (waiting to accept). */
+export interface PendingData {
+  mode: DataMode;
+  /** Passive: resolves at once. Active: resolves when the server connects from the control peer's address. */
+  accept(): Promise<net.Socket>;
+  /** Stop listening / close the socket when the transfer command failed. */
+  cancel(): void;
+  /** The address the data goes to or comes from, for diagnosis. */
+  describe: string;
+}
+
+/** RFC 959 §4.2: 2yz is a positive completion. */
+function positive(reply: FtpReply): boolean {
+  return reply.code >= 200 && reply.code < 300;
+}
+
+/**
+ * Passive mode (RFC 959 §4.1.2 PASV, RFC 2428 §3 EPSV). EPSV first, PASV when EPSV is refused; do not trust
+ * FEAT for this (many servers do not list EPSV). By default the 227 address is ignored and the control
+ * connection's peer is used: that works for servers behind NAT, which advertise their private address, and
+ * closes the PASV bounce/spoofing hole (RFC 2577 §5).
+ */
+export async function openPassive(
+  ctl: ControlConnection,
+  strategy: DataStrategy,
+  settings: DataSettings,
+  log: FtpLogger,
+): Promise<PendingData> {
+  let target: HostPort | undefined;
+  let advertised: string | undefined;
+  const peer = normalizeAddress(ctl.remoteAddress);
+  if (strategy.epsv !== false) {
+    const r = await ctl.send('EPSV');
+    if (r.code === 229) {
+      target = { host: peer, port: parseEpsvReply(r.text) };
+      strategy.epsv = true;
+    } else if (r.code === 227) {
+      // Lenient: a server that answers EPSV in PASV's form.
+      const p = parsePasvReply(r.text);
+      advertised = p.host;
+      target = { host: settings.trustPasvAddress ? p.host : peer, port: p.port };
+    } else if (r.code >= 400) {
+      strategy.epsv = false;
+    } else {
+      throw new FtpReplyError(r.code, replyMessage(r), 'EPSV');
+    }
+  }
+  if (!target) {
+    const r = await ctl.send('PASV');
+    if (r.code === 227) {
+      const p = parsePasvReply(r.text);
+      advertised = p.host;
+      target = { host: settings.trustPasvAddress ? p.host : peer, port: p.port };
+      if (!settings.trustPasvAddress && !sameAddress(p.host, peer)) {
+        log({ kind: 'info', text: `PASV reply names ${p.host}; connecting to the control peer ${peer} instead` });
+      }
+    } else if (r.code === 229) {
+      target = { host: peer, port: parseEpsvReply(r.text) };
+    } else {
+      throw new FtpDataConnectionError(
+        `The server refused passive mode (PASV: ${r.code} ${replyMessage(r)})`,
+        'PASV',
+        'The server does not offer passive mode: use active mode.',
+        'passive',
+        r.code,
+      );
+    }
+  }
+  const t = target;
+  let socket: net.Socket;
+  try {
+    socket = await connectSocket(t.host, t.port, settings.timeoutMs, 'data connection');
+  } catch (err) {
+    throw new FtpDataConnectionError(
+      `Could not open the passive data connection to ${formatEndpoint(t.host, t.port)} (${errorCode(err)})`,
+      undefined,
+      passiveDiagnosis(err, t, advertised, peer, settings.trustPasvAddress),
+      'passive',
+    );
+  }
+  return {
+    mode: 'passive',
+    describe: formatEndpoint(t.host, t.port),
+    accept: () => Promise.resolve(socket),
+    cancel: () => socket.destroy(),
+  };
+}
+
+function errorCode(err: unknown): string {
+  if (err instanceof FtpTimeoutError) return 'timed out';
+  const cause = (err as FtpConnectionError).cause as NodeJS.ErrnoException | undefined;
+  return cause?.code ?? (err as Error).message;
+}
+
+function passiveDiagnosis(err: unknown, t: HostPort, advertised: string | undefined, peer: string, trusted: boolean): string {
+  if (trusted && advertised && !sameAddress(advertised, peer)) {
+    return (
+      `The server advertised ${advertised} in its PASV reply but the control connection goes to ${peer}: ` +
+      `the server is probably behind NAT and ${advertised} is not reachable from here. ` +
+      `Turn off "trust PASV address" so the client connects to ${peer}.`
+    );
+  }
+  const cause = (err as FtpConnectionError).cause as NodeJS.ErrnoException | undefined;
+  if (cause?.code === 'ECONNREFUSED') {
+    return (
+      `Port ${t.port} refused the connection: the server's passive port is closed or outside the range its ` +
+      `firewall forwards. Check the server's passive port range, or use active mode.`
+    );
+  }
+  return (
+    `Nothing answered at ${formatEndpoint(t.host, t.port)}: a firewall between this machine and the server ` +
+    `probably blocks port ${t.port} (outside the server's open passive range). Open the passive range on the ` +
+    `server's firewall, or use active mode.`
+  );
+}
+
+/**
+ * Active mode (RFC 959 §4.1.2 PORT, RFC 2428 §2 EPRT): listen, tell the server where, let it connect.
+ * EPRT first (and always over IPv6, where PORT cannot express the address), PORT when EPRT is refused.
+ * The listener is on the control socket's local address; the advertised address may differ (a client
+ * behind NAT that knows its public address). Only a connection from the control peer's address is taken:
+ * anything else is a third party racing the server, and is rejected and logged.
+ */
+export async function openActive(
+  ctl: ControlConnection,
+  strategy: DataStrategy,
+  settings: DataSettings,
+  log: FtpLogger,
+): Promise<PendingData> {
+  const localAddress = normalizeAddress(ctl.localAddress);
+  const server = await listen(localAddress, settings.activePortRange);
+  const port = (server.address() as net.AddressInfo).port;
+  const advertise = normalizeAddress(settings.activeAddress ?? localAddress);
+  const peer = normalizeAddress(ctl.remoteAddress);
+  const close = () => server.close();
+  try {
+    let reply: FtpReply | undefined;
+    let command = '';
+    const v6 = net.isIPv6(advertise);
+    if (v6 || strategy.eprt !== false) {
+      command = `EPRT ${encodeEprt(advertise, port)}`;
+      reply = await ctl.send(command);
+      if (positive(reply)) strategy.eprt = true;
+    }
+    if (!v6 && (!reply || !positive(reply))) {
+      const refusedEprt = reply !== undefined;
+      command = `PORT ${encodePort(advertise, port)}`;
+      reply = await ctl.send(command);
+      // EPRT refused but PORT taken: remember, so later transfers go straight to PORT.
+      if (positive(reply) && refusedEprt) strategy.eprt = false;
+    }
+    if (!reply) throw new FtpError('No active-mode command was sent');
+    if (reply.code < 200 || reply.code >= 300) {
+      throw new FtpDataConnectionError(
+        `The server refused ${command.split(' ')[0]} ${advertise}:${port} (${reply.code} ${replyMessage(reply)})`,
+        command,
+        isPrivateAddress(advertise)
+          ? `This machine offered its address ${advertise}, which is private: if it is behind NAT the server sees ` +
+            `another address and refuses the data connection. Use passive mode, or set the active-mode address ` +
+            `to this network's public address.`
+          : `The server does not accept active mode to ${advertise}. Use passive mode, or check the active-mode address setting.`,
+        'active',
+        reply.code,
+      );
+    }
+  } catch (err) {
+    close();
+    throw err;
+  }
+
+  let accepted: net.Socket | undefined;
+  let waiting: ((s: net.Socket) => void) | undefined;
+  server.on('connection', (s) => {
+    const from = normalizeAddress(s.remoteAddress ?? '');
+    if (accepted || !sameAddress(from, peer)) {
+      log({
+        kind: 'data',
+        phase: 'rejected',
+        mode: 'active',
+        direction: 'download',
+        local: formatEndpoint(s.localAddress, s.localPort),
+        remote: formatEndpoint(s.remoteAddress, s.remotePort),
+        detail: accepted ? 'a second connection' : `not from the control peer ${peer}`,
+      });
+      s.destroy();
+      return;
+    }
+    accepted = s;
+    close();
+    waiting?.(s);
+  });
+
+  return {
+    mode: 'active',
+    describe: formatEndpoint(advertise, port),
+    cancel: () => {
+      close();
+      accepted?.destroy();
+    },
+    accept: () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        if (accepted) return resolve(accepted);
+        const timer = setTimeout(() => {
+          waiting = undefined;
+          close();
+          reject(
+            new FtpDataConnectionError(
+              `The server did not connect back to ${formatEndpoint(advertise, port)} within ` +
+                `${Math.round(settings.activeAcceptTimeoutMs / 1000)} s`,
+              undefined,
+              activeDiagnosis(advertise, localAddress),
+              'active',
+            ),
+          );
+        }, settings.activeAcceptTimeoutMs);
+        waiting = (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        };
+      }),
+  };
+}
+
+export function activeDiagnosis(advertise: string, localAddress: string): string {
+  const nat = advertise !== localAddress ? '' : isPrivateAddress(advertise) ? ' or a NAT router in front of it' : '';
+  return (
+    `An inbound firewall on this machine${nat} probably blocks connections from the server. ` +
+    `Use passive mode (or turn on fallback).`
+  );
+}
+
+/** Listen on the address, on a free port within the range when one is given (RFC 959 leaves the port to the client). */
+async function listen(address: string, range?: [number, number]): Promise<net.Server> {
+  if (!range) return listenOn(address, 0);
+  const [lo, hi] = range;
+  if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
+    throw new FtpError(`Invalid active-mode port range ${lo}-${hi}: give two ports between 1 and 65535, low first`);
+  }
+  const count = hi - lo + 1;
+  const start = Math.floor(Math.random() * count);
+  for (let i = 0; i < count; i++) {
+    try {
+      return await listenOn(address, lo + ((start + i) % count));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+    }
+  }
+  throw new FtpDataConnectionError(
+    `No free port in the active-mode range ${lo}-${hi}`,
+    undefined,
+    'Every port in the range is in use: widen the active-mode port range, or use passive mode.',
+    'active',
+  );
+}
+
+function listenOn(address: string, port: number): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer({ pauseOnConnect: false });
+    server.once('error', reject);
+    server.listen({ host: address, port, backlog: 4, exclusive: true }, () => {
+      server.removeListener('error', reject);
+      server.on('error', () => undefined);
+      resolve(server);
+    });
+  });
+}

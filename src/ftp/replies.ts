@@ -1,0 +1,50 @@
+/** Parsers for the text of single replies. Pure functions. */
+
+/**
+ * FEAT reply lines (RFC 2389 §3.2): the first and last lines carry the code, each feature line in between
+ * starts with a space: " MLST type*;size*;". Keys are upper-cased; the rest is the feature's parameters.
+ */
+export function parseFeatures(lines: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    const sp = line.indexOf(' ');
+    const key = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
+    out.set(key, sp < 0 ? '' : line.slice(sp + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * The path in a 257 reply (RFC 959 Appendix II): the first quoted string, where a doubled quote stands for
+ * one quote. `257 "/a ""b"" c" is current directory` -> `/a "b" c`.
+ */
+export function parsePwd(text: string): string | undefined {
+  const start = text.indexOf('"');
+  if (start < 0) return undefined;
+  let out = '';
+  for (let i = start + 1; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      if (text[i + 1] === '"') {
+        out += '"';
+        i++;
+      } else {
+        return out;
+      }
+    } else {
+      out += ch;
+    }
+  }
+  return undefined;
+}
+
+/** MDTM time-val (RFC 3659 §2.3): YYYYMMDDHHMMSS[.sss], always UTC. */
+export function parseMdtm(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) return undefined;
+  const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
