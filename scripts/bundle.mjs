@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Bundle the extension (src/extension.ts -> dist/extension.js) and the command line (src/cli.ts -> dist/cli.js)
+// with esbuild. `vscode` stays external: VS Code provides it at run time. The CLI is skipped while it is missing.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  sourcemap: 'linked',
+  logLevel: 'info',
+  absWorkingDir: root,
+};
+
+await build({
+  ...common,
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  external: ['vscode'],
+});
+
+if (existsSync(join(root, 'src/cli.ts'))) {
+  await build({
+    ...common,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  });
+  await chmod(join(root, 'dist/cli.js'), 0o755);
+} else {
+  console.log('src/cli.ts does not exist yet: dist/cli.js skipped');
+}

@@ -1,0 +1,34 @@
+/**
+ * What `activate()` returns: a small API for in-host tests (and other extensions). Everything else is reached
+ * through the `ftpExplorer.*` commands, which all take plain arguments (see commands.ts).
+ */
+import type * as vscode from 'vscode';
+import type { ClientPool } from './pool';
+import type { FtpFileSystemProvider } from './provider';
+import type { RemoteClient, Site } from './site';
+import type { SiteRegistry } from './sites';
+import type { FtpTree } from './tree';
+
+export interface FtpExplorerApi {
+  /** The FileSystemProvider registered for `ftp:`. */
+  readonly provider: FtpFileSystemProvider;
+  /** All sites (pools, caches) of this window. */
+  readonly sites: SiteRegistry;
+  /** The tree data provider of the FTP Explorer view. */
+  readonly tree: FtpTree;
+  /** The site of a saved connection name or a one-off authority (created on first use; does not connect). */
+  site(nameOrAuthority: string): Site | undefined;
+  /** The control-connection pool of a connection. */
+  pool(nameOrAuthority: string): ClientPool<RemoteClient> | undefined;
+  /** The ftp: URI of a path on a connection. */
+  uri(nameOrAuthority: string, path: string): vscode.Uri;
+  /** Lines of the "FTP" output channel so far (without time stamps). */
+  logLines(): string[];
+  clearLog(): void;
+  /** Fires with every new line of the "FTP" output channel. */
+  readonly onDidLog: vscode.Event<string>;
+  /** Give a connection's password without a prompt (remember = store in SecretStorage). */
+  setPassword(nameOrAuthority: string, password: string, remember?: boolean): Promise<void>;
+  /** The status bar text for the active editor ('' when hidden). */
+  statusText(): string;
+}

@@ -1,0 +1,203 @@
+/**
+ * Saved connections and global settings, as plain data. No vscode import: the vscode layer reads the
+ * `ftpExplorer.*` settings and hands the raw values to `normalizeConnection` / `normalizeSettings`.
+ *
+ * Passwords are never part of a connection: they live in VS Code's SecretStorage under `secretKey(cfg)`.
+ */
+import type { DataMode, FtpConnectOptions, FtpLogger } from '../ftp';
+
+export interface ConnectionConfig {
+  /** Unique (case-insensitively), used as the URI authority: `ftp://<name>/<path>`. */
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  /** Folder shown as the root of the connection in the tree. '' = the login directory (PWD). */
+  remoteRoot: string;
+  mode: DataMode;
+  fallback: boolean;
+  trustPasvAddress: boolean;
+  activeAddress?: string;
+  /** "50000-50100" */
+  activePortRange?: string;
+  encoding: string;
+  readOnly: boolean;
+  /** Control connections for this site; default: the `ftpExplorer.poolSize` setting. */
+  poolSize?: number;
+}
+
+export interface GlobalSettings {
+  timeoutSeconds: number;
+  poolSize: number;
+  /** 0 = no keep-alive NOOPs on idle connections. */
+  keepAliveSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: GlobalSettings = { timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 };
+export const MAX_POOL_SIZE = 8;
+
+const ANONYMOUS = new Set(['anonymous', 'ftp']);
+
+export function isAnonymous(username: string): boolean {
+  return ANONYMOUS.has(username.toLowerCase());
+}
+
+/** Characters a connection name must not contain, because the name is a URI authority. */
+const BAD_NAME = /[/\\@:?#%[\]\u0000-\u001f]/;
+
+/** Why a name cannot be used, or undefined when it can. `others` are the names already taken. */
+export function checkName(name: string, others: readonly string[] = []): string | undefined {
+  const n = name.trim();
+  if (!n) return 'Enter a name.';
+  if (BAD_NAME.test(n)) return 'A name cannot contain / \\ @ : ? # % [ ] (it is used in ftp:// URIs).';
+  if (others.some((o) => o.toLowerCase() === n.toLowerCase())) return `A connection named "${n}" exists already. Choose another name.`;
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function int(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+/** Parse "50000-50100" (inclusive). Undefined when malformed. */
+export function parsePortRange(s: string | undefined): [number, number] | undefined {
+  if (s === undefined) return undefined;
+  const m = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(s);
+  if (!m) return undefined;
+  const lo = Number(m[1]);
+  const hi = Number(m[2]);
+  if (lo < 1 || hi > 65535 || lo > hi) return undefined;
+  return [lo, hi];
+}
+
+export interface Normalized {
+  config?: ConnectionConfig;
+  /** What is wrong with the entry and how to fix it (shown once to the user). */
+  problem?: string;
+  /** The entry has a password property: it is ignored and should be removed. */
+  hasPassword?: boolean;
+}
+
+/** Turn one raw entry of `ftpExplorer.connections` into a ConnectionConfig with defaults filled in. */
+export function normalizeConnection(raw: unknown): Normalized {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { problem: 'An entry of ftpExplorer.connections is not an object. Fix it with "FTP: Edit Connections".' };
+  }
+  const r = raw as Record<string, unknown>;
+  const hasPassword = 'password' in r;
+  const host = str(r.host)?.trim();
+  if (!host) return { hasPassword, problem: 'A connection has no host. Add "host" with "FTP: Edit Connections".' };
+  const name = (str(r.name)?.trim() || host).trim();
+  const bad = checkName(name);
+  if (bad) return { hasPassword, problem: `Connection "${name}": ${bad}` };
+  const port = int(r.port) ?? 21;
+  if (port < 1 || port > 65535) return { hasPassword, problem: `Connection "${name}": port must be 1-65535.` };
+  const mode: DataMode = r.mode === 'active' ? 'active' : 'passive';
+  const poolSize = int(r.poolSize);
+  const range = str(r.activePortRange)?.trim() || undefined;
+  if (range !== undefined && !parsePortRange(range)) {
+    return { hasPassword, problem: `Connection "${name}": activePortRange must look like "50000-50100".` };
+  }
+  const config: ConnectionConfig = {
+    name,
+    host,
+    port,
+    username: str(r.username)?.trim() || 'anonymous',
+    remoteRoot: str(r.remoteRoot)?.trim() ?? '',
+    mode,
+    fallback: r.fallback !== false,
+    trustPasvAddress: r.trustPasvAddress === true,
+    activeAddress: str(r.activeAddress)?.trim() || undefined,
+    activePortRange: range,
+    encoding: str(r.encoding)?.trim() || 'utf8',
+    readOnly: r.readOnly === true,
+    poolSize: poolSize !== undefined ? clamp(poolSize, 1, MAX_POOL_SIZE) : undefined,
+  };
+  return { config, hasPassword };
+}
+
+/** Normalize the whole array; entries with the same name (case-insensitive) after the first are dropped. */
+export function normalizeConnections(raw: unknown): { configs: ConnectionConfig[]; problems: string[]; withPassword: string[] } {
+  const configs: ConnectionConfig[] = [];
+  const problems: string[] = [];
+  const withPassword: string[] = [];
+  if (raw === undefined || raw === null) return { configs, problems, withPassword };
+  if (!Array.isArray(raw)) {
+    return { configs, problems: ['ftpExplorer.connections must be an array. Fix it with "FTP: Edit Connections".'], withPassword };
+  }
+  for (const item of raw) {
+    const n = normalizeConnection(item);
+    if (n.problem) problems.push(n.problem);
+    if (!n.config) continue;
+    if (n.hasPassword) withPassword.push(n.config.name);
+    if (configs.some((c) => c.name.toLowerCase() === n.config!.name.toLowerCase())) {
+      problems.push(`Two connections are named "${n.config.name}"; the second is ignored. Rename it with "FTP: Edit Connections".`);
+      continue;
+    }
+    configs.push(n.config);
+  }
+  return { configs, problems, withPassword };
+}
+
+export function normalizeSettings(raw: { timeoutSeconds?: unknown; poolSize?: unknown; keepAliveSeconds?: unknown }): GlobalSettings {
+  const t = typeof raw.timeoutSeconds === 'number' && raw.timeoutSeconds > 0 ? raw.timeoutSeconds : DEFAULT_SETTINGS.timeoutSeconds;
+  const p = int(raw.poolSize);
+  const k = typeof raw.keepAliveSeconds === 'number' && raw.keepAliveSeconds > 0 ? raw.keepAliveSeconds : 0;
+  return { timeoutSeconds: t, poolSize: p !== undefined ? clamp(p, 1, MAX_POOL_SIZE) : DEFAULT_SETTINGS.poolSize, keepAliveSeconds: k };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, n));
+}
+
+/** The account a password belongs to: connections to the same account share one secret. */
+export function accountId(cfg: Pick<ConnectionConfig, 'username' | 'host' | 'port'>): string {
+  return `${cfg.username}@${cfg.host.toLowerCase()}:${cfg.port}`;
+}
+
+/** SecretStorage key of a connection's password. */
+export function secretKey(cfg: Pick<ConnectionConfig, 'username' | 'host' | 'port'>): string {
+  return `ftpExplorer.password:${accountId(cfg)}`;
+}
+
+/** Everything FtpClient.connect needs for one control connection of this site. */
+export function toConnectOptions(
+  cfg: ConnectionConfig,
+  settings: GlobalSettings,
+  password: string | undefined,
+  logger?: FtpLogger,
+): FtpConnectOptions {
+  return {
+    host: cfg.host,
+    port: cfg.port,
+    user: cfg.username,
+    password,
+    mode: cfg.mode,
+    fallback: cfg.fallback,
+    trustPasvAddress: cfg.trustPasvAddress,
+    activeAddress: cfg.activeAddress,
+    activePortRange: parsePortRange(cfg.activePortRange),
+    encoding: cfg.encoding,
+    timeoutMs: Math.round(settings.timeoutSeconds * 1000),
+    logger,
+  };
+}
+
+/** Connection settings whose change needs new control connections (anything but mode and readOnly). */
+export function needsReconnect(a: ConnectionConfig, b: ConnectionConfig): boolean {
+  const keys: (keyof ConnectionConfig)[] = [
+    'host',
+    'port',
+    'username',
+    'fallback',
+    'trustPasvAddress',
+    'activeAddress',
+    'activePortRange',
+    'encoding',
+    'poolSize',
+  ];
+  return keys.some((k) => a[k] !== b[k]);
+}

@@ -1,0 +1,118 @@
+/**
+ * Map FTP client errors to the kinds of vscode.FileSystemError. No vscode import: `FsError` carries the kind,
+ * and provider.ts turns it into the matching `vscode.FileSystemError.*`.
+ */
+import {
+  FtpCancelledError,
+  FtpConnectionError,
+  FtpDataConnectionError,
+  FtpError,
+  FtpInputError,
+  FtpProtocolError,
+  FtpReplyError,
+  FtpTimeoutError,
+} from '../ftp';
+
+export type FsErrorKind =
+  | 'FileNotFound'
+  | 'FileExists'
+  | 'FileNotADirectory'
+  | 'FileIsADirectory'
+  | 'NoPermissions'
+  | 'Unavailable'
+  | 'Cancelled'
+  | 'Unknown';
+
+export class FsError extends Error {
+  override name = 'FsError';
+  constructor(
+    readonly kind: FsErrorKind,
+    message: string,
+    /** Expected (a probe by VS Code for a file that is not there): do not log or notify. */
+    readonly quiet = false,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const NOT_FOUND_TEXT = /no such|not found|not exist|doesn'?t exist|does not exist|cannot find|can't find|unknown file|no files found|file unavailable/i;
+const PERMISSION_TEXT = /permission|denied|not allowed|forbidden|access|read-?only|not authori[sz]ed|prohibited/i;
+const EXISTS_TEXT = /already exists|file exists|directory exists|exists already|\bexists\b/i;
+const NOT_EMPTY_TEXT = /not empty/i;
+
+/** An error after which the control connection cannot be trusted: reconnect (and retry when idempotent). */
+export function isConnectionError(err: unknown): boolean {
+  if (err instanceof FtpConnectionError || err instanceof FtpTimeoutError || err instanceof FtpProtocolError) return true;
+  if (err instanceof FtpReplyError && err.code === 421) return true;
+  if (err && typeof err === 'object' && 'code' in err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|ENOTCONN|ECONNABORTED)$/.test(code)) return true;
+  }
+  return false;
+}
+
+/** The login was refused (wrong user or password). */
+export function isLoginError(err: unknown): boolean {
+  return err instanceof FtpReplyError && (err.code === 530 || err.code === 331 || err.code === 332);
+}
+
+/** Remove a secret from text, in case some layer echoed it. Short secrets are only masked after PASS. */
+export function scrubSecret(text: string, secret: string | undefined): string {
+  let t = text.replace(/\bPASS\s+(?!\*+$)\S.*$/gm, 'PASS ****');
+  if (secret && secret.length >= 4) t = t.split(secret).join('****');
+  return t;
+}
+
+/**
+ * Classify an error of the FTP client for the operation `op` ("read", "write", ...) on `path`.
+ * The message says what failed, with the server's reply, and what to do next where that is clear.
+ */
+export function toFsError(err: unknown, op: string, path: string, secret?: string): FsError {
+  if (err instanceof FsError) return err;
+  const what = `${op} ${path}`;
+  const msg = (m: string) => scrubSecret(m, secret);
+  if (err instanceof FtpCancelledError || (err instanceof Error && err.name === 'AbortError')) {
+    return new FsError('Cancelled', msg(`${what}: cancelled`), false, err);
+  }
+  if (err instanceof FtpReplyError) {
+    const reply = `${err.code} ${err.replyText}`.trim();
+    const text = err.replyText;
+    const at = msg(`${what}: ${reply}`);
+    if (err.code === 421) return new FsError('Unavailable', msg(`${what}: the server closed the connection (${reply}). Try again.`), false, err);
+    if (err.code === 530 || err.code === 332 || err.code === 532) {
+      return new FsError('NoPermissions', msg(`${what}: not logged in (${reply}). Check the user name and password.`), false, err);
+    }
+    if (err.code === 425 || err.code === 426) {
+      return new FsError('Unavailable', msg(`${what}: ${reply}. Try the other data connection mode ("FTP: Switch Data Connection Mode").`), false, err);
+    }
+    if (err.code === 450 || err.code === 550) {
+      if (PERMISSION_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('NoPermissions', at, false, err);
+      if (NOT_EMPTY_TEXT.test(text)) return new FsError('Unknown', at, false, err);
+      if (EXISTS_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('FileExists', at, false, err);
+      if (err.code === 550 || NOT_FOUND_TEXT.test(text)) return new FsError('FileNotFound', at, false, err);
+      return new FsError('Unavailable', msg(`${what}: ${reply}. The file is busy; try again.`), false, err);
+    }
+    if (err.code === 553 || err.code === 552 || err.code === 532) {
+      if (EXISTS_TEXT.test(text)) return new FsError('FileExists', at, false, err);
+      return new FsError('NoPermissions', at, false, err);
+    }
+    if (err.code === 451 || err.code === 452) return new FsError('Unavailable', msg(`${what}: ${reply}. Try again later.`), false, err);
+    return new FsError('Unknown', at, false, err);
+  }
+  if (err instanceof FtpDataConnectionError) {
+    return new FsError('Unavailable', msg(`${what}: ${err.message}`), false, err);
+  }
+  if (err instanceof FtpTimeoutError) {
+    return new FsError('Unavailable', msg(`${what}: ${err.message}. Check the connection, or raise ftpExplorer.timeoutSeconds.`), false, err);
+  }
+  if (err instanceof FtpConnectionError) {
+    return new FsError('Unavailable', msg(`${what}: ${err.message}. Check host and port, then try again.`), false, err);
+  }
+  if (err instanceof FtpProtocolError) return new FsError('Unavailable', msg(`${what}: ${err.message}`), false, err);
+  if (err instanceof FtpInputError) return new FsError('NoPermissions', msg(`${what}: ${err.message}`), false, err);
+  if (err instanceof FtpError) return new FsError('Unknown', msg(`${what}: ${err.message}`), false, err);
+  if (isConnectionError(err)) return new FsError('Unavailable', msg(`${what}: ${(err as Error).message}`), false, err);
+  const m = err instanceof Error ? err.message : String(err);
+  return new FsError('Unknown', msg(`${what}: ${m}`), false, err);
+}

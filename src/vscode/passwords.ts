@@ -1,0 +1,108 @@
+/**
+ * Passwords: only in VS Code's SecretStorage (one key per account, see config.secretKey) or, when the user does
+ * not want them remembered, in memory for this window. Never in settings, logs or error messages.
+ */
+import * as vscode from 'vscode';
+import { accountId, isAnonymous, secretKey, type ConnectionConfig } from './config';
+import { FsError } from './fsErrors';
+
+type Account = Pick<ConnectionConfig, 'name' | 'username' | 'host' | 'port'>;
+
+export class Passwords {
+  /** Passwords given for this window only. */
+  private readonly session = new Map<string, string>();
+  /** The password each account last logged in with (to scrub it from messages). */
+  private readonly inUse = new Map<string, string>();
+  private readonly prompts = new Map<string, Promise<string>>();
+
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  /** The password to log in with: from this window, from SecretStorage, or asked for. Undefined for anonymous. */
+  async get(cfg: Account): Promise<string | undefined> {
+    if (isAnonymous(cfg.username)) return undefined;
+    const known = await this.known(cfg);
+    if (known !== undefined) return known;
+    return this.ask(cfg, false);
+  }
+
+  /**
+   * The login with `tried` failed: forget it and ask again, unless another connection of the same account has
+   * meanwhile got a different password (then use that).
+   */
+  async retry(cfg: Account, tried: string | undefined): Promise<string> {
+    const known = await this.known(cfg);
+    if (known !== undefined && known !== tried) return known;
+    const running = this.prompts.get(accountId(cfg));
+    if (running) return running;
+    await this.forget(cfg);
+    return this.ask(cfg, true);
+  }
+
+  /** Set a password without asking (Add Connection, a password in a typed URL, tests). */
+  async set(cfg: Account, password: string, remember: boolean): Promise<void> {
+    const id = accountId(cfg);
+    this.inUse.set(id, password);
+    if (remember) {
+      this.session.delete(id);
+      await this.secrets.store(secretKey(cfg), password);
+    } else {
+      this.session.set(id, password);
+    }
+  }
+
+  async forget(cfg: Account): Promise<void> {
+    const id = accountId(cfg);
+    this.session.delete(id);
+    this.inUse.delete(id);
+    await this.secrets.delete(secretKey(cfg));
+  }
+
+  /** The password in use for an account, for scrubbing; never shown. */
+  current(cfg: Account): string | undefined {
+    return this.inUse.get(accountId(cfg));
+  }
+
+  private async known(cfg: Account): Promise<string | undefined> {
+    const id = accountId(cfg);
+    const s = this.session.get(id);
+    if (s !== undefined) return s;
+    const stored = await this.secrets.get(secretKey(cfg));
+    if (stored !== undefined) this.inUse.set(id, stored);
+    return stored;
+  }
+
+  /** One prompt per account at a time: concurrent connections wait for the same answer. */
+  private ask(cfg: Account, failed: boolean): Promise<string> {
+    const id = accountId(cfg);
+    const running = this.prompts.get(id);
+    if (running) return running;
+    const p = (async () => {
+      const pw = await vscode.window.showInputBox({
+        title: `FTP: ${cfg.name}`,
+        prompt: failed
+          ? `Login as ${cfg.username} on ${cfg.host} failed. Enter the password again.`
+          : `Password for ${cfg.username} on ${cfg.host}`,
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (pw === undefined) {
+        throw new FsError('NoPermissions', `No password given for "${cfg.name}". Run "FTP: Connect" to enter it.`);
+      }
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: 'Remember', description: "in VS Code's secret storage", remember: true },
+          { label: 'This window only', description: 'ask again next time', remember: false },
+        ],
+        { title: `Remember the password for ${cfg.username} on ${cfg.host}?`, ignoreFocusOut: true },
+      );
+      await this.set(cfg, pw, choice?.remember === true);
+      return pw;
+    })();
+    this.prompts.set(id, p);
+    const clear = () => {
+      if (this.prompts.get(id) === p) this.prompts.delete(id);
+    };
+    p.then(clear, clear);
+    return p;
+  }
+}

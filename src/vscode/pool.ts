@@ -1,0 +1,415 @@
+/**
+ * A small pool of control connections for one site. No vscode import, so it is tested with a fake client.
+ *
+ * - At most `size` clients; one client runs one operation at a time (a client is either idle or leased).
+ * - Requests wait in FIFO order. Transfers may hold at most `maxTransfers` clients (default size - 1, at least 1),
+ *   so browsing keeps a connection while a large file moves; a browsing request may pass a transfer that waits
+ *   for that reason, never another browsing request.
+ * - A client that closed (421, idle timeout, reset) is dropped and a new one is opened on the next request.
+ *   An operation that failed with a connection error is retried once on a fresh client when it is idempotent.
+ * - If opening an extra connection fails while others are open (servers that allow one login per user),
+ *   the pool shrinks to the connections it has and the request waits for one of them.
+ * - `mode` is set on every client, idle or busy (it takes effect for its next transfer), and on new ones.
+ */
+import type { DataMode } from '../ftp';
+
+export interface PoolClient {
+  readonly closed: boolean;
+  mode: DataMode;
+  close(): Promise<void>;
+  destroy(): void;
+  noop?(): Promise<void>;
+  on?(event: 'close', listener: (err?: Error) => void): unknown;
+}
+
+export interface PoolOptions<C extends PoolClient> {
+  size: number;
+  /** Open and log in one client; `n` counts the connections this pool has opened (1, 2, ...). */
+  create: (n: number) => Promise<C>;
+  mode?: DataMode;
+  /** Whether an error means the client's control connection is unusable. Default: never (only `closed`). */
+  isConnectionError?: (err: unknown) => boolean;
+  /** Clients that handle transfers at once. Default max(1, size - 1). */
+  maxTransfers?: number;
+  /** Before handing out a client idle for longer than this, check it with NOOP. 0 = never. */
+  validateAfterIdleMs?: number;
+  /** Send NOOP on clients idle for this long, every this long (see keepAlive()). 0 = off. */
+  keepAliveMs?: number;
+  /** Told when the pool shrinks or a keep-alive fails, for the log. */
+  onInfo?: (text: string) => void;
+  now?: () => number;
+}
+
+export interface RunOptions {
+  /** Safe to run twice: retried once on a fresh connection after a connection error. */
+  idempotent?: boolean;
+  /** A file transfer (counts against maxTransfers). */
+  transfer?: boolean;
+  /** Give up waiting for a client when aborted (the operation itself gets the signal from the caller). */
+  signal?: AbortSignal;
+}
+
+export class PoolClosedError extends Error {
+  override name = 'PoolClosedError';
+  constructor(message = 'The connection pool was closed') {
+    super(message);
+  }
+}
+
+export class PoolWaitCancelledError extends Error {
+  override name = 'AbortError';
+  constructor() {
+    super('Cancelled while waiting for a free connection');
+  }
+}
+
+interface Waiter<C> {
+  transfer: boolean;
+  settled: boolean;
+  resolve: (c: C) => void;
+  reject: (e: unknown) => void;
+  cleanup: () => void;
+}
+
+interface Idle<C> {
+  client: C;
+  since: number;
+}
+
+export interface PoolStats {
+  size: number;
+  idle: number;
+  busy: number;
+  connecting: number;
+  waiting: number;
+  transfers: number;
+  opened: number;
+}
+
+export class ClientPool<C extends PoolClient> {
+  private limit: number;
+  private readonly idle: Idle<C>[] = [];
+  private readonly busy = new Map<C, { transfer: boolean }>();
+  private readonly waiters: Waiter<C>[] = [];
+  private readonly closeOnRelease = new Set<C>();
+  private readonly listeners = new Set<() => void>();
+  private connecting = 0;
+  private transfers = 0;
+  private opened = 0;
+  private disposed = false;
+  private generation = 0;
+  private currentMode: DataMode;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: PoolOptions<C>) {
+    this.limit = Math.max(1, Math.floor(opts.size));
+    this.currentMode = opts.mode ?? 'passive';
+    this.now = opts.now ?? Date.now;
+    if (opts.keepAliveMs && opts.keepAliveMs > 0) {
+      this.timer = setInterval(() => void this.keepAlive(), opts.keepAliveMs);
+      this.timer.unref?.();
+    }
+  }
+
+  get size(): number {
+    return this.limit;
+  }
+
+  get mode(): DataMode {
+    return this.currentMode;
+  }
+
+  /** Clients whose control connection is open (idle or busy). */
+  get connectedCount(): number {
+    let n = 0;
+    for (const i of this.idle) if (!i.client.closed) n++;
+    for (const c of this.busy.keys()) if (!c.closed) n++;
+    return n;
+  }
+
+  get stats(): PoolStats {
+    return {
+      size: this.limit,
+      idle: this.idle.length,
+      busy: this.busy.size,
+      connecting: this.connecting,
+      waiting: this.waiters.length,
+      transfers: this.transfers,
+      opened: this.opened,
+    };
+  }
+
+  /** Called when clients open or close (for "connected" in the tree). Returns an unsubscribe function. */
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private get maxTransfers(): number {
+    const m = this.opts.maxTransfers ?? this.limit - 1;
+    return Math.max(1, Math.min(m, this.limit));
+  }
+
+  /** Change the number of connections; extra idle ones are closed, extra busy ones when released. */
+  resize(size: number): void {
+    this.limit = Math.max(1, Math.floor(size));
+    while (this.idle.length && this.total > this.limit) this.discard(this.idle.shift()!.client, true);
+    this.pump();
+  }
+
+  /** The data connection mode of every client from its next transfer on. */
+  setMode(mode: DataMode): void {
+    this.currentMode = mode;
+    for (const i of this.idle) i.client.mode = mode;
+    for (const c of this.busy.keys()) c.mode = mode;
+  }
+
+  /** Run `fn` with a client of its own. */
+  async run<T>(fn: (client: C) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const transfer = options.transfer === true;
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.acquire(transfer, options.signal);
+      let result: T;
+      try {
+        result = await fn(client);
+      } catch (err) {
+        const broken = client.closed || this.isConnectionError(err);
+        this.release(client, broken);
+        if (broken && options.idempotent && attempt === 0 && !options.signal?.aborted && !this.disposed) continue;
+        throw err;
+      }
+      this.release(client, client.closed);
+      return result;
+    }
+  }
+
+  /** Close the connections (Disconnect): idle ones now, busy ones when their operation ends. */
+  async closeAll(): Promise<void> {
+    this.generation++;
+    const idle = this.idle.splice(0);
+    for (const c of this.busy.keys()) this.closeOnRelease.add(c);
+    this.emit();
+    await Promise.all(idle.map((i) => this.closeQuietly(i.client)));
+  }
+
+  /** Close everything and refuse new requests. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const w of this.waiters.splice(0)) this.settle(w, undefined, new PoolClosedError());
+    await this.closeAll();
+    this.listeners.clear();
+  }
+
+  /** Send NOOP on clients idle for at least keepAliveMs (called by the timer; public for tests). */
+  async keepAlive(): Promise<void> {
+    const ms = this.opts.keepAliveMs ?? 0;
+    const due = this.idle.filter((i) => this.now() - i.since >= ms && i.client.noop);
+    await Promise.all(
+      due.map(async (i) => {
+        const at = this.idle.indexOf(i);
+        if (at < 0) return;
+        this.idle.splice(at, 1);
+        this.busy.set(i.client, { transfer: false });
+        try {
+          await i.client.noop!();
+          this.release(i.client, i.client.closed);
+        } catch (err) {
+          this.opts.onInfo?.(`keep-alive failed, will reconnect on the next request: ${(err as Error).message}`);
+          this.release(i.client, true);
+        }
+      }),
+    );
+  }
+
+  private get total(): number {
+    return this.idle.length + this.busy.size + this.connecting;
+  }
+
+  private isConnectionError(err: unknown): boolean {
+    return this.opts.isConnectionError?.(err) ?? false;
+  }
+
+  private acquire(transfer: boolean, signal?: AbortSignal): Promise<C> {
+    if (this.disposed) return Promise.reject(new PoolClosedError());
+    if (signal?.aborted) return Promise.reject(new PoolWaitCancelledError());
+    return new Promise<C>((resolve, reject) => {
+      const w: Waiter<C> = { transfer, settled: false, resolve, reject, cleanup: () => undefined };
+      if (signal) {
+        const onAbort = () => {
+          const at = this.waiters.indexOf(w);
+          if (at >= 0) this.waiters.splice(at, 1);
+          this.settle(w, undefined, new PoolWaitCancelledError());
+          this.pump();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        w.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.waiters.push(w);
+      this.pump();
+    });
+  }
+
+  /** Hand a client to `w`, or an error; a client for a waiter that gave up goes back to the pool. */
+  private settle(w: Waiter<C>, client: C | undefined, err?: unknown): void {
+    if (w.settled) {
+      if (client) this.release(client, client.closed);
+      return;
+    }
+    w.settled = true;
+    w.cleanup();
+    if (client) w.resolve(client);
+    else w.reject(err);
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    for (let i = 0; i < this.waiters.length; ) {
+      const w = this.waiters[i];
+      if (w.transfer && this.transfers >= this.maxTransfers) {
+        i++;
+        continue;
+      }
+      const idle = this.takeIdle();
+      if (idle) {
+        this.waiters.splice(i, 1);
+        this.lease(idle.client, w.transfer);
+        const validateMs = this.opts.validateAfterIdleMs ?? 0;
+        if (validateMs > 0 && idle.client.noop && this.now() - idle.since >= validateMs) this.validate(idle.client, w);
+        else this.settle(w, idle.client);
+        continue;
+      }
+      if (this.total < this.limit) {
+        this.waiters.splice(i, 1);
+        this.open(w);
+        continue;
+      }
+      break;
+    }
+  }
+
+  private takeIdle(): Idle<C> | undefined {
+    while (this.idle.length) {
+      const i = this.idle.pop()!;
+      if (!i.client.closed) return i;
+      this.discard(i.client, false);
+    }
+    return undefined;
+  }
+
+  private lease(client: C, transfer: boolean): void {
+    this.busy.set(client, { transfer });
+    if (transfer) this.transfers++;
+  }
+
+  private validate(client: C, w: Waiter<C>): void {
+    client.noop!().then(
+      () => (client.closed ? this.retryWaiter(client, w) : this.settle(w, client)),
+      () => this.retryWaiter(client, w),
+    );
+  }
+
+  /** The client handed to `w` turned out dead: drop it and put `w` back at the head of the queue. */
+  private retryWaiter(client: C, w: Waiter<C>): void {
+    this.release(client, true);
+    if (w.settled) return;
+    if (this.disposed) return this.settle(w, undefined, new PoolClosedError());
+    this.waiters.unshift(w);
+    this.pump();
+  }
+
+  private open(w: Waiter<C>): void {
+    this.connecting++;
+    if (w.transfer) this.transfers++;
+    const gen = this.generation;
+    const n = ++this.opened;
+    this.opts.create(n).then(
+      (client) => {
+        this.connecting--;
+        client.mode = this.currentMode;
+        client.on?.('close', () => this.onClientClosed(client));
+        this.busy.set(client, { transfer: w.transfer });
+        if (gen !== this.generation) this.closeOnRelease.add(client);
+        this.emit();
+        if (this.disposed) {
+          this.settle(w, undefined, new PoolClosedError());
+          this.release(client, true);
+          return;
+        }
+        this.settle(w, client);
+      },
+      (err) => {
+        this.connecting--;
+        if (w.transfer) this.transfers--;
+        const alive = this.idle.length + this.busy.size;
+        if (alive > 0 && this.isConnectionError(err) && !w.settled && !this.disposed) {
+          // The server refuses another connection: make do with the ones we have.
+          this.limit = alive;
+          this.opts.onInfo?.(`the server refused connection ${n} (${(err as Error).message}); using ${alive}`);
+          this.waiters.unshift(w);
+        } else {
+          this.settle(w, undefined, err);
+        }
+        this.pump();
+      },
+    );
+  }
+
+  private release(client: C, broken: boolean): void {
+    const info = this.busy.get(client);
+    if (!info) return;
+    this.busy.delete(client);
+    if (info.transfer) this.transfers--;
+    const close = this.closeOnRelease.delete(client) || this.disposed || this.total >= this.limit;
+    if (broken || client.closed) this.discard(client, false);
+    else if (close) this.discard(client, true);
+    else this.idle.push({ client, since: this.now() });
+    this.pump();
+  }
+
+  private onClientClosed(client: C): void {
+    const at = this.idle.findIndex((i) => i.client === client);
+    if (at >= 0) this.idle.splice(at, 1);
+    this.emit();
+    this.pump();
+  }
+
+  private discard(client: C, graceful: boolean): void {
+    const at = this.idle.findIndex((i) => i.client === client);
+    if (at >= 0) this.idle.splice(at, 1);
+    if (graceful && !client.closed) void this.closeQuietly(client);
+    else if (!client.closed) {
+      try {
+        client.destroy();
+      } catch {
+        /* already gone */
+      }
+    }
+    this.emit();
+  }
+
+  private async closeQuietly(client: C): Promise<void> {
+    try {
+      if (!client.closed) await client.close();
+    } catch {
+      try {
+        client.destroy();
+      } catch {
+        /* already gone */
+      }
+    }
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l();
+      } catch {
+        /* a listener's problem */
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The FileSystemProvider of the `ftp:` scheme: a thin layer over Site (site.ts) that turns FsErrors into
+ * vscode.FileSystemErrors, shows progress for slow transfers and fires onDidChangeFile for our own writes.
+ *
+ * Read-only connections: `isReadonly` of registerFileSystemProvider covers the whole scheme (a boolean, or a
+ * MarkdownString message since 1.83, still for the whole scheme), so it cannot mark one connection. Instead every
+ * FileStat of a read-only connection carries `permissions: FilePermission.Readonly` (editors open read-only) and
+ * every write throws NoPermissions.
+ */
+import * as vscode from 'vscode';
+import { FsError } from './fsErrors';
+import type { FtpLog } from './output';
+import { withTransferProgress } from './progress';
+import type { Change, Site, Stat } from './site';
+import type { SiteRegistry } from './sites';
+import { SCHEME, baseName, normalizePath } from './uri';
+
+export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly sites: SiteRegistry,
+    private readonly log: FtpLog,
+  ) {
+    this.unsubscribe = sites.onDidChangeFiles((site, changes) => this.fire(site, changes));
+  }
+
+  watch(): vscode.Disposable {
+    // The server cannot tell us about changes; our own changes are reported through onDidChangeFile.
+    return new vscode.Disposable(() => undefined);
+  }
+
+  stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    return this.call(uri, async (site, path) => toFileStat(await site.stat(path)));
+  }
+
+  readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    return this.call(uri, (site, path) => site.readDirectory(path) as Promise<[string, vscode.FileType][]>);
+  }
+
+  createDirectory(uri: vscode.Uri): Promise<void> {
+    return this.call(uri, (site, path) => site.createDirectory(path));
+  }
+
+  readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.call(uri, (site, path) =>
+      withTransferProgress(`Downloading ${baseName(path)} from ${site.name}`, undefined, (p) =>
+        site.readFile(path, { signal: p.signal, onProgress: (n) => p.bytes(n) }),
+      ),
+    );
+  }
+
+  writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
+    return this.call(uri, (site, path) =>
+      withTransferProgress(`Uploading ${baseName(path)} to ${site.name}`, content.byteLength, (p) =>
+        site.writeFile(path, content, { create: options.create, overwrite: options.overwrite }, {
+          signal: p.signal,
+          onProgress: (n) => p.bytes(n),
+        }),
+      ),
+    );
+  }
+
+  delete(uri: vscode.Uri, options: { readonly recursive: boolean }): Promise<void> {
+    return this.call(uri, (site, path) => site.delete(path, { recursive: options.recursive }));
+  }
+
+  rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
+    return this.call(oldUri, (site, path) => {
+      const target = this.sites.resolve(newUri.authority);
+      if (target !== site) {
+        throw new FsError('NoPermissions', `Cannot move ${path} from "${site.name}" to "${target.name}": copy it instead.`);
+      }
+      return site.rename(path, normalizePath(newUri.path), { overwrite: options.overwrite });
+    });
+  }
+
+  /** Resolve the site of `uri`, run `fn`, and turn any error into the matching vscode.FileSystemError. */
+  private async call<T>(uri: vscode.Uri, fn: (site: Site, path: string) => Promise<T>): Promise<T> {
+    let site: Site | undefined;
+    try {
+      site = this.sites.resolve(uri.authority);
+      return await fn(site, normalizePath(uri.path));
+    } catch (err) {
+      throw this.toVscodeError(err, uri, site);
+    }
+  }
+
+  private toVscodeError(err: unknown, uri: vscode.Uri, site?: Site): Error {
+    const fe = err instanceof FsError ? err : new FsError('Unknown', `${uri.path}: ${err instanceof Error ? err.message : String(err)}`);
+    const expected = fe.quiet || fe.kind === 'FileNotFound' || fe.kind === 'FileExists' || fe.kind === 'Cancelled';
+    if (!expected) this.log.error(site?.name ?? uri.authority, fe.message);
+    return toFileSystemError(fe);
+  }
+
+  private fire(site: Site, changes: Change[]): void {
+    const events: vscode.FileChangeEvent[] = [];
+    for (const authority of site.authorities) {
+      for (const c of changes) {
+        events.push({ type: CHANGE_TYPE[c.type], uri: vscode.Uri.from({ scheme: SCHEME, authority, path: c.path }) });
+      }
+    }
+    if (events.length) this.emitter.fire(events);
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.emitter.dispose();
+  }
+}
+
+const CHANGE_TYPE: Record<Change['type'], vscode.FileChangeType> = {
+  created: vscode.FileChangeType.Created,
+  changed: vscode.FileChangeType.Changed,
+  deleted: vscode.FileChangeType.Deleted,
+};
+
+export function toFileStat(s: Stat): vscode.FileStat {
+  return {
+    type: s.type as vscode.FileType,
+    size: s.size,
+    mtime: s.mtime,
+    ctime: s.ctime,
+    permissions: s.readonly ? vscode.FilePermission.Readonly : undefined,
+  };
+}
+
+export function toFileSystemError(fe: FsError): vscode.FileSystemError {
+  switch (fe.kind) {
+    case 'FileNotFound':
+      return vscode.FileSystemError.FileNotFound(fe.message);
+    case 'FileExists':
+      return vscode.FileSystemError.FileExists(fe.message);
+    case 'FileNotADirectory':
+      return vscode.FileSystemError.FileNotADirectory(fe.message);
+    case 'FileIsADirectory':
+      return vscode.FileSystemError.FileIsADirectory(fe.message);
+    case 'NoPermissions':
+      return vscode.FileSystemError.NoPermissions(fe.message);
+    case 'Unavailable':
+    case 'Cancelled':
+      return vscode.FileSystemError.Unavailable(fe.message);
+    default:
+      return new vscode.FileSystemError(fe.message);
+  }
+}

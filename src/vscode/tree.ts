@@ -1,0 +1,237 @@
+/**
+ * The FTP Explorer view: connections as roots (saved ones, then one-offs of this window), folders listed lazily,
+ * files opened with `vscode.open` on their ftp: URI.
+ */
+import * as vscode from 'vscode';
+import type { ConnectionConfig } from './config';
+import { FsError } from './fsErrors';
+import type { FtpLog } from './output';
+import { FileType, type Change, type Site } from './site';
+import type { SiteRegistry } from './sites';
+import type { Settings } from './settings';
+import { SCHEME, baseName, parentPath } from './uri';
+
+export class ConnectionNode {
+  readonly kind = 'connection';
+  constructor(
+    public config: ConnectionConfig,
+    readonly oneOff: boolean,
+  ) {}
+  get name(): string {
+    return this.config.name;
+  }
+}
+
+export class EntryNode {
+  readonly kind = 'entry';
+  constructor(
+    readonly connection: ConnectionNode,
+    readonly path: string,
+    readonly isDir: boolean,
+    readonly isLink: boolean,
+    readonly parent: ConnectionNode | EntryNode,
+  ) {}
+  get name(): string {
+    return this.connection.name;
+  }
+  get uri(): vscode.Uri {
+    return vscode.Uri.from({ scheme: SCHEME, authority: this.connection.name, path: this.path });
+  }
+}
+
+export class MessageNode {
+  readonly kind = 'message';
+  constructor(
+    readonly text: string,
+    readonly parent: ConnectionNode | EntryNode,
+    readonly command?: vscode.Command,
+  ) {}
+}
+
+export type Node = ConnectionNode | EntryNode | MessageNode;
+
+export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private roots = new Map<string, ConnectionNode>();
+  /** Folder nodes by site key and path, so a change refreshes exactly the folder that changed. */
+  private readonly folders = new Map<string, ConnectionNode | EntryNode>();
+  /** The path each connection node shows (remoteRoot or login folder), once known. */
+  private readonly rootPaths = new Map<ConnectionNode, string>();
+  /** What each connection node last showed (connected, mode, read-only), to refresh only on a change. */
+  private readonly shownState = new Map<string, string>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly sites: SiteRegistry,
+    private readonly settings: Settings,
+    private readonly log: FtpLog,
+  ) {
+    this.unsubscribe.push(
+      sites.onDidChangeFiles((site, changes) => this.onFilesChanged(site, changes)),
+      sites.onDidChange(() => this.onSitesChanged()),
+    );
+  }
+
+  /** Everything: connections added or removed in settings. */
+  refresh(node?: ConnectionNode | EntryNode): void {
+    if (!node) {
+      this.folders.clear();
+      this.rootPaths.clear();
+    }
+    this.emitter.fire(node);
+  }
+
+  connectionNodes(): ConnectionNode[] {
+    const next = new Map<string, ConnectionNode>();
+    const add = (cfg: ConnectionConfig, oneOff: boolean) => {
+      const id = `${oneOff ? 'oneoff' : 'saved'}:${cfg.name.toLowerCase()}`;
+      const node = this.roots.get(id) ?? new ConnectionNode(cfg, oneOff);
+      node.config = cfg;
+      next.set(id, node);
+    };
+    for (const c of this.settings.connections()) add(c, false);
+    for (const c of this.sites.oneOffConfigs()) add(c, true);
+    this.roots = next;
+    return [...next.values()];
+  }
+
+  /** The connection node of a name (case-insensitive). */
+  connectionNode(name: string): ConnectionNode | undefined {
+    const all = this.roots.size ? [...this.roots.values()] : this.connectionNodes();
+    return all.find((n) => n.name.toLowerCase() === name.toLowerCase()) ?? this.connectionNodes().find((n) => n.name.toLowerCase() === name.toLowerCase());
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node instanceof MessageNode) {
+      const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('warning');
+      item.command = node.command;
+      item.tooltip = node.text;
+      item.contextValue = 'message';
+      return item;
+    }
+    if (node instanceof ConnectionNode) {
+      const site = this.existingSite(node);
+      const connected = site?.connected ?? false;
+      const mode = site?.mode ?? node.config.mode;
+      const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
+      this.shownState.set(key, `${connected}|${mode}|${node.config.readOnly}`);
+      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `conn:${key}`;
+      item.description = `${mode} · ${connected ? 'connected' : 'not connected'}${node.config.readOnly ? ' · read-only' : ''}`;
+      const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || '(login folder)');
+      item.tooltip = new vscode.MarkdownString(
+        `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
+          `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
+          `${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}`,
+      );
+      item.iconPath = new vscode.ThemeIcon(connected ? 'vm-active' : 'vm-outline');
+      item.contextValue = `connection${connected ? '.connected' : '.disconnected'}${node.oneOff ? '.oneoff' : ''}${node.config.readOnly ? '.readonly' : ''}`;
+      return item;
+    }
+    const uri = node.uri;
+    const item = new vscode.TreeItem(uri, node.isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `entry:${node.connection.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}:${node.path}`;
+    item.label = baseName(node.path);
+    item.tooltip = `${node.name}: ${node.path}${node.isLink ? ' (link)' : ''}`;
+    item.contextValue = `${node.isDir ? 'dir' : 'file'}${node.connection.config.readOnly ? '.readonly' : ''}`;
+    if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    if (node.isLink) item.description = '\u2192';
+    return item;
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) return this.connectionNodes();
+    if (node instanceof MessageNode) return [];
+    const connection = node instanceof ConnectionNode ? node : node.connection;
+    let site: Site;
+    try {
+      site = this.sites.resolve(connection.name);
+    } catch (err) {
+      return [new MessageNode(messageOf(err), node)];
+    }
+    try {
+      let dir: string;
+      if (node instanceof ConnectionNode) {
+        dir = await site.root();
+        this.rootPaths.set(node, dir);
+      } else {
+        dir = node.path;
+      }
+      this.folders.set(`${site.key}|${dir}`, node);
+      const entries = await site.readDirectory(dir);
+      const children = entries.map(([name, type]) => {
+        const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
+        return new EntryNode(connection, path, (type & FileType.Directory) !== 0, (type & FileType.SymbolicLink) !== 0, node);
+      });
+      children.sort((a, b) => (a.isDir === b.isDir ? collator.compare(baseName(a.path), baseName(b.path)) : a.isDir ? -1 : 1));
+      return children;
+    } catch (err) {
+      const text = messageOf(err);
+      const quiet = err instanceof FsError && (err.quiet || err.kind === 'Cancelled');
+      if (!quiet) this.log.error(connection.name, text);
+      return [
+        new MessageNode(text, node, {
+          command: 'ftpExplorer.refresh',
+          title: 'Retry',
+          arguments: [node],
+        }),
+      ];
+    }
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node instanceof ConnectionNode ? undefined : node.parent;
+  }
+
+  private existingSite(node: ConnectionNode): Site | undefined {
+    return this.sites.all().find((s) => s.key === `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`);
+  }
+
+  private onFilesChanged(site: Site, changes: Change[]): void {
+    const dirs = new Set<string>();
+    for (const c of changes) {
+      dirs.add(parentPath(c.path));
+      if (c.type === 'deleted') {
+        for (const k of [...this.folders.keys()]) if (k.startsWith(`${site.key}|${c.path}`)) this.folders.delete(k);
+      }
+    }
+    for (const d of dirs) {
+      const node = this.folders.get(`${site.key}|${d}`);
+      if (node) this.emitter.fire(node);
+    }
+  }
+
+  private onSitesChanged(): void {
+    const before = new Set(this.roots.keys());
+    const nodes = this.connectionNodes();
+    const after = new Set(this.roots.keys());
+    if (before.size !== after.size || [...after].some((k) => !before.has(k))) {
+      this.emitter.fire(undefined);
+      return;
+    }
+    for (const node of nodes) {
+      const site = this.existingSite(node);
+      const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
+      const state = `${site?.connected ?? false}|${site?.mode ?? node.config.mode}|${node.config.readOnly}`;
+      const was = this.shownState.get(key);
+      if (was !== undefined && was !== state) this.emitter.fire(node);
+    }
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe) u();
+    this.emitter.dispose();
+  }
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
