@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { posix } from 'node:path';
 import { ControlConnection, formatEndpoint } from './control';
 import { codecFor, type Codec } from './encoding';
-import { openActive, openPassive, type DataSettings, type DataStrategy, type PendingData } from './data';
+import { openActive, openPassive, type DataMethod, type DataSettings, type DataStrategy, type PendingData } from './data';
 import type { FileEntry, ListingFormat } from './entry';
 import {
   FtpCancelledError,
@@ -56,12 +56,17 @@ export class FtpClient extends EventEmitter {
   private listHidden: boolean | undefined;
   private mlsdWorks: boolean | undefined;
   private mlstWorks: boolean | undefined;
+  /** While probing: the events of the current operation. */
+  private captured: FtpLogEvent[] | undefined;
 
   private constructor(readonly options: FtpConnectOptions) {
     super();
     this.codec = codecFor(options.encoding);
     const logger = options.logger;
-    this.log = logger ? (e: FtpLogEvent) => safeLog(logger, e) : () => undefined;
+    this.log = (e: FtpLogEvent) => {
+      this.captured?.push(e);
+      if (logger) safeLog(logger, e);
+    };
     this.timeoutMs = options.timeoutMs ?? 30000;
     this.configuredMode = options.mode ?? 'passive';
     this.effectiveMode = this.configuredMode;
@@ -439,7 +444,7 @@ export class FtpClient extends EventEmitter {
     try {
       return await this.transferIn(mode, command, direction, move, opts);
     } catch (err) {
-      if (!(err instanceof FtpDataConnectionError) || this.options.fallback === false) throw err;
+      if (!(err instanceof FtpDataConnectionError) || this.options.fallback === false || this.strategy.force) throw err;
       const other: DataMode = mode === 'passive' ? 'active' : 'passive';
       this.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
       if (this.ctl.closed) await this.open();
@@ -568,6 +573,32 @@ export class FtpClient extends EventEmitter {
       );
     }
     throw new FtpReplyError(r.code, replyMessage(r), masked);
+  }
+
+  /**
+   * List a folder through exactly one data-connection method, with no fallback: what `probe` uses to tell
+   * which of EPSV, PASV, EPRT and PORT work on this network. The client's remembered strategy is untouched.
+   */
+  listWith(method: DataMethod, path = '.'): Promise<{ entries: FileEntry[]; events: FtpLogEvent[] }> {
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      const saved = { force: this.strategy.force };
+      const savedMode = this.effectiveMode;
+      const events: FtpLogEvent[] = [];
+      this.captured = events;
+      this.strategy.force = method;
+      this.effectiveMode = method === 'EPSV' || method === 'PASV' ? 'passive' : 'active';
+      try {
+        const savedMlsd = this.mlsdWorks;
+        const entries = await this.listIn(abs);
+        this.mlsdWorks = savedMlsd;
+        return { entries, events };
+      } finally {
+        this.strategy.force = saved.force;
+        this.effectiveMode = savedMode;
+        this.captured = undefined;
+      }
+    });
   }
 
   // ---------------------------------------------------------------- closing

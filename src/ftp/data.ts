@@ -20,7 +20,11 @@ import type { DataMode } from './options';
 export interface DataStrategy {
   epsv?: boolean;
   eprt?: boolean;
+  /** Use exactly this command and nothing else (for `probe`). */
+  force?: DataMethod;
 }
+
+export type DataMethod = 'EPSV' | 'PASV' | 'EPRT' | 'PORT';
 
 export interface DataSettings {
   trustPasvAddress: boolean;
@@ -61,7 +65,7 @@ export async function openPassive(
   let target: HostPort | undefined;
   let advertised: string | undefined;
   const peer = normalizeAddress(ctl.remoteAddress);
-  if (strategy.epsv !== false) {
+  if (strategy.force === 'EPSV' || (strategy.force === undefined && strategy.epsv !== false)) {
     const r = await ctl.send('EPSV');
     if (r.code === 229) {
       target = { host: peer, port: parseEpsvReply(r.text) };
@@ -71,10 +75,16 @@ export async function openPassive(
       const p = parsePasvReply(r.text);
       advertised = p.host;
       target = { host: settings.trustPasvAddress ? p.host : peer, port: p.port };
-    } else if (r.code >= 400) {
+    } else if (r.code >= 400 && strategy.force !== 'EPSV') {
       strategy.epsv = false;
     } else {
-      throw new FtpReplyError(r.code, replyMessage(r), 'EPSV');
+      throw new FtpDataConnectionError(
+        `The server refused EPSV (${r.code} ${replyMessage(r)})`,
+        'EPSV',
+        'The server does not offer extended passive mode: PASV or active mode may work.',
+        'passive',
+        r.code,
+      );
     }
   }
   if (!target) {
@@ -110,6 +120,8 @@ export async function openPassive(
       'passive',
     );
   }
+  // Until the transfer reads it, a reset (e.g. after the server refuses RETR) must not be an uncaught error.
+  socket.on('error', () => undefined);
   return {
     mode: 'passive',
     describe: formatEndpoint(t.host, t.port),
@@ -165,16 +177,41 @@ export async function openActive(
   const advertise = normalizeAddress(settings.activeAddress ?? localAddress);
   const peer = normalizeAddress(ctl.remoteAddress);
   const close = () => server.close();
+  // Take connections from now on: some servers (pyftpdlib) connect as soon as they accept PORT/EPRT, before
+  // the transfer command.
+  let accepted: net.Socket | undefined;
+  let waiting: ((s: net.Socket) => void) | undefined;
+  server.on('connection', (s) => {
+    const from = normalizeAddress(s.remoteAddress ?? '');
+    if (accepted || !sameAddress(from, peer)) {
+      log({
+        kind: 'data',
+        phase: 'rejected',
+        mode: 'active',
+        direction: 'download',
+        local: formatEndpoint(s.localAddress, s.localPort),
+        remote: formatEndpoint(s.remoteAddress, s.remotePort),
+        detail: accepted ? 'a second connection' : `not from the control peer ${peer}`,
+      });
+      s.destroy();
+      return;
+    }
+    accepted = s;
+    s.on('error', () => undefined);
+    close();
+    waiting?.(s);
+  });
+
   try {
     let reply: FtpReply | undefined;
     let command = '';
     const v6 = net.isIPv6(advertise);
-    if (v6 || strategy.eprt !== false) {
+    if (strategy.force === 'EPRT' || (strategy.force !== 'PORT' && (v6 || strategy.eprt !== false))) {
       command = `EPRT ${encodeEprt(advertise, port)}`;
       reply = await ctl.send(command);
       if (positive(reply)) strategy.eprt = true;
     }
-    if (!v6 && (!reply || !positive(reply))) {
+    if (!v6 && strategy.force !== 'EPRT' && (!reply || !positive(reply))) {
       const refusedEprt = reply !== undefined;
       command = `PORT ${encodePort(advertise, port)}`;
       reply = await ctl.send(command);
@@ -199,28 +236,6 @@ export async function openActive(
     close();
     throw err;
   }
-
-  let accepted: net.Socket | undefined;
-  let waiting: ((s: net.Socket) => void) | undefined;
-  server.on('connection', (s) => {
-    const from = normalizeAddress(s.remoteAddress ?? '');
-    if (accepted || !sameAddress(from, peer)) {
-      log({
-        kind: 'data',
-        phase: 'rejected',
-        mode: 'active',
-        direction: 'download',
-        local: formatEndpoint(s.localAddress, s.localPort),
-        remote: formatEndpoint(s.remoteAddress, s.remotePort),
-        detail: accepted ? 'a second connection' : `not from the control peer ${peer}`,
-      });
-      s.destroy();
-      return;
-    }
-    accepted = s;
-    close();
-    waiting?.(s);
-  });
 
   return {
     mode: 'active',

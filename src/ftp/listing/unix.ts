@@ -1,0 +1,279 @@
+/**
+ * Unix `ls -l` style LIST lines, as vsftpd, proftpd, pure-ftpd, pyftpdlib and ftp-srv (and most others) send
+ * them. LIST output is not specified anywhere (RFC 959 §4.1.3 only says it is "in a form suitable for human
+ * readability"), so this follows what the servers do:
+ *
+ *   -rw-r--r--    1 1001     1001            5 Mar 05  2024 -dash-leading.txt
+ *   lrwxrwxrwx   1 tester   tester         10 Mar  5  2024 link-to-normal -> normal.txt
+ *   -rw-r--r-- 1 1001 1001   3221225472 Mar 05  2024 sparse-3G.bin        (size wider than its column)
+ *   crw-rw-rw-   1 root     root       1,   3 Mar  5  2024 null             (device: major, minor)
+ *   -rw-r--r--   1 ftp            12 Nov 21 08:09 no-group.txt               (group column missing)
+ *
+ * A hand-written tokenizer instead of one big regular expression: the owner and group columns are optional
+ * and of unknown width, which makes a single regex backtrack on every line, while here each character before
+ * the name is looked at about once and nothing is allocated except the entry, its name and (for links) the
+ * target.
+ *
+ * Rule for finding the fields: after the permission string come whitespace-separated columns; the date is
+ * the first `Mon DD HH:MM|YYYY` triple whose preceding column is a size (digits; for devices `maj, min`).
+ * Whatever sits between the link count and the size is owner/group and is not needed. The name is everything
+ * after the single space that follows the time/year column, so names with leading, inner or trailing spaces
+ * and names starting with `-` survive unchanged.
+ */
+import type { EntryType, FileEntry } from '../entry';
+import { Clock, daysInMonth, inferYearMs, utcMs } from './time';
+
+/** An entry; `null` for a recognised line that lists nothing (`.`, `..`, `total N`); `undefined` if the line is not this format. */
+export type LineResult = FileEntry | null | undefined;
+
+/** Columns between the permissions and the date we are willing to look at: links, owner, group, size, spare. */
+const MAX_COLUMNS_BEFORE_DATE = 10;
+
+/** 16 digits are still exact in a double (sizes up to 9 PB); anything longer is not a size. */
+const MAX_SIZE_DIGITS = 16;
+
+/**
+ * Interned permission strings, indexed by mode bits plus a discriminator for the characters that map to the
+ * same bits (`S`, `l`, `L` in the group execute column). A 100,000-line listing then shares a handful of
+ * strings instead of holding 100,000 copies of `rw-r--r--`.
+ */
+const permissionStrings: (string | undefined)[] = new Array(3 * 4096);
+
+const enum Ch {
+  Tab = 9,
+  Space = 32,
+  Plus = 43,
+  Comma = 44,
+  Dash = 45,
+  Dot = 46,
+  Zero = 48,
+  Nine = 57,
+  Colon = 58,
+  Greater = 62,
+  At = 64,
+}
+
+function isSpace(c: number): boolean {
+  return c === Ch.Space || c === Ch.Tab;
+}
+
+function isDigit(c: number): boolean {
+  return c >= Ch.Zero && c <= Ch.Nine;
+}
+
+/** 1..12 for an English three-letter month abbreviation in any case at text[i..i+3), else 0. */
+export function monthAt(text: string, i: number): number {
+  const a = text.charCodeAt(i);
+  const b = text.charCodeAt(i + 1);
+  const c = text.charCodeAt(i + 2);
+  if ((a | b | c) > 0x7f) return 0; // keeps the packed key below unambiguous
+  switch (((a | 0x20) << 16) | ((b | 0x20) << 8) | (c | 0x20)) {
+    case 0x6a616e: return 1; // jan
+    case 0x666562: return 2; // feb
+    case 0x6d6172: return 3; // mar
+    case 0x617072: return 4; // apr
+    case 0x6d6179: return 5; // may
+    case 0x6a756e: return 6; // jun
+    case 0x6a756c: return 7; // jul
+    case 0x617567: return 8; // aug
+    case 0x736570: return 9; // sep
+    case 0x6f6374: return 10; // oct
+    case 0x6e6f76: return 11; // nov
+    case 0x646563: return 12; // dec
+    default: return 0;
+  }
+}
+
+/**
+ * Mode bits of the nine permission characters at text[i..i+9), or -1 if they are not a permission string.
+ * Bits 12-13 of the result distinguish `S`/`l`/`L` in the group column (see permissionStrings); the caller
+ * masks them off. Set-id and sticky letters as in ls(1): s = bit + x, S = bit without x, t/T likewise,
+ * l/L = set-group-id without group execute (mandatory locking on some systems).
+ */
+function permissionKey(text: string, i: number): number {
+  let m = 0;
+  let c = text.charCodeAt(i);
+  if (c === 114) m |= 0o400; else if (c !== Ch.Dash) return -1; // r
+  c = text.charCodeAt(i + 1);
+  if (c === 119) m |= 0o200; else if (c !== Ch.Dash) return -1; // w
+  c = text.charCodeAt(i + 2);
+  if (c === 120) m |= 0o100; // x
+  else if (c === 115) m |= 0o4100; // s
+  else if (c === 83) m |= 0o4000; // S
+  else if (c !== Ch.Dash) return -1;
+  c = text.charCodeAt(i + 3);
+  if (c === 114) m |= 0o040; else if (c !== Ch.Dash) return -1;
+  c = text.charCodeAt(i + 4);
+  if (c === 119) m |= 0o020; else if (c !== Ch.Dash) return -1;
+  c = text.charCodeAt(i + 5);
+  if (c === 120) m |= 0o010;
+  else if (c === 115) m |= 0o2010; // s
+  else if (c === 83) m |= 0o2000; // S
+  else if (c === 108) m |= 0o2000 | 4096; // l
+  else if (c === 76) m |= 0o2000 | 8192; // L
+  else if (c !== Ch.Dash) return -1;
+  c = text.charCodeAt(i + 6);
+  if (c === 114) m |= 0o004; else if (c !== Ch.Dash) return -1;
+  c = text.charCodeAt(i + 7);
+  if (c === 119) m |= 0o002; else if (c !== Ch.Dash) return -1;
+  c = text.charCodeAt(i + 8);
+  if (c === 120) m |= 0o001;
+  else if (c === 116) m |= 0o1001; // t
+  else if (c === 84) m |= 0o1000; // T
+  else if (c !== Ch.Dash) return -1;
+  return m;
+}
+
+/** Entry type for the ls(1) file type letter, or undefined if the letter is not one. */
+function typeOf(c: number): EntryType | undefined {
+  switch (c) {
+    case Ch.Dash: return 'file';
+    case 100: return 'dir'; // d
+    case 108: return 'symlink'; // l
+    // Devices, FIFOs, sockets, Solaris doors: listed, but not something to open or descend into.
+    case 98: // b
+    case 99: // c
+    case 112: // p
+    case 115: // s
+    case 68: // D
+      return 'unknown';
+    default: return undefined;
+  }
+}
+
+/** True for `total 123` (also `total 1.2M` from `ls -h`), which ls prints before the entries. */
+function isTotalLine(text: string, s: number, e: number): boolean {
+  return e - s > 6 && text.startsWith('total', s) && isSpace(text.charCodeAt(s + 5));
+}
+
+/**
+ * Parse one Unix `ls -l` line text[s, e) (no line end). `clock` supplies "now" for dates without a year.
+ */
+export function parseUnixLine(text: string, s: number, e: number, clock: Clock): LineResult {
+  if (e - s < 20) return isTotalLine(text, s, e) ? null : undefined; // shorter than any real entry line
+  const typeChar = text.charCodeAt(s);
+  const type = typeOf(typeChar);
+  if (type === undefined) return typeChar === 116 && isTotalLine(text, s, e) ? null : undefined;
+  const key = permissionKey(text, s + 1);
+  if (key < 0) return undefined;
+
+  let p = s + 10;
+  let c = text.charCodeAt(p);
+  if (c === Ch.Plus || c === Ch.At || c === Ch.Dot) c = text.charCodeAt(++p); // ACL, xattr, SELinux marker
+  if (!isSpace(c)) return undefined;
+
+  const isDevice = typeChar === 98 || typeChar === 99;
+  let prevStart = -1; // the column before the current one: the size when the current one is the month
+  let prevEnd = -1;
+  // The loops below need no `p < e` test: the character at `e` is the CR or LF that ended the line (or
+  // past the end of the text, where charCodeAt gives NaN), and neither is a space nor above 32. This
+  // halves the work per character in the hottest loop of the whole parser.
+  for (let column = 0; column < MAX_COLUMNS_BEFORE_DATE; column++) {
+    while (c === Ch.Space || c === Ch.Tab) c = text.charCodeAt(++p);
+    const start = p;
+    while (c > Ch.Space) c = text.charCodeAt(++p);
+    if (p === start || p >= e) return undefined; // a control character, or no room left for a name
+    // A month needs at least one column (the size) before it.
+    if (p - start === 3 && prevStart >= 0) {
+      const month = monthAt(text, start);
+      if (month !== 0) {
+        const entry = parseFromDate(text, p, e, clock, month, type, key, s, prevStart, prevEnd, isDevice);
+        if (entry !== undefined) return entry;
+      }
+    }
+    prevStart = start;
+    prevEnd = p;
+  }
+  return undefined;
+}
+
+/**
+ * The rest of the line after a month column ending at `p`: day, time or year, name. Checks that the column
+ * before the month is a size. Returns undefined if this month column turns out not to start the date.
+ */
+function parseFromDate(
+  text: string, p: number, e: number, clock: Clock, month: number, type: EntryType, key: number,
+  s: number, sizeStart: number, sizeEnd: number, isDevice: boolean,
+): LineResult {
+  // Size column: digits; for block/character devices `maj,min` or `min` after a `maj,` column.
+  let size = 0;
+  if (isDevice) {
+    for (let i = sizeStart; i < sizeEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (!isDigit(c) && c !== Ch.Comma) return undefined;
+    }
+  } else {
+    if (sizeEnd - sizeStart > MAX_SIZE_DIGITS) return undefined;
+    for (let i = sizeStart; i < sizeEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (!isDigit(c)) return undefined;
+      size = size * 10 + (c - Ch.Zero);
+    }
+  }
+
+  // Day: one or two digits, zero-padded (vsftpd `Mar 05`) or space-padded (pure-ftpd `Mar  5`).
+  while (p < e && isSpace(text.charCodeAt(p))) p++;
+  let c = text.charCodeAt(p);
+  if (!isDigit(c)) return undefined;
+  let day = c - Ch.Zero;
+  c = text.charCodeAt(++p);
+  if (isDigit(c)) {
+    day = day * 10 + (c - Ch.Zero);
+    c = text.charCodeAt(++p);
+  }
+  if (!isSpace(c) || day < 1 || day > 31) return undefined;
+
+  // Time `H:MM`/`HH:MM` (recent files, year to be inferred) or a four-digit year (older files, no time).
+  while (p < e && isSpace(text.charCodeAt(p))) p++;
+  let mtimeMs: number;
+  let n = 0;
+  let digits = 0;
+  while (p < e && isDigit(c = text.charCodeAt(p))) {
+    n = n * 10 + (c - Ch.Zero);
+    digits++;
+    p++;
+  }
+  if (c === Ch.Colon && p < e && (digits === 1 || digits === 2)) {
+    const m1 = text.charCodeAt(p + 1) - Ch.Zero;
+    const m2 = text.charCodeAt(p + 2) - Ch.Zero;
+    if (!(m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9) || n > 23) return undefined;
+    p += 3;
+    mtimeMs = inferYearMs(clock, month, day, n, m1 * 10 + m2);
+    if (mtimeMs !== mtimeMs) return undefined; // NaN: no year has this day
+  } else if (digits === 4) {
+    if (day > daysInMonth(n, month)) return undefined;
+    mtimeMs = utcMs(n, month, day, 0, 0, 0, 0);
+  } else {
+    return undefined;
+  }
+
+  // Exactly one separator, then the name; it may itself begin with spaces.
+  if (p + 1 >= e || !isSpace(text.charCodeAt(p))) return undefined;
+  const nameStart = p + 1;
+
+  let nameEnd = e;
+  let target: string | undefined;
+  if (type === 'symlink') {
+    // `name -> target`. The first arrow wins: a name containing " -> " cannot be told apart anyway.
+    for (let i = nameStart; i + 3 < e; i++) {
+      if (text.charCodeAt(i) === Ch.Space && text.charCodeAt(i + 1) === Ch.Dash &&
+          text.charCodeAt(i + 2) === Ch.Greater && text.charCodeAt(i + 3) === Ch.Space && i > nameStart) {
+        nameEnd = i;
+        if (i + 4 < e) target = text.slice(i + 4, e);
+        break;
+      }
+    }
+  }
+  const name = text.slice(nameStart, nameEnd);
+  if (name === '.' || name === '..') return null;
+
+  let permissions = permissionStrings[key];
+  if (permissions === undefined) permissions = permissionStrings[key] = text.slice(s + 1, s + 10);
+  const mode = key & 0o7777;
+  const mtime = new Date(mtimeMs);
+  const entry: FileEntry = isDevice
+    ? { name, type, mtime, permissions, mode }
+    : { name, type, size, mtime, permissions, mode };
+  if (target !== undefined) entry.target = target;
+  return entry;
+}
