@@ -61,8 +61,9 @@ async function get(site: Site, remote: string, local: string, isDir: boolean, ct
   }
   ctx.onFile?.(remote);
   const base = r.bytes;
+  let stream: fs.WriteStream | undefined;
   try {
-    const n = await site.download(remote, () => fs.createWriteStream(local), {
+    const n = await site.download(remote, () => (stream = fs.createWriteStream(local)), {
       signal: ctx.signal,
       onProgress: (b) => ctx.onBytes?.(base + b),
     });
@@ -70,9 +71,19 @@ async function get(site: Site, remote: string, local: string, isDir: boolean, ct
     r.files++;
     ctx.onBytes?.(r.bytes);
   } catch (err) {
+    // A cancelled or failed download leaves no partial file behind.
+    if (stream) await closed(stream);
     await fsp.rm(local, { force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+function closed(stream: fs.WriteStream): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('close', () => resolve());
+    stream.destroy();
+  });
 }
 
 /** Total size of local files (for the progress total). */

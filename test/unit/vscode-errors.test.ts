@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import {
+  FtpCancelledError,
+  FtpConnectionError,
+  FtpDataConnectionError,
+  FtpReplyError,
+  FtpTimeoutError,
+} from '../../src/ftp';
+import { FsError, isConnectionError, isLoginError, scrubSecret, toFsError } from '../../src/vscode/fsErrors';
+import { formatLogLines, LineBuffer, MAX_LINE } from '../../src/vscode/logFormat';
+
+describe('vscode/fsErrors: mapping to FileSystemError kinds', () => {
+  const kind = (err: unknown) => toFsError(err, 'read', '/a.txt').kind;
+
+  it('550/450 "not found" is FileNotFound, with the server reply in the message', () => {
+    const e = toFsError(new FtpReplyError(550, 'No such file or directory', 'RETR /a.txt'), 'read', '/a.txt');
+    assert.equal(e.kind, 'FileNotFound');
+    assert.match(e.message, /550 No such file or directory/);
+    assert.match(e.message, /\/a\.txt/);
+    assert.equal(kind(new FtpReplyError(450, 'File not found')), 'FileNotFound');
+    assert.equal(kind(new FtpReplyError(550, 'Requested action not taken')), 'FileNotFound');
+  });
+
+  it('permission replies are NoPermissions', () => {
+    assert.equal(kind(new FtpReplyError(550, 'Permission denied')), 'NoPermissions');
+    assert.equal(kind(new FtpReplyError(553, 'Could not create file')), 'NoPermissions');
+    assert.equal(kind(new FtpReplyError(530, 'Login incorrect')), 'NoPermissions');
+  });
+
+  it('"exists" replies are FileExists', () => {
+    assert.equal(kind(new FtpReplyError(550, 'File exists')), 'FileExists');
+    assert.equal(kind(new FtpReplyError(550, 'Directory already exists')), 'FileExists');
+  });
+
+  it('connection trouble is Unavailable', () => {
+    assert.equal(kind(new FtpReplyError(421, 'Timeout')), 'Unavailable');
+    assert.equal(kind(new FtpReplyError(450, 'File busy')), 'Unavailable');
+    assert.equal(kind(new FtpReplyError(425, "Can't open data connection")), 'Unavailable');
+    assert.equal(kind(new FtpConnectionError('ECONNRESET')), 'Unavailable');
+    assert.equal(kind(new FtpTimeoutError('no reply for 30 s')), 'Unavailable');
+    const data = toFsError(new FtpDataConnectionError('no data connection', 'RETR x', 'A firewall blocks it. Use passive mode.', 'active'), 'read', '/x');
+    assert.equal(data.kind, 'Unavailable');
+    assert.match(data.message, /Use passive mode/);
+  });
+
+  it('a cancelled transfer is Cancelled', () => {
+    assert.equal(kind(new FtpCancelledError('The transfer was cancelled')), 'Cancelled');
+    assert.equal(kind(Object.assign(new Error('x'), { name: 'AbortError' })), 'Cancelled');
+  });
+
+  it('an FsError passes through unchanged', () => {
+    const e = new FsError('FileExists', 'x');
+    assert.equal(toFsError(e, 'read', '/'), e);
+  });
+
+  it('tells connection errors (reconnect and retry) from others', () => {
+    assert.ok(isConnectionError(new FtpReplyError(421, 'bye')));
+    assert.ok(isConnectionError(new FtpConnectionError('reset')));
+    assert.ok(isConnectionError(new FtpTimeoutError('slow')));
+    assert.ok(isConnectionError(Object.assign(new Error('x'), { code: 'ECONNRESET' })));
+    assert.ok(!isConnectionError(new FtpReplyError(550, 'No such file')));
+    assert.ok(!isConnectionError(new Error('plain')));
+    assert.ok(isLoginError(new FtpReplyError(530, 'Login incorrect', 'login')));
+    assert.ok(!isLoginError(new FtpReplyError(550, 'x')));
+  });
+});
+
+describe('vscode/fsErrors: nothing leaks the password', () => {
+  it('scrubs the password and unmasked PASS arguments', () => {
+    assert.equal(scrubSecret('PASS hunter22', undefined), 'PASS ****');
+    assert.equal(scrubSecret('PASS ****', undefined), 'PASS ****');
+    assert.equal(scrubSecret('server said hunter22 twice: hunter22', 'hunter22'), 'server said **** twice: ****');
+    assert.equal(scrubSecret('PASSIVE mode', undefined), 'PASSIVE mode');
+  });
+
+  it('scrubs error messages', () => {
+    const e = toFsError(new FtpReplyError(530, 'Bad password hunter22', 'login'), 'connect', '/', 'hunter22');
+    assert.ok(!e.message.includes('hunter22'), e.message);
+  });
+});
+
+describe('vscode/logFormat: the FTP output channel', () => {
+  it('prefixes every line with the connection and a direction marker', () => {
+    assert.deepEqual(formatLogLines('site#1', { kind: 'command', text: 'LIST' }), ['[site#1] ---> LIST']);
+    assert.deepEqual(formatLogLines('site#1', { kind: 'reply', code: 211, text: '211-Features:\n MLST\n211 End' }), [
+      '[site#1] <--- 211-Features:',
+      '[site#1] <---  MLST',
+      '[site#1] <--- 211 End',
+    ]);
+    const fallback = formatLogLines('s#2', { kind: 'fallback', from: 'passive', to: 'active', reason: 'EPSV refused' });
+    assert.match(fallback[0], /^\[s#2\] --- falling back from passive to active mode/);
+  });
+
+  it('masks PASS and ACCT even if the event was not masked, and the password anywhere', () => {
+    assert.deepEqual(formatLogLines('s', { kind: 'command', text: 'PASS hunter22' }), ['[s] ---> PASS ****']);
+    assert.deepEqual(formatLogLines('s', { kind: 'command', text: 'ACCT money' }), ['[s] ---> ACCT ****']);
+    const line = formatLogLines('s', { kind: 'reply', code: 530, text: '530 wrong: hunter22' }, 'hunter22')[0];
+    assert.ok(!line.includes('hunter22'), line);
+  });
+
+  it('cuts long lines', () => {
+    const line = formatLogLines('s', { kind: 'info', text: 'x'.repeat(5000) })[0];
+    assert.ok(line.length < MAX_LINE + 100, String(line.length));
+    assert.match(line, /more characters\)$/);
+  });
+
+  it('keeps the last lines in a ring buffer', () => {
+    const b = new LineBuffer(3);
+    for (const l of ['a', 'b', 'c', 'd']) b.push(l);
+    assert.deepEqual(b.all(), ['b', 'c', 'd']);
+    b.clear();
+    assert.deepEqual(b.all(), []);
+  });
+});

@@ -1,0 +1,302 @@
+/**
+ * An in-memory FTP server and client with the surface src/vscode uses (RemoteClient), for unit tests of the
+ * vscode-free modules. It records every operation, refuses two operations at once on one client (like a real
+ * control connection would garble them), can hold an operation at a gate until the test releases it, and can
+ * fail or drop connections on demand. No timers anywhere.
+ */
+import { Writable, Readable } from 'node:stream';
+import { FtpConnectionError, FtpReplyError, type DataMode, type FileEntry, type TransferOptions } from '../../src/ftp';
+import type { RemoteClient } from '../../src/vscode/site';
+
+interface Node {
+  type: 'file' | 'dir' | 'symlink';
+  content?: Buffer;
+  mtime: Date;
+  target?: string;
+}
+
+export class Deferred<T = void> {
+  resolve!: (v: T) => void;
+  reject!: (e: unknown) => void;
+  readonly promise: Promise<T>;
+  constructor() {
+    this.promise = new Promise<T>((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+  }
+}
+
+/** Holds the next operation matching `op` (and `path`) until released. */
+export class Gate {
+  readonly reached = new Deferred<string>();
+  readonly open = new Deferred<void>();
+  constructor(
+    readonly op: string,
+    readonly path?: string,
+  ) {}
+  release(): void {
+    this.open.resolve();
+  }
+  fail(err: unknown): void {
+    this.open.reject(err);
+  }
+}
+
+export class FakeServer {
+  readonly nodes = new Map<string, Node>([['/', { type: 'dir', mtime: new Date(0) }]]);
+  /** Every operation as "<client id> <op> <path>". */
+  readonly calls: string[] = [];
+  readonly clients: FakeClient[] = [];
+  /** Operations that started on a client already running one: must stay 0. */
+  violations = 0;
+  home = '/';
+  private gates: Gate[] = [];
+  private failures: { op: string; err: () => unknown; path?: string }[] = [];
+  connectError: (() => unknown) | undefined;
+
+  file(path: string, content: string | Buffer, mtime = new Date(Date.UTC(2024, 0, 1))): this {
+    this.ensureDir(parent(path));
+    this.nodes.set(path, { type: 'file', content: Buffer.from(content), mtime });
+    return this;
+  }
+
+  dir(path: string): this {
+    this.ensureDir(path);
+    return this;
+  }
+
+  link(path: string, target: string): this {
+    this.ensureDir(parent(path));
+    this.nodes.set(path, { type: 'symlink', target, mtime: new Date(0) });
+    return this;
+  }
+
+  private ensureDir(path: string): void {
+    if (path === '/' || this.nodes.get(path)?.type === 'dir') return;
+    this.ensureDir(parent(path));
+    this.nodes.set(path, { type: 'dir', mtime: new Date(0) });
+  }
+
+  content(path: string): string | undefined {
+    return this.nodes.get(path)?.content?.toString();
+  }
+
+  hold(op: string, path?: string): Gate {
+    const g = new Gate(op, path);
+    this.gates.push(g);
+    return g;
+  }
+
+  failNext(op: string, err: () => unknown, path?: string): void {
+    this.failures.push({ op, err, path });
+  }
+
+  /** Calls of one operation name, e.g. count('list'). */
+  count(op: string): number {
+    return this.calls.filter((c) => c.split(' ')[1] === op).length;
+  }
+
+  /** The server closes every control connection (idle timeout, restart). */
+  dropAll(): void {
+    for (const c of this.clients) c.drop();
+  }
+
+  async connect(): Promise<FakeClient> {
+    if (this.connectError) throw this.connectError();
+    const c = new FakeClient(this, this.clients.length + 1);
+    this.clients.push(c);
+    return c;
+  }
+
+  /** @internal */
+  async enter(client: FakeClient, op: string, path: string): Promise<void> {
+    this.calls.push(`${client.id} ${op} ${path}`);
+    const f = this.failures.findIndex((x) => x.op === op && (x.path === undefined || x.path === path));
+    if (f >= 0) {
+      const [failure] = this.failures.splice(f, 1);
+      throw failure.err();
+    }
+    const g = this.gates.findIndex((x) => x.op === op && (x.path === undefined || x.path === path));
+    if (g >= 0) {
+      const [gate] = this.gates.splice(g, 1);
+      gate.reached.resolve(`${client.id}`);
+      await gate.open.promise;
+    }
+  }
+
+  /** @internal */
+  resolveLink(path: string): Node | undefined {
+    let n = this.nodes.get(path);
+    for (let i = 0; n?.type === 'symlink' && i < 8; i++) n = this.nodes.get(n.target!);
+    return n;
+  }
+
+  children(dir: string): [string, Node][] {
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    return [...this.nodes]
+      .filter(([p]) => p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+      .map(([p, n]) => [p.slice(prefix.length), n]);
+  }
+}
+
+function parent(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}
+
+const notFound = (cmd: string) => new FtpReplyError(550, 'No such file or directory', cmd);
+
+export class FakeClient implements RemoteClient {
+  closed = false;
+  mode: DataMode = 'passive';
+  private active = false;
+  private closeListeners: ((err?: Error) => void)[] = [];
+
+  constructor(
+    readonly server: FakeServer,
+    readonly id: number,
+  ) {}
+
+  on(event: 'close', listener: (err?: Error) => void): this {
+    if (event === 'close') this.closeListeners.push(listener);
+    return this;
+  }
+
+  /** The server side closes this connection. */
+  drop(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.closeListeners) l(new Error('421 idle timeout'));
+  }
+
+  async close(): Promise<void> {
+    this.server.calls.push(`${this.id} quit`);
+    this.closed = true;
+  }
+
+  destroy(): void {
+    this.closed = true;
+  }
+
+  private async op<T>(name: string, path: string, fn: () => T | Promise<T>): Promise<T> {
+    if (this.closed) throw new FtpConnectionError('The control connection is closed', name);
+    if (this.active) {
+      this.server.violations++;
+      throw new Error(`two operations at once on client ${this.id}`);
+    }
+    this.active = true;
+    try {
+      await this.server.enter(this, name, path);
+      if (this.closed) throw new FtpConnectionError('The control connection closed', name);
+      return await fn();
+    } finally {
+      this.active = false;
+    }
+  }
+
+  noop(): Promise<void> {
+    return this.op('noop', '', () => undefined);
+  }
+
+  pwd(): Promise<string> {
+    return this.op('pwd', '', () => this.server.home);
+  }
+
+  cd(path: string): Promise<void> {
+    return this.op('cd', path, () => {
+      if (this.server.resolveLink(path)?.type !== 'dir') throw notFound(`CWD ${path}`);
+    });
+  }
+
+  list(path = '/'): Promise<FileEntry[]> {
+    return this.op('list', path, () => {
+      if (this.server.resolveLink(path)?.type !== 'dir') throw notFound(`MLSD ${path}`);
+      return this.server.children(path).map(([name, n]) => {
+        const e: FileEntry = { name, type: n.type, mtime: n.mtime };
+        if (n.type === 'file') e.size = n.content!.length;
+        if (n.target) e.target = n.target;
+        return e;
+      });
+    });
+  }
+
+  download(path: string, dest: Writable, opts: TransferOptions = {}): Promise<number> {
+    return this.op('download', path, async () => {
+      const n = this.server.resolveLink(path);
+      if (n?.type !== 'file') throw notFound(`RETR ${path}`);
+      if (opts.signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      await new Promise<void>((resolve, reject) => {
+        dest.on('error', reject);
+        dest.end(n.content, () => resolve());
+      });
+      opts.onProgress?.(n.content!.length);
+      return n.content!.length;
+    });
+  }
+
+  async downloadBuffer(path: string, opts: TransferOptions = {}): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        chunks.push(chunk);
+        cb();
+      },
+    });
+    await this.download(path, sink, opts);
+    return Buffer.concat(chunks);
+  }
+
+  upload(source: Readable | Buffer, path: string, opts: TransferOptions = {}): Promise<number> {
+    return this.op('upload', path, async () => {
+      if (this.server.nodes.get(parent(path))?.type !== 'dir') throw notFound(`STOR ${path}`);
+      if (this.server.nodes.get(path)?.type === 'dir') throw new FtpReplyError(550, 'Is a directory', `STOR ${path}`);
+      let data: Buffer;
+      if (Buffer.isBuffer(source)) data = source;
+      else {
+        const chunks: Buffer[] = [];
+        for await (const c of source) chunks.push(Buffer.from(c as Buffer));
+        data = Buffer.concat(chunks);
+      }
+      this.server.nodes.set(path, { type: 'file', content: data, mtime: new Date(Date.UTC(2024, 5, 1)) });
+      opts.onProgress?.(data.length);
+      return data.length;
+    });
+  }
+
+  delete(path: string): Promise<void> {
+    return this.op('delete', path, () => {
+      const n = this.server.nodes.get(path);
+      if (!n || n.type === 'dir') throw notFound(`DELE ${path}`);
+      this.server.nodes.delete(path);
+    });
+  }
+
+  mkdir(path: string): Promise<void> {
+    return this.op('mkdir', path, () => {
+      if (this.server.nodes.has(path)) throw new FtpReplyError(550, 'File exists', `MKD ${path}`);
+      if (this.server.nodes.get(parent(path))?.type !== 'dir') throw notFound(`MKD ${path}`);
+      this.server.nodes.set(path, { type: 'dir', mtime: new Date(0) });
+    });
+  }
+
+  rmdir(path: string): Promise<void> {
+    return this.op('rmdir', path, () => {
+      if (this.server.nodes.get(path)?.type !== 'dir') throw notFound(`RMD ${path}`);
+      if (this.server.children(path).length) throw new FtpReplyError(550, 'Directory not empty', `RMD ${path}`);
+      this.server.nodes.delete(path);
+    });
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.op('rename', `${from} -> ${to}`, () => {
+      if (!this.server.nodes.has(from)) throw notFound(`RNFR ${from}`);
+      for (const [p, n] of [...this.server.nodes]) {
+        if (p === from || p.startsWith(`${from}/`)) {
+          this.server.nodes.delete(p);
+          this.server.nodes.set(to + p.slice(from.length), n);
+        }
+      }
+    });
+  }
+}

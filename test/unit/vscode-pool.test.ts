@@ -1,0 +1,343 @@
+import * as assert from 'node:assert/strict';
+import { FtpConnectionError, FtpReplyError, type DataMode } from '../../src/ftp';
+import { isConnectionError } from '../../src/vscode/fsErrors';
+import { ClientPool, PoolClosedError, type PoolClient } from '../../src/vscode/pool';
+import { Deferred } from './vscode-fake-client';
+
+/** A client that counts what runs on it at once. */
+class Client implements PoolClient {
+  closed = false;
+  mode: DataMode = 'passive';
+  running = 0;
+  maxRunning = 0;
+  closes = 0;
+  noops = 0;
+  noopError: unknown;
+  private listeners: (() => void)[] = [];
+  constructor(readonly id: number) {}
+  on(_e: 'close', l: () => void) {
+    this.listeners.push(l);
+    return this;
+  }
+  async close() {
+    this.closes++;
+    this.closed = true;
+  }
+  destroy() {
+    this.closed = true;
+  }
+  async noop() {
+    this.noops++;
+    if (this.noopError) throw this.noopError;
+  }
+  /** The server drops the connection. */
+  drop() {
+    this.closed = true;
+    for (const l of this.listeners) l();
+  }
+}
+
+function makePool(size: number, extra: Partial<ConstructorParameters<typeof ClientPool<Client>>[0]> = {}) {
+  const clients: Client[] = [];
+  const pool = new ClientPool<Client>({
+    size,
+    isConnectionError,
+    create: async (n) => {
+      const c = new Client(n);
+      clients.push(c);
+      return c;
+    },
+    ...extra,
+  });
+  return { pool, clients };
+}
+
+/** An operation that holds its client until released, and checks nothing else runs on it meanwhile. */
+function holdingOp(log: string[], name: string) {
+  const started = new Deferred<Client>();
+  const release = new Deferred<void>();
+  const fn = async (c: Client) => {
+    c.running++;
+    c.maxRunning = Math.max(c.maxRunning, c.running);
+    log.push(`${name}@${c.id}`);
+    started.resolve(c);
+    await release.promise;
+    c.running--;
+    return name;
+  };
+  return { fn, started, release };
+}
+
+describe('vscode/pool', () => {
+  it('never opens more than size clients, and queues the rest', async () => {
+    const { pool, clients } = makePool(2);
+    const log: string[] = [];
+    const ops = ['a', 'b', 'c', 'd', 'e'].map((n) => holdingOp(log, n));
+    const results = ops.map((o) => pool.run(o.fn));
+    assert.equal(pool.stats.connecting, 2);
+    assert.equal(pool.stats.waiting, 3);
+    await Promise.all([ops[0].started.promise, ops[1].started.promise]);
+    assert.equal(clients.length, 2);
+    assert.deepEqual(log, ['a@1', 'b@2']);
+    ops[1].release.resolve();
+    await ops[2].started.promise;
+    assert.deepEqual(log, ['a@1', 'b@2', 'c@2']);
+    for (const o of ops) o.release.resolve();
+    assert.deepEqual(await Promise.all(results), ['a', 'b', 'c', 'd', 'e']);
+    assert.equal(clients.length, 2);
+    assert.ok(clients.every((c) => c.maxRunning === 1), 'one operation at a time per client');
+  });
+
+  it('serves waiting requests in order', async () => {
+    const { pool } = makePool(1);
+    const order: string[] = [];
+    const first = holdingOp(order, 'first');
+    const p1 = pool.run(first.fn);
+    const rest = ['b', 'c', 'd'].map((n) => pool.run(async () => void order.push(n)));
+    await first.started.promise;
+    first.release.resolve();
+    await Promise.all([p1, ...rest]);
+    assert.deepEqual(order, ['first@1', 'b', 'c', 'd']);
+  });
+
+  it('never runs two operations on one client, under a random load', async () => {
+    const { pool, clients } = makePool(3);
+    let seed = 42;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pending: { release: Deferred<void> }[] = [];
+    const runs: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const op = holdingOp([], `op${i}`);
+      pending.push(op);
+      runs.push(pool.run(op.fn, { transfer: rnd() < 0.3 }));
+    }
+    while (pending.length) {
+      const i = Math.floor(rnd() * pending.length);
+      pending.splice(i, 1)[0].release.resolve();
+    }
+    await Promise.all(runs);
+    assert.ok(clients.length <= 3);
+    for (const c of clients) assert.equal(c.maxRunning, 1, `client ${c.id}`);
+  });
+
+  it('opens a new connection when the server closed the idle one', async () => {
+    const { pool, clients } = makePool(1);
+    assert.equal(await pool.run(async (c) => c.id), 1);
+    assert.equal(pool.connectedCount, 1);
+    clients[0].drop();
+    assert.equal(pool.connectedCount, 0);
+    assert.equal(await pool.run(async (c) => c.id), 2);
+    assert.equal(clients.length, 2);
+  });
+
+  it('never hands out an idle client that closed without telling', async () => {
+    const { pool, clients } = makePool(1);
+    await pool.run(async () => undefined);
+    clients[0].closed = true;
+    assert.equal(await pool.run(async (c) => c.id), 2);
+  });
+
+  it('retries an idempotent operation once on a fresh connection after a connection error', async () => {
+    const { pool, clients } = makePool(1);
+    let attempts = 0;
+    const result = await pool.run(
+      async (c) => {
+        attempts++;
+        if (attempts === 1) {
+          c.drop();
+          throw new FtpReplyError(421, 'Service not available, closing control connection');
+        }
+        return c.id;
+      },
+      { idempotent: true },
+    );
+    assert.equal(result, 2);
+    assert.equal(attempts, 2);
+    assert.equal(clients.length, 2);
+  });
+
+  it('retries only once, and never a non-idempotent operation', async () => {
+    const { pool } = makePool(1);
+    let attempts = 0;
+    await assert.rejects(
+      pool.run(
+        async () => {
+          attempts++;
+          throw new FtpConnectionError('reset');
+        },
+        { idempotent: true },
+      ),
+      /reset/,
+    );
+    assert.equal(attempts, 2);
+    attempts = 0;
+    await assert.rejects(
+      pool.run(async () => {
+        attempts++;
+        throw new FtpConnectionError('reset');
+      }),
+      /reset/,
+    );
+    assert.equal(attempts, 1);
+  });
+
+  it('keeps a client after an ordinary error (550), and does not retry', async () => {
+    const { pool, clients } = makePool(1);
+    let attempts = 0;
+    await assert.rejects(
+      pool.run(
+        async () => {
+          attempts++;
+          throw new FtpReplyError(550, 'No such file');
+        },
+        { idempotent: true },
+      ),
+    );
+    assert.equal(attempts, 1);
+    assert.equal(await pool.run(async (c) => c.id), 1);
+    assert.equal(clients.length, 1);
+  });
+
+  it('leaves a connection for browsing while transfers wait', async () => {
+    const { pool } = makePool(2);
+    const log: string[] = [];
+    const t1 = holdingOp(log, 't1');
+    const t2 = holdingOp(log, 't2');
+    const p1 = pool.run(t1.fn, { transfer: true });
+    const p2 = pool.run(t2.fn, { transfer: true });
+    await t1.started.promise;
+    assert.equal(pool.stats.transfers, 1);
+    const browse = await pool.run(async (c) => `browse@${c.id}`);
+    assert.equal(browse, 'browse@2');
+    assert.deepEqual(log, ['t1@1'], 't2 still waits: transfers may use size - 1 connections');
+    t1.release.resolve();
+    await t2.started.promise;
+    t2.release.resolve();
+    await Promise.all([p1, p2]);
+  });
+
+  it('sets the mode on idle, busy and future clients', async () => {
+    const { pool, clients } = makePool(2, { mode: 'passive' });
+    const busy = holdingOp([], 'busy');
+    const p = pool.run(busy.fn);
+    await pool.run(async () => undefined);
+    await busy.started.promise;
+    pool.setMode('active');
+    assert.deepEqual(
+      clients.map((c) => c.mode),
+      ['active', 'active'],
+    );
+    busy.release.resolve();
+    await p;
+    const { pool: pool2, clients: c2 } = makePool(1, { mode: 'passive' });
+    pool2.setMode('active');
+    await pool2.run(async () => undefined);
+    assert.equal(c2[0].mode, 'active');
+  });
+
+  it('gives up waiting when aborted, without using a client', async () => {
+    const { pool, clients } = makePool(1);
+    const hold = holdingOp([], 'hold');
+    const p = pool.run(hold.fn);
+    const abort = new AbortController();
+    let ran = false;
+    const waiting = pool.run(async () => (ran = true), { signal: abort.signal });
+    abort.abort();
+    await assert.rejects(waiting, /Cancelled while waiting/);
+    await hold.started.promise;
+    hold.release.resolve();
+    await p;
+    assert.equal(ran, false);
+    assert.equal(clients.length, 1);
+    assert.equal(pool.stats.busy, 0);
+    assert.equal(pool.stats.idle, 1);
+  });
+
+  it('shrinks to the connections it has when the server refuses one more', async () => {
+    let n = 0;
+    const pool = new ClientPool<Client>({
+      size: 2,
+      isConnectionError,
+      create: async () => {
+        n++;
+        if (n === 2) throw new FtpReplyError(421, 'Too many connections from your IP');
+        return new Client(n);
+      },
+    });
+    const first = holdingOp([], 'first');
+    const p1 = pool.run(first.fn);
+    await first.started.promise;
+    const p2 = pool.run(async (c) => c.id);
+    first.release.resolve();
+    assert.equal(await p2, 1, 'the waiting request ran on the first connection');
+    await p1;
+    assert.equal(pool.size, 1);
+  });
+
+  it('reports a failed first connection to the caller', async () => {
+    const pool = new ClientPool<Client>({
+      size: 2,
+      isConnectionError,
+      create: async () => {
+        throw new FtpConnectionError('ECONNREFUSED');
+      },
+    });
+    await assert.rejects(pool.run(async () => 1), /ECONNREFUSED/);
+    assert.equal(pool.stats.connecting, 0);
+  });
+
+  it('checks a long-idle client with NOOP before use and replaces a dead one', async () => {
+    const clock = { t: 0 };
+    const { pool, clients } = makePool(1, { validateAfterIdleMs: 1000, now: () => clock.t });
+    await pool.run(async () => undefined);
+    clock.t = 500;
+    await pool.run(async () => undefined);
+    assert.equal(clients[0].noops, 0, 'fresh enough');
+    clock.t = 5000;
+    clients[0].noopError = new FtpConnectionError('reset');
+    assert.equal(await pool.run(async (c) => c.id), 2);
+    assert.equal(clients[0].noops, 1);
+  });
+
+  it('keeps idle connections alive with NOOP', async () => {
+    const clock = { t: 0 };
+    const { pool, clients } = makePool(1, { keepAliveMs: 60000, now: () => clock.t });
+    await pool.run(async () => undefined);
+    await pool.keepAlive();
+    assert.equal(clients[0].noops, 0);
+    clock.t = 60000;
+    await pool.keepAlive();
+    assert.equal(clients[0].noops, 1);
+    await pool.dispose();
+  });
+
+  it('closes idle clients at once and busy ones when they finish (Disconnect)', async () => {
+    const { pool, clients } = makePool(2);
+    const busy = holdingOp([], 'busy');
+    const p = pool.run(busy.fn);
+    await pool.run(async () => undefined);
+    await busy.started.promise;
+    await pool.closeAll();
+    const idle = clients.find((c) => c.running === 0)!;
+    const running = clients.find((c) => c.running === 1)!;
+    assert.equal(idle.closes, 1);
+    assert.equal(running.closed, false);
+    busy.release.resolve();
+    await p;
+    assert.equal(running.closed, true);
+    assert.equal(await pool.run(async (c) => c.id), 3, 'the next request opens a new connection');
+  });
+
+  it('rejects waiting requests when disposed', async () => {
+    const { pool } = makePool(1);
+    const hold = holdingOp([], 'hold');
+    const p = pool.run(hold.fn);
+    const waiting = pool.run(async () => 1);
+    await hold.started.promise;
+    await pool.dispose();
+    await assert.rejects(waiting, PoolClosedError);
+    await assert.rejects(pool.run(async () => 1), PoolClosedError);
+    hold.release.resolve();
+    await p;
+  });
+});
