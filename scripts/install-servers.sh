@@ -3,7 +3,7 @@
 #
 #   vsftpd, python3-pyftpdlib (+ python3-openssl for FTPS), openssl, iproute2, util-linux (unshare)
 #       -> apt-get install (system-wide)
-#   pure-ftpd, proftpd-core (+ the libs proftpd needs that the system lacks)
+#   pure-ftpd, proftpd-core, proftpd-mod-crypto (mod_tls) (+ the libs proftpd needs that the system lacks)
 #       -> conflict with vsftpd as packages (all provide ftp-server), so they are
 #          `apt-get download`ed and `dpkg -x`ed into .cache/servers/root/ of this project.
 #   ftp-srv is a devDependency (node_modules), nothing to do here.
@@ -20,7 +20,7 @@ DEBS="$CACHE/debs"
 STAMP="$CACHE/installed.stamp"
 
 APT_PKGS=(vsftpd python3-pyftpdlib python3-openssl openssl iproute2 util-linux)
-EXTRACT_PKGS=(pure-ftpd proftpd-core)
+EXTRACT_PKGS=(pure-ftpd proftpd-core proftpd-mod-crypto)   # proftpd-mod-crypto: mod_tls.so
 # Shared libraries proftpd-core links that a fresh Debian 12 lacks. Only those not installed
 # system-wide are extracted; ldd below proves nothing is missing.
 EXTRACT_LIBS=(libhiredis0.14 libmemcached11 libmemcachedutil2 libhashkit2 libpcre2-posix3 libsodium23)
@@ -45,6 +45,7 @@ all_there() {
   [ -x /usr/sbin/vsftpd ] || return 1
   [ -f "$STAMP" ] || return 1
   [ -x "$ROOTFS/usr/sbin/pure-ftpd" ] && [ -x "$ROOTFS/usr/bin/pure-pw" ] && [ -x "$ROOTFS/usr/sbin/proftpd" ] || return 1
+  [ -f "$ROOTFS/usr/lib/proftpd/mod_tls.so" ] || return 1
   [ -z "$(missing_libs)" ] || return 1
   return 0
 }

@@ -10,7 +10,8 @@ export interface LaunchContext {
   dir: string;
   /** the FTP root, owned by the test user */
   root: string;
-  host: '127.0.0.1' | '::1';
+  /** loopback address to listen on: '127.0.0.1', '::1' or another 127.x.y.z */
+  host: string;
   port: number;
   pasvPorts: [number, number];
   sysUser: SystemUser;

@@ -11,6 +11,9 @@
 //   2026-11-21T02:30:00.130Z 127.0.0.1 [3f2a9c1d] -> 150 File status okay; about to open data connection
 //   2026-11-21T02:30:00.131Z 127.0.0.1 [3f2a9c1d] -> 226 Closing data connection
 // ([id] is the start of ftp-srv's connection id.)
+//
+// Deviation from stock ftp-srv: the child patches AUTH TLS so the TLS wrap happens in the same tick
+// as the 234 reply (stock ftp-srv loses that race on loopback: see the comment in CHILD).
 import * as fs from 'fs';
 import * as path from 'path';
 import { ServerProcess } from './process';
@@ -26,6 +29,8 @@ const FtpSrv = require(cfg.ftpSrvPath);
 
 const SKIP = new Set(['name', 'hostname', 'pid', 'level', 'msg', 'time', 'v', 'id', 'ip', 'directive', 'command', 'message', 'encoding', 'port']);
 function render(rec) {
+  // connection.js traces every raw message (PASS in clear): the parsed 'Handle command' record is enough
+  if (typeof rec.msg === 'string' && rec.msg.startsWith("[ '")) return '';
   const t = new Date(rec.time).toISOString();
   const ip = (rec.ip ? rec.ip + ' ' : '') + (rec.id ? '[' + String(rec.id).slice(0, 8) + '] ' : '');
   if (rec.msg === 'Handle command' && rec.command) {
@@ -67,6 +72,28 @@ server.on('login', ({ username, password }, resolve, reject) => {
   else reject(new Error('Invalid username or password'));
 });
 server.on('client-error', ({ context, error }) => log.warn({ context, err: error }, 'client-error'));
+
+// Stock ftp-srv answers AUTH TLS with 234 and only wraps the socket in TLS once that reply's write
+// has completed; on loopback the client's ClientHello arrives first and is read as a command
+// ("502 Command not allowed: <binary>"). The harness sends 234 and wraps in the same tick.
+const path = require('path');
+const registry = require(path.join(path.dirname(cfg.ftpSrvPath), 'src', 'commands', 'registry'));
+const tlsMod = require('tls');
+const stockAuth = registry.AUTH.handler;
+registry.AUTH.handler = function (args) {
+  const arg = String((args && args.command && args.command.arg) || '').toUpperCase();
+  if (arg !== 'TLS' || !this.server.options.tls || this.secure) return stockAuth.apply(this, arguments);
+  this.log.trace({ message: '234 Honored' }, 'Reply');
+  this.commandSocket.write('234 Honored\r\n');
+  const secureSocket = new tlsMod.TLSSocket(this.commandSocket, { isServer: true, secureContext: tlsMod.createSecureContext(this.server.options.tls) });
+  const plain = this.commandSocket;
+  ['data', 'timeout', 'end', 'close', 'drain', 'error'].forEach((event) => {
+    secureSocket.on(event, function () { plain.emit.apply(plain, [event].concat(Array.prototype.slice.call(arguments))); });
+  });
+  this.commandSocket = secureSocket;
+  this.secure = true;
+  return Promise.resolve();
+};
 
 process.on('uncaughtException', (e) => { try { fs.writeSync(out, 'FATAL ' + (e && e.stack || e) + '\n'); } catch (x) {} process.exit(70); });
 

@@ -15,6 +15,7 @@ import { freePort, freePortRange } from './ports';
 import { pidAlive, rememberTree, stopProcesses, waitForBanner } from './process';
 import { makeCertificate } from './tls';
 import { ensureSystemUser } from './users';
+import { guard, unguard } from './watchdog';
 import { INSTALL_HINT } from './paths';
 import type { LaunchContext, Launched, ServerDriver } from './driver';
 import { vsftpd } from './vsftpd';
@@ -73,7 +74,8 @@ export async function startServer(name: ServerName, opts: ServerOptions = {}): P
   const why = await driver.unavailable();
   if (why) throw new Error(`${name} cannot run here: ${why} (${INSTALL_HINT})`);
   const sysUser = await ensureSystemUser();
-  const host = opts.ipv6 ? '::1' as const : '127.0.0.1' as const;
+  const host = opts.host ?? (opts.ipv6 ? '::1' : '127.0.0.1');
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) && host !== '::1') throw new Error(`host ${host}: only loopback addresses (127.0.0.0/8, ::1)`);
   const timeoutMs = opts.startTimeoutMs ?? 10000;
 
   let lastError: Error | undefined;
@@ -91,6 +93,7 @@ export async function startServer(name: ServerName, opts: ServerOptions = {}): P
       const ctx: LaunchContext = { name, dir, root, host, port, pasvPorts, sysUser, opts, tls };
       launched = await driver.launch(ctx);
       const l = launched;
+      for (const p of l.procs) guard(p.pid, dir);
       await waitForBanner({
         host, port, timeoutMs, procs: l.procs,
         implicitTls: tls?.mode === 'implicit' ? { ca: tls.certPem } : undefined,
@@ -108,6 +111,7 @@ export async function startServer(name: ServerName, opts: ServerOptions = {}): P
           stopped ??= (async () => {
             running.delete(server);
             const alive = await stopProcesses(l.procs);
+            for (const p of l.procs) unguard(p.pid);
             await l.cleanup?.();
             if (alive.length) throw new Error(`${name}: processes ${alive.join(', ')} survived SIGKILL`);
             if (!process.env.FTP_SERVERS_KEEP) await safeRemove(dir);
@@ -119,7 +123,10 @@ export async function startServer(name: ServerName, opts: ServerOptions = {}): P
       return server;
     } catch (e) {
       lastError = e as Error;
-      if (launched) await stopProcesses(launched.procs);
+      if (launched) {
+        await stopProcesses(launched.procs);
+        for (const p of launched.procs) unguard(p.pid);
+      }
       if (!process.env.FTP_SERVERS_KEEP) await safeRemove(dir);
       const text = `${lastError.message}\n${launched?.procs.map((p) => p.output()).join('\n') ?? ''}`;
       if (!looksLikePortClash(text)) break;           // only a port taken meanwhile is worth a retry

@@ -9,6 +9,12 @@ export type TlsMode = 'explicit' | 'implicit';
 export interface ServerOptions {
   /** listen on ::1 instead of 127.0.0.1 */
   ipv6?: boolean;
+  /**
+   * listen on this loopback address instead (any of 127.0.0.0/8, or ::1). Servers that connect
+   * from port 20 in active mode share that port's TIME_WAIT state per address: a server of its
+   * own address is not disturbed by the others' earlier active transfers (see README.md).
+   */
+  host?: string;
   /** passive port range (inclusive); default: a free range of 20 ports picked at run time */
   pasvPorts?: [number, number];
   /** vsftpd only: active-mode data connections come from port 20 (`connect_from_port_20=YES`) */

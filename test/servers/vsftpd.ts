@@ -33,9 +33,9 @@ export const vsftpd: ServerDriver = {
     const xferFile = path.join(dir, 'xferlog');
     const fromPort20 = !!opts.connectFromPort20;
     const conf: [string, string][] = [
-      ...(ctx.host === '::1'
-        ? [['listen', 'NO'], ['listen_ipv6', 'YES'], ['listen_address6', '::1']] as [string, string][]
-        : [['listen', 'YES'], ['listen_ipv6', 'NO'], ['listen_address', '127.0.0.1']] as [string, string][]),
+      ...(ctx.host.includes(':')
+        ? [['listen', 'NO'], ['listen_ipv6', 'YES'], ['listen_address6', ctx.host]] as [string, string][]
+        : [['listen', 'YES'], ['listen_ipv6', 'NO'], ['listen_address', ctx.host]] as [string, string][]),
       ['listen_port', String(ctx.port)],
       ['background', 'NO'],
       ['anonymous_enable', 'NO'],
