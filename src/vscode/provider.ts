@@ -2,10 +2,11 @@
  * The FileSystemProvider of the `ftp:` scheme: a thin layer over Site (site.ts) that turns FsErrors into
  * vscode.FileSystemErrors, shows progress for slow transfers and fires onDidChangeFile for our own writes.
  *
- * Read-only connections: `isReadonly` of registerFileSystemProvider covers the whole scheme (a boolean, or a
- * MarkdownString message since 1.83, still for the whole scheme), so it cannot mark one connection. Instead every
- * FileStat of a read-only connection carries `permissions: FilePermission.Readonly` (editors open read-only) and
- * every write throws NoPermissions.
+ * Read-only connections: `isReadonly` of registerFileSystemProvider covers the whole scheme (in the 1.90 API it
+ * takes a boolean or a MarkdownString, the message shown in read-only editors, but still for the whole scheme),
+ * so it cannot mark one connection. Instead every FileStat of a read-only connection carries
+ * `permissions: FilePermission.Readonly` (editors open read-only, the Explorer shows a lock) and every write
+ * throws NoPermissions.
  */
 import * as vscode from 'vscode';
 import { FsError } from './fsErrors';

@@ -38,7 +38,8 @@ export class SiteRegistry {
       );
     }
     const site = this.siteFor(r);
-    site.authorities.add(authority);
+    // VS Code compares authorities case-insensitively: one spelling each is enough for change events.
+    if (![...site.authorities].some((a) => a.toLowerCase() === authority.toLowerCase())) site.authorities.add(authority);
     return site;
   }
 
