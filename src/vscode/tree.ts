@@ -98,8 +98,7 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
 
   /** The connection node of a name (case-insensitive). */
   connectionNode(name: string): ConnectionNode | undefined {
-    const all = this.roots.size ? [...this.roots.values()] : this.connectionNodes();
-    return all.find((n) => n.name.toLowerCase() === name.toLowerCase()) ?? this.connectionNodes().find((n) => n.name.toLowerCase() === name.toLowerCase());
+    return this.connectionNodes().find((n) => n.name.toLowerCase() === name.toLowerCase());
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
