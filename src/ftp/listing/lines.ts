@@ -2,9 +2,13 @@
  * Walks the lines of a listing without splitting it into an array of strings: the parsers work on
  * (text, start, end) ranges and only slice out what ends up in an entry (the name, the link target).
  *
- * Line ends: RFC 959 §3.1.1.1 says ASCII listings end lines with CR LF, but servers also send bare LF, and a
- * bare CR is treated as a line end as well, so that no entry name can ever contain a CR or LF (a name with
- * one would be unusable in a path and would corrupt the log). The last line needs no line end.
+ * Line ends: RFC 959 §3.1.1.1 says ASCII listings end lines with CR LF, but servers also send bare LF. A bare
+ * CR is treated as a line end as well, so that no entry name can ever contain a CR or LF (such a name would be
+ * unusable in a path and would corrupt the log). The last line needs no line end.
+ *
+ * Invariant the parsers rely on: the character at `end` is the CR or LF that ended the line, or `end` is the
+ * length of the text (where charCodeAt gives NaN). So a scan that stops at any character <= 32 or at NaN
+ * stops at the line end without comparing positions.
  */
 export class LineReader {
   /** Start of the current line (inclusive). */
@@ -26,7 +30,9 @@ export class LineReader {
     const pos = this.pos;
     const length = this.length;
     if (pos >= length) return false;
-    // Both positions are cached: for LF-only text the CR search runs once and finds nothing.
+    // The next LF and the next CR at or after pos, each cached until passed: for LF-only text the CR search
+    // runs once and finds nothing; for CR LF text it finds the CR ending the current line. (Testing the whole
+    // text once for a bare CR with a regex instead turned out slower than these short native searches.)
     let lf = this.nextLf;
     if (lf < pos) {
       lf = text.indexOf('\n', pos);

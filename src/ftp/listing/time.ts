@@ -54,28 +54,42 @@ export const FUTURE_TOLERANCE_DAYS = 92;
 export interface Clock {
   nowMs: number;
   nowYear: number;
-  /** Latest acceptable time for a year-less date: now + FUTURE_TOLERANCE_DAYS. */
+  /** Latest acceptable time for a year-less date: now + FUTURE_TOLERANCE_DAYS, in ms and as UTC fields. */
   limitMs: number;
+  limitYear: number;
+  /** month * 1_000_000 + day * 10_000 + hour * 100 + minute of the limit, for a cheap comparison. */
+  limitKey: number;
 }
 
 export function makeClock(now: Date | undefined): Clock {
   let nowMs = now === undefined ? Date.now() : now.getTime();
   if (!Number.isFinite(nowMs)) nowMs = Date.now(); // an Invalid Date must not turn every mtime into NaN
-  return { nowMs, nowYear: new Date(nowMs).getUTCFullYear(), limitMs: nowMs + FUTURE_TOLERANCE_DAYS * MS_PER_DAY };
+  const limitMs = nowMs + FUTURE_TOLERANCE_DAYS * MS_PER_DAY;
+  const limit = new Date(limitMs);
+  return {
+    nowMs,
+    nowYear: new Date(nowMs).getUTCFullYear(),
+    limitMs,
+    limitYear: limit.getUTCFullYear(),
+    limitKey: (limit.getUTCMonth() + 1) * 1_000_000 + limit.getUTCDate() * 10_000 + limit.getUTCHours() * 100 + limit.getUTCMinutes(),
+  };
 }
 
 /**
  * Epoch ms for a Unix listing date shown without a year (`Nov 21 08:09`): the latest year that does not put
- * the date more than FUTURE_TOLERANCE_DAYS after "now". Returns NaN for a day that exists in no candidate
- * year (e.g. `Feb 30`), so the caller can reject the line.
+ * the date more than FUTURE_TOLERANCE_DAYS after "now". That is the limit's own year when month/day/time
+ * fall on or before the limit's, else the year before. Returns NaN for a day that exists in no nearby year
+ * (e.g. `Feb 30`), so the caller can reject the line. `Feb 29` goes back to the latest leap year.
  */
 export function inferYearMs(clock: Clock, month: number, day: number, hour: number, minute: number): number {
-  // Candidates from next year backwards; the first one not beyond the limit is the closest acceptable one.
-  // Four years back are tried only so that `Feb 29` finds a leap year.
-  for (let year = clock.nowYear + 1; year >= clock.nowYear - 4; year--) {
-    if (day > daysInMonth(year, month)) continue;
-    const t = utcMs(year, month, day, hour, minute, 0, 0);
-    if (t <= clock.limitMs) return t;
+  const key = month * 1_000_000 + day * 10_000 + hour * 100 + minute;
+  let year = key <= clock.limitKey ? clock.limitYear : clock.limitYear - 1;
+  if (day > 28) {
+    // Rare path: a day that not every year has. Walk back to a year that has it (at most 3 steps for Feb 29).
+    for (let tries = 0; day > daysInMonth(year, month); tries++) {
+      if (tries === 4) return NaN;
+      year--;
+    }
   }
-  return NaN;
+  return utcMs(year, month, day, hour, minute, 0, 0);
 }
