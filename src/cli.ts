@@ -24,14 +24,16 @@ options:
   --log                   print the control dialogue to stderr (PASS masked)
   --timeout SECONDS       timeout of every wait (default 30)
   --encoding NAME         encoding of names on the server (default utf8)
-URL: ftp://user[:password]@host[:port]/path; the password may also come from FTP_PASSWORD.`;
+  --tls explicit|implicit FTPS: AUTH TLS before login, or TLS from the first byte (port 990)
+  --trust-fingerprint FP  accept the server certificate with this SHA-256 fingerprint (self-signed servers)
+URL: ftp://user[:password]@host[:port]/path (ftps:// for implicit TLS); the password may also come from FTP_PASSWORD.`;
 
 interface Parsed {
   args: string[];
   flags: Map<string, string | true>;
 }
 
-const VALUED = new Set(['mode', 'timeout', 'encoding', 'active-address', 'active-ports']);
+const VALUED = new Set(['mode', 'timeout', 'encoding', 'active-address', 'active-ports', 'tls', 'trust-fingerprint']);
 
 function parseArgs(argv: string[]): Parsed {
   const args: string[] = [];
@@ -70,10 +72,17 @@ function options(urlText: string, flags: Map<string, string | true>): { opts: Ft
     if (!m) throw new FtpError(`--active-ports must look like 50000-50100, not "${ports}"`);
     range = [Number(m[1]), Number(m[2])];
   }
+  const tlsFlag = flags.get('tls');
+  if (tlsFlag !== undefined && tlsFlag !== 'explicit' && tlsFlag !== 'implicit' && tlsFlag !== 'none') {
+    throw new FtpError(`--tls must be explicit, implicit or none, not "${String(tlsFlag)}"`);
+  }
+  const tls = (tlsFlag as FtpConnectOptions['tls']) ?? (url.implicitTls ? 'implicit' : 'none');
   const opts: FtpConnectOptions = {
     host: url.host,
     port: url.port,
     user: url.user,
+    tls,
+    trustedFingerprint: typeof flags.get('trust-fingerprint') === 'string' ? (flags.get('trust-fingerprint') as string) : undefined,
     password: url.password ?? process.env.FTP_PASSWORD,
     mode: mode as DataMode,
     fallback: !flags.has('no-fallback'),

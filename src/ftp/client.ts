@@ -15,12 +15,14 @@ import {
   FtpProtocolError,
   FtpReplyError,
   FtpTimeoutError,
+  FtpTlsError,
 } from './errors';
 import { assertSafeArgument } from './guard';
 import { parseList, parseMlsd, parseMlstLine } from './listing';
 import type { FtpLogEvent, FtpLogger } from './log';
 import type { DataMode, FtpConnectOptions, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
+import { checkCertificate, logTls, startTls, type TlsSettings } from './tls';
 import { parseFeatures, parseMdtm, parsePwd } from './replies';
 
 type Direction = 'download' | 'upload' | 'list';
@@ -43,6 +45,7 @@ export class FtpClient extends EventEmitter {
   private readonly log: FtpLogger;
   private readonly timeoutMs: number;
   private readonly data: DataSettings;
+  private readonly tls: TlsSettings;
   private readonly strategy: DataStrategy = {};
   private chain: Promise<unknown> = Promise.resolve();
   private userClosed = false;
@@ -76,6 +79,12 @@ export class FtpClient extends EventEmitter {
       activePortRange: options.activePortRange,
       timeoutMs: this.timeoutMs,
       activeAcceptTimeoutMs: options.activeAcceptTimeoutMs ?? Math.min(this.timeoutMs, 10000),
+    };
+    this.tls = {
+      servername: options.host,
+      trustedFingerprint: options.trustedFingerprint,
+      ca: options.ca,
+      timeoutMs: this.timeoutMs,
     };
   }
 
@@ -123,7 +132,7 @@ export class FtpClient extends EventEmitter {
 
   private async open(): Promise<void> {
     const o = this.options;
-    const port = o.port ?? 21;
+    const port = o.port ?? (o.tls === 'implicit' ? 990 : 21);
     const ctl = await ControlConnection.open(o.host, port, this.codec, this.timeoutMs, this.log, o.maxLineLength ?? 8192);
     this.ctl = ctl;
     ctl.on('close', (err: Error) => {
@@ -133,6 +142,7 @@ export class FtpClient extends EventEmitter {
       }
     });
     try {
+      if (o.tls === 'implicit') await ctl.upgrade(this.tls);
       await this.login(ctl);
     } catch (err) {
       ctl.destroy('closed after a failed login');
@@ -145,6 +155,18 @@ export class FtpClient extends EventEmitter {
     let r = await ctl.read();
     while (r.code === 120) r = await ctl.read();
     if (r.code !== 220) throw new FtpReplyError(r.code, replyMessage(r), 'connect');
+    if (this.options.tls === 'explicit') {
+      // RFC 4217 §4: AUTH TLS before USER, so the password never travels in clear text.
+      r = await ctl.send('AUTH TLS');
+      if (r.code !== 234) {
+        throw new FtpTlsError(
+          `The server refused AUTH TLS (${r.code} ${replyMessage(r)}): it does not offer explicit FTPS. ` +
+            `Try implicit TLS, or connect without TLS only if the password and files may travel in clear text.`,
+          'AUTH TLS',
+        );
+      }
+      await ctl.upgrade(this.tls);
+    }
     const user = this.options.user || 'anonymous';
     const password = this.options.password ?? (user === 'anonymous' ? 'anonymous@' : '');
     r = await ctl.send(`USER ${user}`);
@@ -155,6 +177,15 @@ export class FtpClient extends EventEmitter {
     }
     if (r.code !== 230 && r.code !== 202) {
       throw new FtpReplyError(r.code, replyMessage(r), r.code === 530 ? 'login' : 'USER');
+    }
+    if (ctl.secure) {
+      // RFC 4217 §9: PBSZ 0 then PROT P, so data connections are encrypted too.
+      for (const command of ['PBSZ 0', 'PROT P']) {
+        r = await ctl.send(command);
+        if (r.code < 200 || r.code >= 300) {
+          throw new FtpTlsError(`The server refused ${command} (${r.code} ${replyMessage(r)}): it cannot encrypt data connections`, command);
+        }
+      }
     }
     this.features.clear();
     r = await ctl.send('FEAT');
@@ -482,22 +513,26 @@ export class FtpClient extends EventEmitter {
     socket.setTimeout(this.timeoutMs, () =>
       socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskForError(command), this.timeoutMs)),
     );
+    // Count payload bytes (not TLS records) as they move; report progress when asked.
     let moved = 0;
-    if (opts.onProgress) {
-      const progress = opts.onProgress;
-      const count = (chunk: Buffer) => {
-        moved += chunk.length;
-        progress(moved);
-      };
-      if (direction === 'upload') {
-        const write = socket.write.bind(socket);
-        socket.write = ((chunk: Buffer, ...rest: never[]) => {
-          count(chunk);
-          return write(chunk, ...rest);
-        }) as typeof socket.write;
-      } else {
-        socket.on('data', count);
-      }
+    const progress = opts.onProgress;
+    const count = (chunk: Buffer | string) => {
+      moved += chunk.length;
+      progress?.(moved);
+    };
+    if (direction === 'upload') {
+      const write = socket.write.bind(socket);
+      socket.write = ((chunk: Buffer, ...rest: never[]) => {
+        count(chunk);
+        return write(chunk, ...rest);
+      }) as typeof socket.write;
+      const end = socket.end.bind(socket);
+      socket.end = ((chunk?: unknown, ...rest: never[]) => {
+        if (chunk && typeof chunk !== 'function') count(chunk as Buffer);
+        return end(chunk as never, ...rest);
+      }) as typeof socket.end;
+    } else {
+      socket.on('data', count);
     }
     const onAbort = () => socket.destroy(new FtpCancelledError('The transfer was cancelled', maskForError(command)));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -510,7 +545,7 @@ export class FtpClient extends EventEmitter {
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
-    const bytes = direction === 'upload' ? socket.bytesWritten : socket.bytesRead;
+    const bytes = moved;
     this.log({ kind: 'data', phase: 'close', mode, direction, local, remote, bytes });
 
     // The final reply (226/250, or 426/451 after a broken transfer). After our own abort the server may take a
@@ -527,19 +562,24 @@ export class FtpClient extends EventEmitter {
     return bytes;
   }
 
-  /** Send the transfer command and get the data socket, whichever of reply and connection comes first. */
+  /**
+   * Send the transfer command and get the data socket, whichever of reply and connection comes first. With
+   * FTPS the data connection's TLS handshake starts only after the command is sent (pyftpdlib resets one that
+   * starts before) and runs alongside the wait for 150 (other servers handshake before they answer).
+   */
   private async startTransfer(pending: PendingData, command: string): Promise<net.Socket> {
     this.ctl.write(command);
     const replyP = this.ctl.read();
+    replyP.catch(() => undefined);
+    const socketP = pending.accept().then((s) => (this.ctl.secure ? this.secureData(s) : s));
+    socketP.catch(() => undefined);
     if (pending.mode === 'passive') {
       const r = await replyP;
       this.checkPreliminary(r, command, pending);
-      return pending.accept();
+      return socketP;
     }
     // Active: the server may connect before or after its 150; it may also answer 425 without connecting.
-    const acceptP = pending.accept();
-    acceptP.catch(() => undefined);
-    const first = await Promise.race([replyP.then((r) => ({ r })), acceptP.then((s) => ({ s }))]).catch(async (err) => {
+    const first = await Promise.race([replyP.then((r) => ({ r })), socketP.then((s) => ({ s }))]).catch(async (err) => {
       // The accept timed out: the transfer command is still outstanding, so this connection cannot go on.
       if (err instanceof FtpDataConnectionError) this.ctl.destroy('dropped: the server never opened the data connection');
       throw err;
@@ -547,7 +587,7 @@ export class FtpClient extends EventEmitter {
     if ('r' in first) {
       this.checkPreliminary(first.r, command, pending);
       try {
-        return await acceptP;
+        return await socketP;
       } catch (err) {
         this.ctl.destroy('dropped: the server never opened the data connection');
         throw err;
@@ -555,6 +595,19 @@ export class FtpClient extends EventEmitter {
     }
     this.checkPreliminary(await replyP, command, pending);
     return first.s;
+  }
+
+  /** TLS on a data connection, resuming the control connection's session; same certificate required. */
+  private async secureData(socket: net.Socket): Promise<net.Socket> {
+    const secure = await startTls(socket, this.tls, 'data connection', this.ctl.tlsSession);
+    // A resumed session was authenticated when the control connection's certificate was checked (and a
+    // resumed handshake shows no certificate); a new session must show the very same certificate.
+    if (!secure.isSessionReused()) {
+      const control = this.ctl.certificate;
+      checkCertificate(secure, { ...this.tls, trustedFingerprint: control?.fingerprint256 ?? this.tls.trustedFingerprint });
+    }
+    logTls(this.log, secure, 'data connection');
+    return secure;
   }
 
   private checkPreliminary(r: FtpReply, command: string, pending: PendingData): void {
@@ -566,10 +619,12 @@ export class FtpClient extends EventEmitter {
         masked,
         pending.mode === 'active'
           ? `It could not connect to ${pending.describe}: an inbound firewall on this machine or a NAT router in front ` +
-              `of it probably blocks connections from the server. Use passive mode (or turn on fallback).`
+              `of it probably blocks connections from the server, or the server's own firewall blocks its outgoing ` +
+              `data connections (often those from port 20). Use passive mode (or turn on fallback).`
           : `It did not see our connection to ${pending.describe}. Use active mode, or check the server's passive settings.`,
         pending.mode,
         r.code,
+        'server-could-not-connect',
       );
     }
     throw new FtpReplyError(r.code, replyMessage(r), masked);

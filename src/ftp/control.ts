@@ -1,9 +1,11 @@
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { ReplyParser, type FtpReply } from './reply';
 import { FtpConnectionError, FtpProtocolError, FtpTimeoutError } from './errors';
 import type { Codec } from './encoding';
 import type { FtpLogger } from './log';
+import { checkCertificate, logTls, startTls, type CertificateInfo, type TlsSettings } from './tls';
 
 interface Waiter {
   resolve: (reply: FtpReply) => void;
@@ -37,8 +39,17 @@ export class ControlConnection extends EventEmitter {
   /** The command whose reply is awaited, for error messages. */
   private lastCommand: string | undefined;
 
+  /** The TLS session of the control connection, for data connections to resume (RFC 4217 §10, vsftpd's require_ssl_reuse). */
+  tlsSession: Buffer | undefined;
+  /** The certificate the server showed, once TLS is on. */
+  certificate: CertificateInfo | undefined;
+  private readonly onSocketData = (chunk: Buffer) => this.onData(chunk);
+  private readonly onSocketError = (err: Error) =>
+    this.fail(new FtpConnectionError(`Control connection error: ${err.message}`, this.lastCommand, err));
+  private readonly onSocketClose = () => this.fail(new FtpConnectionError('The server closed the control connection', this.lastCommand));
+
   private constructor(
-    readonly socket: net.Socket,
+    public socket: net.Socket,
     private readonly codec: Codec,
     private readonly timeoutMs: number,
     private readonly log: FtpLogger,
@@ -47,9 +58,50 @@ export class ControlConnection extends EventEmitter {
     super();
     this.parser = new ReplyParser((b) => codec.decode(b), maxLineLength);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => this.fail(new FtpConnectionError(`Control connection error: ${err.message}`, this.lastCommand, err)));
-    socket.on('close', () => this.fail(new FtpConnectionError('The server closed the control connection', this.lastCommand)));
+    this.attach(socket);
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.on('data', this.onSocketData);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onSocketClose);
+  }
+
+  private detach(socket: net.Socket): void {
+    socket.off('data', this.onSocketData);
+    socket.off('error', this.onSocketError);
+    socket.off('close', this.onSocketClose);
+  }
+
+  get secure(): boolean {
+    return 'encrypted' in this.socket;
+  }
+
+  /**
+   * Put TLS on this connection (after AUTH TLS, RFC 4217 §4, or at once for implicit FTPS) and check the
+   * certificate. From here on every command and reply is encrypted.
+   */
+  async upgrade(settings: TlsSettings): Promise<void> {
+    const raw = this.socket;
+    this.detach(raw);
+    raw.on('error', () => undefined);
+    let secure: tls.TLSSocket;
+    try {
+      secure = await startTls(raw, settings, 'control connection');
+      this.certificate = checkCertificate(secure, settings);
+    } catch (err) {
+      raw.destroy();
+      this.fail(err as Error);
+      throw err;
+    }
+    secure.on('session', (session: Buffer) => {
+      this.tlsSession = session;
+    });
+    this.tlsSession = secure.getSession() ?? this.tlsSession;
+    this.socket = secure;
+    this.attach(secure);
+    logTls(this.log, secure, 'control connection');
+    this.log({ kind: 'tls', text: `certificate ${this.certificate.subject} from ${this.certificate.issuer}, SHA-256 ${this.certificate.fingerprint256}` });
   }
 
   static async open(

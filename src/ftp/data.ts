@@ -84,6 +84,7 @@ export async function openPassive(
         'The server does not offer extended passive mode: PASV or active mode may work.',
         'passive',
         r.code,
+        'command-refused',
       );
     }
   }
@@ -105,6 +106,7 @@ export async function openPassive(
         'The server does not offer passive mode: use active mode.',
         'passive',
         r.code,
+        'command-refused',
       );
     }
   }
@@ -118,6 +120,8 @@ export async function openPassive(
       undefined,
       passiveDiagnosis(err, t, advertised, peer, settings.trustPasvAddress),
       'passive',
+      undefined,
+      err instanceof FtpTimeoutError ? 'connect-timeout' : errorCode(err) === 'ECONNREFUSED' ? 'connect-refused' : 'connect-failed',
     );
   }
   // Until the transfer reads it, a reset (e.g. after the server refuses RETR) must not be an uncaught error.
@@ -205,9 +209,11 @@ export async function openActive(
   try {
     let reply: FtpReply | undefined;
     let command = '';
+    let triedEprt = false;
     const v6 = net.isIPv6(advertise);
     if (strategy.force === 'EPRT' || (strategy.force !== 'PORT' && (v6 || strategy.eprt !== false))) {
       command = `EPRT ${encodeEprt(advertise, port)}`;
+      triedEprt = true;
       reply = await ctl.send(command);
       if (positive(reply)) strategy.eprt = true;
     }
@@ -220,16 +226,19 @@ export async function openActive(
     }
     if (!reply) throw new FtpError('No active-mode command was sent');
     if (reply.code < 200 || reply.code >= 300) {
+      const verb = command.split(' ')[0];
+      const tried = triedEprt && verb === 'PORT' ? 'EPRT and PORT' : verb;
       throw new FtpDataConnectionError(
-        `The server refused ${command.split(' ')[0]} ${advertise}:${port} (${reply.code} ${replyMessage(reply)})`,
+        `The server refused ${tried} ${advertise}:${port} (${reply.code} ${replyMessage(reply)})`,
         command,
         isPrivateAddress(advertise)
           ? `This machine offered its address ${advertise}, which is private: if it is behind NAT the server sees ` +
             `another address and refuses the data connection. Use passive mode, or set the active-mode address ` +
-            `to this network's public address.`
+            `to this network's public address (and forward the active-mode port range to this machine).`
           : `The server does not accept active mode to ${advertise}. Use passive mode, or check the active-mode address setting.`,
         'active',
         reply.code,
+        'command-refused',
       );
     }
   } catch (err) {
@@ -257,6 +266,8 @@ export async function openActive(
               undefined,
               activeDiagnosis(advertise, localAddress),
               'active',
+              undefined,
+              'no-connect-back',
             ),
           );
         }, settings.activeAcceptTimeoutMs);
@@ -268,10 +279,16 @@ export async function openActive(
   };
 }
 
+/**
+ * The server took the address but its connection never arrived. From here the two usual causes look the
+ * same: an inbound firewall (or NAT) on this side drops the server's connection, or the server's own
+ * firewall drops its outgoing data connections, typically those from source port 20.
+ */
 export function activeDiagnosis(advertise: string, localAddress: string): string {
   const nat = advertise !== localAddress ? '' : isPrivateAddress(advertise) ? ' or a NAT router in front of it' : '';
   return (
-    `An inbound firewall on this machine${nat} probably blocks connections from the server. ` +
+    `An inbound firewall on this machine${nat} probably blocks connections from the server, or the server's ` +
+    `own firewall blocks its outgoing data connections (often those from port 20). ` +
     `Use passive mode (or turn on fallback).`
   );
 }
@@ -298,6 +315,8 @@ async function listen(address: string, range?: [number, number]): Promise<net.Se
     undefined,
     'Every port in the range is in use: widen the active-mode port range, or use passive mode.',
     'active',
+    undefined,
+    'no-local-port',
   );
 }
 

@@ -37,9 +37,26 @@ export class FtpTimeoutError extends FtpError {
   }
 }
 
+/** Why a data connection could not be made, for programs (probe, a diagnose command); `diagnosis` says it in words. */
+export type DataConnectionFailure =
+  /** the server refused EPSV, PASV, EPRT or PORT (`code` has its reply) */
+  | 'command-refused'
+  /** passive: nothing answered at the address within the timeout (a firewall dropping, an unreachable address) */
+  | 'connect-timeout'
+  /** passive: the port refused the connection (closed, or rejected by a firewall) */
+  | 'connect-refused'
+  /** passive: another socket error (no route, network unreachable) */
+  | 'connect-failed'
+  /** active: the server accepted the address but never connected within the wait */
+  | 'no-connect-back'
+  /** the server answered 425: it could not open or did not see the data connection */
+  | 'server-could-not-connect'
+  /** active: no free local port in the configured range */
+  | 'no-local-port';
+
 /**
  * The data connection could not be established or broke. `diagnosis` says in plain words what probably
- * happened on the network (firewall, NAT, wrong address) and what to change.
+ * happened on the network (firewall, NAT, wrong address) and what to change; `reason` says it for programs.
  */
 export class FtpDataConnectionError extends FtpError {
   override name = 'FtpDataConnectionError';
@@ -49,6 +66,7 @@ export class FtpDataConnectionError extends FtpError {
     readonly diagnosis: string,
     readonly mode: 'passive' | 'active',
     readonly code?: number,
+    readonly reason?: DataConnectionFailure,
   ) {
     super(`${message}. ${diagnosis}`, command);
   }
@@ -70,4 +88,30 @@ export class FtpInputError extends FtpError {
 /** The operation was cancelled by the caller. */
 export class FtpCancelledError extends FtpError {
   override name = 'FtpCancelledError';
+}
+
+/** TLS could not be set up: AUTH TLS refused, a handshake failed, PBSZ/PROT refused. Never a silent downgrade. */
+export class FtpTlsError extends FtpError {
+  override name = 'FtpTlsError';
+}
+
+/**
+ * The server's certificate is not trusted ('untrusted': chain fails; 'hostname': not for this host; 'changed':
+ * differs from the fingerprint trusted before). Carries the certificate so the user can decide.
+ */
+export class FtpCertificateError extends FtpTlsError {
+  override name = 'FtpCertificateError';
+  constructor(
+    message: string,
+    readonly reason: 'untrusted' | 'hostname' | 'changed',
+    readonly certificate: {
+      subject: string;
+      issuer: string;
+      validFrom: string;
+      validTo: string;
+      fingerprint256: string;
+    },
+  ) {
+    super(message);
+  }
 }

@@ -34,6 +34,15 @@ export interface FtpConnectOptions {
   activeAcceptTimeoutMs?: number;
   /** Receives the dialogue log. */
   logger?: FtpLogger;
+  /**
+   * FTPS (RFC 4217): 'explicit' sends AUTH TLS before login; 'implicit' speaks TLS from the first byte (port 990
+   * by default). Default 'none'. A server that refuses AUTH TLS is an error, never a silent downgrade.
+   */
+  tls?: 'none' | 'explicit' | 'implicit';
+  /** The SHA-256 fingerprint of a certificate the user trusted (self-signed servers). */
+  trustedFingerprint?: string;
+  /** Extra CA certificates (PEM) to trust. */
+  ca?: string | Buffer | (string | Buffer)[];
   /** Cap on one reply line, against hostile servers. Default 8192 bytes. */
   maxLineLength?: number;
 }

@@ -2,11 +2,14 @@ import { FtpInputError } from './errors';
 
 export interface FtpUrl {
   host: string;
-  port: number;
+  /** Undefined when the URL names none: 21, or 990 for implicit TLS. */
+  port?: number;
   user?: string;
   password?: string;
   /** Decoded path; '' when the URL has none. */
   path: string;
+  /** ftps:// : implicit TLS (port 990 by default). */
+  implicitTls: boolean;
 }
 
 /**
@@ -34,9 +37,10 @@ export function parseFtpUrl(text: string): FtpUrl {
   };
   return {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port ? Number(url.port) : 21,
+    port: url.port ? Number(url.port) : undefined,
     user: url.username ? decode(url.username) : undefined,
     password: url.password ? decode(url.password) : undefined,
     path: decode(url.pathname),
+    implicitTls: url.protocol === 'ftps:',
   };
 }

@@ -13,6 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { freePort, freePortRange } from './ports';
 import { pidAlive, rememberTree, stopProcesses, waitForBanner } from './process';
+import { waitForBannerInNetns } from './netns';
 import { makeCertificate } from './tls';
 import { ensureSystemUser } from './users';
 import { guard, unguard } from './watchdog';
@@ -75,7 +76,12 @@ export async function startServer(name: ServerName, opts: ServerOptions = {}): P
   if (why) throw new Error(`${name} cannot run here: ${why} (${INSTALL_HINT})`);
   const sysUser = await ensureSystemUser();
   const host = opts.host ?? (opts.ipv6 ? '::1' : '127.0.0.1');
-  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) && host !== '::1') throw new Error(`host ${host}: only loopback addresses (127.0.0.0/8, ::1)`);
+  if (opts.netns) {
+    if (name !== 'vsftpd') throw new Error(`${name}: only vsftpd can run in a network namespace (netns)`);
+    if (!/^10\.200\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`host ${host}: in a namespace, only addresses of 10.200.0.0/16`);
+  } else if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) && host !== '::1') {
+    throw new Error(`host ${host}: only loopback addresses (127.0.0.0/8, ::1)`);
+  }
   const timeoutMs = opts.startTimeoutMs ?? 10000;
 
   let lastError: Error | undefined;
@@ -87,17 +93,18 @@ export async function startServer(name: ServerName, opts: ServerOptions = {}): P
     await fs.promises.chown(root, sysUser.uid, sysUser.gid);
     let launched: Launched | undefined;
     try {
-      const port = await freePort(host);
-      const pasvPorts = opts.pasvPorts ?? await freePortRange(host, 20);
-      const tls = opts.tls ? await makeCertificate(dir, opts.tls) : undefined;
+      const port = opts.port ?? (opts.netns ? 21 : await freePort(host));
+      const pasvPorts = opts.pasvPorts ?? (opts.netns ? [40000, 40019] as [number, number] : await freePortRange(host, 20));
+      const tls = opts.tls ? await makeCertificate(dir, opts.tls, opts.freshCertificate) : undefined;
       const ctx: LaunchContext = { name, dir, root, host, port, pasvPorts, sysUser, opts, tls };
       launched = await driver.launch(ctx);
       const l = launched;
       for (const p of l.procs) guard(p.pid, dir);
-      await waitForBanner({
+      const banner = {
         host, port, timeoutMs, procs: l.procs,
         implicitTls: tls?.mode === 'implicit' ? { ca: tls.certPem } : undefined,
-      });
+      };
+      await (opts.netns ? waitForBannerInNetns(opts.netns, banner) : waitForBanner(banner));
       for (const p of l.procs) rememberTree(p);
       let stopped: Promise<void> | undefined;
       const server: RunningServer = {

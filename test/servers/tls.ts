@@ -26,9 +26,9 @@ async function generate(): Promise<{ cert: string; key: string }> {
   }
 }
 
-export async function makeCertificate(dir: string, mode: TlsMode): Promise<ServerTlsInfo> {
-  pair ??= generate().catch((e) => { pair = undefined; throw e; });
-  const { cert, key } = await pair;
+export async function makeCertificate(dir: string, mode: TlsMode, fresh = false): Promise<ServerTlsInfo> {
+  if (!fresh) pair ??= generate().catch((e) => { pair = undefined; throw e; });
+  const { cert, key } = fresh ? await generate() : await pair!;
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
   fs.writeFileSync(certFile, cert, { mode: 0o644 });

@@ -17,10 +17,21 @@ export interface ServerOptions {
   host?: string;
   /** passive port range (inclusive); default: a free range of 20 ports picked at run time */
   pasvPorts?: [number, number];
+  /**
+   * vsftpd only: run the server inside this Linux network namespace (`ip netns exec NAME`, see
+   * test/network). `host` must then be an address of that namespace inside 10.200.0.0/16; the port
+   * defaults to 21 and pasvPorts to 40000-40019 (nothing else listens there), and readiness is
+   * checked from inside the namespace.
+   */
+  netns?: string;
+  /** control port; default: a free port picked at run time (21 with `netns`) */
+  port?: number;
   /** vsftpd only: active-mode data connections come from port 20 (`connect_from_port_20=YES`) */
   connectFromPort20?: boolean;
   /** FTPS with a self-signed certificate for localhost/127.0.0.1/::1 made in the temp folder */
   tls?: TlsMode;
+  /** With `tls`: a certificate of its own instead of the one shared by the test process (to test a changed certificate) */
+  freshCertificate?: boolean;
   /**
    * Raw server-specific configuration, appended after the harness's own:
    * - vsftpd: `key=value` lines of vsftpd.conf (a later line wins)

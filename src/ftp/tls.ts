@@ -1,0 +1,125 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { FtpCertificateError, FtpTlsError } from './errors';
+import type { FtpLogger } from './log';
+
+export type TlsMode = 'none' | 'explicit' | 'implicit';
+
+/** What the user decides about the server's certificate. */
+export interface TlsSettings {
+  /** Host name for SNI and for the certificate check (RFC 6125). */
+  servername: string;
+  /** SHA-256 fingerprint the user trusted for this connection (any case, colons optional). */
+  trustedFingerprint?: string;
+  /** Extra CA certificates (PEM), e.g. a company CA. */
+  ca?: string | Buffer | (string | Buffer)[];
+  timeoutMs: number;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 of the DER certificate, upper-case hex with colons, as browsers show it. */
+  fingerprint256: string;
+}
+
+export function normalizeFingerprint(fp: string): string {
+  const hex = fp.replace(/^sha-?256[:=]?/i, '').replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return hex.match(/.{2}/g)?.join(':') ?? '';
+}
+
+function dn(x: tls.PeerCertificate['subject'] | undefined): string {
+  if (!x) return '';
+  return Object.entries(x)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
+
+export function certificateInfo(cert: tls.PeerCertificate): CertificateInfo {
+  return {
+    subject: dn(cert.subject),
+    issuer: dn(cert.issuer),
+    validFrom: cert.valid_from,
+    validTo: cert.valid_to,
+    fingerprint256: normalizeFingerprint(cert.fingerprint256 ?? ''),
+  };
+}
+
+/**
+ * Decide whether to go on with this certificate. Verified by default (chain and host name); a certificate
+ * the user trusted by fingerprint is taken even if it fails verification (self-signed servers), but once a
+ * fingerprint is trusted, a different certificate is reported as a change, never silently accepted.
+ */
+export function checkCertificate(socket: tls.TLSSocket, settings: TlsSettings): CertificateInfo {
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.raw) throw new FtpTlsError('The server sent no certificate');
+  const info = certificateInfo(cert);
+  const pinned = settings.trustedFingerprint ? normalizeFingerprint(settings.trustedFingerprint) : undefined;
+  if (pinned) {
+    if (pinned === info.fingerprint256) return info;
+    throw new FtpCertificateError(
+      `The server's certificate changed: it is not the one trusted for this connection (trusted ${pinned}, now ${info.fingerprint256})`,
+      'changed',
+      info,
+    );
+  }
+  if (!socket.authorized) {
+    const why = String(socket.authorizationError ?? 'not trusted');
+    throw new FtpCertificateError(`The server's certificate is not trusted (${why})`, 'untrusted', info);
+  }
+  const idError = tls.checkServerIdentity(settings.servername, cert);
+  if (idError) {
+    throw new FtpCertificateError(`The server's certificate is not for ${settings.servername} (${idError.message})`, 'hostname', info);
+  }
+  return info;
+}
+
+/**
+ * Start TLS on a connected socket as the client (RFC 4217 §4 after AUTH TLS; or at once for implicit FTPS).
+ * Verification is done by `checkCertificate` after the handshake, so that a refusal can carry the
+ * certificate's details for the user to decide on.
+ */
+export function startTls(
+  socket: net.Socket,
+  settings: TlsSettings,
+  what: string,
+  session?: Buffer,
+): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const isIp = net.isIP(settings.servername) !== 0;
+    const secure = tls.connect({
+      socket,
+      servername: isIp ? undefined : settings.servername,
+      rejectUnauthorized: false,
+      ca: settings.ca ? ([] as (string | Buffer)[]).concat(tls.rootCertificates, settings.ca) : undefined,
+      session,
+      minVersion: 'TLSv1.2',
+    });
+    const timer = setTimeout(() => {
+      secure.destroy();
+      reject(new FtpTlsError(`The TLS handshake on the ${what} did not finish within ${Math.round(settings.timeoutMs / 1000)} s`));
+    }, settings.timeoutMs);
+    secure.once('secureConnect', () => {
+      clearTimeout(timer);
+      secure.removeAllListeners('error');
+      secure.on('error', () => undefined);
+      resolve(secure);
+    });
+    secure.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      secure.destroy();
+      reject(new FtpTlsError(`The TLS handshake on the ${what} failed: ${err.code ?? ''} ${err.message}`.trim()));
+    });
+  });
+}
+
+export function describeTls(socket: tls.TLSSocket, what: string): string {
+  const cipher = socket.getCipher();
+  return `${what}: ${socket.getProtocol() ?? '?'} ${cipher?.name ?? ''}${socket.isSessionReused() ? ', session reused' : ', new session'}`;
+}
+
+export function logTls(log: FtpLogger, socket: tls.TLSSocket, what: string): void {
+  log({ kind: 'tls', text: describeTls(socket, what) });
+}
