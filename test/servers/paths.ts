@@ -34,6 +34,8 @@ export const BIN = {
   /** Debian's python3 (python3-pyftpdlib is installed for it), not whatever `python3` is first on PATH */
   python3: '/usr/bin/python3',
   openssl: '/usr/bin/openssl',
+  /** iproute2's ip, for `ip netns exec` (test/network) */
+  ip: fs.existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : '/bin/ip',
   unshare: '/usr/bin/unshare',
   get pureFtpd(): string { return path.join(extractedRoot(), 'usr/sbin/pure-ftpd'); },
   get purePw(): string { return path.join(extractedRoot(), 'usr/bin/pure-pw'); },

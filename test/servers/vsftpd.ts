@@ -84,7 +84,9 @@ export const vsftpd: ServerDriver = {
     const confFile = path.join(dir, 'vsftpd.conf');
     fs.writeFileSync(confFile, [...merged].map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
 
-    const proc = new ServerProcess('vsftpd', BIN.vsftpd, [confFile], { cwd: dir });
+    const proc = opts.netns
+      ? new ServerProcess('vsftpd', BIN.ip, ['netns', 'exec', opts.netns, BIN.vsftpd, confFile], { cwd: dir }) // ip execs in place: pid is vsftpd's
+      : new ServerProcess('vsftpd', BIN.vsftpd, [confFile], { cwd: dir });
     return {
       procs: [proc],
       user: ctx.sysUser.name,
