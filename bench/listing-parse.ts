@@ -6,8 +6,8 @@
  *
  * Warm-up first (so both are optimised by the JIT), then interleaved rounds, alternating which parser goes
  * first, with a GC between runs when --expose-gc is given. Prints lines/second, median and min-max per
- * parser and the ratio of medians (ours / basic-ftp; the target is <= 0.5), and writes the same as JSON to
- * bench/results/listing-parse.json.
+ * parser, wall-clock and CPU time, and the ratio of medians (ours / basic-ftp; the target is <= 0.5), and
+ * writes the same as JSON to bench/results/listing-parse.json.
  *
  * Note that basic-ftp does less work on Unix lines: it keeps the date as raw text, while we build a Date.
  */
@@ -118,10 +118,14 @@ export function generateMlsd(lines: number, seed = 2): string {
 
 interface Stats { medianMs: number; minMs: number; maxMs: number; linesPerSecond: number; samplesMs: number[] }
 
+function median(sorted: number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function stats(samples: number[], lines: number): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const medianMs = median(sorted);
   return {
     medianMs,
     minMs: sorted[0],
@@ -133,12 +137,21 @@ function stats(samples: number[], lines: number): Stats {
 
 const gc: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
 
-function time(fn: () => unknown): { ms: number; result: unknown } {
+interface Sample { wallMs: number; cpuMs: number; count: number }
+
+/**
+ * One timed run. Wall-clock time is what a user waits; CPU time (user + system of this process, GC threads
+ * included) is reported too because on a shared machine the wall clock also counts time spent waiting for a
+ * core, which has nothing to do with either parser.
+ */
+function time(fn: () => unknown): Sample {
   gc?.();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const result = fn();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, result };
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, count: countOf(result) };
 }
 
 function countOf(result: unknown): number {
@@ -153,31 +166,46 @@ function runCase(c: Case): Record<string, unknown> {
     c.ours();
     c.theirs();
   }
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  let oursCount = 0;
-  let theirsCount = 0;
+  const ours: Sample[] = [];
+  const theirs: Sample[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     // Alternate the order so that neither parser always runs right after the other's garbage.
     if (r % 2 === 0) {
-      const a = time(c.ours); ours.push(a.ms); oursCount = countOf(a.result);
-      const b = time(c.theirs); theirs.push(b.ms); theirsCount = countOf(b.result);
+      ours.push(time(c.ours));
+      theirs.push(time(c.theirs));
     } else {
-      const b = time(c.theirs); theirs.push(b.ms); theirsCount = countOf(b.result);
-      const a = time(c.ours); ours.push(a.ms); oursCount = countOf(a.result);
+      theirs.push(time(c.theirs));
+      ours.push(time(c.ours));
     }
   }
-  const o = stats(ours, c.lines);
-  const t = stats(theirs, c.lines);
-  const ratio = o.medianMs / t.medianMs;
-  const fmt = (label: string, s: Stats, count: number) =>
-    `  ${label.padEnd(10)} median ${s.medianMs.toFixed(2).padStart(8)} ms  (min ${s.minMs.toFixed(2)}, max ${s.maxMs.toFixed(2)})` +
-    `  ${(s.linesPerSecond / 1e6).toFixed(2)} M lines/s  ${count} entries`;
-  console.log(`${c.name}: ${c.lines} lines, ${(c.text.length / 1e6).toFixed(1)} M chars`);
-  console.log(fmt('ours', o, oursCount));
-  console.log(fmt('basic-ftp', t, theirsCount));
-  console.log(`  ratio ours/basic-ftp = ${ratio.toFixed(3)} (${ratio <= 0.5 ? 'meets' : 'MISSES'} the <= 0.5 target)\n`);
-  return { lines: c.lines, chars: c.text.length, ours: { ...o, entries: oursCount }, basicFtp: { ...t, entries: theirsCount }, ratio };
+  const oursCount = ours[0].count;
+  const theirsCount = theirs[0].count;
+  const ow = stats(ours.map(s => s.wallMs), c.lines);
+  const tw = stats(theirs.map(s => s.wallMs), c.lines);
+  const oc = stats(ours.map(s => s.cpuMs), c.lines);
+  const tc = stats(theirs.map(s => s.cpuMs), c.lines);
+  const ratioWall = ow.medianMs / tw.medianMs;
+  const ratioCpu = oc.medianMs / tc.medianMs;
+  // Per round, ours over theirs: the spread shows how much the machine's noise moves the ratio.
+  const perRound = ours.map((s, i) => s.cpuMs / theirs[i].cpuMs).sort((a, b) => a - b);
+  const fmt = (label: string, s: Stats) =>
+    `  ${label.padEnd(15)} median ${s.medianMs.toFixed(1).padStart(7)} ms  (min ${s.minMs.toFixed(1).padStart(6)}, max ${s.maxMs.toFixed(1).padStart(6)})` +
+    `  ${(s.linesPerSecond / 1e6).toFixed(2)} M lines/s`;
+  const verdict = (r: number) => `${r.toFixed(3)} (${r <= 0.5 ? 'meets' : 'MISSES'} the <= 0.5 target)`;
+  console.log(`${c.name}: ${c.lines} lines, ${(c.text.length / 1e6).toFixed(1)} M chars; entries: ours ${oursCount}, basic-ftp ${theirsCount}`);
+  console.log(fmt('ours wall', ow));
+  console.log(fmt('basic-ftp wall', tw));
+  console.log(fmt('ours cpu', oc));
+  console.log(fmt('basic-ftp cpu', tc));
+  console.log(`  ratio of medians ours/basic-ftp: wall ${verdict(ratioWall)}, cpu ${verdict(ratioCpu)}`);
+  console.log(`  per-round cpu ratio: min ${perRound[0].toFixed(3)}, median ${median(perRound).toFixed(3)}, max ${perRound[perRound.length - 1].toFixed(3)}\n`);
+  return {
+    lines: c.lines, chars: c.text.length,
+    ours: { entries: oursCount, wall: ow, cpu: oc },
+    basicFtp: { entries: theirsCount, wall: tw, cpu: tc },
+    ratioWall, ratioCpu,
+    perRoundCpuRatio: { min: perRound[0], median: median(perRound), max: perRound[perRound.length - 1] },
+  };
 }
 
 function main(): void {
@@ -187,7 +215,8 @@ function main(): void {
     { name: 'unix LIST', text: unix, lines: LINES, ours: () => parseList(unix, { now: NOW }), theirs: () => basicParseList(unix) },
     { name: 'MLSD', text: mlsd, lines: LINES, ours: () => parseMlsd(mlsd), theirs: () => basicParseList(mlsd) },
   ];
-  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown cpu'}, warm-up ${WARMUP}, rounds ${ROUNDS}` +
+  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ` +
+    `load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}, warm-up ${WARMUP}, rounds ${ROUNDS}` +
     `${gc ? ', gc between runs' : ' (run with --expose-gc for a GC between runs)'}\n`);
   const results: Record<string, unknown> = {};
   for (const c of cases) results[c.name] = runCase(c);
@@ -195,8 +224,8 @@ function main(): void {
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'listing-parse.json');
   fs.writeFileSync(file, JSON.stringify({
-    date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, warmup: WARMUP, rounds: ROUNDS,
-    gcBetweenRuns: !!gc, results,
+    date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length,
+    loadAverage: os.loadavg(), warmup: WARMUP, rounds: ROUNDS, gcBetweenRuns: !!gc, results,
   }, null, 2) + '\n');
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
