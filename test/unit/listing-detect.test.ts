@@ -98,6 +98,11 @@ describe('parseList: unparsed lines', () => {
     assert.deepEqual(r.unparsed, { count: 0, sample: [] });
     assert.equal(r.entries.length, 1);
   });
+
+  it('does report a `total` line without a number, and `total 1.5M` from ls -h is a total', () => {
+    const r = parseList('total 1.5M\ntotal\ntotal of nothing\n', { now: RECORDED_NOW });
+    assert.deepEqual(r.unparsed, { count: 2, sample: ['total', 'total of nothing'] });
+  });
 });
 
 describe('parseList: results are independent objects', () => {

@@ -143,7 +143,10 @@ function typeOf(c: number): EntryType | undefined {
 
 /** True for `total 123` (also `total 1.2M` from `ls -h`), which ls prints before the entries. */
 function isTotalLine(text: string, s: number, e: number): boolean {
-  return e - s > 6 && text.startsWith('total', s) && isSpace(text.charCodeAt(s + 5));
+  if (e - s < 7 || !text.startsWith('total', s) || !isSpace(text.charCodeAt(s + 5))) return false;
+  let p = s + 6;
+  while (p < e && isSpace(text.charCodeAt(p))) p++;
+  return p < e && isDigit(text.charCodeAt(p));
 }
 
 /**
@@ -165,99 +168,100 @@ export function parseUnixLine(text: string, s: number, e: number, clock: Clock):
   const isDevice = typeChar === 98 || typeChar === 99;
   let prevStart = -1; // the column before the current one: the size when the current one is the month
   let prevEnd = -1;
-  // The loops below need no `p < e` test: the character at `e` is the CR or LF that ended the line (or
+  // The column loops need no `p < e` test: the character at `e` is the CR or LF that ended the line (or
   // past the end of the text, where charCodeAt gives NaN), and neither is a space nor above 32. This
-  // halves the work per character in the hottest loop of the whole parser.
-  for (let column = 0; column < MAX_COLUMNS_BEFORE_DATE; column++) {
+  // halves the work per character in the hottest loops of the whole parser.
+  columns: for (let column = 0; column < MAX_COLUMNS_BEFORE_DATE; column++) {
     while (c === Ch.Space || c === Ch.Tab) c = text.charCodeAt(++p);
     const start = p;
     while (c > Ch.Space) c = text.charCodeAt(++p);
     if (p === start || p >= e) return undefined; // a control character, or no room left for a name
-    // A month needs at least one column (the size) before it.
-    if (p - start === 3 && prevStart >= 0) {
-      const month = monthAt(text, start);
-      if (month !== 0) {
-        const entry = parseFromDate(text, p, e, clock, month, type, key, s, prevStart, prevEnd, isDevice);
-        if (entry !== undefined) return entry;
-      }
-    }
+    const sizeStart = prevStart;
+    const sizeEnd = prevEnd;
     prevStart = start;
     prevEnd = p;
+    // A month needs at least one column (the size) before it.
+    if (p - start !== 3 || sizeStart < 0) continue;
+    const month = monthAt(text, start);
+    if (month === 0) continue;
+
+    // Found `Mon`: the rest must be `DD HH:MM|YYYY name`, and the column before it a size; if not, this was
+    // not the date (an owner called `Mar`, say) and the search goes on from the next column. `q` and `d`
+    // read ahead so that `p` and `c` still point at the end of the month column.
+    let size = 0;
+    if (isDevice) {
+      // Block/character devices: `maj,min`, or `min` after a `maj,` column. No size.
+      for (let i = sizeStart; i < sizeEnd; i++) {
+        const k = text.charCodeAt(i);
+        if (!isDigit(k) && k !== Ch.Comma) continue columns;
+      }
+    } else {
+      if (sizeEnd - sizeStart > MAX_SIZE_DIGITS) continue;
+      for (let i = sizeStart; i < sizeEnd; i++) {
+        const k = text.charCodeAt(i) - Ch.Zero;
+        if (k < 0 || k > 9) continue columns;
+        size = size * 10 + k;
+      }
+    }
+
+    // Day: one or two digits, zero-padded (vsftpd `Mar 05`) or space-padded (pure-ftpd `Mar  5`).
+    let q = p;
+    let d = c;
+    while (d === Ch.Space || d === Ch.Tab) d = text.charCodeAt(++q);
+    if (!isDigit(d)) continue;
+    let day = d - Ch.Zero;
+    d = text.charCodeAt(++q);
+    if (isDigit(d)) {
+      day = day * 10 + (d - Ch.Zero);
+      d = text.charCodeAt(++q);
+    }
+    if ((d !== Ch.Space && d !== Ch.Tab) || day < 1 || day > 31) continue;
+
+    // Time `H:MM`/`HH:MM` (recent files, year to be inferred) or a four-digit year (older files, no time).
+    while (d === Ch.Space || d === Ch.Tab) d = text.charCodeAt(++q);
+    let n = 0;
+    const digitsStart = q;
+    while (isDigit(d)) {
+      n = n * 10 + (d - Ch.Zero);
+      d = text.charCodeAt(++q);
+    }
+    const digits = q - digitsStart;
+    let mtimeMs: number;
+    if (d === Ch.Colon && (digits === 1 || digits === 2)) {
+      const m1 = text.charCodeAt(q + 1) - Ch.Zero;
+      const m2 = text.charCodeAt(q + 2) - Ch.Zero;
+      if (!(m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9) || n > 23) continue;
+      q += 3;
+      mtimeMs = inferYearMs(clock, month, day, n, m1 * 10 + m2);
+      if (mtimeMs !== mtimeMs) continue; // NaN: no year has this day
+    } else if (digits === 4) {
+      if (day > daysInMonth(n, month)) continue;
+      mtimeMs = utcMs(n, month, day, 0, 0, 0, 0);
+    } else {
+      continue;
+    }
+
+    // Exactly one separator, then the name; it may itself begin with spaces.
+    if (q + 1 >= e) return undefined;
+    d = text.charCodeAt(q);
+    if (d !== Ch.Space && d !== Ch.Tab) continue;
+    return makeEntry(text, q + 1, e, type, key, s, isDevice, size, mtimeMs);
   }
   return undefined;
 }
 
-/**
- * The rest of the line after a month column ending at `p`: day, time or year, name. Checks that the column
- * before the month is a size. Returns undefined if this month column turns out not to start the date.
- */
-function parseFromDate(
-  text: string, p: number, e: number, clock: Clock, month: number, type: EntryType, key: number,
-  s: number, sizeStart: number, sizeEnd: number, isDevice: boolean,
-): LineResult {
-  // Size column: digits; for block/character devices `maj,min` or `min` after a `maj,` column.
-  let size = 0;
-  if (isDevice) {
-    for (let i = sizeStart; i < sizeEnd; i++) {
-      const c = text.charCodeAt(i);
-      if (!isDigit(c) && c !== Ch.Comma) return undefined;
-    }
-  } else {
-    if (sizeEnd - sizeStart > MAX_SIZE_DIGITS) return undefined;
-    for (let i = sizeStart; i < sizeEnd; i++) {
-      const c = text.charCodeAt(i);
-      if (!isDigit(c)) return undefined;
-      size = size * 10 + (c - Ch.Zero);
-    }
-  }
-
-  // Day: one or two digits, zero-padded (vsftpd `Mar 05`) or space-padded (pure-ftpd `Mar  5`).
-  while (p < e && isSpace(text.charCodeAt(p))) p++;
-  let c = text.charCodeAt(p);
-  if (!isDigit(c)) return undefined;
-  let day = c - Ch.Zero;
-  c = text.charCodeAt(++p);
-  if (isDigit(c)) {
-    day = day * 10 + (c - Ch.Zero);
-    c = text.charCodeAt(++p);
-  }
-  if (!isSpace(c) || day < 1 || day > 31) return undefined;
-
-  // Time `H:MM`/`HH:MM` (recent files, year to be inferred) or a four-digit year (older files, no time).
-  while (p < e && isSpace(text.charCodeAt(p))) p++;
-  let mtimeMs: number;
-  let n = 0;
-  let digits = 0;
-  while (p < e && isDigit(c = text.charCodeAt(p))) {
-    n = n * 10 + (c - Ch.Zero);
-    digits++;
-    p++;
-  }
-  if (c === Ch.Colon && p < e && (digits === 1 || digits === 2)) {
-    const m1 = text.charCodeAt(p + 1) - Ch.Zero;
-    const m2 = text.charCodeAt(p + 2) - Ch.Zero;
-    if (!(m1 >= 0 && m1 <= 5 && m2 >= 0 && m2 <= 9) || n > 23) return undefined;
-    p += 3;
-    mtimeMs = inferYearMs(clock, month, day, n, m1 * 10 + m2);
-    if (mtimeMs !== mtimeMs) return undefined; // NaN: no year has this day
-  } else if (digits === 4) {
-    if (day > daysInMonth(n, month)) return undefined;
-    mtimeMs = utcMs(n, month, day, 0, 0, 0, 0);
-  } else {
-    return undefined;
-  }
-
-  // Exactly one separator, then the name; it may itself begin with spaces.
-  if (p + 1 >= e || !isSpace(text.charCodeAt(p))) return undefined;
-  const nameStart = p + 1;
-
+/** The entry for a line whose name starts at nameStart; null for `.` and `..`. */
+function makeEntry(
+  text: string, nameStart: number, e: number, type: EntryType, key: number, s: number, isDevice: boolean,
+  size: number, mtimeMs: number,
+): FileEntry | null {
   let nameEnd = e;
   let target: string | undefined;
   if (type === 'symlink') {
     // `name -> target`. The first arrow wins: a name containing " -> " cannot be told apart anyway.
-    for (let i = nameStart; i + 3 < e; i++) {
+    for (let i = nameStart + 1; i + 3 < e; i++) {
       if (text.charCodeAt(i) === Ch.Space && text.charCodeAt(i + 1) === Ch.Dash &&
-          text.charCodeAt(i + 2) === Ch.Greater && text.charCodeAt(i + 3) === Ch.Space && i > nameStart) {
+          text.charCodeAt(i + 2) === Ch.Greater && text.charCodeAt(i + 3) === Ch.Space) {
         nameEnd = i;
         if (i + 4 < e) target = text.slice(i + 4, e);
         break;
