@@ -87,6 +87,15 @@ describe('listing parsers: property tests', () => {
     }
   });
 
+  it('non-string input from untyped callers gives empty results, not exceptions', () => {
+    for (const junk of [undefined, null, 42, {}, Buffer.from('x'), ['a']] as unknown as string[]) {
+      assert.deepEqual(parseList(junk), { entries: [], unparsed: { count: 0, sample: [] }, format: undefined });
+      assert.deepEqual(parseList(junk, { now: 'yesterday' as unknown as Date }).entries, []);
+      assert.deepEqual(parseMlsd(junk).entries, []);
+      assert.equal(parseMlstLine(junk), undefined);
+    }
+  });
+
   it(`truncated real lines (${ITERATIONS}) give no entry before the name starts, a prefix of it after`, () => {
     const rnd = prng(0x7c);
     let entriesSeen = 0;

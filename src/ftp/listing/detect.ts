@@ -48,6 +48,7 @@ function toFmt(format: ListingFormat | undefined): number {
  * Never throws.
  */
 export function parseList(text: string, options?: ParseListOptions): ParseResult {
+  if (typeof text !== 'string') text = ''; // untyped callers: "never throws" includes them
   const clock = makeClock(options?.now);
   const hint = toFmt(options?.format);
   // Try order: the remembered format, then Unix, then DOS.

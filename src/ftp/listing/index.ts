@@ -29,6 +29,7 @@ function lineEnd(line: string): number {
  * `total N`.
  */
 export function parseUnixListLine(line: string, now?: Date): FileEntry | undefined {
+  if (typeof line !== 'string') return undefined;
   const e = lineEnd(line);
   if (line.lastIndexOf('\n', e - 1) >= 0 || line.lastIndexOf('\r', e - 1) >= 0) return undefined;
   return parseUnixLine(line, 0, e, makeClock(now)) ?? undefined;
@@ -36,6 +37,7 @@ export function parseUnixListLine(line: string, now?: Date): FileEntry | undefin
 
 /** One DOS/IIS LIST line. Undefined if it is not one, or if it is `.` or `..`. */
 export function parseDosListLine(line: string): FileEntry | undefined {
+  if (typeof line !== 'string') return undefined;
   const e = lineEnd(line);
   if (line.lastIndexOf('\n', e - 1) >= 0 || line.lastIndexOf('\r', e - 1) >= 0) return undefined;
   return parseDosLine(line, 0, e) ?? undefined;

@@ -224,6 +224,7 @@ function parseOctal(text: string, start: number, end: number): number {
  * MLSD entries are counted in `unparsed`. Never throws.
  */
 export function parseMlsd(text: string): ParseResult {
+  if (typeof text !== 'string') text = ''; // untyped callers: "never throws" includes them
   const entries: FileEntry[] = [];
   const unparsed = newUnparsed();
   const lines = new LineReader(text);
@@ -246,6 +247,7 @@ export function parseMlsd(text: string): ParseResult {
  * `type=cdir; .`) is returned, as type 'dir'.
  */
 export function parseMlstLine(line: string): FileEntry | undefined {
+  if (typeof line !== 'string') return undefined;
   let e = line.length;
   while (e > 0) {
     const c = line.charCodeAt(e - 1);

@@ -62,7 +62,12 @@ export interface Clock {
 }
 
 export function makeClock(now: Date | undefined): Clock {
-  let nowMs = now === undefined ? Date.now() : now.getTime();
+  let nowMs = NaN;
+  try {
+    if (now != null) nowMs = Number(now.getTime()); // also a Date from another realm; nothing else has getTime
+  } catch {
+    // not a Date after all (untyped caller): use the current time
+  }
   if (!Number.isFinite(nowMs)) nowMs = Date.now(); // an Invalid Date must not turn every mtime into NaN
   const limitMs = nowMs + FUTURE_TOLERANCE_DAYS * MS_PER_DAY;
   const limit = new Date(limitMs);
