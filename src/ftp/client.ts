@@ -569,7 +569,10 @@ export class FtpClient extends EventEmitter {
    */
   private async startTransfer(pending: PendingData, command: string): Promise<net.Socket> {
     this.ctl.write(command);
-    const replyP = this.ctl.read();
+    // Active: a server that cannot reach us is still connecting and says nothing until its own connect timeout
+    // (vsftpd: 60 s). Wait for its reply longer than for its connection, so the accept timeout, with its
+    // diagnosis and the fallback it allows, decides; not a bare reply timeout when both waits are equal.
+    const replyP = this.ctl.read(pending.mode === 'active' ? this.timeoutMs + this.data.activeAcceptTimeoutMs : this.timeoutMs);
     replyP.catch(() => undefined);
     const socketP = pending.accept().then((s) => (this.ctl.secure ? this.secureData(s) : s));
     socketP.catch(() => undefined);

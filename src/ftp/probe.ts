@@ -9,7 +9,15 @@
  */
 import { FtpClient } from './client';
 import { isPrivateAddress, normalizeAddress, parsePasvReply, sameAddress } from './address';
-import { FtpConnectionError, FtpDataConnectionError, FtpReplyError, FtpTimeoutError, type DataConnectionFailure } from './errors';
+import {
+  FtpCertificateError,
+  FtpConnectionError,
+  FtpDataConnectionError,
+  FtpReplyError,
+  FtpTimeoutError,
+  FtpTlsError,
+  type DataConnectionFailure,
+} from './errors';
 import type { DataMethod } from './data';
 import { formatLogEvent, type FtpLogEvent } from './log';
 import type { DataMode, FtpConnectOptions } from './options';
@@ -46,7 +54,7 @@ export interface ProbeSettings {
   trustPasvAddress: boolean;
   activeAddress?: string;
   /** 'explicit' | 'implicit' when TLS is configured. */
-  tls?: string;
+  tls?: 'explicit' | 'implicit';
 }
 
 export interface ProbeFinding {
@@ -77,8 +85,13 @@ export interface ProbeInput {
    * is on, the 227 address differs and PASV failed, to tell whether turning trustPasvAddress off fixes it.
    */
   pasvViaControl?: MethodResult;
-  /** TLS as set up at login: detail is the client's TLS log line (protocol, cipher). */
-  tls?: { ok?: boolean; detail?: string };
+  /** TLS as set up at login: detail is the client's TLS log lines (protocol, cipher, certificate). */
+  tls?: {
+    ok?: boolean;
+    detail?: string;
+    /** Why the certificate was refused, and its SHA-256 fingerprint (to trust it after checking). */
+    certificate?: { problem: 'untrusted' | 'hostname' | 'changed'; fingerprint256: string; subject: string };
+  };
 }
 
 export interface ProbeAnalysis {
@@ -112,7 +125,7 @@ export interface ProbeHooks {
 
 /** Log in, then list one folder through each data-connection method alone, and say what works and why not. */
 export async function probe(options: FtpConnectOptions, path = '.', hooks: ProbeHooks = {}): Promise<ProbeReport> {
-  const tlsSetting = (options as { tls?: unknown }).tls;
+  const tlsSetting = options.tls === 'explicit' || options.tls === 'implicit' ? options.tls : undefined;
   const input: ProbeInput = {
     host: options.host,
     port: options.port ?? (tlsSetting === 'implicit' ? 990 : 21),
@@ -121,7 +134,7 @@ export async function probe(options: FtpConnectOptions, path = '.', hooks: Probe
       fallback: options.fallback ?? true,
       trustPasvAddress: options.trustPasvAddress ?? false,
       ...(options.activeAddress ? { activeAddress: options.activeAddress } : {}),
-      ...(typeof tlsSetting === 'string' && tlsSetting ? { tls: tlsSetting } : {}),
+      ...(tlsSetting ? { tls: tlsSetting } : {}),
     },
     login: { ok: false, ms: 0, user: options.user || 'anonymous' },
     features: [],
@@ -143,7 +156,15 @@ export async function probe(options: FtpConnectOptions, path = '.', hooks: Probe
   } catch (err) {
     input.login = { ...input.login, ms: Date.now() - start, error: (err as Error).message, failure: loginFailure(err) };
     input.control = controlOf(events);
-    if (input.settings.tls) input.tls = { ok: input.login.failure === 'tls' ? false : undefined };
+    if (input.settings.tls && input.login.failure === 'tls') {
+      input.tls = {
+        ok: false,
+        detail: (err as Error).message,
+        ...(err instanceof FtpCertificateError
+          ? { certificate: { problem: err.reason, fingerprint256: err.certificate.fingerprint256, subject: err.certificate.subject } }
+          : {}),
+      };
+    }
     return report(input);
   }
   input.control = controlOf(events);
@@ -152,8 +173,8 @@ export async function probe(options: FtpConnectOptions, path = '.', hooks: Probe
   input.features = [...client.features.entries()].map(([k, v]) => (v ? `${k} ${v}` : k));
   try {
     if (input.settings.tls) {
-      const tlsEvent = events.find((e): e is Extract<FtpLogEvent, { kind: 'tls' }> => e.kind === 'tls');
-      input.tls = { ok: true, detail: tlsEvent?.text };
+      const tlsLines = events.filter((e): e is Extract<FtpLogEvent, { kind: 'tls' }> => e.kind === 'tls').map((e) => e.text);
+      input.tls = { ok: true, detail: tlsLines.join('; ') || undefined };
       if (hooks.checkTls) {
         try {
           input.tls = await hooks.checkTls(client);
@@ -252,8 +273,7 @@ function fromEvents(method: DataMethod, ev: FtpLogEvent[]): Partial<MethodResult
 }
 
 function loginFailure(err: unknown): LoginFailure {
-  const name = (err as Error)?.name ?? '';
-  if (name === 'FtpTlsError' || name === 'FtpCertificateError') return 'tls';
+  if (err instanceof FtpTlsError) return 'tls';
   if (err instanceof FtpReplyError) return err.code === 530 ? 'credentials' : 'refused-by-server';
   if (err instanceof FtpTimeoutError) return 'timeout';
   if (err instanceof FtpConnectionError) {
@@ -342,7 +362,7 @@ export function analyzeProbe(input: ProbeInput): ProbeAnalysis {
     findings.push(port20Finding(byMethod, active, activeSource));
     findings.push(pasvAddressFinding(pasvAddress, pasv, input.pasvViaControl));
   }
-  findings.push(tlsFinding(tls, login.ok, settings));
+  findings.push(tlsFinding(tls, input));
 
   // Settings that make this connection work without a fallback. Turning trustPasvAddress off fixes passive mode
   // when the 227 address was the problem (proven when pasvViaControl was tested); otherwise switch modes.
@@ -354,7 +374,16 @@ export function analyzeProbe(input: ProbeInput): ProbeAnalysis {
   const other: DataMode = settings.mode === 'passive' ? 'active' : 'passive';
   if (login.ok && !modeOk && (other === 'passive' ? passive.ok : active.ok)) change.mode = other;
 
-  return { passive, active, pasvAddress, activeSource, tls, findings, change, advice: advise(input, findings, change, passive, active, pasvAddress) };
+  return {
+    passive,
+    active,
+    ...(pasvAddress ? { pasvAddress } : {}),
+    ...(activeSource ? { activeSource } : {}),
+    tls,
+    findings,
+    change,
+    advice: advise(input, findings, change, passive, active, pasvAddress),
+  };
 }
 
 function loginFinding(input: ProbeInput): ProbeFinding {
@@ -379,7 +408,7 @@ function loginFinding(input: ProbeInput): ProbeFinding {
     case 'unreachable':
       return { check: 'login', status: 'fail', summary, cause: `There is no route to ${host} from this machine.`, change: 'Check the host and this machine\'s network (VPN, proxy).' };
     case 'tls':
-      return { check: 'login', status: 'fail', summary, cause: 'TLS could not be set up (see the TLS line).', change: 'Check the TLS setting: explicit (AUTH TLS, port 21) or implicit (port 990).' };
+      return { check: 'login', status: 'fail', summary, ...tlsProblem(input) };
     default:
       return { check: 'login', status: 'fail', summary, cause: `The connection to ${where} failed.`, change: 'Check the host and the port, and that an FTP server answers there.' };
   }
@@ -604,10 +633,35 @@ function pasvAddressFinding(a: ProbeAnalysis['pasvAddress'], pasv: MethodResult 
   };
 }
 
-function tlsFinding(tls: ProbeAnalysis['tls'], loggedIn: boolean, settings: ProbeSettings): ProbeFinding {
+/** Why TLS failed and what to do, from the certificate problem or the error. */
+function tlsProblem(input: ProbeInput): { cause: string; change: string } {
+  const cert = input.tls?.certificate;
+  const trust = cert
+    ? `If SHA-256 ${cert.fingerprint256} is the server's certificate (ask its admin), trust it: "trustedFingerprint" (CLI: --trust-fingerprint).`
+    : '';
+  switch (cert?.problem) {
+    case 'untrusted':
+      return { cause: `The server's certificate (${cert.subject}) is not signed by an authority this machine trusts: self-signed, or a private CA.`, change: trust };
+    case 'hostname':
+      return { cause: `The server's certificate (${cert.subject}) is not made out for ${input.host}.`, change: `Connect by the name in the certificate, or: ${trust}` };
+    case 'changed':
+      return {
+        cause: `The server's certificate differs from the one trusted before: it was renewed, or something is in between.`,
+        change: `Check with the server's admin before trusting the new one. ${trust}`,
+      };
+    default:
+      return {
+        cause: `TLS could not be set up: ${input.tls?.detail ?? input.login.error ?? 'no detail'}.`,
+        change: `Check the TLS setting (now ${quote(input.settings.tls ?? 'none')}): explicit TLS uses AUTH TLS on the FTP port (21), implicit TLS its own port (990).`,
+      };
+  }
+}
+
+function tlsFinding(tls: ProbeAnalysis['tls'], input: ProbeInput): ProbeFinding {
+  const loggedIn = input.login.ok;
   if (tls.configured) {
     if (tls.ok) return { check: 'tls', status: 'ok', summary: tls.detail };
-    if (tls.ok === false) return { check: 'tls', status: 'fail', summary: tls.detail, cause: 'TLS could not be set up with the server.', change: `Check the TLS setting (now ${quote(settings.tls ?? '')}) and the server's certificate.` };
+    if (tls.ok === false) return { check: 'tls', status: 'fail', summary: tls.detail, ...tlsProblem(input) };
     return { check: 'tls', status: 'skipped', summary: tls.detail };
   }
   if (!loggedIn) return { check: 'tls', status: 'skipped', summary: 'not configured' };
@@ -647,7 +701,9 @@ function advise(
     const fb = input.settings.fallback ? ' (with fallback on, each session first loses time on it)' : '';
     out.push(`The current setting (${mode} mode) does not work here${fb}; ${other} mode does.`);
   }
+  const pasvAddressFails = findings.some((f) => f.check === 'pasv-address' && f.status === 'fail');
   for (const f of findings) {
+    if (f.check === 'passive' && pasvAddressFails) continue; // the PASV address line says it better
     if (f.status === 'fail' && f.cause) out.push(`Why: ${f.cause}`);
   }
   for (const f of findings) {
