@@ -16,6 +16,9 @@ fi
 step "FTP servers"
 bash scripts/install-servers.sh || exit 1
 
+step "network lab (nftables, iproute2)"
+bash scripts/install-network-lab.sh || exit 1
+
 step "real VS Code (code-server, Chromium)"
 bash scripts/setup-vscode.sh || exit 1
 
@@ -34,6 +37,7 @@ run_suite() {
 
 run_suite unit 'out/test/unit/**/*.test.js'
 run_suite integration --timeout 120000 'out/test/integration/**/*.test.js'
+run_suite network --timeout 120000 'out/test/network/**/*.test.js'
 run_suite e2e --timeout 300000 --ignore 'out/test/e2e/host/**' 'out/test/e2e/**/*.test.js'
 
 passed=0; failed=0; skipped=0
