@@ -61,6 +61,8 @@ export class FtpClient extends EventEmitter {
   private mlstWorks: boolean | undefined;
   /** While probing: the events of the current operation. */
   private captured: FtpLogEvent[] | undefined;
+  /** FTPS: whether this server wants the data connection's TLS handshake before its 1xx reply (learned). */
+  private tlsBeforeReply: boolean | undefined;
 
   private constructor(readonly options: FtpConnectOptions) {
     super();
@@ -563,9 +565,13 @@ export class FtpClient extends EventEmitter {
   }
 
   /**
-   * Send the transfer command and get the data socket, whichever of reply and connection comes first. With
-   * FTPS the data connection's TLS handshake starts only after the command is sent (pyftpdlib resets one that
-   * starts before) and runs alongside the wait for 150 (other servers handshake before they answer).
+   * Send the transfer command and get the data socket, whichever of reply and connection comes first; return
+   * only once the server has answered 1xx.
+   *
+   * With FTPS the order of the data connection's TLS handshake and the 1xx reply differs between servers:
+   * pyftpdlib closes a data connection that sends anything before its transfer command is processed, so the
+   * handshake must wait for the 1xx; ftp-srv's passive socket waits for the handshake before it says 150. So
+   * wait for the 1xx up to a short grace, then handshake anyway, and remember for this server which came first.
    */
   private async startTransfer(pending: PendingData, command: string): Promise<net.Socket> {
     this.ctl.write(command);
@@ -574,7 +580,21 @@ export class FtpClient extends EventEmitter {
     // diagnosis and the fallback it allows, decides; not a bare reply timeout when both waits are equal.
     const replyP = this.ctl.read(pending.mode === 'active' ? this.timeoutMs + this.data.activeAcceptTimeoutMs : this.timeoutMs);
     replyP.catch(() => undefined);
-    const socketP = pending.accept().then((s) => (this.ctl.secure ? this.secureData(s) : s));
+    let socketP = pending.accept();
+    if (this.ctl.secure) {
+      socketP = socketP.then(async (raw) => {
+        if (this.tlsBeforeReply !== true) {
+          const replied = await settlesWithin(replyP, TLS_REPLY_GRACE_MS);
+          if (!replied && this.tlsBeforeReply === undefined) {
+            this.tlsBeforeReply = true;
+            this.log({ kind: 'info', text: 'the server waits for the data connection\'s TLS handshake before its 1xx reply' });
+          } else if (replied) {
+            this.tlsBeforeReply = false;
+          }
+        }
+        return this.secureData(raw);
+      });
+    }
     socketP.catch(() => undefined);
     if (pending.mode === 'passive') {
       const r = await replyP;
@@ -682,6 +702,21 @@ export class FtpClient extends EventEmitter {
     this.userClosed = true;
     this.ctl?.destroy('closed by the client');
   }
+}
+
+/** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
+const TLS_REPLY_GRACE_MS = 1500;
+
+/** Does the promise settle within the time? (The timer is cleared either way.) */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    p.then(done, done);
+  });
 }
 
 function closed(socket: net.Socket): Promise<void> {
