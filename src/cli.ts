@@ -3,7 +3,7 @@
  * Exit code 0 only on success; an error prints one clear line on stderr.
  */
 import * as fs from 'node:fs';
-import { FtpClient, FtpError, formatLogEvent, type DataMode, type FtpConnectOptions, type FileEntry } from './ftp';
+import { FtpClient, FtpError, formatLogEvent, safeSave, type DataMode, type FtpConnectOptions, type FileEntry } from './ftp';
 import { parseFtpUrl } from './ftp/url';
 import { probe, formatProbeReport } from './ftp/probe';
 
@@ -11,7 +11,7 @@ const USAGE = `usage: ftp-explorer COMMAND ARGS [options]
 commands:
   ls URL [--json]         list a folder
   get URL FILE            download a file (FILE - for stdout)
-  put FILE URL            upload a file
+  put FILE URL            upload a file (safely: to a temporary name, size checked, renamed into place)
   rm URL | mkdir URL | rmdir URL
   mv URL NEWPATH          rename
   probe URL [--json]      log in, then list through EPSV, PASV, EPRT and PORT and say what works
@@ -21,6 +21,7 @@ options:
   --trust-pasv-address    connect to the address in 227 replies instead of the control peer
   --active-address ADDR   address to advertise in PORT/EPRT (client behind NAT)
   --active-ports LO-HI    port range to listen on in active mode
+  --no-safe-save          put: write straight onto the file (the size is still checked)
   --log                   print the control dialogue to stderr (PASS masked)
   --timeout SECONDS       timeout of every wait (default 30)
   --encoding NAME         encoding of names on the server (default utf8)
@@ -151,8 +152,14 @@ async function main(argv: string[]): Promise<number> {
       need(rest, 2, 'put needs a local file and a URL');
       const { opts, path } = options(rest[1], flags);
       if (!fs.existsSync(rest[0])) throw new FtpError(`No such local file: ${rest[0]}`);
+      const local = rest[0];
       return withClient(opts, async (c) => {
-        await c.upload(fs.createReadStream(rest[0], { highWaterMark: 1 << 20 }), path);
+        // Safe save: an interrupted upload never leaves the remote file cut short (src/ftp/safeSave.ts).
+        await safeSave(c, path, () => fs.createReadStream(local, { highWaterMark: 1 << 20 }), {
+          safe: !flags.has('no-safe-save'),
+          expectedBytes: fs.statSync(local).size,
+          log: (text) => process.stderr.write(`ftp-explorer: ${text}\n`),
+        });
       });
     }
     case 'rm':

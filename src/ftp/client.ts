@@ -12,6 +12,7 @@ import {
   FtpConnectionError,
   FtpDataConnectionError,
   FtpError,
+  FtpIncompleteError,
   FtpProtocolError,
   FtpReplyError,
   FtpTimeoutError,
@@ -61,6 +62,8 @@ export class FtpClient extends EventEmitter {
   private mlstWorks: boolean | undefined;
   /** While probing: the events of the current operation. */
   private captured: FtpLogEvent[] | undefined;
+  /** The 1xx reply of the current transfer (its byte count, where the server gives one). */
+  private preliminary: FtpReply | undefined;
   /** FTPS: whether this server wants the data connection's TLS handshake before its 1xx reply (learned). */
   private tlsBeforeReply: boolean | undefined;
 
@@ -68,7 +71,9 @@ export class FtpClient extends EventEmitter {
     super();
     this.codec = codecFor(options.encoding);
     const logger = options.logger;
+    const secret = options.password && options.password.length >= 3 ? options.password : undefined;
     this.log = (e: FtpLogEvent) => {
+      if (secret) e = redactEvent(e, secret);
       this.captured?.push(e);
       if (logger) safeLog(logger, e);
     };
@@ -102,7 +107,11 @@ export class FtpClient extends EventEmitter {
     }
     if (!options.host) throw new FtpError('No host given: use a host name or address, e.g. ftp.example.com');
     const client = new FtpClient(options);
-    await client.open();
+    try {
+      await client.open();
+    } catch (err) {
+      throw client.redact(err);
+    }
     return client;
   }
 
@@ -213,9 +222,24 @@ export class FtpClient extends EventEmitter {
         this.log({ kind: 'info', text: `ignoring an unexpected reply: ${stale.text}` });
       }
       return fn();
+    }).catch((err: unknown) => {
+      throw this.redact(err);
     });
-    this.chain = next.catch(() => undefined);
+    // A failed transfer may still await its final reply: the caller hears at once, the next operation waits.
+    this.chain = next.catch((err: unknown) => (err as { [AFTERMATH]?: Promise<unknown> })?.[AFTERMATH]);
     return next;
+  }
+
+  /** The password never leaves in an error message, even if the server echoed it. */
+  private redact(err: unknown): unknown {
+    const secret = this.options.password;
+    if (!secret || secret.length < 3 || !(err instanceof Error)) return err;
+    const clean = (t: string) => t.split(secret).join('****');
+    if (err.message.includes(secret)) err.message = clean(err.message);
+    if (err instanceof FtpReplyError && err.replyText.includes(secret)) {
+      Object.defineProperty(err, 'replyText', { value: clean(err.replyText) });
+    }
+    return err;
   }
 
   /** Resolve a path against the login directory (TVFS, RFC 3659 §6: '/'-separated paths). */
@@ -408,8 +432,23 @@ export class FtpClient extends EventEmitter {
 
   private async readText(command: string): Promise<string> {
     const chunks: Buffer[] = [];
+    const max = this.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
     await this.transfer(command, 'list', async (socket) => {
-      for await (const chunk of socket) chunks.push(chunk as Buffer);
+      chunks.length = 0;
+      let total = 0;
+      for await (const chunk of socket) {
+        total += (chunk as Buffer).length;
+        // A hostile or broken server must not make us hold an endless listing in memory.
+        if (total > max) {
+          chunks.length = 0;
+          throw new FtpError(
+            `The listing (${maskForError(command)}) is larger than ${formatBytes(max)}: stopped reading it. ` +
+              `If the folder is really that large, raise maxListingBytes.`,
+            maskForError(command),
+          );
+        }
+        chunks.push(chunk as Buffer);
+      }
     });
     return this.codec.decode(Buffer.concat(chunks));
   }
@@ -444,8 +483,18 @@ export class FtpClient extends EventEmitter {
 
   /** Upload from a stream or a buffer: STOR, or APPE with `append` (RFC 959 §4.1.3). Returns the bytes sent. */
   upload(source: Readable | Buffer | Uint8Array, path: string, opts: TransferOptions & { append?: boolean } = {}): Promise<number> {
-    const abs = this.resolve(path);
-    return this.run(async () => {
+    // A stream that was never (fully) read, e.g. a file, must not stay open when the upload fails.
+    const release = () => {
+      if (!(source instanceof Uint8Array) && !source.destroyed) source.destroy();
+    };
+    let abs: string;
+    try {
+      abs = this.resolve(path);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const done = this.run(async () => {
       if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
       const verb = opts.append ? 'APPE' : 'STOR';
       return this.transfer(`${verb} ${abs}`, 'upload', async (socket) => {
@@ -460,6 +509,8 @@ export class FtpClient extends EventEmitter {
         }
       }, opts);
     });
+    done.catch(release);
+    return done;
   }
 
   /**
@@ -478,6 +529,7 @@ export class FtpClient extends EventEmitter {
       return await this.transferIn(mode, command, direction, move, opts);
     } catch (err) {
       if (!(err instanceof FtpDataConnectionError) || this.options.fallback === false || this.strategy.force) throw err;
+      if (opts.signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
       const other: DataMode = mode === 'passive' ? 'active' : 'passive';
       this.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
       if (this.ctl.closed) await this.open();
@@ -501,11 +553,17 @@ export class FtpClient extends EventEmitter {
         ? await openPassive(this.ctl, this.strategy, this.data, this.log)
         : await openActive(this.ctl, this.strategy, this.data, this.log);
     let socket: net.Socket;
+    // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
+    const cancelStart = () => pending.cancel();
+    signal?.addEventListener('abort', cancelStart, { once: true });
     try {
       socket = await this.startTransfer(pending, command);
     } catch (err) {
       pending.cancel();
+      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
       throw err;
+    } finally {
+      signal?.removeEventListener('abort', cancelStart);
     }
     const local = formatEndpoint(socket.localAddress, socket.localPort);
     const remote = formatEndpoint(socket.remoteAddress, socket.remotePort);
@@ -540,6 +598,7 @@ export class FtpClient extends EventEmitter {
     signal?.addEventListener('abort', onAbort, { once: true });
     let moveError: unknown;
     try {
+      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
       await move(socket);
     } catch (err) {
       moveError = err;
@@ -552,15 +611,29 @@ export class FtpClient extends EventEmitter {
 
     // The final reply (226/250, or 426/451 after a broken transfer). After our own abort the server may take a
     // moment; bound the wait, and drop the connection if it never answers (the next operation reconnects).
-    let final: FtpReply;
-    try {
-      final = await this.ctl.read(moveError ? Math.min(this.timeoutMs, 5000) : this.timeoutMs);
-    } catch (err) {
-      if (moveError) throw translateMoveError(moveError, command);
+    if (moveError) {
+      // The caller hears at once. The final reply (426/451, or 226) is read before the next operation, within a
+      // bound; a server that never sends it loses the connection, and the next operation reconnects.
+      const err = translateMoveError(moveError, command);
+      const aftermath = this.ctl.read(Math.min(this.timeoutMs, 5000)).then(
+        () => undefined,
+        () => undefined,
+      );
+      Object.defineProperty(err, AFTERMATH, { value: aftermath, configurable: true });
       throw err;
     }
-    if (moveError) throw translateMoveError(moveError, command);
+    const final = await this.ctl.read(this.timeoutMs);
     if (final.code < 200 || final.code >= 300) throw new FtpReplyError(final.code, replyMessage(final), maskForError(command));
+    // A data connection closed early looks like the end of the file; the size in the 150 reply tells.
+    const announced = direction === 'download' && !opts.offset ? announcedSize(this.preliminary) : undefined;
+    if (announced !== undefined && bytes < announced) {
+      throw new FtpIncompleteError(
+        `Only ${bytes} of the ${announced} bytes the server announced arrived (the data connection closed early)`,
+        maskForError(command),
+        announced,
+        bytes,
+      );
+    }
     return bytes;
   }
 
@@ -634,6 +707,7 @@ export class FtpClient extends EventEmitter {
   }
 
   private checkPreliminary(r: FtpReply, command: string, pending: PendingData): void {
+    this.preliminary = r;
     if (r.code >= 100 && r.code < 200) return;
     const masked = maskForError(command);
     if (r.code === 425) {
@@ -719,12 +793,25 @@ function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   });
 }
 
+const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
 function closed(socket: net.Socket): Promise<void> {
   return new Promise((resolve, reject) => {
     if (socket.destroyed) return resolve();
     socket.once('close', (hadError) => (hadError ? reject(new Error('data connection error')) : resolve()));
     socket.once('error', reject);
   });
+}
+
+/** "150 Opening BINARY mode data connection for a.txt (1234 bytes)." (vsftpd, proftpd): 1234. */
+function announcedSize(r: FtpReply | undefined): number | undefined {
+  const m = r && /\((\d+) bytes?\)/i.exec(r.text);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 function translateMoveError(err: unknown, command: string): Error {
@@ -737,6 +824,19 @@ function translateMoveError(err: unknown, command: string): Error {
 function maskForError(command: string): string {
   return /^(PASS|ACCT)\b/i.test(command) ? `${command.slice(0, 4)} ****` : command;
 }
+
+/** An event without the password in any of its texts (a server may echo it back in a reply). */
+function redactEvent(e: FtpLogEvent, secret: string): FtpLogEvent {
+  let out: FtpLogEvent | undefined;
+  for (const key of ['text', 'reason', 'detail'] as const) {
+    const v = (e as Record<string, unknown>)[key];
+    if (typeof v === 'string' && v.includes(secret)) out = { ...(out ?? e), [key]: v.split(secret).join('****') } as FtpLogEvent;
+  }
+  return out ?? e;
+}
+
+/** On an error of a transfer: the wait for its final reply, which the next operation must let finish first. */
+const AFTERMATH = Symbol('aftermath');
 
 function safeLog(logger: FtpLogger, e: FtpLogEvent): void {
   try {

@@ -211,6 +211,8 @@ export class ControlConnection extends EventEmitter {
         this.emit('close', this.failure);
       }
     }
+    // After 421 nothing more is read: close our side too, whether or not the server does.
+    if (this.failure && !this.socket.destroyed) this.socket.destroy();
   }
 
   private fail(err: Error): void {

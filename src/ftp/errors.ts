@@ -115,3 +115,14 @@ export class FtpCertificateError extends FtpTlsError {
     super(message);
   }
 }
+
+/**
+ * A transfer ended as if complete, but fewer bytes arrived than there are: the server stored a short upload
+ * (a data connection cut while the server still said 226), or a download ended before the size it announced.
+ */
+export class FtpIncompleteError extends FtpError {
+  override name = 'FtpIncompleteError';
+  constructor(message: string, command: string | undefined, readonly expectedBytes: number, readonly actualBytes: number) {
+    super(message, command);
+  }
+}

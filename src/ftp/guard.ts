@@ -9,7 +9,9 @@ export function assertSafeArgument(value: string, what: string): void {
     const c = value.charCodeAt(i);
     if (c === 0x0d || c === 0x0a || c === 0) {
       const name = c === 0 ? 'NUL' : c === 0x0d ? 'CR' : 'LF';
-      throw new FtpInputError(`The ${what} contains a ${name} character, which FTP cannot send: ${JSON.stringify(value)}`);
+      // A secret is never echoed, not even in an error about it.
+      const shown = /password|account/i.test(what) ? '' : `: ${JSON.stringify(value)}`;
+      throw new FtpInputError(`The ${what} contains a ${name} character, which FTP cannot send${shown}`);
     }
   }
 }

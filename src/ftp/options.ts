@@ -45,6 +45,8 @@ export interface FtpConnectOptions {
   ca?: string | Buffer | (string | Buffer)[];
   /** Cap on one reply line, against hostile servers. Default 8192 bytes. */
   maxLineLength?: number;
+  /** Cap on one listing (MLSD/LIST data), against hostile servers and runaway folders. Default 64 MiB. */
+  maxListingBytes?: number;
 }
 
 export interface TransferOptions {

@@ -17,6 +17,8 @@ export function replyMessage(reply: FtpReply): string {
 }
 
 const LF = 0x0a;
+/** A multi-line reply (FEAT, HELP, STAT) is a few KiB; more than this is a broken or hostile server. */
+const MAX_REPLY_CHARS = 1024 * 1024;
 const CR = 0x0d;
 
 function isDigit(c: number): boolean {
@@ -45,6 +47,8 @@ export class ReplyParser {
   private pending: Buffer[] = [];
   private pendingLength = 0;
   private lines: string[] = [];
+  /** Characters of the multi-line reply being read, against a server that never ends one. */
+  private size = 0;
   private code = -1;
 
   constructor(
@@ -100,6 +104,7 @@ export class ReplyParser {
       if (line[3] === '-') {
         this.code = code;
         this.lines = [line];
+        this.size = line.length;
         return undefined;
       }
       return { code, text: line, lines: [line] };
@@ -111,9 +116,14 @@ export class ReplyParser {
       this.lines = [];
       return reply;
     }
+    this.size += line.length;
     if (this.lines.length > 10000) {
       this.reset();
       throw new FtpProtocolError('The server sent a multi-line reply of more than 10000 lines');
+    }
+    if (this.size > MAX_REPLY_CHARS) {
+      this.reset();
+      throw new FtpProtocolError(`The server sent a multi-line reply larger than ${MAX_REPLY_CHARS / (1024 * 1024)} MiB`);
     }
     return undefined;
   }
@@ -122,6 +132,7 @@ export class ReplyParser {
     this.pending = [];
     this.pendingLength = 0;
     this.lines = [];
+    this.size = 0;
     this.code = -1;
   }
 }

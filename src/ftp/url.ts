@@ -19,20 +19,22 @@ export interface FtpUrl {
  */
 export function parseFtpUrl(text: string): FtpUrl {
   let url: URL;
+  // Error messages show the URL without its password.
+  const shown = maskUrlPassword(text);
   try {
     url = new URL(text);
   } catch {
-    throw new FtpInputError(`Not a URL: "${text}". Write it as ftp://user@host:port/path`);
+    throw new FtpInputError(`Not a URL: "${shown}". Write it as ftp://user@host:port/path`);
   }
   if (url.protocol !== 'ftp:' && url.protocol !== 'ftps:') {
-    throw new FtpInputError(`Not an ftp:// URL: "${text}". Write it as ftp://user@host:port/path`);
+    throw new FtpInputError(`Not an ftp:// URL: "${shown}". Write it as ftp://user@host:port/path`);
   }
-  if (!url.hostname) throw new FtpInputError(`The URL "${text}" has no host`);
+  if (!url.hostname) throw new FtpInputError(`The URL "${shown}" has no host`);
   const decode = (s: string) => {
     try {
       return decodeURIComponent(s);
     } catch {
-      throw new FtpInputError(`The URL "${text}" has a broken %-escape`);
+      throw new FtpInputError(`The URL "${shown}" has a broken %-escape`);
     }
   };
   return {
@@ -43,4 +45,18 @@ export function parseFtpUrl(text: string): FtpUrl {
     path: decode(url.pathname),
     implicitTls: url.protocol === 'ftps:',
   };
+}
+
+/**
+ * "ftp://user:secret@host/x" -> "ftp://user:****@host/x", for error messages about a URL that may be broken:
+ * everything between the first ':' after the scheme and the last '@' goes (at worst a little more than the
+ * password, never less).
+ */
+export function maskUrlPassword(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const schemeEnd = /^[a-z][a-z0-9+.-]*:\/+/i.exec(text)?.[0].length ?? 0;
+  const colon = text.indexOf(':', schemeEnd);
+  if (colon < 0 || colon > at) return text;
+  return `${text.slice(0, colon + 1)}****${text.slice(at)}`;
 }

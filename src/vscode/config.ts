@@ -24,6 +24,8 @@ export interface ConnectionConfig {
   readOnly: boolean;
   /** Control connections for this site; default: the `ftpExplorer.poolSize` setting. */
   poolSize?: number;
+  /** Save through a temporary file and a rename (src/ftp/safeSave.ts); false: STOR onto the file. Default true. */
+  safeSave?: boolean;
 }
 
 export interface GlobalSettings {
@@ -114,6 +116,7 @@ export function normalizeConnection(raw: unknown): Normalized {
     activePortRange: range,
     encoding: str(r.encoding)?.trim() || 'utf8',
     readOnly: r.readOnly === true,
+    safeSave: r.safeSave !== false,
     poolSize: poolSize !== undefined ? clamp(poolSize, 1, MAX_POOL_SIZE) : undefined,
   };
   return { config, hasPassword };

@@ -107,7 +107,9 @@ export class ClientPool<C extends PoolClient> {
     this.currentMode = opts.mode ?? 'passive';
     this.now = opts.now ?? Date.now;
     if (opts.keepAliveMs && opts.keepAliveMs > 0) {
-      this.timer = setInterval(() => void this.keepAlive(), opts.keepAliveMs);
+      // Check twice per period: a client that went idle just after a check would otherwise wait up to two
+      // periods for its NOOP, long enough for a server whose idle timeout is just above the period to drop it.
+      this.timer = setInterval(() => void this.keepAlive(), Math.max(250, opts.keepAliveMs / 2));
       this.timer.unref?.();
     }
   }
@@ -203,9 +205,12 @@ export class ClientPool<C extends PoolClient> {
     this.listeners.clear();
   }
 
-  /** Send NOOP on clients idle for at least keepAliveMs (called by the timer; public for tests). */
+  /**
+   * Send NOOP on clients idle for at least half of keepAliveMs (called by the timer every half period, so no
+   * client stays idle longer than keepAliveMs; public for tests).
+   */
   async keepAlive(): Promise<void> {
-    const ms = this.opts.keepAliveMs ?? 0;
+    const ms = (this.opts.keepAliveMs ?? 0) / 2;
     const due = this.idle.filter((i) => this.now() - i.since >= ms && i.client.noop);
     await Promise.all(
       due.map(async (i) => {

@@ -4,7 +4,7 @@
  * kind of vscode.FileSystemError to throw, file types use vscode's FileType numbers.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { DataMode, FileEntry, TransferOptions } from '../ftp';
+import { safeSave, type DataMode, type FileEntry, type SafeSaveMemory, type TransferOptions } from '../ftp';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
 import { FsError, isConnectionError, toFsError } from './fsErrors';
@@ -25,6 +25,10 @@ export interface RemoteClient extends PoolClient {
   rmdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   noop(): Promise<void>;
+  /** Used by safe save when present: SIZE, MLST (or the parent's listing), SITE CHMOD. */
+  size?(path: string): Promise<number>;
+  stat?(path: string): Promise<FileEntry | undefined>;
+  chmod?(path: string, mode: string): Promise<void>;
 }
 
 /** vscode.FileType values. */
@@ -70,7 +74,10 @@ export class Site {
   readonly authorities = new Set<string>();
   private loginDir: string | undefined;
   private readonly linkKinds = new Map<string, 'dir' | 'file'>();
+  private readonly warnedNames = new Set<string>();
   private readonly listeners = new Set<(changes: Change[]) => void>();
+  /** What safe save found this server allows (said once in the log). */
+  private readonly saveMemory: SafeSaveMemory = {};
 
   constructor(
     public config: ConnectionConfig,
@@ -170,7 +177,7 @@ export class Site {
     }
     const listing = await this.listing(p);
     if (listing === 'missing') throw this.notFound(p);
-    const entries = listing.filter((e) => e.name !== '.' && e.name !== '..');
+    const entries = this.usable(p, listing);
     const links = entries.filter((e) => e.type === 'symlink' && !this.linkKinds.has(joinPath(p, e.name)));
     if (links.length) await this.probeLinks(links.slice(0, MAX_LINK_PROBES).map((e) => joinPath(p, e.name)));
     return entries.map((e) => {
@@ -184,7 +191,21 @@ export class Site {
     const p = normalizePath(path);
     const listing = await this.listing(p);
     if (listing === 'missing') throw this.notFound(p);
-    return listing.filter((e) => e.name !== '.' && e.name !== '..');
+    return this.usable(p, listing);
+  }
+
+  /**
+   * Entries that can be a path segment. A hostile or broken server may list names with '/' (which would
+   * alias another path: "a/b" in /d is not /d/a/b), NUL, or '.'/'..'; they are left out, and said once.
+   */
+  private usable(dir: string, listing: FileEntry[]): FileEntry[] {
+    const ok = listing.filter((e) => e.name !== '' && e.name !== '.' && e.name !== '..' && !/[/\u0000]/.test(e.name));
+    const bad = listing.length - ok.length - listing.filter((e) => e.name === '.' || e.name === '..').length;
+    if (bad > 0 && !this.warnedNames.has(dir)) {
+      this.warnedNames.add(dir);
+      this.opts.info?.(`${dir}: left out ${bad} listing entr${bad === 1 ? 'y' : 'ies'} whose name cannot be a path (contains "/" or NUL, or is empty)`);
+    }
+    return ok;
   }
 
   async readFile(path: string, t: Transfer = {}): Promise<Uint8Array> {
@@ -241,7 +262,7 @@ export class Site {
     if (!entry) await this.assertParentExists(p);
     const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
     try {
-      await this.pool.run((c) => c.upload(data, p, { onProgress: t.onProgress, signal: t.signal }), {
+      await this.pool.run((c) => safeSave(c, p, data, this.saveOptions(t, entry ?? null)), {
         idempotent: true,
         transfer: true,
         signal: t.signal,
@@ -258,15 +279,16 @@ export class Site {
   async upload(source: () => Readable, path: string, t: Transfer = {}): Promise<number> {
     const p = normalizePath(path);
     this.assertWritable(p);
-    const existed = this.cache.lookup(p).state === 'found';
     try {
-      const n = await this.pool.run((c) => c.upload(source(), p, { onProgress: t.onProgress, signal: t.signal }), {
+      const entry = await this.lookup(p);
+      if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+      const r = await this.pool.run((c) => safeSave(c, p, source, this.saveOptions(t, entry ?? null)), {
         idempotent: true,
         transfer: true,
         signal: t.signal,
       });
-      this.emit([{ type: existed ? 'changed' : 'created', path: p }]);
-      return n;
+      this.emit([{ type: entry ? 'changed' : 'created', path: p }]);
+      return r.bytes;
     } catch (err) {
       throw this.fsError(err, 'upload', p);
     } finally {
@@ -352,6 +374,17 @@ export class Site {
   }
 
   // ------------------------------------------------------------------ internals
+
+  private saveOptions(t: Transfer, existing: FileEntry | null) {
+    return {
+      safe: this.config.safeSave !== false,
+      existing,
+      memory: this.saveMemory,
+      log: (text: string) => this.opts.info?.(text),
+      onProgress: t.onProgress,
+      signal: t.signal,
+    };
+  }
 
   /** Run an operation on a pooled client, with FTP errors turned into FsErrors. */
   private async run<T>(op: string, path: string, fn: (c: RemoteClient) => Promise<T>, o: { idempotent?: boolean } = {}): Promise<T> {

@@ -26,6 +26,7 @@ describe('vscode/config', () => {
       activePortRange: undefined,
       encoding: 'utf8',
       readOnly: false,
+      safeSave: true,
       poolSize: undefined,
     });
   });

@@ -1,0 +1,368 @@
+/**
+ * Safe save: replace a remote file so that, whatever fails (a cut connection, a full disk, a server that
+ * lies), the file is afterwards either its old content or the new one, byte for byte, never a truncated or
+ * mixed file.
+ *
+ * 1. Upload to a temporary name in the same folder (same file system, so the rename below is atomic on
+ *    Unix servers): `.<name>.<random>.ftpx-tmp`.
+ * 2. Check the stored size (SIZE, RFC 3659 §4; else the folder's listing) against the bytes sent: a data
+ *    connection cut while the server still said 226 leaves a short file, which must never replace the original.
+ * 3. Give the temporary file the original's permissions (SITE CHMOD, from the listing's mode), where the
+ *    server allows it.
+ * 4. RNFR/RNTO the temporary file over the original. POSIX rename replaces the target atomically.
+ *    Servers that refuse RNTO onto an existing file: rename the original aside, rename the temporary file
+ *    into place, delete the aside copy; if the second rename fails, rename the original back. (Deleting the
+ *    original first would lose it if the connection dropped in between.)
+ * 5. Only when the server cannot do this at all (it refuses to create the temporary file, or to rename the
+ *    original), upload straight onto the file, and say so once in the log.
+ *
+ * On failure the temporary file is deleted (the client reconnects by itself if the connection dropped) and
+ * the error is rethrown. When a rename's reply was lost with the connection, the outcome is checked before
+ * anything is reported: a save that did happen is not reported as failed, and never the reverse.
+ */
+import { posix } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { FileEntry } from './entry';
+import { FtpCancelledError, FtpError, FtpIncompleteError, FtpReplyError, FtpTimeoutError } from './errors';
+import type { TransferOptions } from './options';
+
+/** What safe save needs of a client (FtpClient has it all; size, stat and chmod are optional). */
+export interface SafeSaveClient {
+  upload(source: Readable | Buffer | Uint8Array, path: string, opts?: TransferOptions): Promise<number>;
+  rename(from: string, to: string): Promise<void>;
+  delete(path: string): Promise<void>;
+  list(path?: string): Promise<FileEntry[]>;
+  size?(path: string): Promise<number>;
+  stat?(path: string): Promise<FileEntry | undefined>;
+  chmod?(path: string, mode: string): Promise<void>;
+}
+
+/** What a server was found to allow, kept per site or connection so each fallback is said once. */
+export interface SafeSaveMemory {
+  /** false once RNTO onto an existing file was refused (then: rename aside). */
+  renameOver?: boolean;
+  /** false once SIZE was refused (then: the listing). */
+  size?: boolean;
+  /** false once SITE CHMOD was refused. */
+  chmod?: boolean;
+  /** Log texts already said. */
+  said?: Set<string>;
+}
+
+export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 'signal'> {
+  /** false: upload straight onto the file (STOR) as before; the size is still checked. Default true. */
+  safe?: boolean;
+  /** The file's entry when the caller knows it; null when it is known not to exist; undefined: look it up. */
+  existing?: FileEntry | null;
+  /** For the log: fallbacks and leftovers, in words. */
+  log?: (text: string) => void;
+  memory?: SafeSaveMemory;
+  /** The number of bytes the source holds, when known (a stream's file size): checked against what was sent. */
+  expectedBytes?: number;
+}
+
+export interface SafeSaveResult {
+  bytes: number;
+  /** How the file got into place. */
+  method: 'rename' | 'rename-aside' | 'direct';
+  /** How the stored size was checked ('none': the server offers no way). */
+  verified: 'size' | 'listing' | 'none';
+}
+
+export type SaveSource = Buffer | Uint8Array | (() => Readable);
+
+const memories = new WeakMap<object, SafeSaveMemory>();
+
+/** Save `source` as `path` on the server, safely unless `opts.safe === false`. */
+export async function safeSave(client: SafeSaveClient, path: string, source: SaveSource, opts: SafeSaveOptions = {}): Promise<SafeSaveResult> {
+  const memory = opts.memory ?? memoryOf(client);
+  const say = (key: string, text: string) => {
+    memory.said ??= new Set();
+    if (memory.said.has(key)) return;
+    memory.said.add(key);
+    opts.log?.(text);
+  };
+  const s = new Saver(client, path, source, opts, memory, say);
+  return s.run();
+}
+
+function memoryOf(client: object): SafeSaveMemory {
+  let m = memories.get(client);
+  if (!m) memories.set(client, (m = {}));
+  return m;
+}
+
+/** A temporary name in the folder of `path`: hidden, recognisable, and short enough for any server. */
+export function tempName(path: string, kind: 'tmp' | 'old'): string {
+  const dir = posix.dirname(path);
+  const base = posix.basename(path).slice(0, 80);
+  return posix.join(dir, `.${base}.${randomBytes(4).toString('hex')}.ftpx-${kind}`);
+}
+
+/** Is this the name of a temporary file of safe save (to hide or clean up)? */
+export function isSafeSaveTemp(name: string): boolean {
+  return /^\..*\.[0-9a-f]{8}\.ftpx-(tmp|old)$/.test(name);
+}
+
+class Saver {
+  private readonly expected: number | undefined;
+
+  constructor(
+    private readonly c: SafeSaveClient,
+    private readonly path: string,
+    private readonly source: SaveSource,
+    private readonly opts: SafeSaveOptions,
+    private readonly memory: SafeSaveMemory,
+    private readonly say: (key: string, text: string) => void,
+  ) {
+    this.expected = source instanceof Uint8Array ? source.byteLength : opts.expectedBytes;
+  }
+
+  async run(): Promise<SafeSaveResult> {
+    this.checkCancelled();
+    const existing = this.opts.existing === undefined ? await this.lookup(this.path) : this.opts.existing ?? undefined;
+    if (existing?.type === 'dir') throw new FtpError(`${this.path} is a folder`, `STOR ${this.path}`);
+    if (this.opts.safe === false) return this.direct();
+
+    const temp = tempName(this.path, 'tmp');
+    let bytes: number;
+    try {
+      bytes = await this.c.upload(this.data(), temp, { signal: this.opts.signal, onProgress: this.opts.onProgress });
+    } catch (err) {
+      await this.cleanup(temp, err);
+      if (!this.opts.signal?.aborted && refusedName(err)) {
+        this.say(
+          `temp:${posix.dirname(this.path)}`,
+          `The server refused to create a temporary file in ${posix.dirname(this.path)} (${(err as FtpReplyError).code} ${(err as FtpReplyError).replyText}); ` +
+            `saving directly onto the files there, so an interrupted save can leave a file cut short.`,
+        );
+        return this.direct();
+      }
+      throw err;
+    }
+    try {
+      this.checkSent(bytes);
+      const verified = await this.verify(temp, bytes);
+      this.checkCancelled();
+      if (existing?.mode !== undefined) await this.copyMode(temp, existing.mode);
+      const method = await this.place(temp, bytes, existing !== undefined);
+      if (method === 'direct') {
+        await this.cleanup(temp, undefined);
+        return this.direct();
+      }
+      return { bytes, method, verified };
+    } catch (err) {
+      await this.cleanup(temp, err);
+      throw err;
+    }
+  }
+
+  private data(): Readable | Buffer | Uint8Array {
+    return typeof this.source === 'function' ? this.source() : this.source;
+  }
+
+  private checkCancelled(): void {
+    if (this.opts.signal?.aborted) throw new FtpCancelledError('The save was cancelled', `STOR ${this.path}`);
+  }
+
+  private checkSent(bytes: number): void {
+    if (this.expected !== undefined && bytes !== this.expected) {
+      throw new FtpIncompleteError(`Only ${bytes} of ${this.expected} bytes of ${this.path} were sent`, `STOR ${this.path}`, this.expected, bytes);
+    }
+  }
+
+  private async lookup(path: string): Promise<FileEntry | undefined> {
+    if (this.c.stat) return this.c.stat(path);
+    const name = posix.basename(path);
+    try {
+      return (await this.c.list(posix.dirname(path))).find((e) => e.name === name);
+    } catch (err) {
+      if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The stored size of `file` must be `bytes`: SIZE, else the listing, else (no way to tell) trust the 226. */
+  private async verify(file: string, bytes: number): Promise<SafeSaveResult['verified']> {
+    const short = (size: number) =>
+      new FtpIncompleteError(
+        `The server stored ${size} of ${bytes} bytes of ${this.path} (the upload was cut short)`,
+        `STOR ${this.path}`,
+        bytes,
+        size,
+      );
+    if (this.c.size && this.memory.size !== false) {
+      try {
+        const size = await this.c.size(file);
+        this.memory.size = true;
+        if (size !== bytes) throw short(size);
+        return 'size';
+      } catch (err) {
+        if (!(err instanceof FtpReplyError) || !notImplemented(err.code) || this.memory.size === true) throw err;
+        this.memory.size = false;
+      }
+    }
+    const name = posix.basename(file);
+    const entry = (await this.c.list(posix.dirname(file))).find((e) => e.name === name);
+    if (entry?.size !== undefined) {
+      if (entry.size !== bytes) throw short(entry.size);
+      return 'listing';
+    }
+    this.say('verify', `The server offers no way to check the size of an upload (no SIZE, no sizes in listings): trusting its 226 replies.`);
+    return 'none';
+  }
+
+  private async copyMode(file: string, mode: number): Promise<void> {
+    if (!this.c.chmod || this.memory.chmod === false) return;
+    const octal = (mode & 0o7777).toString(8).padStart(3, '0');
+    try {
+      await this.c.chmod(file, octal);
+      this.memory.chmod = true;
+    } catch (err) {
+      if (!(err instanceof FtpReplyError)) throw err;
+      this.memory.chmod = false;
+      this.say('chmod', `The server refused SITE CHMOD (${err.code} ${err.replyText}): saved files get the server's default permissions.`);
+    }
+  }
+
+  /** Put the temporary file in place. 'direct' when the server cannot rename at all. */
+  private async place(temp: string, bytes: number, existed: boolean): Promise<SafeSaveResult['method'] | 'direct'> {
+    if (!existed || this.memory.renameOver !== false) {
+      try {
+        await this.c.rename(temp, this.path);
+        if (existed) this.memory.renameOver = true;
+        return 'rename';
+      } catch (err) {
+        if (!(err instanceof FtpReplyError) || err.code === 421) {
+          if (await this.landed(temp, bytes)) return 'rename';
+          throw err;
+        }
+        if (err.command?.startsWith('RNFR')) {
+          this.say('rename', `The server refuses to rename files (${err.code} ${err.replyText}): saving directly onto the file, so an interrupted save can leave it cut short.`);
+          return 'direct';
+        }
+        if (!existed) throw err;
+        // RNTO onto an existing file refused: is it really there (another client may have removed it)?
+        if (!(await this.lookup(this.path))) {
+          await this.c.rename(temp, this.path);
+          return 'rename';
+        }
+        this.memory.renameOver = false;
+        this.say(
+          'rename-over',
+          `The server refuses to rename onto an existing file (${err.code} ${err.replyText}): saving by renaming the original aside, the new file into place, then deleting the original.`,
+        );
+      }
+    }
+    return this.placeAside(temp, bytes);
+  }
+
+  private async placeAside(temp: string, bytes: number): Promise<'rename-aside' | 'direct'> {
+    const aside = tempName(this.path, 'old');
+    try {
+      await this.c.rename(this.path, aside);
+    } catch (err) {
+      if (!(err instanceof FtpReplyError) || err.code === 421) {
+        // Did the original move before the connection dropped?
+        if (!(await this.exists(aside))) throw err;
+      } else {
+        this.say('rename-aside', `The server refuses to rename ${this.path} (${err.code} ${err.replyText}): saving directly onto the file, so an interrupted save can leave it cut short.`);
+        return 'direct';
+      }
+    }
+    try {
+      await this.c.rename(temp, this.path);
+    } catch (err) {
+      if ((!(err instanceof FtpReplyError) || err.code === 421) && (await this.landed(temp, bytes).catch(() => false))) {
+        await this.dropAside(aside);
+        return 'rename-aside';
+      }
+      try {
+        await this.c.rename(aside, this.path);
+      } catch (restoreErr) {
+        throw new FtpError(
+          `Saving ${this.path} failed (${(err as Error).message}), and the original could not be put back ` +
+            `(${(restoreErr as Error).message}): it is kept as ${aside}`,
+          `RNTO ${this.path}`,
+        );
+      }
+      throw err;
+    }
+    await this.dropAside(aside);
+    return 'rename-aside';
+  }
+
+  private async dropAside(aside: string): Promise<void> {
+    try {
+      await this.c.delete(aside);
+    } catch (err) {
+      this.opts.log?.(`The new ${this.path} is in place, but the old copy ${aside} could not be deleted: ${(err as Error).message}`);
+    }
+  }
+
+  /** After a rename whose reply was lost: did the temporary file reach its place? */
+  private async landed(temp: string, bytes: number): Promise<boolean> {
+    try {
+      if (await this.exists(temp)) return false;
+      const e = await this.lookup(this.path);
+      return e !== undefined && (e.size === undefined || e.size === bytes);
+    } catch {
+      return false;
+    }
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    if (this.c.size && this.memory.size === true) {
+      try {
+        await this.c.size(path);
+        return true;
+      } catch (err) {
+        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return false;
+        throw err;
+      }
+    }
+    return (await this.lookup(path)) !== undefined;
+  }
+
+  /** Upload straight onto the file, then check its size. */
+  private async direct(): Promise<SafeSaveResult> {
+    const bytes = await this.c.upload(this.data(), this.path, { signal: this.opts.signal, onProgress: this.opts.onProgress });
+    this.checkSent(bytes);
+    const verified = await this.verify(this.path, bytes);
+    return { bytes, method: 'direct', verified };
+  }
+
+  /**
+   * Delete the temporary file after a failure. Not after a timeout: a server that stopped answering would
+   * make the reconnect wait as long again; the file then stays, and the log says so.
+   */
+  private async cleanup(temp: string, cause: unknown): Promise<void> {
+    if (cause instanceof FtpTimeoutError) {
+      this.opts.log?.(`The server stopped answering; the temporary file ${temp} may be left on the server.`);
+      return;
+    }
+    try {
+      await this.c.delete(temp);
+    } catch (err) {
+      if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return; // never created, or gone
+      this.opts.log?.(`Could not delete the temporary file ${temp}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** 500/502/504: the command is not implemented (as opposed to failing on this file). */
+function notImplemented(code: number): boolean {
+  return code === 500 || code === 502 || code === 504;
+}
+
+/**
+ * STOR of the temporary name refused for a reason that a direct STOR may not share: permission to create
+ * files, or the name. Never for a full disk or quota (552, 452, "space"): writing over the original then
+ * would lose it.
+ */
+function refusedName(err: unknown): boolean {
+  if (!(err instanceof FtpReplyError)) return false;
+  if (err.code !== 550 && err.code !== 553 && err.code !== 532) return false;
+  return !/space|quota|full|storage/i.test(err.replyText);
+}
