@@ -48,6 +48,8 @@ export interface SafeSaveMemory {
   chmod?: boolean;
   /** Log texts already said. */
   said?: Set<string>;
+  /** Temporary files a failed save could not delete (the server stopped answering): removed by a later save. */
+  leftovers?: Set<string>;
 }
 
 export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 'signal'> {
@@ -151,6 +153,7 @@ class Saver {
         await this.cleanup(temp, undefined);
         return this.direct();
       }
+      await this.dropLeftovers();
       return { bytes, method, verified };
     } catch (err) {
       await this.cleanup(temp, err);
@@ -301,6 +304,19 @@ class Saver {
     }
   }
 
+  /** Delete what earlier saves had to leave behind, now that the server answers again. */
+  private async dropLeftovers(): Promise<void> {
+    for (const file of [...(this.memory.leftovers ?? [])]) {
+      try {
+        await this.c.delete(file);
+        this.memory.leftovers!.delete(file);
+      } catch (err) {
+        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) this.memory.leftovers!.delete(file);
+        else return; // try again after the next save
+      }
+    }
+  }
+
   /** After a rename whose reply was lost: did the temporary file reach its place? */
   private async landed(temp: string, bytes: number): Promise<boolean> {
     try {
@@ -339,7 +355,8 @@ class Saver {
    */
   private async cleanup(temp: string, cause: unknown): Promise<void> {
     if (cause instanceof FtpTimeoutError) {
-      this.opts.log?.(`The server stopped answering; the temporary file ${temp} may be left on the server.`);
+      (this.memory.leftovers ??= new Set()).add(temp);
+      this.opts.log?.(`The server stopped answering; the temporary file ${temp} may be left on the server (the next save removes it).`);
       return;
     }
     try {

@@ -203,8 +203,9 @@ describe('Reliability: faults between the client and vsftpd', function () {
         assert.equal((fs.statSync(local).mode & 0o777).toString(8), '640', 'the permissions were not kept');
       }
       const left = fs.readdirSync(path.join(srv.root, 'save')).filter(isSafeSaveTemp);
-      // A timeout leaves the temporary file (no second wait for a dead server); everything else cleans up.
-      if (!(r.ok === false && r.error instanceof FtpTimeoutError)) assert.deepEqual(left, [], `${file}: temporary files left`);
+      // A timeout leaves the temporary file (no second wait for a dead server) until the next save removes it;
+      // every other failure cleans up at once.
+      if (client || !(r.ok === false && r.error instanceof FtpTimeoutError)) assert.deepEqual(left, [], `${file}: temporary files left${trail()}`);
       for (const t of left) fs.rmSync(path.join(srv.root, 'save', t));
     }
   });
@@ -299,6 +300,23 @@ describe('Reliability: faults between the client and vsftpd', function () {
       proxy.last!.cut('end');
       await closed;
       assert.deepEqual((await c.list('/')).some((e) => e.name === 'ops.bin'), true);
+      await c.close();
+    });
+
+    it('active mode: data connection reset mid-download', () =>
+      failsThenRecovers(dataOf('RETR', { cutAfter: 100000 }), (c) => ((c.mode = 'active'), c.downloadBuffer(file)), (e) => assert.match(e.message, /data connection|426|ECONNRESET/i)));
+
+    it('active mode: upload cut short while the server still says 226: the safe save fails, the file stays', async () => {
+      const c = await connect({ mode: 'active', fallback: false });
+      fs.writeFileSync(path.join(srv.root, 'save', 'active.bin'), 'original');
+      proxy.hooks = once(dataOf('STOR', { truncateAt: 1000 }));
+      const r = await settle(safeSave(c, '/save/active.bin', contentOf('active', 1, 64 * 1024)));
+      proxy.hooks = {};
+      assert.ok(!r.ok && r.error instanceof FtpIncompleteError, !r.ok ? r.error.message : 'reported saved');
+      assert.equal(fs.readFileSync(path.join(srv.root, 'save', 'active.bin'), 'utf8'), 'original');
+      await safeSave(c, '/save/active.bin', Buffer.from('saved in active mode'));
+      assert.equal(fs.readFileSync(path.join(srv.root, 'save', 'active.bin'), 'utf8'), 'saved in active mode');
+      assert.ok(events.some((e) => e.kind === 'command' && /^EPRT|^PORT/.test(e.text)), 'no active-mode command');
       await c.close();
     });
 

@@ -434,6 +434,36 @@ describe('Reliability: hostile and broken servers', function () {
     assert.equal(s.content('/f.txt'), 'new content');
   });
 
+  it('the extension saves safely by default, says a fallback once in its log, and writes directly with "safeSave": false', async () => {
+    const s = await start({ files: { '/f.txt': 'original' }, refuseRenameOverExisting: true });
+    const site = (safe: boolean, infos: string[]) =>
+      new Site(normalizeConnection({ name: 'h', host: s.host, port: s.port, username: s.user, safeSave: safe }).config!, 'saved:h', {
+        connect: async () => (await connect(s)) as unknown as RemoteClient,
+        poolSize: 1,
+        info: (t) => infos.push(t),
+      });
+    const infos: string[] = [];
+    const safe = site(true, infos);
+    try {
+      for (const text of ['one', 'two', 'three']) await safe.writeFile('/f.txt', Buffer.from(text), { create: true, overwrite: true });
+      assert.equal(s.content('/f.txt'), 'three');
+      assert.equal(infos.filter((t) => /refuses to rename onto an existing file/.test(t)).length, 1, infos.join('\n'));
+      assert.ok(s.commands.some((c) => /RNFR .*ftpx-tmp/.test(c)));
+    } finally {
+      await safe.dispose();
+    }
+    const before = s.commands.length;
+    const direct = site(false, []);
+    try {
+      await direct.writeFile('/f.txt', Buffer.from('direct'), { create: true, overwrite: true });
+      assert.equal(s.content('/f.txt'), 'direct');
+      const sent = s.commands.slice(before).map((c) => c.split(' ')[1]);
+      assert.ok(sent.includes('STOR') && sent.includes('SIZE') && !sent.includes('RNFR'), sent.join(' '));
+    } finally {
+      await direct.dispose();
+    }
+  });
+
   it('connection errors never escape as uncaught exceptions', async () => {
     const s = await start({ handlers: { NOOP: (_a, ctx) => ctx.destroy() } });
     const c = await connect(s);

@@ -7,15 +7,15 @@ import { FaultProxy, type CommandAction, type DataPlan, type ProxyHooks, type Pr
 import { contentOf, openDescriptors, seeded, settle, until } from '../faults/util';
 
 /**
- * Soak: 2,000 mixed operations (safe saves, downloads, listings, SIZE, renames, deletes, folders) by two
- * clients at once through the fault proxy to vsftpd, with a random fault (seeded: SOAK_SEED) in about one
- * operation of eight: cuts before and after commands and replies, data connections reset, closed early or
+ * Soak: 2,000 mixed operations (safe saves, downloads, listings, SIZE, renames, deletes, folders) by three
+ * clients at once (two in passive mode, one in active mode) through the fault proxy to vsftpd, with a random
+ * fault (seeded: SOAK_SEED) in about one operation of eight: cuts before and after commands and replies, data connections reset, closed early or
  * cut short, 421s, a server that stops answering.
  *
  * After each operation the server's disk is compared with a model: a save reported successful left the new
  * content; a failed one left the old or the new; a download reported successful is byte-exact. At the end
- * every file is accounted for, no temporary file is left (but those a timeout may leave, one per timeout), and
- * the process has as many open sockets and files as before.
+ * every file is accounted for, no temporary file is left (but one a timeout left and no later save of that
+ * client removed), and the process has as many open sockets and files as before.
  */
 const OPS = Number(process.env.SOAK_OPS ?? 2000);
 const SEED = Number(process.env.SOAK_SEED ?? 20240611);
@@ -76,6 +76,7 @@ describe('Reliability: soak with random faults', function () {
       savesOk: 0,
       savesFailed: 0,
       leftAfterTimeout: 0,
+      activeCommands: 0,
     };
     const problems: string[] = [];
     const events: FtpLogEvent[] = [];
@@ -148,7 +149,9 @@ describe('Reliability: soak with random faults', function () {
         user: srv.user,
         password: srv.password,
         timeoutMs: TIMEOUT_MS,
+        mode: i === CLIENTS - 1 ? 'active' : 'passive', // the last client's data connections come from the server
         logger: (e) => {
+          if (e.kind === 'command' && /^(EPRT|PORT) /.test(e.text)) stats.activeCommands++;
           if (e.kind === 'connect') {
             ports.set(i, Number(e.local.split(':').pop()));
             stats.reconnects++;
@@ -302,7 +305,7 @@ describe('Reliability: soak with random faults', function () {
     const summary =
       `soak (seed ${SEED}): ${stats.ops} operations in ${(elapsed / 1000).toFixed(1)} s ` +
       `(${Object.entries(stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}); ` +
-      `${stats.faults} faults armed, ${stats.struck} struck; ${stats.failed} operations failed (${stats.timeouts} timeouts, ` +
+      `${stats.faults} faults armed, ${stats.struck} struck; ${stats.activeCommands} active-mode data connections; ${stats.failed} operations failed (${stats.timeouts} timeouts, ` +
       `slowest error ${stats.maxErrorMs} ms); saves ${stats.savesOk} ok / ${stats.savesFailed} failed; ${stats.reconnects} reconnects; ` +
       `temporary files left after timeouts: ${stats.leftAfterTimeout}; descriptors before/after: ` +
       `${fdBefore.sockets}/${fdAfter.sockets} sockets, ${fdBefore.files}/${fdAfter.files} files`;
@@ -312,5 +315,6 @@ describe('Reliability: soak with random faults', function () {
     assert.ok(proxyIdle, `${proxy.openSockets} proxy sockets still open`);
     assert.ok(fdsBack, `descriptors leaked:\nbefore ${fdBefore.list.join(', ')}\nafter ${fdAfter.list.join(', ')}`);
     assert.ok(stats.struck > OPS / 20, `only ${stats.struck} faults struck`);
+    assert.ok(stats.activeCommands > OPS / 30, `only ${stats.activeCommands} active-mode data connections`);
   });
 });
