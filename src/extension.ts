@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { FtpClient } from './ftp';
 import type { FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
+import { CertificateTrust, connectionKey, type TrustQuestion, type TrustAnswer } from './vscode/certificates';
+import { askTrustModal, registerTlsCommands } from './vscode/tlsCommands';
 import { isAnonymous, toConnectOptions } from './vscode/config';
 import { isLoginError } from './vscode/fsErrors';
 import { FtpLog } from './vscode/output';
@@ -25,12 +27,43 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   const passwords = new Passwords(context.secrets);
   context.subscriptions.push(log, settings);
 
+  // FTPS trust: the fingerprint the user trusted is kept with the connection ("trustedFingerprint" in its settings);
+  // for a one-off connection, or when the settings cannot be written, for this window only.
+  const sessionTrust = new Map<string, string>();
+  let certificatePrompt: ((q: TrustQuestion) => Promise<TrustAnswer>) | undefined;
+  const trust = new CertificateTrust({
+    trusted: (cfg) => {
+      const key = connectionKey(cfg);
+      if (sessionTrust.has(key)) return sessionTrust.get(key);
+      const saved = settings.connections().find((c) => connectionKey(c) === key);
+      return (saved ?? cfg).trustedFingerprint;
+    },
+    remember: async (cfg, fingerprint) => {
+      const key = connectionKey(cfg);
+      const saved = settings.connections().some((c) => connectionKey(c) === key);
+      try {
+        if (saved && (await settings.updateConnection(cfg.name, { trustedFingerprint: fingerprint }))) {
+          sessionTrust.delete(key);
+          return;
+        }
+      } catch (err) {
+        log.error(cfg.name, `could not save the trusted certificate in the settings (${(err as Error).message}); trusted for this window only`);
+      }
+      sessionTrust.set(key, fingerprint);
+    },
+    ask: (q) => (certificatePrompt ?? askTrustModal)(q),
+    log: (cfg, text) => log.info(cfg.name, text),
+  });
+
   /** Open one logged-in control connection of `site`; a refused login asks for the password again once. */
   const openClient = async (site: Site, n: number): Promise<RemoteClient> => {
     const cfg = site.config;
     const prefix = `${site.name}#${n}`;
+    // A refused certificate is shown to the user (trust.connect), then the connection is tried once more.
     const attempt = (password: string | undefined) =>
-      FtpClient.connect(toConnectOptions(cfg, settings.global(), password, (e) => log.event(prefix, e, password)));
+      trust.connect(cfg, (trustedFingerprint) =>
+        FtpClient.connect({ ...toConnectOptions(cfg, settings.global(), password, (e) => log.event(prefix, e, password)), trustedFingerprint }),
+      );
     const password = await passwords.get(cfg);
     try {
       return await attempt(password);
@@ -58,7 +91,8 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   const status = new ModeStatusBar(sites);
   context.subscriptions.push(tree, view, status);
 
-  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status }));
+  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust }));
+  context.subscriptions.push(...registerTlsCommands({ sites, settings, passwords, log, trust, connect: openClient }));
 
   const warned = new Set<string>();
   const checkSettings = () => {
@@ -101,6 +135,14 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
       await passwords.set(site.config, password, remember);
     },
     statusText: () => status.text,
+    setCertificatePrompt: (prompt) => {
+      certificatePrompt = prompt;
+    },
+    trustedFingerprint: (name) => {
+      const site = sites.get(name);
+      if (!site) throw new Error(`No FTP connection named "${name}".`);
+      return trust.trusted(site.config);
+    },
   };
 }
 

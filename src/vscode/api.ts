@@ -3,6 +3,7 @@
  * through the `ftpExplorer.*` commands, which all take plain arguments (see commands.ts).
  */
 import type * as vscode from 'vscode';
+import type { TrustAnswer, TrustQuestion } from './certificates';
 import type { ClientPool } from './pool';
 import type { FtpFileSystemProvider } from './provider';
 import type { RemoteClient, Site } from './site';
@@ -31,4 +32,11 @@ export interface FtpExplorerApi {
   setPassword(nameOrAuthority: string, password: string, remember?: boolean): Promise<void>;
   /** The status bar text for the active editor ('' when hidden). */
   statusText(): string;
+  /**
+   * Answer the certificate trust question instead of the modal (tests; undefined restores the modal). The
+   * function gets what the modal would show (reason, certificate, both fingerprints when it changed).
+   */
+  setCertificatePrompt(prompt: ((q: TrustQuestion) => Promise<TrustAnswer>) | undefined): void;
+  /** The SHA-256 fingerprint trusted for a connection (settings, or this window), if any. */
+  trustedFingerprint(nameOrAuthority: string): string | undefined;
 }

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { checkName, isAnonymous, accountId, normalizeConnection, type ConnectionConfig } from './config';
+import type { CertificateTrust } from './certificates';
 import type { DataMode } from '../ftp';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
@@ -29,6 +30,8 @@ export interface CommandDeps {
   tree: FtpTree;
   view: vscode.TreeView<Node>;
   status: ModeStatusBar;
+  /** FTPS trust decisions: Connect and Refresh ask again about a certificate the user declined. */
+  trust?: Pick<CertificateTrust, 'allowAsking'>;
 }
 
 /** `ftpExplorer.addConnection` with this argument saves without prompting. */
@@ -49,6 +52,10 @@ export interface AddConnectionArgs {
   encoding?: string;
   readOnly?: boolean;
   poolSize?: number;
+  /** FTPS: 'explicit' or 'implicit' (port 990 when no port is given); default 'none'. */
+  tls?: 'none' | 'explicit' | 'implicit';
+  /** SHA-256 fingerprint of a self-signed certificate to trust for this connection. */
+  trustedFingerprint?: string;
 }
 
 /** Where a command acts: a tree node, an ftp: URI (or its string), or for connection commands a name. */
@@ -238,7 +245,7 @@ function uniqueName(host: string, user: string, taken: string[]): string {
 async function askNewConnection(): Promise<{ entry: Record<string, unknown>; password?: string } | undefined> {
   const title = 'Add FTP Connection';
   const hostInput = await vscode.window.showInputBox({
-    title: `${title} (1/5)`,
+    title: `${title} (1/6)`,
     prompt: 'Host name or address (or ftp://user@host:port/path)',
     placeHolder: 'ftp.example.com',
     ignoreFocusOut: true,
@@ -247,16 +254,25 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
   if (!hostInput?.trim()) return undefined;
   const parsed = parseFtpUrl(hostInput);
   const host = parsed?.parts.host ?? hostInput.trim();
+  const tls = await vscode.window.showQuickPick(
+    [
+      { label: 'None', description: 'plain FTP: password and files travel unencrypted', tls: 'none' as const },
+      { label: 'Explicit TLS', description: 'FTPS with AUTH TLS on the FTP port (usually 21)', tls: 'explicit' as const },
+      { label: 'Implicit TLS', description: 'FTPS from the first byte (usually port 990)', tls: 'implicit' as const },
+    ],
+    { title: `${title} (2/6)`, placeHolder: 'Encryption (TLS)', ignoreFocusOut: true },
+  );
+  if (!tls) return undefined;
   const portText = await vscode.window.showInputBox({
-    title: `${title} (2/5)`,
+    title: `${title} (3/6)`,
     prompt: 'Port',
-    value: String(parsed?.parts.port ?? 21),
+    value: String(parsed?.parts.port ?? (tls.tls === 'implicit' ? 990 : 21)),
     ignoreFocusOut: true,
     validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 1 && +v <= 65535 ? undefined : 'Enter a port from 1 to 65535'),
   });
   if (portText === undefined) return undefined;
   const username = await vscode.window.showInputBox({
-    title: `${title} (3/5)`,
+    title: `${title} (4/6)`,
     prompt: 'User name (anonymous for public servers)',
     value: parsed?.parts.user ?? 'anonymous',
     ignoreFocusOut: true,
@@ -265,7 +281,7 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
   let password: string | undefined;
   if (!isAnonymous(username.trim() || 'anonymous')) {
     password = await vscode.window.showInputBox({
-      title: `${title} (4/5)`,
+      title: `${title} (5/6)`,
       prompt: "Password (kept in VS Code's secret storage; leave empty to be asked when connecting)",
       password: true,
       value: parsed?.parts.password ?? '',
@@ -279,10 +295,11 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
       { label: 'passive', description: 'recommended: works through most firewalls and NAT' },
       { label: 'active', description: 'the server connects back to this machine' },
     ],
-    { title: `${title} (5/5)`, placeHolder: 'Data connection mode', ignoreFocusOut: true },
+    { title: `${title} (6/6)`, placeHolder: 'Data connection mode', ignoreFocusOut: true },
   );
   if (!mode) return undefined;
   const entry: Record<string, unknown> = { host, port: Number(portText), username: username.trim() || 'anonymous', mode: mode.label };
+  if (tls.tls !== 'none') entry.tls = tls.tls;
   if (parsed && parsed.path !== '/') entry.remoteRoot = parsed.path;
   return { entry, password };
 }
@@ -304,6 +321,7 @@ async function connect(d: CommandDeps, arg?: Target | { url?: string; name?: str
   }
   if (!site) return undefined;
   const s = site;
+  d.trust?.allowAsking(s.config);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Connecting to ${s.name}` }, () => s.connect());
   await reveal(d, s.name, true);
   if (openPath) await vscode.commands.executeCommand('vscode.open', uriOf(s, openPath));
@@ -475,6 +493,8 @@ async function switchMode(d: CommandDeps, arg?: Target | { name: string; mode?: 
 // ------------------------------------------------------------------ files and folders
 
 async function refresh(d: CommandDeps, arg?: Target): Promise<void> {
+  // Refresh (and Retry on an error in the tree) is the user asking again: a declined certificate is asked about again.
+  for (const s of arg === undefined ? d.sites.all() : [siteOf(d, arg)]) if (s) d.trust?.allowAsking(s.config);
   if (arg === undefined) {
     for (const s of d.sites.all()) s.cache.clear();
     d.tree.refresh();

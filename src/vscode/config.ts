@@ -26,7 +26,13 @@ export interface ConnectionConfig {
   poolSize?: number;
   /** Save through a temporary file and a rename (src/ftp/safeSave.ts); false: STOR onto the file. Default true. */
   safeSave?: boolean;
+  /** FTPS: 'explicit' (AUTH TLS on the FTP port), 'implicit' (TLS from the first byte, port 990). Absent: 'none'. */
+  tls?: TlsMode;
+  /** SHA-256 fingerprint (upper-case hex with colons) of a certificate the user trusted for this connection. */
+  trustedFingerprint?: string;
 }
+
+export type TlsMode = 'none' | 'explicit' | 'implicit';
 
 export interface GlobalSettings {
   timeoutSeconds: number;
@@ -95,7 +101,13 @@ export function normalizeConnection(raw: unknown): Normalized {
   const name = (str(r.name)?.trim() || host).trim();
   const bad = checkName(name);
   if (bad) return { hasPassword, problem: `Connection "${name}": ${bad}` };
-  const port = int(r.port) ?? 21;
+  const tls: TlsMode | undefined = r.tls === undefined || r.tls === null || r.tls === '' ? 'none' : TLS_MODES.find((m) => m === r.tls);
+  if (!tls) return { hasPassword, problem: `Connection "${name}": "tls" must be "none", "explicit" or "implicit".` };
+  const trustedFingerprint = str(r.trustedFingerprint)?.trim() ? normalizeFingerprint(str(r.trustedFingerprint)!) : undefined;
+  if (trustedFingerprint === '') {
+    return { hasPassword, problem: `Connection "${name}": "trustedFingerprint" must be a SHA-256 fingerprint (64 hex digits, colons optional).` };
+  }
+  const port = int(r.port) ?? (tls === 'implicit' ? 990 : 21);
   if (port < 1 || port > 65535) return { hasPassword, problem: `Connection "${name}": port must be 1-65535.` };
   const mode: DataMode = r.mode === 'active' ? 'active' : 'passive';
   const poolSize = int(r.poolSize);
@@ -118,6 +130,8 @@ export function normalizeConnection(raw: unknown): Normalized {
     readOnly: r.readOnly === true,
     safeSave: r.safeSave !== false,
     poolSize: poolSize !== undefined ? clamp(poolSize, 1, MAX_POOL_SIZE) : undefined,
+    tls,
+    trustedFingerprint,
   };
   return { config, hasPassword };
 }
@@ -150,6 +164,18 @@ export function normalizeSettings(raw: { timeoutSeconds?: unknown; poolSize?: un
   const p = int(raw.poolSize);
   const k = typeof raw.keepAliveSeconds === 'number' && raw.keepAliveSeconds > 0 ? raw.keepAliveSeconds : 0;
   return { timeoutSeconds: t, poolSize: p !== undefined ? clamp(p, 1, MAX_POOL_SIZE) : DEFAULT_SETTINGS.poolSize, keepAliveSeconds: k };
+}
+
+const TLS_MODES: readonly TlsMode[] = ['none', 'explicit', 'implicit'];
+
+/**
+ * A SHA-256 fingerprint as browsers and the client show it (upper-case hex pairs with colons), from any case,
+ * with or without colons or a "sha256:" prefix. '' when it is not 32 bytes of hex.
+ */
+export function normalizeFingerprint(fp: string): string {
+  const hex = fp.trim().replace(/^sha-?256[:=]?/i, '').replace(/[\s:]/g, '');
+  if (!/^[0-9a-f]{64}$/i.test(hex)) return '';
+  return hex.toUpperCase().match(/.{2}/g)!.join(':');
 }
 
 function clamp(n: number, lo: number, hi: number): number {
@@ -186,6 +212,8 @@ export function toConnectOptions(
     encoding: cfg.encoding,
     timeoutMs: Math.round(settings.timeoutSeconds * 1000),
     logger,
+    tls: cfg.tls ?? 'none',
+    trustedFingerprint: cfg.trustedFingerprint,
   };
 }
 
@@ -201,6 +229,7 @@ export function needsReconnect(a: ConnectionConfig, b: ConnectionConfig): boolea
     'activePortRange',
     'encoding',
     'poolSize',
+    'tls',
   ];
   return keys.some((k) => a[k] !== b[k]);
 }

@@ -4,6 +4,7 @@
  */
 import {
   FtpCancelledError,
+  FtpCertificateError,
   FtpConnectionError,
   FtpDataConnectionError,
   FtpError,
@@ -11,6 +12,7 @@ import {
   FtpProtocolError,
   FtpReplyError,
   FtpTimeoutError,
+  FtpTlsError,
 } from '../ftp';
 
 export type FsErrorKind =
@@ -65,6 +67,31 @@ export function scrubSecret(text: string, secret: string | undefined): string {
 }
 
 /**
+ * FTPS failures. A certificate that is not trusted is NoPermissions (the user has to decide: FTP Explorer asks
+ * when connecting); any other TLS failure (AUTH TLS refused, handshake failed, PROT refused) is Unavailable,
+ * usually the wrong "tls" setting for this server.
+ */
+function tlsFsError(err: FtpTlsError, what: string, msg: (m: string) => string): FsError {
+  if (err instanceof FtpCertificateError) {
+    const fp = `SHA-256 ${err.certificate.fingerprint256}`;
+    const todo =
+      err.reason === 'changed'
+        ? `The server's certificate is not the one trusted for this connection (now ${fp}). Ask the server's admin whether it was renewed; connect again ("FTP: Connect") to see both fingerprints and decide.`
+        : `Connect again ("FTP: Connect") and choose "Trust This Certificate" if ${fp} is the server's certificate (ask its admin), or run "FTP: Diagnose Connection".`;
+    return new FsError('NoPermissions', msg(`${what}: ${err.message}. ${todo}`), false, err);
+  }
+  return new FsError(
+    'Unavailable',
+    msg(
+      `${what}: ${err.message}. Check the connection's "tls" setting: "explicit" sends AUTH TLS on the FTP port (usually 21), ` +
+        `"implicit" speaks TLS from the start (usually port 990), "none" is plain FTP. "FTP: Diagnose Connection" tells which one the server takes.`,
+    ),
+    false,
+    err,
+  );
+}
+
+/**
  * Classify an error of the FTP client for the operation `op` ("read", "write", ...) on `path`.
  * The message says what failed, with the server's reply, and what to do next where that is clear.
  */
@@ -110,6 +137,7 @@ export function toFsError(err: unknown, op: string, path: string, secret?: strin
     return new FsError('Unavailable', msg(`${what}: ${err.message}. Check host and port, then try again.`), false, err);
   }
   if (err instanceof FtpProtocolError) return new FsError('Unavailable', msg(`${what}: ${err.message}`), false, err);
+  if (err instanceof FtpTlsError) return tlsFsError(err, what, msg);
   if (err instanceof FtpInputError) return new FsError('NoPermissions', msg(`${what}: ${err.message}`), false, err);
   if (err instanceof FtpError) return new FsError('Unknown', msg(`${what}: ${err.message}`), false, err);
   if (isConnectionError(err)) return new FsError('Unavailable', msg(`${what}: ${(err as Error).message}`), false, err);

@@ -100,16 +100,25 @@ export class ClientPool<C extends PoolClient> {
   private generation = 0;
   private currentMode: DataMode;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private keepAliveMs = 0;
   private readonly now: () => number;
 
   constructor(private readonly opts: PoolOptions<C>) {
     this.limit = Math.max(1, Math.floor(opts.size));
     this.currentMode = opts.mode ?? 'passive';
     this.now = opts.now ?? Date.now;
-    if (opts.keepAliveMs && opts.keepAliveMs > 0) {
+    this.setKeepAlive(opts.keepAliveMs ?? 0);
+  }
+
+  /** The keep-alive period from now on (ftpExplorer.keepAliveSeconds changed); 0 = off. */
+  setKeepAlive(ms: number): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.keepAliveMs = ms > 0 ? ms : 0;
+    if (this.keepAliveMs > 0 && !this.disposed) {
       // Check twice per period: a client that went idle just after a check would otherwise wait up to two
       // periods for its NOOP, long enough for a server whose idle timeout is just above the period to drop it.
-      this.timer = setInterval(() => void this.keepAlive(), Math.max(250, opts.keepAliveMs / 2));
+      this.timer = setInterval(() => void this.keepAlive(), Math.max(250, this.keepAliveMs / 2));
       this.timer.unref?.();
     }
   }
@@ -210,7 +219,7 @@ export class ClientPool<C extends PoolClient> {
    * client stays idle longer than keepAliveMs; public for tests).
    */
   async keepAlive(): Promise<void> {
-    const ms = (this.opts.keepAliveMs ?? 0) / 2;
+    const ms = this.keepAliveMs / 2;
     const due = this.idle.filter((i) => this.now() - i.since >= ms && i.client.noop);
     await Promise.all(
       due.map(async (i) => {

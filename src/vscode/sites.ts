@@ -107,6 +107,7 @@ export class SiteRegistry {
       if (cfg.mode !== site.config.mode) site.setMode(cfg.mode);
       site.config = cfg;
       site.pool.resize(cfg.poolSize ?? settings.poolSize);
+      site.pool.setKeepAlive(settings.keepAliveSeconds * 1000);
     }
     this.fireChange();
     await Promise.all(closing);

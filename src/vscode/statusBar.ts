@@ -31,7 +31,8 @@ export class ModeStatusBar implements vscode.Disposable {
       return;
     }
     const other = site.mode === 'passive' ? 'active' : 'passive';
-    this.item.text = `$(remote) ${site.name}: ${site.mode}`;
+    const tls = site.config.tls === 'explicit' || site.config.tls === 'implicit';
+    this.item.text = `${tls ? '$(lock)' : '$(remote)'} ${site.name}: ${site.mode}`;
     this.item.tooltip = `FTP data connections of "${site.name}" use ${site.mode} mode. Click to switch to ${other}.`;
     this.item.command = {
       command: 'ftpExplorer.switchMode',

@@ -118,12 +118,13 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       this.shownState.set(key, `${connected}|${mode}|${node.config.readOnly}`);
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `conn:${key}`;
-      item.description = `${mode} · ${connected ? 'connected' : 'not connected'}${node.config.readOnly ? ' · read-only' : ''}`;
+      const tls = node.config.tls === 'explicit' || node.config.tls === 'implicit' ? node.config.tls : undefined;
+      item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${connected ? 'connected' : 'not connected'}${node.config.readOnly ? ' · read-only' : ''}`;
       const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || '(login folder)');
       item.tooltip = new vscode.MarkdownString(
         `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
           `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
-          `${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}`,
+          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}`,
       );
       item.iconPath = new vscode.ThemeIcon(connected ? 'vm-active' : 'vm-outline');
       item.contextValue = `connection${connected ? '.connected' : '.disconnected'}${node.oneOff ? '.oneoff' : ''}${node.config.readOnly ? '.readonly' : ''}`;

@@ -28,6 +28,8 @@ describe('vscode/config', () => {
       readOnly: false,
       safeSave: true,
       poolSize: undefined,
+      tls: 'none',
+      trustedFingerprint: undefined,
     });
   });
 
