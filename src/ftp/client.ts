@@ -203,6 +203,10 @@ export class FtpClient extends EventEmitter {
     if (r.code === 211) for (const [k, v] of parseFeatures(r.lines)) this.features.set(k, v);
     // RFC 2640 §3.1: only ask for UTF8 when advertised and when paths are UTF-8; a refusal is not an error.
     if (this.features.has('UTF8') && this.codec.name === 'utf8') await ctl.send('OPTS UTF8 ON');
+    // RFC 3659 §7.9: a fact listed without '*' is off (pyftpdlib: unix.mode). Turn UNIX.mode on with the facts we
+    // read, so a safe save can keep a file's permissions; a refusal is not an error.
+    const mlstOpts = mlstFactsToEnable(this.features.get('MLST'));
+    if (mlstOpts) await ctl.send(`OPTS MLST ${mlstOpts}`);
     r = await ctl.send('TYPE I');
     if (r.code !== 200) throw new FtpReplyError(r.code, replyMessage(r), 'TYPE I');
     r = await ctl.send('PWD');
@@ -805,6 +809,16 @@ function closed(socket: net.Socket): Promise<void> {
     socket.once('close', (hadError) => (hadError ? reject(new Error('data connection error')) : resolve()));
     socket.once('error', reject);
   });
+}
+
+/** "type*;size*;modify*;unix.mode;" -> "type;size;modify;unix.mode;" when UNIX.mode is offered but off; else undefined. */
+export function mlstFactsToEnable(feat: string | undefined): string | undefined {
+  if (!feat) return undefined;
+  const facts = feat.split(';').map((f) => f.trim()).filter(Boolean);
+  if (!facts.some((f) => f.toLowerCase() === 'unix.mode')) return undefined; // absent, or on already ("unix.mode*")
+  const wanted = new Set(['type', 'size', 'modify', 'perm', 'unix.mode']);
+  const on = facts.map((f) => f.replace(/\*$/, '')).filter((f) => wanted.has(f.toLowerCase()));
+  return `${on.join(';')};`;
 }
 
 /** "150 Opening BINARY mode data connection for a.txt (1234 bytes)." (vsftpd, proftpd): 1234. */

@@ -24,7 +24,7 @@ import { posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FileEntry } from './entry';
-import { FtpCancelledError, FtpError, FtpIncompleteError, FtpReplyError, FtpTimeoutError } from './errors';
+import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError } from './errors';
 import type { TransferOptions } from './options';
 
 /** What safe save needs of a client (FtpClient has it all; size, stat and chmod are optional). */
@@ -202,8 +202,12 @@ class Saver {
         if (size !== bytes) throw short(size);
         return 'size';
       } catch (err) {
-        if (!(err instanceof FtpReplyError) || !notImplemented(err.code) || this.memory.size === true) throw err;
-        this.memory.size = false;
+        // ftp-srv answers SIZE of an empty file with "213 File status": ask the listing instead, this time.
+        const unreadable = err instanceof FtpProtocolError && err.command === 'SIZE';
+        if (!unreadable) {
+          if (!(err instanceof FtpReplyError) || !notImplemented(err.code) || this.memory.size === true) throw err;
+          this.memory.size = false;
+        }
       }
     }
     const name = posix.basename(file);
@@ -335,6 +339,7 @@ class Saver {
         return true;
       } catch (err) {
         if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return false;
+        if (err instanceof FtpProtocolError && err.command === 'SIZE') return true; // 213 without a number: it is there
         throw err;
       }
     }

@@ -1,7 +1,7 @@
 // Reliability in real VS Code: runs test/e2e/host/reliability.test.ts inside code-server's extension host
 // against vsftpd on loopback, and gives the host a small control endpoint (on 127.0.0.1) to stop, start and
 // restart the server on the same port mid-session, keeping its files (a server restart). Afterwards checks
-// that the password is in no host log line and not in the user settings.
+// that the password is in no host log line (the in-host test checks the output channel and the settings).
 // Needs: bash scripts/setup-vscode.sh, bash scripts/install-servers.sh, npm run build, tsc.
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -77,12 +77,9 @@ describe('Reliability in real VS Code (in-host): the server restarts under an op
 
   it('saves, survives a server restart and a server outage without a reload, and never shows the password', async () => {
     const s = srv!;
-    const userDataDir = path.join(tmp.dir, 'user-data');
-    const settingsFile = path.join(userDataDir, 'User', 'settings.json');
     fs.mkdirSync(path.join(tmp.dir, 'local'));
     const r = await runProjectInHostTests({
       folder: path.join(tmp.dir, 'local'),
-      userDataDir,
       testFiles: [HOST_TESTS],
       settings: {
         'files.autoSave': 'off',
@@ -107,7 +104,5 @@ describe('Reliability in real VS Code (in-host): the server restarts under an op
     assert.match(text, /\d+ passing/);
     assert.doesNotMatch(text, /\d+ (failing|pending)/);
     assert.ok(!text.includes(s.password), 'the password appears in the extension host log');
-    const settings = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : '';
-    assert.ok(!settings.includes(s.password), 'the password appears in settings.json');
   });
 });

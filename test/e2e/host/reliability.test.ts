@@ -91,9 +91,12 @@ async function replaceAll(editor: vscode.TextEditor, text: string): Promise<void
     assert.deepStrictEqual(fs.readdirSync(root).filter((n) => /\.ftpx-(tmp|old)$/.test(n)), [], 'temporary files left');
   });
 
-  it('the password is in no line of the FTP output channel', () => {
+  it('the password is in no line of the FTP output channel, and in no setting', () => {
     const lines = api.logLines();
     assert.ok(lines.some((l) => /---> PASS \*\*\*\*/.test(l)), 'no login in the log');
     assert.ok(!lines.some((l) => l.includes(setup!.password)), 'the password is in the log');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('ftpExplorer').inspect('connections'));
+    assert.ok(settings.includes(`"${setup!.name}"`), 'the connection is not in the settings');
+    assert.ok(!settings.includes(setup!.password), 'the password is in the settings');
   });
 });
