@@ -101,7 +101,7 @@ export interface ProbeAnalysis {
   pasvAddress?: { advertised: string; control: string; same: boolean; private: boolean; trusted: boolean };
   /** Where the server's active-mode data connection came from: port 20 or not. */
   activeSource?: { address: string; port: number; fromPort20: boolean };
-  tls: { configured: boolean; offered: boolean; ok?: boolean; detail: string };
+  tls: { configured: boolean; offered: boolean; ok?: boolean; detail: string; certificate?: NonNullable<ProbeInput['tls']>['certificate'] };
   findings: ProbeFinding[];
   /** Settings to change so that this connection works without fallback; empty when the current ones work. */
   change: Partial<ProbeSettings>;
@@ -339,6 +339,8 @@ export function analyzeProbe(input: ProbeInput): ProbeAnalysis {
         offered: authTls || settings.tls === 'implicit',
         ok: input.tls?.ok ?? (login.ok ? true : undefined),
         detail: input.tls?.detail ?? (login.ok ? `${settings.tls} TLS works` : login.failure === 'tls' ? login.error ?? 'TLS failed' : 'not tested: no login'),
+        // Keep the refused certificate in the report, so the user can check its fingerprint and trust it.
+        ...(input.tls?.certificate ? { certificate: input.tls.certificate } : {}),
       }
     : {
         configured: false,

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { FtpCertificateError, FtpTlsError } from './errors';
+import { FtpCertificateError, FtpInputError, FtpTlsError } from './errors';
 import type { FtpLogger } from './log';
 
 export type TlsMode = 'none' | 'explicit' | 'implicit';
@@ -25,9 +25,11 @@ export interface CertificateInfo {
   fingerprint256: string;
 }
 
+/** "sha256:ab cd..." or "AB:CD:..." -> "AB:CD:..." (64 hex digits with colons), or '' if it is not a SHA-256 fingerprint. */
 export function normalizeFingerprint(fp: string): string {
-  const hex = fp.replace(/^sha-?256[:=]?/i, '').replace(/[^0-9a-f]/gi, '').toUpperCase();
-  return hex.match(/.{2}/g)?.join(':') ?? '';
+  const hex = fp.trim().replace(/^sha-?256[:=]?/i, '').replace(/[\s:]/g, '');
+  if (!/^[0-9a-f]{64}$/i.test(hex)) return '';
+  return hex.toUpperCase().match(/.{2}/g)!.join(':');
 }
 
 function dn(x: tls.PeerCertificate['subject'] | undefined): string {
@@ -57,6 +59,9 @@ export function checkCertificate(socket: tls.TLSSocket, settings: TlsSettings): 
   if (!cert || !cert.raw) throw new FtpTlsError('The server sent no certificate');
   const info = certificateInfo(cert);
   const pinned = settings.trustedFingerprint ? normalizeFingerprint(settings.trustedFingerprint) : undefined;
+  if (pinned === '') {
+    throw new FtpInputError(`The trusted fingerprint "${settings.trustedFingerprint}" is not a SHA-256 fingerprint (64 hex digits, colons optional)`);
+  }
   if (pinned) {
     if (pinned === info.fingerprint256) return info;
     throw new FtpCertificateError(

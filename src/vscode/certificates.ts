@@ -9,7 +9,8 @@
  * never accepted silently.
  */
 import { FtpCertificateError } from '../ftp';
-import { normalizeFingerprint, type ConnectionConfig } from './config';
+import { normalizeFingerprint } from '../ftp/tls';
+import type { ConnectionConfig } from './config';
 import { FsError } from './fsErrors';
 
 export type CertificateProblem = FtpCertificateError['reason'];

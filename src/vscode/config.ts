@@ -4,6 +4,7 @@
  *
  * Passwords are never part of a connection: they live in VS Code's SecretStorage under `secretKey(cfg)`.
  */
+import { normalizeFingerprint } from '../ftp/tls';
 import type { DataMode, FtpConnectOptions, FtpLogger } from '../ftp';
 
 export interface ConnectionConfig {
@@ -172,12 +173,6 @@ const TLS_MODES: readonly TlsMode[] = ['none', 'explicit', 'implicit'];
  * A SHA-256 fingerprint as browsers and the client show it (upper-case hex pairs with colons), from any case,
  * with or without colons or a "sha256:" prefix. '' when it is not 32 bytes of hex.
  */
-export function normalizeFingerprint(fp: string): string {
-  const hex = fp.trim().replace(/^sha-?256[:=]?/i, '').replace(/[\s:]/g, '');
-  if (!/^[0-9a-f]{64}$/i.test(hex)) return '';
-  return hex.toUpperCase().match(/.{2}/g)!.join(':');
-}
-
 function clamp(n: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, n));
 }

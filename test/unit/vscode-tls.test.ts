@@ -9,7 +9,8 @@ import {
   type TrustAnswer,
   type TrustQuestion,
 } from '../../src/vscode/certificates';
-import { needsReconnect, normalizeConnection, normalizeFingerprint, normalizeSettings, toConnectOptions, type ConnectionConfig } from '../../src/vscode/config';
+import { needsReconnect, normalizeConnection, normalizeSettings, toConnectOptions, type ConnectionConfig } from '../../src/vscode/config';
+import { normalizeFingerprint } from '../../src/ftp/tls';
 import { FsError, toFsError } from '../../src/vscode/fsErrors';
 
 const FP_A = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
