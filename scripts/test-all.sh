@@ -22,9 +22,8 @@ bash scripts/install-network-lab.sh || exit 1
 step "real VS Code (code-server, Chromium)"
 bash scripts/setup-vscode.sh || exit 1
 
-step "build"
-npm run --silent build || exit 1
-npm run --silent package || exit 1
+step "build and package"
+npm run --silent package || exit 1   # builds out/ and dist/ first
 
 results=$(mktemp -d)
 status=0
