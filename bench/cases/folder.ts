@@ -1,0 +1,67 @@
+/**
+ * The same small files as a folder: download /small into a local folder, upload the local folder "small". Our
+ * client with the connection pool (src/vscode/pool.ts, N connections), the extension's own Download/Upload code
+ * (src/vscode/transfers.ts over a Site, as shipped), and basic-ftp's downloadToDir / uploadFromDir (sequential).
+ * Workers, timed inside from the first command to the last file (logins excluded for all).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { clear, folderStats, writableFolder } from '../fixtures';
+import type { Candidate, Case, Sample } from '../runner';
+import type { BenchServerInfo } from '../servers';
+import { runWorker } from '../tools';
+import type { BenchEnv } from './env';
+
+export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number): Case {
+  const count = env.opts.files;
+  const download = direction === 'download';
+  const work = path.join(env.dir, 'folder-work');
+  fs.mkdirSync(work, { recursive: true });
+
+  const candidate = (id: string, label: string, role: 'ours' | 'reference', impl: string, connections: number): Candidate => ({
+    id,
+    label,
+    role,
+    async run(): Promise<Sample> {
+      let landed: string;
+      let where: Record<string, string>;
+      if (download) {
+        const localParent = path.join(work, id);
+        clear(localParent);
+        fs.mkdirSync(localParent, { recursive: true });
+        landed = path.join(localParent, 'small');
+        where = { remoteDir: '/small', localParent };
+      } else {
+        const parent = path.join(srv.root, 'up-folder', id);
+        writableFolder(parent, srv.uid, srv.gid);
+        landed = path.join(parent, 'small');
+        where = { localDir: env.smallDir, remoteParent: `/up-folder/${id}` };
+      }
+      try {
+        const { result, process } = await runWorker('folder', { server: srv.params, impl, direction, connections, ...where });
+        const s = folderStats(landed);
+        if (s.files !== count || s.bytes !== env.smallBytes) throw new Error(`${label}: ${s.files} files, ${s.bytes} bytes arrived`);
+        const seconds = result.seconds as number;
+        return { value: count / seconds, seconds, cpuSeconds: process.cpuSeconds, maxRssMiB: process.maxRssMiB, commands: result.commands as number };
+      } finally {
+        clear(path.dirname(landed));
+      }
+    },
+  });
+
+  return {
+    id: `folder-${direction}`,
+    title: `folder of ${count} files of ${env.opts.fileKiB} KiB, ${direction}`,
+    server: srv.name,
+    unit: 'files/s',
+    higherIsBetter: true,
+    rounds,
+    warmup: env.opts.warmup,
+    candidates: [
+      candidate('pool', `ours, pool of ${env.opts.pool}`, 'ours', 'pool', env.opts.pool),
+      candidate('extension', `extension transfers.ts, poolSize ${env.opts.extensionPool}`, 'ours', 'extension', env.opts.extensionPool),
+      candidate('basic-ftp', 'basic-ftp sequential', 'reference', 'basic-ftp', 1),
+    ],
+    targets: [{ kind: 'ratio', ours: 'pool', reference: 'basic-ftp', min: 2.5, text: '>= 2.5x basic-ftp' }],
+  };
+}

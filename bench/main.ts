@@ -1,0 +1,178 @@
+/**
+ * The benchmark driver (`bash bench/run`): starts its own FTP servers through the test harness, makes the fixtures
+ * in a temp folder, runs every case with its candidates interleaved after a warm-up, prints the tables and writes
+ * the results as JSON to bench/results/. See bench/README.md.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stopAllServers } from '../test/servers';
+import { bulkCase, ceilingCase } from './cases/transfer';
+import type { BenchEnv } from './cases/env';
+import { folderCase } from './cases/folder';
+import { listingCase, manyDir } from './cases/listing';
+import { loginCase } from './cases/login';
+import { parserCases, todo } from './cases/parser';
+import { smallFilesCase } from './cases/small-files';
+import { VSCODE_DIR_ENTRIES, VSCODE_FILE_MIB, VSCODE_TODO, siteCase } from './cases/vscode';
+import { copyFolder, linkOrCopy, makeLargeFile, makeManyEntries, makeSmallFiles } from './fixtures';
+import { USAGE, parseOptions, type BenchOptions, type CaseId } from './options';
+import { runCase, type Case, type CaseResult } from './runner';
+import { startBenchServer, type BenchServerInfo } from './servers';
+import { summarize } from './stats';
+import { resultTable, targetTable } from './table';
+import { PROJECT, versions } from './tools';
+
+const started = Date.now();
+
+function progress(text: string): void {
+  const t = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[bench ${t}s] ${text}\n`);
+}
+
+let runDir: string | undefined;
+
+async function cleanup(): Promise<void> {
+  await stopAllServers().catch(() => undefined);
+  if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
+  runDir = undefined;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    progress(`${signal}: stopping the servers and removing the fixtures`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<number> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const opts: BenchOptions = parsed;
+  if (process.getuid?.() !== 0) throw new Error('run as root: the FTP servers need a system user and to switch to it');
+  const want = (id: CaseId) => opts.cases.includes(id);
+
+  // The servers' temp folders go where the fixtures are (test/servers makes them under os.tmpdir()).
+  process.env.TMPDIR = opts.tmp;
+  runDir = fs.mkdtempSync(path.join(opts.tmp, 'ftpx-bench-'));
+  fs.chmodSync(runDir, 0o755);
+  progress(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  progress(`fixtures in ${runDir}`);
+
+  const largeBytes = opts.sizeMiB * 1024 * 1024;
+  const env: BenchEnv = {
+    opts,
+    dir: runDir,
+    largeFile: path.join(runDir, 'large.bin'),
+    largeBytes,
+    smallDir: path.join(runDir, 'fixtures', 'small'),
+    smallBytes: opts.files * opts.fileKiB * 1024,
+  };
+  const needLarge = want('ceiling') || want('retr') || want('stor');
+  const needSmall = want('small') || want('folder');
+  if (needLarge) makeLargeFile(env.largeFile, largeBytes);
+  if (needSmall) makeSmallFiles(env.smallDir, opts.files, opts.fileKiB * 1024);
+  const fifty = path.join(runDir, 'fifty.bin');
+  if (want('vscode')) makeLargeFile(fifty, VSCODE_FILE_MIB * 1024 * 1024);
+  progress('fixtures made');
+
+  const results: CaseResult[] = [];
+  const run = async (c: Case) => {
+    progress(`${c.title} on ${c.server}: ${c.candidates.map((x) => x.id).join(', ')}; warm-up ${c.warmup}, ${c.rounds} rounds`);
+    const r = await runCase(c, progress);
+    results.push(r);
+    if (c.id === 'retr-passive') results.push(memoryResult(r));
+  };
+
+  if (want('ceiling')) await run(ceilingCase(env));
+
+  for (const name of opts.servers) {
+    const rounds = name === 'vsftpd' ? opts.rounds : opts.secondRounds;
+    progress(`starting ${name}`);
+    const srv = await startBenchServer(name);
+    try {
+      populate(srv, env, fifty);
+      progress(`${name} on ${srv.params.host}:${srv.params.port}, root ${srv.root}`);
+      for (const mode of ['passive', 'active'] as const) if (want('retr')) await run(bulkCase(env, srv, 'RETR', mode, rounds));
+      for (const mode of ['passive', 'active'] as const) if (want('stor')) await run(bulkCase(env, srv, 'STOR', mode, rounds));
+      fs.rmSync(path.join(srv.root, 'big.bin'), { force: true });
+      for (const dir of ['download', 'upload'] as const) if (want('small')) await run(smallFilesCase(env, srv, dir, rounds));
+      for (const dir of ['download', 'upload'] as const) if (want('folder')) await run(folderCase(env, srv, dir, rounds));
+      if (want('list')) {
+        await run(listingCase(env, srv, 'LIST', rounds));
+        if (srv.server.capabilities.mlsd) await run(listingCase(env, srv, 'MLSD', rounds));
+      }
+      if (want('login')) await run(loginCase(env, srv, rounds));
+      if (want('vscode')) await run(siteCase(env, srv, rounds));
+    } finally {
+      await srv.server.stop();
+    }
+  }
+  if (want('parse')) {
+    progress(`parsers alone: bench/listing-parse.ts, ${opts.parseRounds} rounds`);
+    results.push(...(await parserCases(opts.parseRounds, progress)));
+  }
+  if (want('vscode')) {
+    results.push(todo('vscode', `in real VS Code: readDirectory ${VSCODE_DIR_ENTRIES} entries, readFile and save ${VSCODE_FILE_MIB} MiB`, VSCODE_TODO));
+  }
+
+  const date = new Date().toISOString();
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), loadAfter: os.loadavg(), tmp: opts.tmp };
+  const tables = `${resultTable(results)}\n\nTargets:\n\n${targetTable(results)}\n`;
+  process.stdout.write(`\n${tables}`);
+  const dir = path.join(PROJECT, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify({ date, seconds: (Date.now() - started) / 1000, machine, versions: versions(), options: opts, results }, null, 1);
+  const file = path.join(dir, `bench-${date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${json}\n`);
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${json}\n`);
+  fs.writeFileSync(path.join(dir, 'latest.md'), tables);
+  progress(`wrote ${path.relative(PROJECT, file)} (and latest.json, latest.md); ${((Date.now() - started) / 60000).toFixed(1)} min in all`);
+  return 0;
+}
+
+/** Put the fixtures into a server's root: the large file, the small files, the big folders. */
+function populate(srv: BenchServerInfo, env: BenchEnv, fifty: string): void {
+  const o = env.opts;
+  if (fs.existsSync(env.largeFile)) linkOrCopy(env.largeFile, path.join(srv.root, 'big.bin'));
+  fs.mkdirSync(path.join(srv.root, 'up'), { recursive: true });
+  fs.chownSync(path.join(srv.root, 'up'), srv.uid, srv.gid);
+  if (fs.existsSync(env.smallDir)) copyFolder(env.smallDir, path.join(srv.root, 'small'));
+  if (o.cases.includes('list')) makeManyEntries(manyDir(srv), o.entries);
+  if (o.cases.includes('vscode')) {
+    makeManyEntries(path.join(srv.root, 'tenk'), VSCODE_DIR_ENTRIES);
+    linkOrCopy(fifty, path.join(srv.root, 'fifty.bin'));
+  }
+}
+
+/** Peak RSS while downloading the large file, from the RETR passive rounds (GNU time's maximum resident set). */
+function memoryResult(retr: CaseResult): CaseResult {
+  const candidates = retr.candidates.map((c) => ({ ...c, value: summarize(c.samples.map((s) => s.maxRssMiB ?? NaN)), cpuSeconds: summarize([]) }));
+  const ours = candidates.find((c) => c.id === 'ours')?.value;
+  const met = ours && Number.isFinite(ours.max) ? ours.max <= 80 : undefined;
+  return {
+    ...retr,
+    id: 'memory',
+    title: `peak RSS while downloading ${retr.title.split(' ').slice(1, 3).join(' ')} (RETR passive rounds)`,
+    unit: 'MiB',
+    higherIsBetter: false,
+    candidates,
+    ratios: [],
+    targets: [{ text: 'ours <= 80 MiB RSS (every round)', met, measured: ours ? `max ${ours.max.toFixed(1)} MiB, median ${ours.median.toFixed(1)}` : 'not measured' }],
+    notes: [],
+  };
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (err: Error) => {
+    progress(`failed: ${err.stack ?? err.message}`);
+    await cleanup();
+    process.exit(1);
+  });

@@ -1,0 +1,91 @@
+/**
+ * How each candidate is started: our CLI (dist/cli.js), curl, lftp, the basic-ftp command line and the Node workers
+ * (out/bench/workers), and the sendfile ceiling (bench/ceiling.py). Paths are relative to the project.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runOk, type ProcessResult } from './process';
+import type { BenchServerInfo } from './servers';
+
+export const PROJECT = path.resolve(__dirname, '..', '..');
+export const OUR_CLI = path.join(PROJECT, 'dist', 'cli.js');
+export const NODE = process.execPath;
+export const PYTHON = '/usr/bin/python3';
+export const CURL = '/usr/bin/curl';
+export const LFTP = '/usr/bin/lftp';
+
+const TIMEOUT_MS = 180_000;
+
+export function worker(name: string): string {
+  return path.join(PROJECT, 'out', 'bench', 'workers', `${name}.js`);
+}
+
+/** Run a worker and parse the JSON line it prints. */
+export async function runWorker(name: string, params: unknown): Promise<{ result: Record<string, unknown>; process: ProcessResult }> {
+  const r = await runOk(NODE, [worker(name), JSON.stringify(params)], { timeoutMs: TIMEOUT_MS });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  return { result: JSON.parse(line) as Record<string, unknown>, process: r };
+}
+
+export function runProcess(command: string, args: string[]): Promise<ProcessResult> {
+  return runOk(command, args, { timeoutMs: TIMEOUT_MS });
+}
+
+/**
+ * An lftp script: no TLS attempt (the servers have none; lftp would otherwise send AUTH TLS first), one try, no
+ * retries, overwrite local files, then the commands. Written to a file (it can be long: 1,000 names).
+ */
+export function lftpScript(dir: string, srv: BenchServerInfo, mode: 'passive' | 'active', commands: string[], debugFile?: string): string {
+  const p = srv.params;
+  const lines = [
+    ...(debugFile ? [`debug -o ${debugFile} -T 3`] : []),
+    'set cmd:fail-exit yes',
+    'set net:max-retries 1',
+    'set net:timeout 60',
+    'set ftp:ssl-allow no',
+    'set xfer:clobber on',
+    `set ftp:passive-mode ${mode === 'passive' ? 'on' : 'off'}`,
+    `open -u "${p.user},${p.password}" -p ${p.port} ${p.host}`,
+    ...commands,
+  ];
+  const file = path.join(dir, `lftp-${process.pid}-${Math.random().toString(36).slice(2)}.lftp`);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return file;
+}
+
+/** Commands lftp sent, from its debug log ("---> CMD"). */
+export function lftpCommands(debugFile: string): number {
+  try {
+    return fs.readFileSync(debugFile, 'utf8').split('\n').filter((l) => /---> /.test(l)).length;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Versions of the tools, for the results file. */
+export function versions(): Record<string, string> {
+  const first = (file: string, args: string[]): string => {
+    try {
+      const out = execFileSync(file, args, { encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'pipe'] });
+      return out.split('\n')[0].trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  const pkg = (name: string): string => {
+    try {
+      return (JSON.parse(fs.readFileSync(path.join(PROJECT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    node: process.version,
+    curl: first(CURL, ['--version']),
+    lftp: first(LFTP, ['--version']),
+    'basic-ftp': pkg('basic-ftp'),
+    vsftpd: 'Debian vsftpd ' + first('/usr/bin/dpkg-query', ['-W', '-f=${Version}', 'vsftpd']),
+    pyftpdlib: first(PYTHON, ['-c', 'import pyftpdlib; print(pyftpdlib.__ver__)']),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The bare-socket reference: the least a Node program can do to move one file over FTP. One control socket, replies
+ * split on CRLF and matched by a regular expression, no timeouts, no error diagnosis, no logging, no fallback; per
+ * file exactly EPSV, then RETR or STOR on a fresh data connection (RFC 2428 §3). Our client must keep up with it.
+ */
+import * as net from 'node:net';
+
+export class BareFtp {
+  private buffer = '';
+  private readonly replies: string[] = [];
+  private wake: (() => void) | undefined;
+  commands = 0;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => {
+      this.buffer += d;
+      let nl: number;
+      while ((nl = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        // The last line of a reply: three digits and a space (RFC 959 §4.2).
+        if (/^\d{3} /.test(line)) {
+          this.replies.push(line);
+          this.wake?.();
+        }
+      }
+    });
+  }
+
+  static async login(host: string, port: number, user: string, password: string): Promise<BareFtp> {
+    const socket = net.connect({ host, port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const c = new BareFtp(socket);
+    await c.read(); // banner
+    await c.send(`USER ${user}`);
+    await c.expect(`PASS ${password}`, '230');
+    await c.expect('TYPE I', '200');
+    c.commands = 0;
+    return c;
+  }
+
+  async read(): Promise<string> {
+    while (this.replies.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.replies.shift()!;
+  }
+
+  async send(command: string): Promise<string> {
+    this.commands++;
+    this.socket.write(`${command}\r\n`);
+    return this.read();
+  }
+
+  async expect(command: string, code: string): Promise<string> {
+    const r = await this.send(command);
+    if (!r.startsWith(code)) throw new Error(`${command.split(' ')[0]}: ${r}`);
+    return r;
+  }
+
+  private async epsv(): Promise<net.Socket> {
+    const r = await this.expect('EPSV', '229');
+    const port = Number(/\(\|\|\|(\d+)\|\)/.exec(r)?.[1]);
+    return net.connect({ host: this.socket.remoteAddress, port });
+  }
+
+  /** EPSV, RETR: the whole file in memory. */
+  async retr(path: string): Promise<Buffer> {
+    const data = await this.epsv();
+    const chunks: Buffer[] = [];
+    data.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise<void>((resolve, reject) => {
+      data.once('close', () => resolve());
+      data.once('error', reject);
+    });
+    const first = await this.send(`RETR ${path}`);
+    if (!/^1\d\d/.test(first)) throw new Error(`RETR: ${first}`);
+    await ended;
+    const final = await this.read();
+    if (!final.startsWith('226')) throw new Error(`RETR: ${final}`);
+    return Buffer.concat(chunks);
+  }
+
+  /** EPSV, STOR of a buffer. */
+  async stor(path: string, content: Buffer): Promise<void> {
+    const data = await this.epsv();
+    const closed = new Promise<void>((resolve, reject) => {
+      data.once('close', () => resolve());
+      data.once('error', reject);
+    });
+    const first = await this.send(`STOR ${path}`);
+    if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
+    data.end(content);
+    await closed;
+    const final = await this.read();
+    if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
+  }
+
+  async quit(): Promise<void> {
+    this.socket.write('QUIT\r\n');
+    this.socket.end();
+  }
+}
