@@ -18,6 +18,8 @@ import {
   FtpTimeoutError,
   FtpTlsError,
 } from './errors';
+import { FileSink, type DirectRead } from './fileSink';
+import { FileSource } from './fileSource';
 import { assertSafeArgument } from './guard';
 import { parseList, parseMlsd, parseMlstLine } from './listing';
 import type { FtpLogEvent, FtpLogger } from './log';
@@ -27,6 +29,8 @@ import { checkCertificate, logTls, startTls, type TlsSettings } from './tls';
 import { parseFeatures, parseMdtm, parsePwd } from './replies';
 
 type Direction = 'download' | 'upload' | 'list';
+/** Moves the bytes of one transfer; `direct`: the socket reads into the buffers given to transfer() (no 'data'), and the byte count is returned. */
+type Move = (socket: net.Socket, direct: boolean) => Promise<number | void>;
 
 /**
  * An FTP client over one control connection (RFC 959), with the extensions of RFC 2389 (FEAT/OPTS),
@@ -62,10 +66,10 @@ export class FtpClient extends EventEmitter {
   private mlstWorks: boolean | undefined;
   /** While probing: the events of the current operation. */
   private captured: FtpLogEvent[] | undefined;
-  /** The 1xx reply of the current transfer (its byte count, where the server gives one). */
-  private preliminary: FtpReply | undefined;
   /** FTPS: whether this server wants the data connection's TLS handshake before its 1xx reply (learned). */
   private tlsBeforeReply: boolean | undefined;
+  /** The 1xx reply of the current transfer (its byte count, where the server gives one). */
+  private preliminary: FtpReply | undefined;
 
   private constructor(readonly options: FtpConnectOptions) {
     super();
@@ -467,22 +471,27 @@ export class FtpClient extends EventEmitter {
     const abs = this.resolve(path);
     return this.run(async () => {
       if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
-      return this.transfer(`RETR ${abs}`, 'download', async (socket) => {
+      // Into a file: reused buffers, no copies (FileSink). Anything else: a pipeline with back-pressure.
+      const sink = FileSink.accepts(dest) ? new FileSink(dest, opts.onProgress) : undefined;
+      return this.transfer(`RETR ${abs}`, 'download', async (socket, direct) => {
+        if (direct && sink) {
+          await sink.finish(socket, opts.end ?? true);
+          return sink.bytes;
+        }
         await pipeline(socket, dest, { end: opts.end ?? true });
-      }, opts);
+      }, opts, sink?.direct);
     });
   }
 
   async downloadBuffer(path: string, opts: TransferOptions = {}): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        chunks.push(chunk);
-        cb();
-      },
+    const abs = this.resolve(path);
+    return this.run(async () => {
+      if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
+      // The chunks as they come, no Writable or pipeline in between: small files are mostly per-transfer cost.
+      const chunks: Buffer[] = [];
+      await this.transfer(`RETR ${abs}`, 'download', (socket) => collect(socket, chunks), opts);
+      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     });
-    await this.download(path, sink, opts);
-    return Buffer.concat(chunks);
   }
 
   /** Upload from a stream or a buffer: STOR, or APPE with `append` (RFC 959 §4.1.3). Returns the bytes sent. */
@@ -508,6 +517,8 @@ export class FtpClient extends EventEmitter {
             socket.end(source, () => resolve());
           });
           await closed(socket);
+        } else if (FileSource.accepts(source)) {
+          await FileSource.send(source, socket); // a local file: reused buffers (FileSource)
         } else {
           await pipeline(source, socket);
         }
@@ -525,19 +536,20 @@ export class FtpClient extends EventEmitter {
   private async transfer(
     command: string,
     direction: Direction,
-    move: (socket: net.Socket) => Promise<void>,
+    move: Move,
     opts: TransferOptions = {},
+    direct?: DirectRead,
   ): Promise<number> {
     const mode = this.effectiveMode;
     try {
-      return await this.transferIn(mode, command, direction, move, opts);
+      return await this.transferIn(mode, command, direction, move, opts, direct);
     } catch (err) {
       if (!(err instanceof FtpDataConnectionError) || this.options.fallback === false || this.strategy.force) throw err;
       if (opts.signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
       const other: DataMode = mode === 'passive' ? 'active' : 'passive';
       this.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
       if (this.ctl.closed) await this.open();
-      const n = await this.transferIn(other, command, direction, move, opts);
+      const n = await this.transferIn(other, command, direction, move, opts, direct);
       this.effectiveMode = other;
       return n;
     }
@@ -547,15 +559,18 @@ export class FtpClient extends EventEmitter {
     mode: DataMode,
     command: string,
     direction: Direction,
-    move: (socket: net.Socket) => Promise<void>,
+    move: Move,
     opts: TransferOptions,
+    directRead?: DirectRead,
   ): Promise<number> {
     const signal = opts.signal;
     if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
+    // Straight into the caller's buffers only on a plain socket (under TLS the bytes go through the TLS layer).
+    const direct = this.ctl.secure ? undefined : directRead;
     const pending: PendingData =
       mode === 'passive'
-        ? await openPassive(this.ctl, this.strategy, this.data, this.log)
-        : await openActive(this.ctl, this.strategy, this.data, this.log);
+        ? await openPassive(this.ctl, this.strategy, this.data, this.log, direct)
+        : await openActive(this.ctl, this.strategy, this.data, this.log, direct);
     let socket: net.Socket;
     // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
     const cancelStart = () => pending.cancel();
@@ -603,7 +618,8 @@ export class FtpClient extends EventEmitter {
     let moveError: unknown;
     try {
       if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
-      await move(socket);
+      const n = await move(socket, pending.direct === true);
+      if (typeof n === 'number') moved = n;
     } catch (err) {
       moveError = err;
       socket.destroy();
@@ -782,6 +798,12 @@ export class FtpClient extends EventEmitter {
   }
 }
 
+const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
 /** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
 const TLS_REPLY_GRACE_MS = 1500;
 
@@ -797,10 +819,27 @@ function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   });
 }
 
-const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+/** Every chunk of the socket until it ends; a close before the end is an error, as in pipeline(). */
+function collect(socket: net.Socket, chunks: Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    const done = (err?: Error) => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onEnd = () => done();
+    const onError = (err: Error) => done(err);
+    const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    if (socket.readableEnded) return resolve();
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+  });
 }
 
 function closed(socket: net.Socket): Promise<void> {

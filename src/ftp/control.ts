@@ -229,10 +229,13 @@ export class ControlConnection extends EventEmitter {
   }
 }
 
-/** A TCP connection within a timeout; the error says what failed and where. */
-export function connectSocket(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
+/**
+ * A TCP connection within a timeout; the error says what failed and where. With `onread` the socket reads into
+ * buffers the caller hands out and delivers no 'data' events (see FileSink).
+ */
+export function connectSocket(host: string, port: number, timeoutMs: number, what: string, onread?: net.OnReadOpts): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect(onread ? { host, port, onread } : { host, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(

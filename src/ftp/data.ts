@@ -12,6 +12,7 @@ import {
   type HostPort,
 } from './address';
 import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpReplyError, FtpTimeoutError } from './errors';
+import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
 import { replyMessage, type FtpReply } from './reply';
 import type { DataMode } from './options';
@@ -43,6 +44,8 @@ export interface PendingData {
   cancel(): void;
   /** The address the data goes to or comes from, for diagnosis. */
   describe: string;
+  /** The socket reads straight into the `direct` buffers it was opened with, and emits no 'data' (see FileSink). */
+  readonly direct?: boolean;
 }
 
 /** RFC 959 §4.2: 2yz is a positive completion. */
@@ -61,6 +64,8 @@ export async function openPassive(
   strategy: DataStrategy,
   settings: DataSettings,
   log: FtpLogger,
+  /** Read the data connection straight into these buffers (a download into a file, see FileSink). */
+  direct?: DirectRead,
 ): Promise<PendingData> {
   let target: HostPort | undefined;
   let advertised: string | undefined;
@@ -113,7 +118,7 @@ export async function openPassive(
   const t = target;
   let socket: net.Socket;
   try {
-    socket = await connectSocket(t.host, t.port, settings.timeoutMs, 'data connection');
+    socket = await connectSocket(t.host, t.port, settings.timeoutMs, 'data connection', direct);
   } catch (err) {
     throw new FtpDataConnectionError(
       `Could not open the passive data connection to ${formatEndpoint(t.host, t.port)} (${errorCode(err)})`,
@@ -129,6 +134,7 @@ export async function openPassive(
   return {
     mode: 'passive',
     describe: formatEndpoint(t.host, t.port),
+    direct: direct !== undefined,
     accept: () => Promise.resolve(socket),
     cancel: () => socket.destroy(),
   };
@@ -174,9 +180,11 @@ export async function openActive(
   strategy: DataStrategy,
   settings: DataSettings,
   log: FtpLogger,
+  /** Read the accepted connection straight into these buffers (a download into a file, see FileSink). */
+  direct?: DirectRead,
 ): Promise<PendingData> {
   const localAddress = normalizeAddress(ctl.localAddress);
-  const server = await listen(localAddress, settings.activePortRange);
+  const server = await listen(localAddress, settings.activePortRange, direct !== undefined);
   const port = (server.address() as net.AddressInfo).port;
   const advertise = normalizeAddress(settings.activeAddress ?? localAddress);
   const peer = normalizeAddress(ctl.remoteAddress);
@@ -184,6 +192,7 @@ export async function openActive(
   // Take connections from now on: some servers (pyftpdlib) connect as soon as they accept PORT/EPRT, before
   // the transfer command.
   let accepted: net.Socket | undefined;
+  let readsDirect = false;
   let waiting: ((s: net.Socket) => void) | undefined;
   server.on('connection', (s) => {
     const from = normalizeAddress(s.remoteAddress ?? '');
@@ -199,6 +208,11 @@ export async function openActive(
       });
       s.destroy();
       return;
+    }
+    if (direct) {
+      const adopted = withDirectRead(s, direct);
+      readsDirect = adopted !== s;
+      s = adopted;
     }
     accepted = s;
     s.on('error', () => undefined);
@@ -249,6 +263,9 @@ export async function openActive(
   return {
     mode: 'active',
     describe: formatEndpoint(advertise, port),
+    get direct() {
+      return readsDirect;
+    },
     cancel: () => {
       close();
       accepted?.destroy();
@@ -294,8 +311,8 @@ export function activeDiagnosis(advertise: string, localAddress: string): string
 }
 
 /** Listen on the address, on a free port within the range when one is given (RFC 959 leaves the port to the client). */
-async function listen(address: string, range?: [number, number]): Promise<net.Server> {
-  if (!range) return listenOn(address, 0);
+async function listen(address: string, range?: [number, number], pauseOnConnect = false): Promise<net.Server> {
+  if (!range) return listenOn(address, 0, pauseOnConnect);
   const [lo, hi] = range;
   if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
     throw new FtpError(`Invalid active-mode port range ${lo}-${hi}: give two ports between 1 and 65535, low first`);
@@ -304,7 +321,7 @@ async function listen(address: string, range?: [number, number]): Promise<net.Se
   const start = Math.floor(Math.random() * count);
   for (let i = 0; i < count; i++) {
     try {
-      return await listenOn(address, lo + ((start + i) % count));
+      return await listenOn(address, lo + ((start + i) % count), pauseOnConnect);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
@@ -320,9 +337,9 @@ async function listen(address: string, range?: [number, number]): Promise<net.Se
   );
 }
 
-function listenOn(address: string, port: number): Promise<net.Server> {
+function listenOn(address: string, port: number, pauseOnConnect: boolean): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer({ pauseOnConnect: false });
+    const server = net.createServer({ pauseOnConnect });
     server.once('error', reject);
     server.listen({ host: address, port, backlog: 4, exclusive: true }, () => {
       server.removeListener('error', reject);
@@ -330,4 +347,20 @@ function listenOn(address: string, port: number): Promise<net.Server> {
       resolve(server);
     });
   });
+}
+
+/**
+ * An accepted connection, re-made as a socket that reads into the `direct` buffers: net.Server has no `onread`
+ * option, so the new socket takes over the accepted one's handle before anything was read (the server pauses
+ * new connections for that). `_handle` is Node's internal name for it, stable since Node 0.x; if it is ever
+ * missing the accepted socket is returned as it is, and the transfer reads it as a stream.
+ */
+function withDirectRead(accepted: net.Socket, direct: DirectRead): net.Socket {
+  const internal = accepted as unknown as { _handle?: { readStart?: unknown } | null };
+  const handle = internal._handle;
+  if (!handle || typeof handle.readStart !== 'function' || accepted.destroyed) return accepted;
+  internal._handle = null;
+  const socket = new net.Socket({ handle, readable: true, writable: true, onread: direct } as net.SocketConstructorOpts);
+  socket.resume(); // start reading, as a connected passive socket does
+  return socket;
 }
