@@ -60,6 +60,13 @@ describe('MLSD: odd cases (mlsd-odd.txt)', () => {
     }
   });
 
+  it("reads UNIX.mode in Python's 0o form too (pyftpdlib)", () => {
+    assert.equal(parseMlsd('type=file;unix.mode=0o640; f').entries[0].mode, 0o640);
+    assert.equal(parseMlsd('type=file;UNIX.mode=0O755; f').entries[0].mode, 0o755);
+    assert.equal(parseMlsd('type=file;UNIX.mode=0o; f').entries[0].mode, undefined);
+    assert.equal(parseMlsd('type=file;UNIX.mode=0x1ff; f').entries[0].mode, undefined);
+  });
+
   it('size wins over sizd when both are given', () => {
     assert.equal(parseMlsd('type=dir;sizd=4096;size=10; x').entries[0].size, 10);
     assert.equal(parseMlsd('type=dir;size=10;sizd=4096; x').entries[0].size, 10);

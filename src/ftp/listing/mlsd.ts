@@ -207,8 +207,9 @@ export function parseMlsxEntry(text: string, s: number, e: number, forListing: b
   return entry;
 }
 
-/** Mode bits (masked to 07777) from octal text, or -1. */
+/** Mode bits (masked to 07777) from octal text, or -1. pyftpdlib writes Python's form, `0o640`. */
 function parseOctal(text: string, start: number, end: number): number {
+  if (end - start > 2 && text.charCodeAt(start) === 48 && (text.charCodeAt(start + 1) | 0x20) === 111) start += 2;
   if (end <= start || end - start > 8) return -1;
   let n = 0;
   for (let i = start; i < end; i++) {
