@@ -4,12 +4,22 @@
 #   - Debian packages: chromium (the browser) and what code-server's native modules build with
 #   - code-server (pinned), installed and run under that Node 24
 # Idempotent and non-interactive. When everything is already there and working it exits in seconds.
-# Usage: bash scripts/setup-vscode.sh [--force]
+# Usage: bash scripts/setup-vscode.sh [--force] [--no-browser]
+#   --no-browser: everything but Chromium (what `npm start`, the demo, needs: the user brings the browser)
 set -euo pipefail
+FORCE=""; NO_BROWSER=""
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    --no-browser) NO_BROWSER=1 ;;
+    *) echo "setup-vscode: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
 
 NODE_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 APT_PACKAGES=(chromium libkrb5-dev build-essential python3 pkg-config)
+[ -z "$NO_BROWSER" ] || APT_PACKAGES=("${APT_PACKAGES[@]:1}")
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache/vscode"
@@ -37,19 +47,19 @@ cs_version() { code_server --version 2>/dev/null | grep -E '^[0-9]+\.[0-9]+\.[0-
 
 works() {
   [ -f "$STAMP" ] && [ "$(head -n1 "$STAMP")" = "$WANT_STAMP" ] || return 1
-  [ -x /usr/bin/chromium ] || return 1
+  [ -n "$NO_BROWSER" ] || [ -x /usr/bin/chromium ] || return 1
   [ -x "$NODE24_BIN/node" ] || return 1
   local v
   v="$(cs_version)" || return 1
   [ "${v%% *}" = "$CODE_SERVER_VERSION" ]
 }
 
-if [ "${1:-}" != "--force" ] && works; then
+if [ -z "$FORCE" ] && works; then
   say "already installed and working: $WANT_STAMP ($(cs_version)); $(( $(date +%s) - t0 )) s"
   exit 0
 fi
 rm -f "$STAMP"
-if [ "${1:-}" = "--force" ]; then say "--force: removing $NODE_DIR and $CS_DIR"; rm -rf "$NODE_DIR" "$CS_DIR"; fi
+if [ -n "$FORCE" ]; then say "--force: removing $NODE_DIR and $CS_DIR"; rm -rf "$NODE_DIR" "$CS_DIR"; fi
 mkdir -p "$CACHE"
 
 # 1. Debian packages -----------------------------------------------------------------------------
@@ -65,7 +75,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   say "apt: ${APT_PACKAGES[*]} already installed"
 fi
-say "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo '?')"
+[ -n "$NO_BROWSER" ] || say "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo '?')"
 
 # npm settings for both installs: no browser downloads, quiet.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm_config_fund=false npm_config_audit=false \

@@ -134,6 +134,11 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
       if (!site) throw new Error(`No FTP connection named "${name}".`);
       await passwords.set(site.config, password, remember);
     },
+    hasStoredPassword: async (name) => {
+      const site = sites.get(name);
+      if (!site) throw new Error(`No FTP connection named "${name}".`);
+      return passwords.isStored(site.config);
+    },
     statusText: () => status.text,
     setCertificatePrompt: (prompt) => {
       certificatePrompt = prompt;

@@ -30,6 +30,8 @@ export interface FtpExplorerApi {
   readonly onDidLog: vscode.Event<string>;
   /** Give a connection's password without a prompt (remember = store in SecretStorage). */
   setPassword(nameOrAuthority: string, password: string, remember?: boolean): Promise<void>;
+  /** Whether VS Code's SecretStorage holds the connection's password (it is not returned). */
+  hasStoredPassword(nameOrAuthority: string): Promise<boolean>;
   /** The status bar text for the active editor ('' when hidden). */
   statusText(): string;
   /**

@@ -410,6 +410,7 @@ async function disconnect(d: CommandDeps, arg?: Target): Promise<boolean> {
   }
   if (!site) return false;
   await d.sites.disconnect(site);
+  d.tree.collapse(site.name);
   d.tree.refresh();
   d.status.update();
   return true;

@@ -113,7 +113,10 @@ export function toFsError(err: unknown, op: string, path: string, secret?: strin
     if (err.code === 425 || err.code === 426) {
       return new FsError('Unavailable', msg(`${what}: ${reply}. Try the other data connection mode ("FTP: Switch Data Connection Mode").`), false, err);
     }
-    if (err.code === 450 || err.code === 550) {
+    // Not only 550: pyftpdlib answers MLSD of a missing folder "501 No such directory.", ftp-srv a missing file
+    // "551 ENOENT: no such file or directory".
+    const notFound = (err.code === 501 || err.code === 551) && NOT_FOUND_TEXT.test(text);
+    if (err.code === 450 || err.code === 550 || notFound) {
       if (PERMISSION_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('NoPermissions', at, false, err);
       if (NOT_EMPTY_TEXT.test(text)) return new FsError('Unknown', at, false, err);
       if (EXISTS_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('FileExists', at, false, err);

@@ -57,6 +57,11 @@ export class Passwords {
     await this.secrets.delete(secretKey(cfg));
   }
 
+  /** Whether SecretStorage holds a password for the account (for tests; the password is not returned). */
+  async isStored(cfg: Account): Promise<boolean> {
+    return (await this.secrets.get(secretKey(cfg))) !== undefined;
+  }
+
   /** The password in use for an account, for scrubbing; never shown. */
   current(cfg: Account): string | undefined {
     return this.inUse.get(accountId(cfg));

@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import { FsError } from './fsErrors';
 import type { FtpLog } from './output';
+import { isProbe } from './probes';
 import { withTransferProgress } from './progress';
 import type { Change, Site, Stat } from './site';
 import type { SiteRegistry } from './sites';
@@ -47,7 +48,10 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.call(uri, (site, path) =>
-      withTransferProgress(`Downloading ${baseName(path)} from ${site.name}`, undefined, (p) =>
+      // What VS Code reads on its own (.vscode/settings.json, launch.json, ... of a workspace folder) gets no
+      // progress: right after a window reload the login alone takes over a second, and "Downloading launch.json"
+      // toasts for files that are not there are noise.
+      isProbe(path) ? site.readFile(path) : withTransferProgress(`Downloading ${baseName(path)} from ${site.name}`, undefined, (p) =>
         site.readFile(path, { signal: p.signal, onProgress: (n) => p.bytes(n) }),
       ),
     );

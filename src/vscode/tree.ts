@@ -60,6 +60,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
   private readonly rootPaths = new Map<ConnectionNode, string>();
   /** What each connection node last showed (connected, mode, read-only), to refresh only on a change. */
   private readonly shownState = new Map<string, string>();
+  /** Bumped by collapse(): part of the tree item ids, so VS Code sees new (collapsed) items. */
+  private readonly generations = new Map<string, number>();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -96,6 +98,26 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     return [...next.values()];
   }
 
+  /**
+   * Show a connection collapsed again (after "Disconnect"). A refresh alone keeps it expanded, and listing its open
+   * folders again reconnects at once; a new node with a new id is a new item to VS Code, shown collapsed. Call
+   * refresh() afterwards.
+   */
+  collapse(name: string): void {
+    for (const [key, node] of [...this.roots]) {
+      if (node.name.toLowerCase() !== name.toLowerCase()) continue;
+      this.roots.delete(key);
+      this.rootPaths.delete(node);
+      this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+      for (const k of [...this.folders.keys()]) if (k.startsWith(`${key}|`)) this.folders.delete(k);
+    }
+  }
+
+  private generationOf(key: string): string {
+    const g = this.generations.get(key);
+    return g ? `#${g}` : '';
+  }
+
   /** The connection node of a name (case-insensitive). */
   connectionNode(name: string): ConnectionNode | undefined {
     return this.connectionNodes().find((n) => n.name.toLowerCase() === name.toLowerCase());
@@ -117,7 +139,7 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
       this.shownState.set(key, `${connected}|${mode}|${node.config.readOnly}`);
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `conn:${key}`;
+      item.id = `conn:${key}${this.generationOf(key)}`;
       const tls = node.config.tls === 'explicit' || node.config.tls === 'implicit' ? node.config.tls : undefined;
       item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${connected ? 'connected' : 'not connected'}${node.config.readOnly ? ' · read-only' : ''}`;
       const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || '(login folder)');
@@ -132,7 +154,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     }
     const uri = node.uri;
     const item = new vscode.TreeItem(uri, node.isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `entry:${node.connection.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}:${node.path}`;
+    const connKey = `${node.connection.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
+    item.id = `entry:${connKey}${this.generationOf(connKey)}:${node.path}`;
     item.label = baseName(node.path);
     item.tooltip = `${node.name}: ${node.path}${node.isLink ? ' (link)' : ''}`;
     item.contextValue = `${node.isDir ? 'dir' : 'file'}${node.connection.config.readOnly ? '.readonly' : ''}`;

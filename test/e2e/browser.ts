@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import { ARTIFACTS_DIR, CHROMIUM } from './env';
-import { stopGroup, groupAlive, withTimeout } from './processGroup';
+import { stopGroup, groupAlive, waitFor, withTimeout } from './processGroup';
 
 /**
  * All of them, or Chromium talks to the outside network; the host-resolver rule stops DNS queries
@@ -110,6 +110,8 @@ export async function openWorkbench(page: Page, url: string, timeoutMs = 60_000)
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
 const PALETTE_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+/** The command palette input's aria-label (a command's own prompt has another). */
+const PALETTE_LABEL = 'Type the name of a command to run.';
 
 export interface QuickInputOptions {
   /** For a quick pick: wait until the focused (first) row's label contains this before Enter. */
@@ -174,7 +176,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     await box.waitFor({ state: 'hidden', timeout: left() });
   }
   await page.keyboard.press('Enter');
-  await box.waitFor({ state: 'hidden', timeout: Math.max(1000, deadline - Date.now()) });
+  // The palette is done when it closes, or when the command shows its own prompt in the same widget
+  // (an input box or quick pick: then the input is no longer the palette's).
+  const closed = await waitFor(async () => {
+    if (!(await box.isVisible())) return true;
+    const label = await box.getAttribute('aria-label').catch(() => null);
+    return label !== null && label !== PALETTE_LABEL && !(await box.inputValue().catch(() => '')).startsWith('>');
+  }, Math.max(1000, deadline - Date.now()), 50);
+  if (!closed) throw new Error(`the command palette did not close after running "${title}"`);
 }
 
 const NOTIFICATION_MESSAGES = '.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message';

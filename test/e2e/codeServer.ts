@@ -177,7 +177,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
 }
 
 /**
- * The workbench URL for `folder`, optionally with a `payload`, e.g.
+ * The workbench URL for `folder` (or a `.code-workspace` file), optionally with a `payload`, e.g.
  * `[['extensionDevelopmentPath', remoteUri(server, dir)]]` to load an extension from source (the
  * server must run with `smokeTestDriver: true`, or the workbench ignores the payload silently).
  */
@@ -186,7 +186,8 @@ export function workbenchUrl(server: Pick<CodeServer, 'url' | 'port' | 'smokeTes
     throw new Error('a payload URL needs startCodeServer({ smokeTestDriver: true }): the built workbench ignores it otherwise');
   }
   const q: string[] = [];
-  if (folder) q.push(`folder=${encodeURIComponent(folder)}`);
+  // A .code-workspace file opens as a (multi-root) workspace: adding folders then needs no window reload.
+  if (folder) q.push(`${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}`);
   if (payload && payload.length) q.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
   return `${server.url}/${q.length ? `?${q.join('&')}` : ''}`;
 }

@@ -18,7 +18,7 @@ export interface InHostOptions {
   extensionDevelopmentPath: string;
   /** Module whose run() the host awaits. Default: HOST_RUNNER. */
   extensionTestsPath?: string;
-  /** Workspace folder to open. */
+  /** Workspace folder to open, or a `.code-workspace` file (then E2E_WORKSPACE_FOLDER is that file). */
   folder?: string;
   /** Test files or folders (searched for *.test.js) for HOST_RUNNER; sets E2E_HOST_TESTS. */
   testFiles?: string[];
@@ -28,6 +28,8 @@ export interface InHostOptions {
   env?: NodeJS.ProcessEnv;
   /** Other extensions to have installed. */
   extensionsDir?: string;
+  /** code-server's user data folder (User/settings.json, ...); default: one inside its run folder. */
+  userDataDir?: string;
   /** Bound on the whole run, from code-server start to exit code. Default 120 s. */
   timeoutMs?: number;
   /** Print host log lines as they arrive (also when E2E_VERBOSE=1). */
@@ -70,6 +72,7 @@ export async function runInHostTests(opts: InHostOptions): Promise<InHostResult>
       settings: opts.settings,
       env,
       extensionsDir: opts.extensionsDir,
+      userDataDir: opts.userDataDir,
       readyTimeoutMs: Math.min(timeoutMs, 30_000),
     });
     session = await launchBrowser();

@@ -21,6 +21,13 @@ describe('vscode/fsErrors: mapping to FileSystemError kinds', () => {
     assert.equal(kind(new FtpReplyError(550, 'Requested action not taken')), 'FileNotFound');
   });
 
+  it('501/551 with "not found" text are FileNotFound (pyftpdlib MLSD, ftp-srv RETR); other 501/551 are not', () => {
+    assert.equal(kind(new FtpReplyError(501, 'No such directory.', 'MLSD /x')), 'FileNotFound');
+    assert.equal(kind(new FtpReplyError(551, "ENOENT: no such file or directory, stat '/srv/a.txt'", 'RETR /a.txt')), 'FileNotFound');
+    assert.equal(kind(new FtpReplyError(501, 'Syntax error in parameters or arguments')), 'Unknown');
+    assert.equal(kind(new FtpReplyError(551, 'Page type unknown')), 'Unknown');
+  });
+
   it('permission replies are NoPermissions', () => {
     assert.equal(kind(new FtpReplyError(550, 'Permission denied')), 'NoPermissions');
     assert.equal(kind(new FtpReplyError(553, 'Could not create file')), 'NoPermissions');
