@@ -96,6 +96,7 @@ export class FtpClient extends EventEmitter {
       trustedFingerprint: options.trustedFingerprint,
       ca: options.ca,
       timeoutMs: this.timeoutMs,
+      maxVersion: options.tlsMaxVersion,
     };
   }
 

@@ -41,6 +41,8 @@ export interface FtpConnectOptions {
   tls?: 'none' | 'explicit' | 'implicit';
   /** The SHA-256 fingerprint of a certificate the user trusted (self-signed servers). */
   trustedFingerprint?: string;
+  /** Highest TLS version to offer ('TLSv1.2' for servers whose TLS 1.3 is broken). Default: the highest available. */
+  tlsMaxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Extra CA certificates (PEM) to trust. */
   ca?: string | Buffer | (string | Buffer)[];
   /** Cap on one reply line, against hostile servers. Default 8192 bytes. */

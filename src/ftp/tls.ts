@@ -14,6 +14,8 @@ export interface TlsSettings {
   /** Extra CA certificates (PEM), e.g. a company CA. */
   ca?: string | Buffer | (string | Buffer)[];
   timeoutMs: number;
+  /** Highest TLS version to offer, for servers whose TLS 1.3 is broken. Default: the highest Node has. */
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 export interface CertificateInfo {
@@ -101,6 +103,7 @@ export function startTls(
       ca: settings.ca ? ([] as (string | Buffer)[]).concat(tls.rootCertificates, settings.ca) : undefined,
       session,
       minVersion: 'TLSv1.2',
+      maxVersion: settings.maxVersion,
     });
     const timer = setTimeout(() => {
       secure.destroy();

@@ -72,6 +72,40 @@ for (const name of SERVERS) {
   }
 }
 
+describe('FTPS session reuse on vsftpd (require_ssl_reuse=YES) with TLS 1.2 and 1.3', function () {
+  this.timeout(60000);
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer('vsftpd', { tls: 'explicit', extraConfig: { require_ssl_reuse: 'YES' } });
+  });
+  after(async () => server?.stop());
+
+  for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+    for (const mode of ['passive', 'active'] as DataMode[]) {
+      it(`${version}, ${mode}: data connections resume the session, no 522`, async () => {
+        const events: FtpLogEvent[] = [];
+        const client = await FtpClient.connect(
+          opts(server, { tls: 'explicit', tlsMaxVersion: version, mode, ca: server.tls!.certPem, logger: (e) => events.push(e) }),
+        );
+        try {
+          const data = crypto.randomBytes(200000);
+          await client.upload(data, `/reuse-${version}-${mode}.bin`);
+          assert.ok((await client.downloadBuffer(`/reuse-${version}-${mode}.bin`)).equals(data));
+        } finally {
+          await client.close();
+        }
+        const tlsLines = events.filter((e) => e.kind === 'tls').map((e) => (e as { text: string }).text);
+        const control = tlsLines.find((l) => l.startsWith('control connection'));
+        assert.ok(control?.startsWith(`control connection: ${version} `), tlsLines.join('\n'));
+        const data = tlsLines.filter((l) => l.startsWith('data connection'));
+        assert.equal(data.length, 2, tlsLines.join('\n'));
+        for (const l of data) assert.match(l, new RegExp(`^data connection: ${version.replace('.', '\\.')} .*session reused`));
+        assert.ok(!events.some((e) => e.kind === 'reply' && e.code === 522), 'the server refused a data connection (522)');
+      });
+    }
+  }
+});
+
 describe('FTPS certificates', function () {
   this.timeout(60000);
   let server: RunningServer;
