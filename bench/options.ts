@@ -32,6 +32,8 @@ export interface BenchOptions {
   tmp: string;
   /** Rounds of the parser micro-benchmark (bench/listing-parse.ts). */
   parseRounds: number;
+  /** Another build of our CLI (e.g. of an older commit) measured next to the current one in the RETR/STOR cases. */
+  compareCli?: string;
 }
 
 export const USAGE = `usage: bash bench/run [options]     (as root: it starts FTP servers through test/servers)
@@ -48,6 +50,7 @@ export const USAGE = `usage: bash bench/run [options]     (as root: it starts FT
   --cases a,b           of: ${CASE_IDS.join(', ')} (default all)
   --tmp DIR             fixtures and server roots (default /dev/shm when it has room, else the temp folder)
   --parse-rounds N      rounds of bench/listing-parse.ts (default 9)
+  --compare-cli FILE    also run this cli.js (e.g. built from an older commit) in the RETR and STOR cases
   --quick               a smoke run: 2 rounds, 1 on pyftpdlib, 128 MiB, 200 files, 10000 entries`;
 
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
@@ -100,6 +103,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       o.cases = list(value(), CASE_IDS, a);
     } else if (a === '--tmp') {
       o.tmp = value();
+    } else if (a === '--compare-cli') {
+      o.compareCli = value();
+      if (!fs.existsSync(o.compareCli)) throw new Error(`--compare-cli: no file ${o.compareCli}`);
     } else {
       throw new Error(`unknown option ${a}\n${USAGE}`);
     }

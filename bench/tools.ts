@@ -8,8 +8,14 @@ import * as path from 'node:path';
 import { runOk, type ProcessResult } from './process';
 import type { BenchServerInfo } from './servers';
 
-export const PROJECT = path.resolve(__dirname, '..', '..');
-export const OUR_CLI = path.join(PROJECT, 'dist', 'cli.js');
+/**
+ * The compiled tree the bench runs from: out/, or the snapshot of it that bench/run makes (.cache/bench/out), so a
+ * rebuild or clean of out/ by someone else during a 15-minute run cannot pull files from under the workers.
+ */
+export const BUILD = path.resolve(__dirname, '..');
+/** The project (bench/results, bench/ceiling.py); bench/run says where when it runs a snapshot. */
+export const PROJECT = process.env.FTPX_BENCH_PROJECT ?? path.resolve(__dirname, '..', '..');
+export const OUR_CLI = process.env.FTPX_BENCH_CLI ?? path.join(PROJECT, 'dist', 'cli.js');
 export const NODE = process.execPath;
 export const PYTHON = '/usr/bin/python3';
 export const CURL = '/usr/bin/curl';
@@ -18,12 +24,13 @@ export const LFTP = '/usr/bin/lftp';
 const TIMEOUT_MS = 180_000;
 
 export function worker(name: string): string {
-  return path.join(PROJECT, 'out', 'bench', 'workers', `${name}.js`);
+  return path.join(BUILD, 'bench', 'workers', `${name}.js`);
 }
 
-/** Run a worker and parse the JSON line it prints. */
+/** Run a worker and parse the JSON line it prints. Its parameters go in the environment (they hold a password). */
 export async function runWorker(name: string, params: unknown): Promise<{ result: Record<string, unknown>; process: ProcessResult }> {
-  const r = await runOk(NODE, [worker(name), JSON.stringify(params)], { timeoutMs: TIMEOUT_MS });
+  const env = { ...process.env, FTPX_BENCH_PARAMS: JSON.stringify(params) };
+  const r = await runOk(NODE, [worker(name)], { timeoutMs: TIMEOUT_MS, env });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return { result: JSON.parse(line) as Record<string, unknown>, process: r };
 }
@@ -39,7 +46,7 @@ export function runProcess(command: string, args: string[]): Promise<ProcessResu
 export function lftpScript(dir: string, srv: BenchServerInfo, mode: 'passive' | 'active', commands: string[], debugFile?: string): string {
   const p = srv.params;
   const lines = [
-    ...(debugFile ? [`debug -o ${debugFile} -T 3`] : []),
+    ...(debugFile ? [`debug -o ${debugFile} 5`] : []),
     'set cmd:fail-exit yes',
     'set net:max-retries 1',
     'set net:timeout 60',

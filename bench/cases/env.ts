@@ -12,6 +12,8 @@ export interface BenchEnv {
   largeBytes: number;
   /** Local folder of the small files (upload source), named "small" like the server's. */
   smallDir: string;
+  /** The first WARMUP_FILES of them, named "warm" (locally and on the servers): untimed warm-up transfers. */
+  warmDir: string;
   smallBytes: number;
 }
 

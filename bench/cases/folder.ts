@@ -30,19 +30,19 @@ export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'down
         clear(localParent);
         fs.mkdirSync(localParent, { recursive: true });
         landed = path.join(localParent, 'small');
-        where = { remoteDir: '/small', localParent };
+        where = { remoteDir: '/small', localParent, warmRemoteDir: '/warm', warmLocalDir: env.warmDir };
       } else {
         const parent = path.join(srv.root, 'up-folder', id);
         writableFolder(parent, srv.uid, srv.gid);
         landed = path.join(parent, 'small');
-        where = { localDir: env.smallDir, remoteParent: `/up-folder/${id}` };
+        where = { localDir: env.smallDir, remoteParent: `/up-folder/${id}`, warmRemoteDir: '/warm', warmLocalDir: env.warmDir };
       }
       try {
         const { result, process } = await runWorker('folder', { server: srv.params, impl, direction, connections, ...where });
         const s = folderStats(landed);
         if (s.files !== count || s.bytes !== env.smallBytes) throw new Error(`${label}: ${s.files} files, ${s.bytes} bytes arrived`);
         const seconds = result.seconds as number;
-        return { value: count / seconds, seconds, cpuSeconds: process.cpuSeconds, maxRssMiB: process.maxRssMiB, commands: result.commands as number };
+        return { value: count / seconds, seconds, cpuSeconds: result.cpuSeconds as number, maxRssMiB: process.maxRssMiB, commands: result.commands as number };
       } finally {
         clear(path.dirname(landed));
       }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaseResult } from '../runner';
 import { runOk } from '../process';
-import { NODE, PROJECT } from '../tools';
+import { BUILD, NODE } from '../tools';
 
 interface ParseSide {
   medianMs: number;
@@ -25,8 +25,9 @@ interface ParseCase {
 }
 
 export async function parserCases(rounds: number, progress: (t: string) => void): Promise<CaseResult[]> {
-  const script = path.join(PROJECT, 'out', 'bench', 'listing-parse.js');
-  const resultFile = path.join(PROJECT, 'bench', 'results', 'listing-parse.json');
+  const script = path.join(BUILD, 'bench', 'listing-parse.js');
+  // Where that script writes its results: bench/results two levels above itself (the project, or the snapshot).
+  const resultFile = path.join(path.dirname(script), '..', '..', 'bench', 'results', 'listing-parse.json');
   if (!fs.existsSync(script)) {
     return [todo('parse', 'listing parsers alone', 'bench/listing-parse.ts is not there (yet): no parser row')];
   }

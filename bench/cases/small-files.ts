@@ -12,6 +12,9 @@ import { LFTP, lftpCommands, lftpScript, runProcess, runWorker } from '../tools'
 import { smallName } from '../workers/common';
 import type { BenchEnv } from './env';
 
+/** Files each worker moves untimed before the clock starts (JIT warm-up), the same for every Node candidate. */
+export const WARMUP_FILES = 200;
+
 export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number): Case {
   const count = env.opts.files;
   const download = direction === 'download';
@@ -43,14 +46,14 @@ export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: '
       const where = prepare(id);
       try {
         const { result, process } = await runWorker('small-files', {
-          server: srv.params, impl, direction, remoteDir: where.remoteDir, localDir: where.local, count,
+          server: srv.params, impl, direction, remoteDir: where.remoteDir, localDir: where.local, count, warmup: WARMUP_FILES,
         });
         check(where.landed, label);
         const s = result.seconds as number;
         return {
           value: count / s,
           seconds: s,
-          cpuSeconds: process.cpuSeconds,
+          cpuSeconds: result.cpuSeconds as number,
           maxRssMiB: process.maxRssMiB,
           commands: result.commands as number,
           detail: { perFile: result.perFile },

@@ -81,6 +81,13 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
       return runProcess(LFTP, ['-f', script]).finally(() => clear(script));
     }),
   ];
+  const other = env.opts.compareCli;
+  if (other) {
+    candidates.push(candidate('compare', `ours (${path.basename(path.dirname(path.dirname(other)))}/dist/cli.js)`, 'reference', (local, remote) =>
+      runProcess(NODE, download
+        ? [other, 'get', srv.url(remote), local, '--mode', mode]
+        : [other, 'put', local, srv.url(remote), '--mode', mode])));
+  }
   if (!active) {
     candidates.push(candidate('basic-ftp', 'basic-ftp', 'reference', (local, remote) =>
       runProcess(NODE, download

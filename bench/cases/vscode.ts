@@ -18,7 +18,7 @@ export const VSCODE_TODO =
   'TODO: not measured in real VS Code yet. Needs the real-VS-Code harness (test/e2e, being built): an in-host ' +
   'scenario that configures a connection to the bench server and times vscode.workspace.fs.readDirectory ' +
   `(${VSCODE_DIR_ENTRIES} entries), readFile (${VSCODE_FILE_MIB} MiB) and a save of ${VSCODE_FILE_MIB} MiB through the ` +
-  'provider, counting control commands from the output channel. The rows below are the vscode-free core (Site) only.';
+  'provider, counting control commands from the output channel. The "extension core (Site)" rows are the vscode-free layer under the provider, measured meanwhile.';
 
 export function siteCase(env: BenchEnv, srv: BenchServerInfo, rounds: number): Case {
   const bytes = VSCODE_FILE_MIB * 1024 * 1024;

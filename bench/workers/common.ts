@@ -13,9 +13,10 @@ export interface ServerParams {
   password: string;
 }
 
+/** The worker's parameters: JSON in FTPX_BENCH_PARAMS (kept off the command line: they hold a password), or argv[2]. */
 export function params<T>(): T {
-  const text = process.argv[2];
-  if (!text) throw new Error('usage: node worker.js JSON');
+  const text = process.env.FTPX_BENCH_PARAMS ?? process.argv[2];
+  if (!text) throw new Error('usage: FTPX_BENCH_PARAMS=JSON node worker.js');
   return JSON.parse(text) as T;
 }
 
@@ -31,6 +32,12 @@ export function fail(err: unknown): void {
 
 export function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+/** CPU seconds (user + system, all threads of the process: JIT, GC, libuv's pool) since `since`. */
+export function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
 }
 
 export function ourOptions(s: ServerParams, extra: Partial<FtpConnectOptions> = {}, logger?: FtpLogger): FtpConnectOptions {

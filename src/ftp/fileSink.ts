@@ -9,7 +9,7 @@ export interface DirectRead {
 }
 
 /** Size of one read buffer, and how many may wait to be written at once before the socket stops reading. */
-const CHUNK = 512 * 1024;
+const CHUNK = 1024 * 1024;
 const IN_FLIGHT = 4;
 
 /**

@@ -3,7 +3,7 @@ import type * as net from 'node:net';
 import { finished } from 'node:stream/promises';
 
 /** Size of one read buffer, and how many exist at most (one being read, the others on their way to the socket). */
-const CHUNK = 512 * 1024;
+const CHUNK = 1024 * 1024;
 const BUFFERS = 4;
 
 interface ReadStreamRange {

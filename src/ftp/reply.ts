@@ -84,8 +84,7 @@ export class ReplyParser {
         this.reset();
         throw new FtpProtocolError(`The server sent a reply line longer than ${this.maxLineLength} bytes`);
       }
-      const end = piece.length > 0 && piece[piece.length - 1] === CR ? piece.length - 1 : piece.length;
-      const reply = this.line(this.decode(piece.subarray(0, end)));
+      const reply = this.line(this.decode(piece.length > 0 && piece[piece.length - 1] === CR ? piece.subarray(0, piece.length - 1) : piece));
       if (reply) out.push(reply);
     }
   }
