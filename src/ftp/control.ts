@@ -16,8 +16,12 @@ interface Waiter {
 
 /** "PASS secret" -> "PASS ****": the password never reaches a log event or an error message. */
 export function maskCommand(command: string): string {
+  const first = command.charCodeAt(0) | 0x20; // cheap test first: this runs for every command
+  if (first !== 0x70 /* p */ && first !== 0x61 /* a */) return command;
   return /^(PASS|ACCT)\b/i.test(command) ? `${command.slice(0, 4)} ****` : command;
 }
+
+const NO_REPLIES: readonly FtpReply[] = Object.freeze([]);
 
 export function formatEndpoint(address: string | undefined, port: number | undefined): string {
   if (!address) return '?';
@@ -152,8 +156,8 @@ export class ControlConnection extends EventEmitter {
   }
 
   /** Take unsolicited replies that arrived while nobody was waiting (e.g. a late 226, or 421 before a command). */
-  drainStale(): FtpReply[] {
-    return this.queue.splice(0, this.queue.length);
+  drainStale(): readonly FtpReply[] {
+    return this.queue.length === 0 ? NO_REPLIES : this.queue.splice(0, this.queue.length); // (no array per operation)
   }
 
   /** The next reply, within the timeout. Preliminary (1xx) replies are returned like any other. */
