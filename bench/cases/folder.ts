@@ -12,7 +12,11 @@ import type { BenchServerInfo } from '../servers';
 import { runWorker } from '../tools';
 import type { BenchEnv } from './env';
 
-export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number): Case {
+/**
+ * `withExtension`: also run the extension's own transfer (on the first server only by default: its upload lists the
+ * target folder again after every file, which on pyftpdlib takes minutes; see bench/README.md).
+ */
+export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number, withExtension = true): Case {
   const count = env.opts.files;
   const download = direction === 'download';
   const work = path.join(env.dir, 'folder-work');
@@ -59,7 +63,7 @@ export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'down
     warmup: env.opts.warmup,
     candidates: [
       candidate('pool', `ours, pool of ${env.opts.pool}`, 'ours', 'pool', env.opts.pool),
-      candidate('extension', `extension transfers.ts, poolSize ${env.opts.extensionPool}`, 'ours', 'extension', env.opts.extensionPool),
+      ...(withExtension ? [candidate('extension', `extension transfers.ts, poolSize ${env.opts.extensionPool}`, 'ours', 'extension', env.opts.extensionPool)] : []),
       candidate('basic-ftp', 'basic-ftp sequential', 'reference', 'basic-ftp', 1),
     ],
     targets: [{ kind: 'ratio', ours: 'pool', reference: 'basic-ftp', min: 2.5, text: '>= 2.5x basic-ftp' }],

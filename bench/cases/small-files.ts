@@ -13,7 +13,7 @@ import { smallName } from '../workers/common';
 import type { BenchEnv } from './env';
 
 /** Files each worker moves untimed before the clock starts (JIT warm-up), the same for every Node candidate. */
-export const WARMUP_FILES = 200;
+export const WARMUP_FILES = 150;
 
 export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number): Case {
   const count = env.opts.files;

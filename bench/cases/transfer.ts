@@ -105,7 +105,8 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
     unit: 'MB/s',
     higherIsBetter: true,
     rounds,
-    warmup: env.opts.warmup,
+    // The active case runs right after the passive one with the same programs and file: that was its warm-up.
+    warmup: active ? 0 : env.opts.warmup,
     candidates,
     targets,
     notes: active ? ['basic-ftp has no active mode'] : [],
