@@ -17,6 +17,7 @@ import * as path from 'path';
 // basic-ftp's own parseList: splits lines, picks a parser by testing a line, maps parseLine, transformList.
 import { parseList as basicParseList } from 'basic-ftp/dist/parseList';
 import { parseList, parseMlsd } from '../src/ftp/listing';
+import { prng } from '../test/prng';
 
 function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -29,17 +30,6 @@ const WARMUP = argValue('--warmup', 5);
 const ROUNDS = argValue('--rounds', 15);
 const NOW = new Date('2026-11-21T01:25:00Z');
 
-/** mulberry32: a tiny seeded PRNG so the generated listings are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WORDS = ['report', 'final', 'data', 'backup', 'photo', 'IMG_2041', 'notes', 'v2', 'draft copy', '中文', 'readme'];

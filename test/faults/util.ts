@@ -1,6 +1,7 @@
 /** Small helpers of the reliability tests: open descriptors, bounded waits, seeded randomness. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { prng } from '../prng';
 
 /** Open file descriptors of this process, by kind ('socket', 'file', 'pipe', 'other'). */
 export function openDescriptors(): { total: number; sockets: number; files: number; list: string[] } {
@@ -46,17 +47,8 @@ export async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T; ms
   }
 }
 
-/** mulberry32: a small seeded PRNG, so a failing soak run can be replayed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so a failing soak run can be replayed. */
+export const seeded = prng;
 
 /** Deterministic content of `n` bytes for a given label and version. */
 export function contentOf(label: string, version: number, n: number): Buffer {

@@ -20,17 +20,7 @@ export function readFixture(...parts: string[]): string {
 /** "Now" of the server recordings: the README says 2026-11-21, around 01:25 UTC. */
 export const RECORDED_NOW = new Date('2026-11-21T01:25:00Z');
 
-/** mulberry32: a tiny seeded PRNG, so that randomised tests fail the same way every time. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../prng';
 
 export function byName(result: ParseResult): Map<string, FileEntry> {
   const map = new Map<string, FileEntry>();
