@@ -111,7 +111,12 @@ else
     "  \"allowScripts\": { \"code-server@$CODE_SERVER_VERSION\": true, \"argon2\": true }" \
     '}' > "$CS_DIR/package.json"
   log="$CACHE/code-server-install.log"
-  if ! (cd "$CS_DIR" && PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE_HOME" \
+  # Under `npm test` the outer npm (Node 20) exports npm_config_user_agent="npm/… node/v20…" and other
+  # npm_* variables; the inner npm takes npm_config_* from the environment as its own settings, and the
+  # postinstall reads the Node major from that user agent. Drop every inherited npm_* variable first.
+  if ! (cd "$CS_DIR" \
+        && for v in $(compgen -e | grep -E '^npm_' | grep -vE '^npm_config_(fund|audit|update_notifier|loglevel)$'); do unset "$v"; done \
+        && PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE_HOME" \
         timeout 900 npm install --no-package-lock >"$log" 2>&1); then
     tail -n 40 "$log"; say "code-server install failed (full log: $log)"; exit 1
   fi
