@@ -1,0 +1,130 @@
+/** `ftpExplorer.addConnection`: saves a connection from its arguments, or from a short guided input. */
+import * as vscode from 'vscode';
+import { checkName, isAnonymous, normalizeConnection, type ConnectionConfig } from '../config';
+import type { DataMode } from '../../ftp';
+import { parseFtpUrl } from '../uri';
+import type { CommandDeps } from './deps';
+import { reveal } from './targets';
+
+/** `ftpExplorer.addConnection` with this argument saves without prompting. */
+export interface AddConnectionArgs {
+  name?: string;
+  host: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  /** Keep the password in SecretStorage (default true); false keeps it for this window only. */
+  remember?: boolean;
+  remoteRoot?: string;
+  mode?: DataMode;
+  fallback?: boolean;
+  trustPasvAddress?: boolean;
+  activeAddress?: string;
+  activePortRange?: string;
+  encoding?: string;
+  readOnly?: boolean;
+  poolSize?: number;
+  /** FTPS: 'explicit' or 'implicit' (port 990 when no port is given); default 'none'. */
+  tls?: 'none' | 'explicit' | 'implicit';
+  /** SHA-256 fingerprint of a self-signed certificate to trust for this connection. */
+  trustedFingerprint?: string;
+}
+
+
+export async function addConnection(d: CommandDeps, arg?: AddConnectionArgs): Promise<ConnectionConfig | undefined> {
+  const names = [...d.settings.connections().map((c) => c.name)];
+  let entry: Record<string, unknown>;
+  let password: string | undefined;
+  let remember = true;
+  if (arg && typeof arg === 'object' && typeof arg.host === 'string') {
+    const { password: pw, remember: keep, ...rest } = arg;
+    entry = { ...rest };
+    password = pw;
+    remember = keep !== false;
+  } else {
+    const asked = await askNewConnection();
+    if (!asked) return undefined;
+    ({ entry, password } = asked);
+  }
+  if (!entry.name) entry.name = uniqueName(String(entry.host), String(entry.username ?? ''), names);
+  const bad = checkName(String(entry.name), names);
+  if (bad) throw new Error(bad);
+  const normalized = normalizeConnection(entry);
+  if (!normalized.config) throw new Error(normalized.problem ?? 'The connection is not valid.');
+  const config = normalized.config;
+  for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
+  await d.settings.addConnection(entry);
+  if (password !== undefined && !isAnonymous(config.username)) await d.passwords.set(config, password, remember);
+  await reveal(d, config.name, false);
+  return config;
+}
+
+function uniqueName(host: string, user: string, taken: string[]): string {
+  const free = (n: string) => !taken.some((t) => t.toLowerCase() === n.toLowerCase());
+  if (free(host)) return host;
+  const withUser = user && !isAnonymous(user) ? `${user} on ${host}` : host;
+  if (free(withUser)) return withUser;
+  for (let i = 2; ; i++) if (free(`${withUser} (${i})`)) return `${withUser} (${i})`;
+}
+
+async function askNewConnection(): Promise<{ entry: Record<string, unknown>; password?: string } | undefined> {
+  const title = 'Add FTP Connection';
+  const hostInput = await vscode.window.showInputBox({
+    title: `${title} (1/6)`,
+    prompt: 'Host name or address (or ftp://user@host:port/path)',
+    placeHolder: 'ftp.example.com',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() && (parseFtpUrl(v) || /^ftp:\/\//i.test(v) === false) ? undefined : 'Enter a host name, e.g. ftp.example.com'),
+  });
+  if (!hostInput?.trim()) return undefined;
+  const parsed = parseFtpUrl(hostInput);
+  const host = parsed?.parts.host ?? hostInput.trim();
+  const tls = await vscode.window.showQuickPick(
+    [
+      { label: 'None', description: 'plain FTP: password and files travel unencrypted', tls: 'none' as const },
+      { label: 'Explicit TLS', description: 'FTPS with AUTH TLS on the FTP port (usually 21)', tls: 'explicit' as const },
+      { label: 'Implicit TLS', description: 'FTPS from the first byte (usually port 990)', tls: 'implicit' as const },
+    ],
+    { title: `${title} (2/6)`, placeHolder: 'Encryption (TLS)', ignoreFocusOut: true },
+  );
+  if (!tls) return undefined;
+  const portText = await vscode.window.showInputBox({
+    title: `${title} (3/6)`,
+    prompt: 'Port',
+    value: String(parsed?.parts.port ?? (tls.tls === 'implicit' ? 990 : 21)),
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 1 && +v <= 65535 ? undefined : 'Enter a port from 1 to 65535'),
+  });
+  if (portText === undefined) return undefined;
+  const username = await vscode.window.showInputBox({
+    title: `${title} (4/6)`,
+    prompt: 'User name (anonymous for public servers)',
+    value: parsed?.parts.user ?? 'anonymous',
+    ignoreFocusOut: true,
+  });
+  if (username === undefined) return undefined;
+  let password: string | undefined;
+  if (!isAnonymous(username.trim() || 'anonymous')) {
+    password = await vscode.window.showInputBox({
+      title: `${title} (5/6)`,
+      prompt: "Password (kept in VS Code's secret storage; leave empty to be asked when connecting)",
+      password: true,
+      value: parsed?.parts.password ?? '',
+      ignoreFocusOut: true,
+    });
+    if (password === undefined) return undefined;
+    if (password === '') password = undefined;
+  }
+  const mode = await vscode.window.showQuickPick(
+    [
+      { label: 'passive', description: 'recommended: works through most firewalls and NAT' },
+      { label: 'active', description: 'the server connects back to this machine' },
+    ],
+    { title: `${title} (6/6)`, placeHolder: 'Data connection mode', ignoreFocusOut: true },
+  );
+  if (!mode) return undefined;
+  const entry: Record<string, unknown> = { host, port: Number(portText), username: username.trim() || 'anonymous', mode: mode.label };
+  if (tls.tls !== 'none') entry.tls = tls.tls;
+  if (parsed && parsed.path !== '/') entry.remoteRoot = parsed.path;
+  return { entry, password };
+}

@@ -1,0 +1,132 @@
+/** The commands on files and folders: Refresh, New File, New Folder, Rename, Delete, Copy URI, Open in Workspace. */
+import * as vscode from 'vscode';
+import { FsError } from '../fsErrors';
+import { ConnectionNode, EntryNode, MessageNode } from '../tree';
+import { baseName, joinPath, normalizePath, parentPath } from '../uri';
+import type { CommandDeps } from './deps';
+import { folderOf, isNode, siteOf, targetOf, uriOf, type Target } from './targets';
+
+
+export async function refresh(d: CommandDeps, arg?: Target): Promise<void> {
+  // Refresh (and Retry on an error in the tree) is the user asking again: a declined certificate is asked about again.
+  for (const s of arg === undefined ? d.sites.all() : [siteOf(d, arg)]) if (s) d.trust?.allowAsking(s.config);
+  if (arg === undefined) {
+    for (const s of d.sites.all()) s.cache.clear();
+    d.tree.refresh();
+    return;
+  }
+  if (arg instanceof ConnectionNode) {
+    const site = d.sites.resolve(arg.name);
+    site.cache.clear();
+    d.tree.refresh(arg);
+    return;
+  }
+  const node = arg instanceof MessageNode ? arg.parent : arg;
+  const t = await folderOf(d, node);
+  t.site.cache.invalidate(t.path);
+  if (node instanceof EntryNode) d.tree.refresh(node.isDir ? node : node.parent);
+  else d.tree.refresh();
+}
+
+export async function newEntry(d: CommandDeps, arg: Target, name: string | undefined, folder: boolean): Promise<string | undefined> {
+  const dir = await folderOf(d, arg);
+  if (dir.site.readOnly) throw new Error(`"${dir.site.name}" is read-only. Set "readOnly": false in ftpExplorer.connections to change files.`);
+  const n =
+    name ??
+    (await vscode.window.showInputBox({
+      title: folder ? 'New Folder' : 'New File',
+      prompt: `Name of the new ${folder ? 'folder' : 'file'} in ${dir.path}`,
+      ignoreFocusOut: true,
+      validateInput: validName,
+    }));
+  if (!n) return undefined;
+  const bad = validName(n);
+  if (bad) throw new Error(bad);
+  const path = joinPath(dir.path, n.trim());
+  if (folder) await dir.site.createDirectory(path);
+  else await dir.site.writeFile(path, new Uint8Array(0), { create: true, overwrite: false });
+  const uri = uriOf(dir.site, path);
+  if (!folder && name === undefined) await vscode.commands.executeCommand('vscode.open', uri);
+  return uri.toString();
+}
+
+function validName(v: string): string | undefined {
+  const n = v.trim();
+  if (!n) return 'Enter a name.';
+  if (n === '.' || n === '..' || /[/\r\n\0]/.test(n)) return 'A name cannot be . or .. or contain / or line breaks.';
+  return undefined;
+}
+
+export async function rename(d: CommandDeps, arg: Target, newName?: string): Promise<string | undefined> {
+  const t = await targetOf(d, arg);
+  if (t.path === '/') throw new Error('The root folder cannot be renamed.');
+  const old = baseName(t.path);
+  const dot = old.lastIndexOf('.');
+  const n =
+    newName ??
+    (await vscode.window.showInputBox({
+      title: 'Rename',
+      prompt: `New name for ${t.path}`,
+      value: old,
+      valueSelection: [0, dot > 0 && !t.isDir ? dot : old.length],
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim().startsWith('/') ? undefined : validName(v)),
+    }));
+  if (!n || n === old) return undefined;
+  const to = n.trim().startsWith('/') ? normalizePath(n.trim()) : joinPath(parentPath(t.path), n.trim());
+  try {
+    await t.site.rename(t.path, to, { overwrite: false });
+  } catch (err) {
+    if (!(err instanceof FsError && err.kind === 'FileExists' && isNode(arg))) throw err;
+    const ok = await vscode.window.showWarningMessage(`${to} exists already. Replace it?`, { modal: true }, 'Replace');
+    if (ok !== 'Replace') return undefined;
+    await t.site.rename(t.path, to, { overwrite: true });
+  }
+  return uriOf(t.site, to).toString();
+}
+
+export async function remove(d: CommandDeps, arg: Target, selection?: unknown): Promise<number> {
+  let items: Target[] = Array.isArray(selection) && selection.length > 0 && (arg === undefined || selection.includes(arg)) ? selection : [arg];
+  if (arg === undefined && d.view.selection.length > 0) items = [...d.view.selection];
+  const targets = await Promise.all(items.map((i) => targetOf(d, i)));
+  if (items.some((i) => i instanceof ConnectionNode) || targets.some((t) => t.path === '/')) {
+    throw new Error('A connection\'s root folder cannot be deleted here. To forget the connection, use "FTP: Remove Connection".');
+  }
+  if (targets.length === 0) return 0;
+  if (isNode(arg) || arg === undefined) {
+    const what = targets.length === 1 ? `"${baseName(targets[0].path)}"${targets[0].isDir ? ' and everything in it' : ''}` : `${targets.length} items`;
+    const ok = await vscode.window.showWarningMessage(
+      `Delete ${what} on "${targets[0].site.name}"?`,
+      { modal: true, detail: 'This cannot be undone.' },
+      'Delete',
+    );
+    if (ok !== 'Delete') return 0;
+  }
+  let n = 0;
+  for (const t of targets) {
+    await t.site.delete(t.path, { recursive: true });
+    n++;
+  }
+  return n;
+}
+
+export async function copyUri(d: CommandDeps, arg: Target): Promise<string> {
+  const t = await targetOf(d, arg);
+  const text = t.uri.toString();
+  await vscode.env.clipboard.writeText(text);
+  return text;
+}
+
+export async function openInWorkspace(d: CommandDeps, arg: Target): Promise<boolean> {
+  const t = await folderOf(d, arg);
+  const uri = t.uri;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.some((f) => f.uri.toString() === uri.toString())) {
+    void vscode.window.showInformationMessage(`${uri.toString(true)} is in the workspace already.`);
+    return false;
+  }
+  const name = t.path === '/' ? t.site.name : `${t.site.name}: ${t.path}`;
+  const ok = vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name });
+  if (!ok) throw new Error(`Could not add ${uri.toString(true)} to the workspace. Try again when the workspace has finished loading.`);
+  return true;
+}

@@ -1,0 +1,64 @@
+/**
+ * The `ftpExplorer.*` commands. Every command also takes plain arguments, so tests (and other extensions) can
+ * run it without any prompt; prompts and confirmations are only shown for what is missing, and confirmations
+ * only when the command comes from the tree (its argument is a tree node). Called with plain arguments, a
+ * command rejects on failure instead of showing a notification.
+ */
+import * as vscode from 'vscode';
+import type { DataMode } from '../../ftp';
+import { FsError } from '../fsErrors';
+import { addConnection, type AddConnectionArgs } from './addConnection';
+import { connect, disconnect } from './connect';
+import type { CommandDeps } from './deps';
+import { download, upload } from './downloadUpload';
+import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
+import { switchMode } from './mode';
+import { editConnections, removeConnection } from './savedConnections';
+import { isNode, type Target } from './targets';
+
+export type { AddConnectionArgs } from './addConnection';
+export type { CommandDeps } from './deps';
+export type { Target } from './targets';
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: any[]) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        const fromUi = args.length === 0 || args[0] === undefined || isNode(args[0]);
+        if (!fromUi) throw err;
+        if (err instanceof FsError && err.kind === 'Cancelled') return undefined;
+        void showError(d, err);
+        return undefined;
+      }
+    });
+
+  return [
+    reg('ftpExplorer.addConnection', (arg?: AddConnectionArgs) => addConnection(d, arg)),
+    reg('ftpExplorer.connect', (arg?: Target | { url?: string; name?: string; password?: string }) => connect(d, arg)),
+    reg('ftpExplorer.disconnect', (arg?: Target) => disconnect(d, arg)),
+    reg('ftpExplorer.editConnections', () => editConnections()),
+    reg('ftpExplorer.removeConnection', (arg?: Target) => removeConnection(d, arg)),
+    reg('ftpExplorer.switchMode', (arg?: Target | { name: string; mode?: DataMode }) => switchMode(d, arg)),
+    reg('ftpExplorer.showLog', async () => d.log.show()),
+    reg('ftpExplorer.refresh', (arg?: Target) => refresh(d, arg)),
+    reg('ftpExplorer.newFile', (arg?: Target, name?: string) => newEntry(d, arg, name, false)),
+    reg('ftpExplorer.newFolder', (arg?: Target, name?: string) => newEntry(d, arg, name, true)),
+    reg('ftpExplorer.rename', (arg?: Target, newName?: string) => rename(d, arg, newName)),
+    reg('ftpExplorer.delete', (arg?: Target, selection?: unknown) => remove(d, arg, selection)),
+    reg('ftpExplorer.download', (arg?: Target, second?: unknown) => download(d, arg, second)),
+    reg('ftpExplorer.upload', (arg?: Target, files?: (vscode.Uri | string)[]) => upload(d, arg, files)),
+    reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
+    reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
+  ];
+}
+
+async function showError(d: CommandDeps, err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const dataProblem = /data connection|passive|active mode|\b42[56]\b/i.test(message);
+  const actions = dataProblem ? ['Show Log', 'Switch Mode'] : ['Show Log'];
+  const pick = await vscode.window.showErrorMessage(message, ...actions);
+  if (pick === 'Show Log') d.log.show();
+  if (pick === 'Switch Mode') await vscode.commands.executeCommand('ftpExplorer.switchMode');
+}
