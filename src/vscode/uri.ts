@@ -14,6 +14,8 @@
  * - A password in the URI (`user:pass@host`) is accepted when typed into "FTP: Connect" but is never put
  *   into a URI the extension makes.
  */
+import { FtpInputError } from '../ftp/errors';
+import { parseFtpAuthority, parseFtpUrl as parseUrl, type FtpAuthority } from '../ftp/url';
 import type { ConnectionConfig } from './config';
 
 export const SCHEME = 'ftp';
@@ -52,49 +54,21 @@ export function isUnder(p: string, dir: string): boolean {
   return d === '/' || a === d || a.startsWith(d + '/');
 }
 
-export interface AuthorityParts {
-  user?: string;
-  password?: string;
-  host: string;
-  port?: number;
+/** `[user[:password]@]host[:port]`, read by src/ftp/url.ts. */
+export type AuthorityParts = FtpAuthority;
+
+/** Parse a decoded authority (a vscode.Uri's) `[user[:password]@]host[:port]`; undefined when it is none. */
+export function parseAuthority(authority: string): AuthorityParts | undefined {
+  return unlessInputError(() => parseFtpAuthority(authority));
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
-const IPV6 = /^\[[0-9a-f:.]+\]$/i;
-
-/** Parse `[user[:password]@]host[:port]`; undefined when the host is not a valid host name or address. */
-export function parseAuthority(authority: string, decode = false): AuthorityParts | undefined {
-  const dec = decode ? safeDecode : (x: string) => x;
-  let rest = authority;
-  let user: string | undefined;
-  let password: string | undefined;
-  const at = rest.lastIndexOf('@');
-  if (at >= 0) {
-    const info = rest.slice(0, at);
-    rest = rest.slice(at + 1);
-    const colon = info.indexOf(':');
-    user = dec(colon >= 0 ? info.slice(0, colon) : info);
-    if (colon >= 0) password = dec(info.slice(colon + 1));
-    if (!user) return undefined;
-  }
-  let host = rest;
-  let port: number | undefined;
-  const m = /^(.*?):(\d{1,5})$/.exec(rest);
-  if (m && !(rest.startsWith('[') && !rest.includes(']:'))) {
-    host = m[1];
-    port = Number(m[2]);
-    if (port < 1 || port > 65535) return undefined;
-  }
-  if (!HOSTNAME.test(host) && !IPV6.test(host)) return undefined;
-  if (IPV6.test(host)) host = host.slice(1, -1);
-  return { user, password, host: host.toLowerCase(), port };
-}
-
-function safeDecode(s: string): string {
+/** `read()`, or undefined when it throws FtpInputError (the text is not what it should be). */
+function unlessInputError<T>(read: () => T): T | undefined {
   try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
+    return read();
+  } catch (err) {
+    if (err instanceof FtpInputError) return undefined;
+    throw err;
   }
 }
 
@@ -154,25 +128,27 @@ export function authorityOf(resolved: Resolved): string {
 export interface ParsedFtpUrl {
   authority: string;
   parts: AuthorityParts;
+  /** Absolute and normalized; '/' when the URL has no path. */
   path: string;
+  /** ftps:// : implicit TLS, which a one-off connection's URI cannot say (see connectUrl). */
+  implicitTls: boolean;
 }
 
 /**
  * Parse what a user types into "FTP: Connect": `ftp://user@host:port/path`, or the same without `ftp://`.
- * The password, if any, is in `parts.password` and not in `authority`.
+ * The password, if any, is in `parts.password` and not in `authority`. Undefined when it is no FTP address;
+ * readFtpUrl says why.
  */
 export function parseFtpUrl(text: string): ParsedFtpUrl | undefined {
-  let t = text.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(t);
-  if (scheme) {
-    if (scheme[1].toLowerCase() !== SCHEME) return undefined;
-    t = t.slice(scheme[0].length);
-  }
-  const slash = t.indexOf('/');
-  const auth = slash >= 0 ? t.slice(0, slash) : t;
-  const rawPath = slash >= 0 ? t.slice(slash) : '/';
-  const parts = parseAuthority(auth, true);
-  if (!parts) return undefined;
-  const authority = oneOffAuthority(parts.user ?? 'anonymous', parts.host, parts.port ?? 21);
-  return { authority, parts, path: normalizePath(safeDecode(rawPath.split(/[?#]/)[0])) };
+  return unlessInputError(() => readFtpUrl(text));
+}
+
+/** parseFtpUrl, throwing FtpInputError (whose message masks the password) when the text is no FTP address. */
+export function readFtpUrl(text: string): ParsedFtpUrl {
+  const t = text.trim();
+  // Typed without a scheme: read as ftp://. A ':' alone is no scheme here: "host:2121", "user:pw@host".
+  const url = parseUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `ftp://${t}`);
+  const parts: AuthorityParts = { user: url.user, password: url.password, host: url.host, port: url.port };
+  const authority = oneOffAuthority(parts.user ?? 'anonymous', parts.host, parts.port ?? (url.implicitTls ? 990 : 21));
+  return { authority, parts, path: normalizePath(url.path), implicitTls: url.implicitTls };
 }

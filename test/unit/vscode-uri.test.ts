@@ -9,6 +9,7 @@ import {
   parentPath,
   parseAuthority,
   parseFtpUrl,
+  readFtpUrl,
   resolveAuthority,
 } from '../../src/vscode/uri';
 
@@ -55,6 +56,8 @@ describe('vscode/uri: authorities', () => {
     assert.equal(parseAuthority('host:0'), undefined);
     assert.equal(parseAuthority('host:70000'), undefined);
     assert.equal(parseAuthority('@host'), undefined);
+    assert.equal(parseAuthority('[fe80::1%eth0]'), undefined, 'no zone IDs');
+    assert.deepEqual(parseAuthority('host:'), { user: undefined, password: undefined, host: 'host', port: undefined }, 'an empty port is none');
   });
 
   it('formats one-off authorities without :21 and anonymous@', () => {
@@ -128,5 +131,22 @@ describe('vscode/uri: typed URLs', () => {
     assert.equal(parseFtpUrl('http://host/x'), undefined);
     assert.equal(parseFtpUrl('ftp://'), undefined);
     assert.equal(parseFtpUrl('ftp://bad host/x'), undefined);
+  });
+
+  it('reads the URL with src/ftp/url.ts: ftps://, an empty port, a broken %-escape', () => {
+    const s = parseFtpUrl('ftps://bob@host/x');
+    assert.equal(s?.implicitTls, true);
+    assert.equal(s?.authority, 'bob@host:990', 'the port implicit TLS uses');
+    assert.equal(parseFtpUrl('ftp://bob@host/x')?.implicitTls, false);
+    assert.equal(parseFtpUrl('host:2121/x')?.authority, 'host:2121', 'no scheme: ftp://');
+    assert.equal(parseFtpUrl('ftp://host:/x')?.authority, 'host');
+    assert.equal(parseFtpUrl('ftp://host/100%'), undefined, 'was kept as the name "100%"');
+    assert.equal(parseFtpUrl('ftp://@host/'), undefined);
+    assert.equal(parseFtpUrl('ftp://host/a/../b/')?.path, '/b');
+  });
+
+  it('says why a typed URL is not an FTP address, without its password', () => {
+    assert.throws(() => readFtpUrl('ftp://bob:hunter22@host:99999/'), (e: Error) => /port out of range/.test(e.message) && !e.message.includes('hunter22'));
+    assert.throws(() => readFtpUrl('bob:hunter22@bad host'), (e: Error) => /valid host/.test(e.message) && !e.message.includes('hunter22'));
   });
 });

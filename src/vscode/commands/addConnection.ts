@@ -74,7 +74,7 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
     prompt: 'Host name or address (or ftp://user@host:port/path)',
     placeHolder: 'ftp.example.com',
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() && (parseFtpUrl(v) || /^ftp:\/\//i.test(v) === false) ? undefined : 'Enter a host name, e.g. ftp.example.com'),
+    validateInput: (v) => (v.trim() && (parseFtpUrl(v) || /^ftps?:\/\//i.test(v) === false) ? undefined : 'Enter a host name, e.g. ftp.example.com'),
   });
   if (!hostInput?.trim()) return undefined;
   const parsed = parseFtpUrl(hostInput);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../config';
 import type { Site } from '../site';
 import { FileType } from '../site';
-import { oneOffConfig, parentPath, parseFtpUrl, resolveAuthority } from '../uri';
+import { oneOffConfig, parentPath, parseFtpUrl, readFtpUrl, resolveAuthority } from '../uri';
 import type { CommandDeps } from './deps';
 import { isNode, reveal, siteOf, uriOf, type Target } from './targets';
 
@@ -17,7 +17,7 @@ export async function connect(d: CommandDeps, arg?: Target | { url?: string; nam
     else ({ site, openPath } = await connectUrl(d, choice.url));
   } else if (typeof arg === 'object' && !(arg instanceof vscode.Uri) && !isNode(arg) && 'url' in arg && typeof arg.url === 'string') {
     ({ site, openPath } = await connectUrl(d, arg.url, arg.password));
-  } else if (typeof arg === 'string' && !isSavedName(d, arg) && (/^ftp:\/\//i.test(arg) || parseFtpUrl(arg))) {
+  } else if (typeof arg === 'string' && !isSavedName(d, arg) && (/^ftps?:\/\//i.test(arg) || parseFtpUrl(arg))) {
     ({ site, openPath } = await connectUrl(d, arg));
   } else {
     site = siteOf(d, arg as Target);
@@ -66,13 +66,17 @@ async function pickOrType(d: CommandDeps): Promise<{ site: Site } | { url: strin
 
 /** Connect to a typed URL: a saved connection of that account, or a one-off one shown in the tree. */
 async function connectUrl(d: CommandDeps, url: string, password?: string): Promise<{ site: Site; openPath?: string }> {
-  const parsed = parseFtpUrl(url);
-  if (!parsed) throw new Error(`"${url}" is not an FTP address. Type it as ftp://user@host:port/path`);
+  // The error says what is wrong with the address, without its password.
+  const parsed = readFtpUrl(url);
   const pw = password ?? parsed.parts.password;
   const resolved = resolveAuthority(parsed.authority, d.settings.connections());
   let site: Site;
   if (resolved?.kind === 'saved') {
     site = d.sites.resolve(resolved.config.name);
+  } else if (parsed.implicitTls) {
+    // A one-off connection is known by its URI, ftp://[user@]host[:port], which cannot say "TLS": reopened
+    // from that URI (after a reload, say), it would talk plain FTP to a TLS port.
+    throw new Error(`ftps:// works with saved connections only. Add this one with "FTP: Add Connection" (Implicit TLS), then connect to it.`);
   } else {
     site = d.sites.addOneOff(oneOffConfig(parsed.parts));
   }
