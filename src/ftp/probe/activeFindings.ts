@@ -1,0 +1,103 @@
+/** The findings about active mode: EPRT and PORT, and the source port of the server's data connections. */
+import { isPrivateAddress } from '../address';
+import type { DataMethod } from '../data';
+import type { DataMode } from '../options';
+import { methodLine } from './methodWords';
+import { ACTIVE, type MethodResult, type ProbeAnalysis, type ProbeFinding, type ProbeSettings } from './report';
+
+export function activeFinding(
+  byMethod: Map<DataMethod, MethodResult>,
+  active: ProbeAnalysis['active'],
+  passive: ProbeAnalysis['passive'],
+  localAddress: string | undefined,
+  settings: ProbeSettings,
+): ProbeFinding {
+  const eprt = byMethod.get('EPRT');
+  const port = byMethod.get('PORT');
+  if (active.ok) {
+    const failed = ACTIVE.filter((m) => byMethod.get(m) && !byMethod.get(m)?.ok);
+    const note = failed.length ? ` (${failed.map((m) => `${m}: ${methodLine(byMethod.get(m))}`).join('; ')})` : '';
+    return { check: 'active', status: 'ok', summary: `works through ${active.via.join(' and ')}${note}` };
+  }
+  const summary = `FAILS (EPRT: ${methodLine(eprt)}; PORT: ${methodLine(port)})`;
+  const toPassive = passive.ok ? { settings: { mode: 'passive' as DataMode } } : {};
+  const usePassive = passive.ok ? 'Set "mode" to "passive" (passive mode works here)' : 'Passive mode does not work either';
+  const results = [eprt, port].filter((r): r is MethodResult => !!r);
+  const offered = settings.activeAddress ?? localAddress;
+  const rejected = results.flatMap((r) => r.rejected ?? []);
+  if (results.length && results.every((r) => r.failure === 'command-refused')) {
+    if (offered && isPrivateAddress(offered) && !settings.activeAddress) {
+      return {
+        check: 'active',
+        status: 'fail',
+        summary,
+        cause:
+          `The server refused the address this machine offered (${offered}). It is a private address: this machine is ` +
+          `probably behind NAT, so the server sees the connection come from another address and refuses to connect to ${offered}.`,
+        change: `${usePassive}; or set "activeAddress" to this network's public address and forward "activePortRange" on the router to this machine.`,
+        ...toPassive,
+      };
+    }
+    return {
+      check: 'active',
+      status: 'fail',
+      summary,
+      cause: `The server refuses active mode to ${offered ?? 'this machine'} (PORT/EPRT refused): it does not allow active mode, or not to this address.`,
+      change: `${usePassive}${settings.activeAddress ? '; or check "activeAddress"' : ''}.`,
+      ...toPassive,
+    };
+  }
+  if (rejected.length) {
+    return {
+      check: 'active',
+      status: 'fail',
+      summary,
+      cause:
+        `A connection arrived from ${rejected.join(', ')}, not from the server's control address: the server's data ` +
+        `connections leave through another address (NAT on its side), and the client refuses them as a safety measure.`,
+      change: `${usePassive}.`,
+      ...toPassive,
+    };
+  }
+  if (results.some((r) => r.failure === 'no-connect-back' || r.failure === 'server-could-not-connect')) {
+    const said = results.some((r) => r.failure === 'server-could-not-connect') ? ' (the server said it could not connect)' : '';
+    return {
+      check: 'active',
+      status: 'fail',
+      summary,
+      cause:
+        `The server accepted the address but its data connection never arrived${said}: an inbound firewall on this machine ` +
+        `(or a NAT router in front of it) blocks connections from the server, or the server's own firewall blocks its ` +
+        `outgoing data connections, often those from source port 20.`,
+      change: `${usePassive}.`,
+      ...toPassive,
+    };
+  }
+  const first = results.find((r) => r.diagnosis);
+  return { check: 'active', status: 'fail', summary, cause: first?.diagnosis ?? 'The active data connection could not be made.', change: `${usePassive}.`, ...toPassive };
+}
+
+export function port20Finding(byMethod: Map<DataMethod, MethodResult>, active: ProbeAnalysis['active'], src: ProbeAnalysis['activeSource']): ProbeFinding {
+  if (src?.fromPort20) {
+    return {
+      check: 'port-20',
+      status: 'info',
+      summary: `yes: the server's data connections come from port 20 (${src.address}:20)`,
+      cause: 'A firewall that blocks source port 20 (on the server\'s side or this one) breaks active mode; passive mode does not use it.',
+    };
+  }
+  if (src) return { check: 'port-20', status: 'ok', summary: `no: the server's data connections come from port ${src.port}, not 20` };
+  const never = ACTIVE.some((m) => {
+    const f = byMethod.get(m)?.failure;
+    return f === 'no-connect-back' || f === 'server-could-not-connect';
+  });
+  if (!active.ok && never) {
+    return {
+      check: 'port-20',
+      status: 'warn',
+      summary: 'unknown: no active-mode connection arrived',
+      cause: 'If the server connects from port 20 (vsftpd: connect_from_port_20=YES), a firewall on its side that blocks source port 20 would explain the failure.',
+    };
+  }
+  return { check: 'port-20', status: 'skipped', summary: 'unknown: active mode did not get as far as a connection' };
+}

@@ -1,0 +1,155 @@
+/** `analyzeProbe()`: findings, settings to change and advice from a probe's facts. Pure: no network, no clock. */
+import { isPrivateAddress, sameAddress } from '../address';
+import type { DataMethod } from '../data';
+import type { DataMode } from '../options';
+import { activeFinding, port20Finding } from './activeFindings';
+import { loginFinding, tlsFinding } from './controlFindings';
+import { advertisedAddress, splitEndpoint } from './endpoints';
+import { pasvAddressFinding, passiveFinding } from './passiveFindings';
+import { ACTIVE, PASSIVE, type ProbeAnalysis, type ProbeCheck, type ProbeFinding, type ProbeInput, type ProbeSettings } from './report';
+
+/** Findings, settings to change and advice from the facts of a probe. Pure: no network, no clock. */
+export function analyzeProbe(input: ProbeInput): ProbeAnalysis {
+  const { settings, login } = input;
+  const byMethod = new Map(input.methods.map((m) => [m.method, m]));
+  const works = (list: DataMethod[]) => list.filter((m) => byMethod.get(m)?.ok);
+  const passive = { ok: works(PASSIVE).length > 0, via: works(PASSIVE) };
+  const active = { ok: works(ACTIVE).length > 0, via: works(ACTIVE) };
+  const controlPeer = input.control ? splitEndpoint(input.control.remote)?.host : undefined;
+  const localAddress = input.control ? splitEndpoint(input.control.local)?.host : undefined;
+
+  // PASV's address against the control connection's.
+  let pasvAddress: ProbeAnalysis['pasvAddress'];
+  const pasv = byMethod.get('PASV');
+  const advertised = pasv?.reply ? advertisedAddress(pasv.reply) : undefined;
+  if (advertised && controlPeer) {
+    pasvAddress = {
+      advertised,
+      control: controlPeer,
+      same: sameAddress(advertised, controlPeer),
+      private: isPrivateAddress(advertised),
+      trusted: settings.trustPasvAddress,
+    };
+  }
+
+  // Where the server's active connections come from.
+  let activeSource: ProbeAnalysis['activeSource'];
+  for (const m of ACTIVE) {
+    const r = byMethod.get(m);
+    const ep = r?.ok && r.dataPeer ? splitEndpoint(r.dataPeer) : undefined;
+    if (ep) {
+      activeSource = { address: ep.host, port: ep.port, fromPort20: ep.port === 20 };
+      break;
+    }
+  }
+
+  const authTls = input.features.some((f) => /^AUTH\b.*\bTLS\b/i.test(f));
+  const tls: ProbeAnalysis['tls'] = settings.tls
+    ? {
+        configured: true,
+        offered: authTls || settings.tls === 'implicit',
+        ok: input.tls?.ok ?? (login.ok ? true : undefined),
+        detail: input.tls?.detail ?? (login.ok ? `${settings.tls} TLS works` : login.failure === 'tls' ? login.error ?? 'TLS failed' : 'not tested: no login'),
+        // Keep the refused certificate in the report, so the user can check its fingerprint and trust it.
+        ...(input.tls?.certificate ? { certificate: input.tls.certificate } : {}),
+      }
+    : {
+        configured: false,
+        offered: authTls,
+        detail: login.ok
+          ? authTls
+            ? 'not configured; the server offers TLS (AUTH TLS)'
+            : 'not configured; the server does not offer TLS'
+          : 'not configured',
+      };
+
+  const findings: ProbeFinding[] = [];
+  findings.push(loginFinding(input));
+  if (!login.ok) {
+    for (const check of ['passive', 'active', 'port-20', 'pasv-address'] as ProbeCheck[]) {
+      findings.push({ check, status: 'skipped', summary: 'not tested: no login' });
+    }
+  } else {
+    findings.push(passiveFinding(byMethod, passive, active, pasvAddress));
+    findings.push(activeFinding(byMethod, active, passive, localAddress, settings));
+    findings.push(port20Finding(byMethod, active, activeSource));
+    findings.push(pasvAddressFinding(pasvAddress, pasv, input.pasvViaControl));
+  }
+  findings.push(tlsFinding(tls, input));
+
+  // Settings that make this connection work without a fallback. Turning trustPasvAddress off fixes passive mode
+  // when the 227 address was the problem (proven when pasvViaControl was tested); otherwise switch modes.
+  const change: Partial<ProbeSettings> = {};
+  const trustFix = !!pasvAddress && pasvAddress.trusted && !pasvAddress.same && !!pasv && !pasv.ok && input.pasvViaControl?.ok !== false;
+  if (trustFix) change.trustPasvAddress = false;
+  const passiveAfter = passive.ok || (trustFix && (input.pasvViaControl?.ok ?? true));
+  const modeOk = settings.mode === 'passive' ? passiveAfter : active.ok;
+  const other: DataMode = settings.mode === 'passive' ? 'active' : 'passive';
+  if (login.ok && !modeOk && (other === 'passive' ? passive.ok : active.ok)) change.mode = other;
+
+  return {
+    passive,
+    active,
+    ...(pasvAddress ? { pasvAddress } : {}),
+    ...(activeSource ? { activeSource } : {}),
+    tls,
+    findings,
+    change,
+    advice: advise(input, findings, change, passive, active, pasvAddress),
+  };
+}
+
+/**
+ * The report's conclusion as lines that start with what they are: the verdict (no prefix), "Why: " (the likely
+ * cause of each failure), "Note: " (warnings that do not break this connection), and one "Change: " line.
+ */
+function advise(
+  input: ProbeInput,
+  findings: ProbeFinding[],
+  change: Partial<ProbeSettings>,
+  passive: ProbeAnalysis['passive'],
+  active: ProbeAnalysis['active'],
+  pasvAddress: ProbeAnalysis['pasvAddress'],
+): string[] {
+  const out: string[] = [];
+  if (!input.login.ok) {
+    const f = findings.find((x) => x.check === 'login');
+    out.push('The login failed, so nothing else was tested.');
+    if (f?.cause) out.push(`Why: ${f.cause}`);
+    out.push(`Change: ${f?.change ?? 'check the host, the port and the login.'}`);
+    return out;
+  }
+  const mode = input.settings.mode;
+  const other = mode === 'passive' ? 'active' : 'passive';
+  const modeOk = mode === 'passive' ? passive.ok : active.ok;
+  if (!passive.ok && !active.ok) {
+    out.push('No data connection works, in either mode: listings and transfers fail.');
+  } else if (modeOk) {
+    out.push(passive.ok && active.ok ? `Both modes work; the current setting (${mode} mode) is fine.` : `The current setting (${mode} mode) works; ${other} mode does not.`);
+  } else {
+    const fb = input.settings.fallback ? ' (with fallback on, each session first loses time on it)' : '';
+    out.push(`The current setting (${mode} mode) does not work here${fb}; ${other} mode does.`);
+  }
+  const pasvAddressFails = findings.some((f) => f.check === 'pasv-address' && f.status === 'fail');
+  for (const f of findings) {
+    if (f.check === 'passive' && pasvAddressFails) continue; // the PASV address line says it better
+    if (f.status === 'fail' && f.cause) out.push(`Why: ${f.cause}`);
+  }
+  for (const f of findings) {
+    if (f.status === 'warn' && f.cause && f.check !== 'port-20') out.push(`Note: ${f.cause}`);
+    if (f.check === 'tls' && f.status === 'info' && f.change) out.push(`Note: ${f.change}`);
+  }
+  const parts: string[] = [];
+  if (change.trustPasvAddress === false) parts.push(`turn off "trustPasvAddress" (the client then connects to ${pasvAddress?.control ?? 'the control address'})`);
+  if (change.mode) parts.push(`set "mode" to "${change.mode}"`);
+  if (parts.length) {
+    out.push(`Change: ${parts.join(', or ')}.`);
+  } else if (modeOk) {
+    out.push('Change: nothing.');
+  } else {
+    // Nothing the client can set fixes it: say what the failing mode's finding suggests (the server's admin, a router).
+    const f = findings.find((x) => x.check === mode && x.status === 'fail');
+    out.push(`Change: ${f?.change ?? 'nothing on this side helps; the firewall or NAT in between must allow FTP data connections.'}`);
+  }
+  return out;
+}
