@@ -9,7 +9,7 @@
  * parser, wall-clock and CPU time, and the ratio of medians (ours / basic-ftp; the target is <= 0.5), and
  * writes the same as JSON to bench/results/listing-parse.json.
  *
- * Note that basic-ftp does less work on Unix lines: it keeps the date as raw text, while we build a Date.
+ * Note that basic-ftp does less work on Unix lines: it keeps the date as raw text, while we compute the time (epoch ms).
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -104,7 +104,7 @@ function need(args: string[], n: number, what: string): void {
 function formatEntry(e: FileEntry): string {
   const t = e.type === 'dir' ? 'd' : e.type === 'symlink' ? 'l' : e.type === 'file' ? '-' : '?';
   const size = String(e.size ?? '').padStart(12);
-  const when = e.mtime ? e.mtime.toISOString().slice(0, 16).replace('T', ' ') : '                ';
+  const when = e.mtimeMs !== undefined ? new Date(e.mtimeMs).toISOString().slice(0, 16).replace('T', ' ') : '                ';
   return `${t} ${size} ${when} ${e.name}${e.target ? ` -> ${e.target}` : ''}`;
 }
 
@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
       return withClient(opts, async (c) => {
         const entries = await c.list(path);
         if (json) {
-          const out = entries.map((e) => ({ name: e.name, type: e.type, size: e.size ?? null, mtime: e.mtime?.toISOString() ?? null, ...(e.target ? { target: e.target } : {}) }));
+          const out = entries.map((e) => ({ name: e.name, type: e.type, size: e.size ?? null, mtime: e.mtimeMs !== undefined ? new Date(e.mtimeMs).toISOString() : null, ...(e.target ? { target: e.target } : {}) }));
           process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         } else {
           for (const e of entries) process.stdout.write(`${formatEntry(e)}\n`);

@@ -473,7 +473,7 @@ export class Site {
   }
 
   private toStat(p: string, e: FileEntry, link?: 'dir' | 'file'): Stat {
-    const mtime = e.mtime?.getTime() ?? 0;
+    const mtime = e.mtimeMs ?? 0;
     return {
       type: p === '/' ? FileType.Directory : this.typeOf(e, link),
       size: e.type === 'dir' ? 0 : e.size ?? 0,

@@ -4,25 +4,25 @@ import type { FileEntry } from '../../src/ftp/entry';
 import { parseDosListLine, parseList } from '../../src/ftp/listing';
 import { RECORDED_NOW, assertWellFormed, readFixture } from './listing-helpers';
 
-const d = (s: string) => new Date(s);
+const d = (s: string) => Date.parse(s);
 
 describe('DOS/IIS LIST', () => {
   it('IIS default: 2-digit years, 12-hour clock, <DIR>, names with spaces (dos-iis.txt, CR LF)', () => {
     const result = parseList(readFixture('listings', 'dos-iis.txt'), { now: RECORDED_NOW });
     assertWellFormed(result, 'dos-iis.txt');
     const expected: FileEntry[] = [
-      { name: 'subdir', type: 'dir', mtime: d('2024-03-05T06:07Z') },
-      { name: 'normal.txt', type: 'file', size: 12, mtime: d('2024-03-05T06:07Z') },
-      { name: 'file with spaces.txt', type: 'file', size: 7, mtime: d('2024-03-05T06:07Z') },
-      { name: 'just-after-midnight.txt', type: 'file', size: 5, mtime: d('2026-11-21T00:09Z') }, // 12:09AM
-      { name: 'just-after-noon.txt', type: 'file', size: 5, mtime: d('2026-11-21T12:09Z') }, // 12:09PM
-      { name: '1999.txt', type: 'file', size: 100, mtime: d('1999-12-31T23:59Z') }, // 99 -> 1999
-      { name: '2000.txt', type: 'file', size: 100, mtime: d('2000-01-01T01:00Z') }, // 00 -> 2000
+      { name: 'subdir', type: 'dir', mtimeMs: d('2024-03-05T06:07Z') },
+      { name: 'normal.txt', type: 'file', size: 12, mtimeMs: d('2024-03-05T06:07Z') },
+      { name: 'file with spaces.txt', type: 'file', size: 7, mtimeMs: d('2024-03-05T06:07Z') },
+      { name: 'just-after-midnight.txt', type: 'file', size: 5, mtimeMs: d('2026-11-21T00:09Z') }, // 12:09AM
+      { name: 'just-after-noon.txt', type: 'file', size: 5, mtimeMs: d('2026-11-21T12:09Z') }, // 12:09PM
+      { name: '1999.txt', type: 'file', size: 100, mtimeMs: d('1999-12-31T23:59Z') }, // 99 -> 1999
+      { name: '2000.txt', type: 'file', size: 100, mtimeMs: d('2000-01-01T01:00Z') }, // 00 -> 2000
       // IIS pads <DIR> with ten spaces and puts one space after a size; anything beyond is the name's.
-      { name: ' leading space dir', type: 'dir', mtime: d('2024-03-05T18:07Z') },
-      { name: ' leading space.txt', type: 'file', size: 12, mtime: d('2024-03-05T06:07Z') },
-      { name: 'sparse-3G.bin', type: 'file', size: 3221225472, mtime: d('2024-03-05T06:07Z') },
-      { name: '中文文件名.txt', type: 'file', size: 5, mtime: d('2024-03-05T06:07Z') },
+      { name: ' leading space dir', type: 'dir', mtimeMs: d('2024-03-05T18:07Z') },
+      { name: ' leading space.txt', type: 'file', size: 12, mtimeMs: d('2024-03-05T06:07Z') },
+      { name: 'sparse-3G.bin', type: 'file', size: 3221225472, mtimeMs: d('2024-03-05T06:07Z') },
+      { name: '中文文件名.txt', type: 'file', size: 5, mtimeMs: d('2024-03-05T06:07Z') },
     ];
     assert.deepEqual(result, { entries: expected, unparsed: { count: 0, sample: [] }, format: 'dos' });
   });
@@ -31,13 +31,13 @@ describe('DOS/IIS LIST', () => {
     const result = parseList(readFixture('listings', 'dos-4digit-24h.txt'), { now: RECORDED_NOW });
     assertWellFormed(result, 'dos-4digit-24h.txt');
     const expected: FileEntry[] = [
-      { name: 'normal.txt', type: 'file', size: 12, mtime: d('2024-03-05T06:07Z') },
-      { name: 'Program Files', type: 'dir', mtime: d('2024-03-05T18:07Z') },
-      { name: 'empty.txt', type: 'file', size: 0, mtime: d('2026-11-21T00:00Z') },
-      { name: 'iso date.txt', type: 'file', size: 7, mtime: d('2024-03-05T23:59Z') },
-      { name: 'spaced pm.txt', type: 'file', size: 1, mtime: d('2024-03-05T18:07Z') },
-      { name: 'commas.txt', type: 'file', size: 1234, mtime: d('2024-03-05T06:07Z') },
-      { name: 'short-dir-padding', type: 'dir', mtime: d('2024-03-05T06:07Z') },
+      { name: 'normal.txt', type: 'file', size: 12, mtimeMs: d('2024-03-05T06:07Z') },
+      { name: 'Program Files', type: 'dir', mtimeMs: d('2024-03-05T18:07Z') },
+      { name: 'empty.txt', type: 'file', size: 0, mtimeMs: d('2026-11-21T00:00Z') },
+      { name: 'iso date.txt', type: 'file', size: 7, mtimeMs: d('2024-03-05T23:59Z') },
+      { name: 'spaced pm.txt', type: 'file', size: 1, mtimeMs: d('2024-03-05T18:07Z') },
+      { name: 'commas.txt', type: 'file', size: 1234, mtimeMs: d('2024-03-05T06:07Z') },
+      { name: 'short-dir-padding', type: 'dir', mtimeMs: d('2024-03-05T06:07Z') },
     ];
     assert.deepEqual(result, { entries: expected, unparsed: { count: 0, sample: [] }, format: 'dos' });
   });
@@ -62,7 +62,7 @@ describe('DOS/IIS LIST', () => {
   });
 
   it('reads <dir> in any case and am/pm in lower case', () => {
-    assert.deepEqual(parseDosListLine('03-05-24  06:07pm       <dir>          x'), { name: 'x', type: 'dir', mtime: d('2024-03-05T18:07Z') });
+    assert.deepEqual(parseDosListLine('03-05-24  06:07pm       <dir>          x'), { name: 'x', type: 'dir', mtimeMs: d('2024-03-05T18:07Z') });
   });
 
   it('drops `.` and `..`', () => {

@@ -31,8 +31,8 @@ export function byName(result: ParseResult): Map<string, FileEntry> {
   return map;
 }
 
-export function iso(date: Date | undefined): string | undefined {
-  return date === undefined ? undefined : date.toISOString();
+export function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 /** The properties every entry of every parser must satisfy, whatever the input. */
@@ -56,14 +56,14 @@ export function assertWellFormedEntry(e: FileEntry, context: string, allowDots =
   if (!allowDots) assert.ok(e.name !== '.' && e.name !== '..', `${what}: . or .. listed`);
   assert.ok(['file', 'dir', 'symlink', 'unknown'].includes(e.type), what);
   if (e.size !== undefined) assert.ok(Number.isSafeInteger(e.size) && e.size >= 0, `${what}: size`);
-  if (e.mtime !== undefined) assert.ok(e.mtime instanceof Date && Number.isFinite(e.mtime.getTime()), `${what}: mtime`);
+  if (e.mtimeMs !== undefined) assert.ok(typeof e.mtimeMs === 'number' && Number.isFinite(e.mtimeMs), `${what}: mtimeMs`);
   if (e.mode !== undefined) assert.ok(Number.isInteger(e.mode) && e.mode >= 0 && e.mode <= 0o7777, `${what}: mode`);
   if (e.target !== undefined) {
     assert.ok(typeof e.target === 'string' && e.target.length > 0 && !/[\r\n]/.test(e.target), `${what}: target`);
   }
   if (e.permissions !== undefined) assert.ok(typeof e.permissions === 'string' && e.permissions.length > 0, what);
   for (const key of Object.keys(e)) {
-    assert.ok(['name', 'type', 'size', 'mtime', 'target', 'permissions', 'mode'].includes(key), `${what}: stray ${key}`);
+    assert.ok(['name', 'type', 'size', 'mtimeMs', 'target', 'permissions', 'mode'].includes(key), `${what}: stray ${key}`);
     assert.notEqual((e as unknown as Record<string, unknown>)[key], undefined, `${what}: ${key} present but undefined`);
   }
 }

@@ -4,7 +4,7 @@ import type { FileEntry } from '../../src/ftp/entry';
 import { parseList, parseMlsd, parseMlstLine } from '../../src/ftp/listing';
 import { assertWellFormed, readFixture } from './listing-helpers';
 
-const d = (s: string) => new Date(s);
+const d = (s: string) => Date.parse(s);
 const T = d('2024-03-05T06:07:08Z');
 
 describe('MLSD: odd cases (mlsd-odd.txt)', () => {
@@ -14,18 +14,18 @@ describe('MLSD: odd cases (mlsd-odd.txt)', () => {
     assertWellFormed(result, 'mlsd-odd.txt');
     const expected: FileEntry[] = [
       // Fact names in any case (§7.1), fractional seconds (§2.3).
-      { name: 'Mixed Case Facts.txt', type: 'file', size: 12, mtime: d('2024-03-05T06:07:08.123Z'), permissions: 'rw' },
+      { name: 'Mixed Case Facts.txt', type: 'file', size: 12, mtimeMs: d('2024-03-05T06:07:08.123Z'), permissions: 'rw' },
       // The name starts right after the first space: the second one belongs to it.
-      { name: ' two spaces before the name.txt', type: 'file', size: 7, mtime: T },
+      { name: ' two spaces before the name.txt', type: 'file', size: 7, mtimeMs: T },
       // No facts at all: a line that starts with the space.
       { name: 'no facts at all.txt', type: 'unknown' },
-      { name: 'dir with sizd', type: 'dir', size: 4096, mtime: T },
-      { name: 'link-with-target', type: 'symlink', size: 20, mtime: T, target: '../target/file.txt' },
-      { name: 'link-without-colon', type: 'symlink', mtime: T },
-      { name: 'link-upper-case', type: 'symlink', mtime: T },
-      { name: 'block-device', type: 'unknown', mtime: T },
-      { name: 'half-second.txt', type: 'file', mtime: d('2024-03-05T06:07:08.500Z') },
-      { name: 'microseconds.txt', type: 'file', mtime: d('2024-03-05T06:07:08.123Z') },
+      { name: 'dir with sizd', type: 'dir', size: 4096, mtimeMs: T },
+      { name: 'link-with-target', type: 'symlink', size: 20, mtimeMs: T, target: '../target/file.txt' },
+      { name: 'link-without-colon', type: 'symlink', mtimeMs: T },
+      { name: 'link-upper-case', type: 'symlink', mtimeMs: T },
+      { name: 'block-device', type: 'unknown', mtimeMs: T },
+      { name: 'half-second.txt', type: 'file', mtimeMs: d('2024-03-05T06:07:08.500Z') },
+      { name: 'microseconds.txt', type: 'file', mtimeMs: d('2024-03-05T06:07:08.123Z') },
       // Broken fact values cost the fact, not the entry.
       { name: 'bad-modify.txt', type: 'file' },
       { name: 'february-30.txt', type: 'file' },
@@ -35,7 +35,7 @@ describe('MLSD: odd cases (mlsd-odd.txt)', () => {
       // A last fact without its `;` is tolerated.
       { name: 'no-semicolon-after-last-fact.txt', type: 'file', size: 5 },
       // Unknown facts and an empty one are skipped (§7.1).
-      { name: 'unknown facts and an empty one.txt', type: 'file', size: 9, mtime: T },
+      { name: 'unknown facts and an empty one.txt', type: 'file', size: 9, mtimeMs: T },
       // cdir, pdir, `.` are not folder contents. `;` and `=` in a name are just characters.
       { name: 'name;with=semicolons and = signs.txt', type: 'file', size: 3 },
     ];
@@ -52,7 +52,7 @@ describe('MLSD: odd cases (mlsd-odd.txt)', () => {
 
   it('facts in any order give the same entry', () => {
     const facts = ['type=file', 'size=12', 'modify=20240305060708', 'perm=adfrw', 'UNIX.mode=0644'];
-    const want: FileEntry = { name: 'f', type: 'file', size: 12, mtime: T, permissions: 'adfrw', mode: 0o644 };
+    const want: FileEntry = { name: 'f', type: 'file', size: 12, mtimeMs: T, permissions: 'adfrw', mode: 0o644 };
     for (let i = 0; i < facts.length; i++) {
       const rotated = [...facts.slice(i), ...facts.slice(0, i)];
       assert.deepEqual(parseMlsd(`${rotated.join(';')}; f\r\n`).entries, [want], rotated.join(';'));
@@ -85,7 +85,7 @@ describe('MLSD: odd cases (mlsd-odd.txt)', () => {
 describe('MLST entry lines', () => {
   it('takes the reply line with its leading space and line end', () => {
     assert.deepEqual(parseMlstLine(' type=file;size=12;modify=20240305060708; /dir/normal.txt\r\n'), {
-      name: '/dir/normal.txt', type: 'file', size: 12, mtime: T,
+      name: '/dir/normal.txt', type: 'file', size: 12, mtimeMs: T,
     });
   });
 
@@ -106,7 +106,7 @@ describe('MLST entry lines', () => {
 
   it('keeps a symlink target with colons and slashes', () => {
     assert.deepEqual(parseMlstLine(' type=OS.unix=slink:/a:b/c;modify=20240305060708; l'), {
-      name: 'l', type: 'symlink', mtime: T, target: '/a:b/c',
+      name: 'l', type: 'symlink', mtimeMs: T, target: '/a:b/c',
     });
   });
 });

@@ -129,38 +129,38 @@ function expectedListMtime(server: string, name: string): string {
 
 function expectedList(server: string, name: string): Partial<FileEntry> {
   const t = TRUTH[name];
-  const mtime = expectedListMtime(server, name);
-  if (t.type === 'dir') return { type: 'dir', size: 4096, permissions: 'rwxr-xr-x', mode: 0o755, mtime: new Date(mtime) };
+  const mtime = Date.parse(expectedListMtime(server, name));
+  if (t.type === 'dir') return { type: 'dir', size: 4096, permissions: 'rwxr-xr-x', mode: 0o755, mtimeMs: mtime };
   if (t.type === 'symlink') {
     if (FOLLOWS_SYMLINKS.has(server)) {
       // ftp-srv stats the target: a regular 12-byte file.
-      return { type: 'file', size: TRUTH['normal.txt'].size, permissions: 'rw-r--r--', mode: 0o644, mtime: new Date(mtime) };
+      return { type: 'file', size: TRUTH['normal.txt'].size, permissions: 'rw-r--r--', mode: 0o644, mtimeMs: mtime };
     }
-    return { type: 'symlink', size: 10, target: 'normal.txt', permissions: 'rwxrwxrwx', mode: 0o777, mtime: new Date(mtime) };
+    return { type: 'symlink', size: 10, target: 'normal.txt', permissions: 'rwxrwxrwx', mode: 0o777, mtimeMs: mtime };
   }
-  return { type: 'file', size: t.size, permissions: 'rw-r--r--', mode: 0o644, mtime: new Date(mtime) };
+  return { type: 'file', size: t.size, permissions: 'rw-r--r--', mode: 0o644, mtimeMs: mtime };
 }
 
 function expectedMlsd(server: string, name: string): Partial<FileEntry> {
   const t = TRUTH[name];
-  const mtime = new Date(t.mtime); // MLSD has seconds, in UTC (RFC 3659 §2.3)
+  const mtimeMs = Date.parse(t.mtime); // MLSD has seconds, in UTC (RFC 3659 §2.3)
   if (server === 'pyftpdlib') {
     // perm facts only, no UNIX.mode; follows symlinks; gives `size` for folders.
-    if (t.type === 'dir') return { type: 'dir', size: 4096, mtime, permissions: 'eldfmMTcp' };
-    if (t.type === 'symlink') return { type: 'file', size: 12, mtime, permissions: 'radfwMT' };
-    return { type: 'file', size: t.size, mtime, permissions: 'radfwMT' };
+    if (t.type === 'dir') return { type: 'dir', size: 4096, mtimeMs, permissions: 'eldfmMTcp' };
+    if (t.type === 'symlink') return { type: 'file', size: 12, mtimeMs, permissions: 'radfwMT' };
+    return { type: 'file', size: t.size, mtimeMs, permissions: 'radfwMT' };
   }
   if (server === 'proftpd') {
     // perm + UNIX.mode; `type=OS.unix=symlink` without target; no size for folders.
-    if (t.type === 'dir') return { type: 'dir', mtime, permissions: 'flcdmpe', mode: 0o755 };
-    if (t.type === 'symlink') return { type: 'symlink', size: 10, mtime, permissions: 'adfrw', mode: 0o777 };
-    return { type: 'file', size: t.size, mtime, permissions: 'adfrw', mode: 0o644 };
+    if (t.type === 'dir') return { type: 'dir', mtimeMs, permissions: 'flcdmpe', mode: 0o755 };
+    if (t.type === 'symlink') return { type: 'symlink', size: 10, mtimeMs, permissions: 'adfrw', mode: 0o777 };
+    return { type: 'file', size: t.size, mtimeMs, permissions: 'adfrw', mode: 0o644 };
   }
   // pure-ftpd: no perm fact, so `permissions` is the UNIX.mode text; `sizd` for folders;
   // `type=OS.unix=slink:` with an empty target.
-  if (t.type === 'dir') return { type: 'dir', size: 4096, mtime, permissions: '0755', mode: 0o755 };
-  if (t.type === 'symlink') return { type: 'symlink', size: 10, mtime, permissions: '0777', mode: 0o777 };
-  return { type: 'file', size: t.size, mtime, permissions: '0644', mode: 0o644 };
+  if (t.type === 'dir') return { type: 'dir', size: 4096, mtimeMs, permissions: '0755', mode: 0o755 };
+  if (t.type === 'symlink') return { type: 'symlink', size: 10, mtimeMs, permissions: '0777', mode: 0o777 };
+  return { type: 'file', size: t.size, mtimeMs, permissions: '0644', mode: 0o644 };
 }
 
 function listingFiles(): { rel: string; server: string; file: string }[] {
@@ -233,16 +233,16 @@ describe('server quirks', () => {
     assert.match(readFixture('servers', 'pure-ftpd/LIST.txt'), / Mar {2}5 {2}2024 normal\.txt/);
     const v = byName(list('vsftpd/LIST.txt')).get('normal.txt')!;
     const p = byName(list('pure-ftpd/LIST.txt')).get('normal.txt')!;
-    assert.equal(iso(v.mtime), '2024-03-05T00:00:00.000Z');
-    assert.equal(iso(p.mtime), iso(v.mtime));
+    assert.equal(iso(v.mtimeMs), '2024-03-05T00:00:00.000Z');
+    assert.equal(iso(p.mtimeMs), iso(v.mtimeMs));
   });
 
   it('vsftpd prints a year for future dates; the others print a time and the year is inferred', () => {
-    assert.equal(iso(byName(list('vsftpd/LIST.txt')).get('future.txt')!.mtime), '2027-11-21T00:00:00.000Z');
+    assert.equal(iso(byName(list('vsftpd/LIST.txt')).get('future.txt')!.mtimeMs), '2027-11-21T00:00:00.000Z');
     for (const server of ['proftpd', 'pure-ftpd', 'pyftpdlib', 'ftp-srv']) {
       const e = byName(list(`${server}/LIST-a.txt`));
-      assert.equal(iso(e.get('future.txt')!.mtime), '2026-11-21T08:09:00.000Z', server);
-      assert.equal(iso(e.get('future-10d.txt')!.mtime), '2026-12-01T08:09:00.000Z', server);
+      assert.equal(iso(e.get('future.txt')!.mtimeMs), '2026-11-21T08:09:00.000Z', server);
+      assert.equal(iso(e.get('future-10d.txt')!.mtimeMs), '2026-12-01T08:09:00.000Z', server);
     }
   });
 
@@ -260,7 +260,7 @@ describe('server quirks', () => {
   it('vsftpd filters on the displayed text, so `LIST normal.txt` also shows the link to it', () => {
     const e = byName(list('vsftpd/LIST-file.txt'));
     assert.deepEqual(e.get('link-to-normal'), {
-      name: 'link-to-normal', type: 'symlink', size: 10, mtime: new Date('2024-03-05T00:00:00Z'),
+      name: 'link-to-normal', type: 'symlink', size: 10, mtimeMs: Date.parse('2024-03-05T00:00:00Z'),
       permissions: 'rwxrwxrwx', mode: 0o777, target: 'normal.txt',
     });
     assert.deepEqual(names('vsftpd/LIST-symlink.txt'), []);
@@ -332,8 +332,8 @@ describe('server quirks', () => {
 
   it('MLSD keeps the seconds that LIST loses', () => {
     const e = byName(parseMlsd(readFixture('servers', 'proftpd/MLSD.txt')));
-    assert.equal(iso(e.get('old-2y.txt')!.mtime), '2024-11-21T12:34:56.000Z');
-    assert.equal(iso(e.get('future.txt')!.mtime), '2027-11-21T08:09:10.000Z');
+    assert.equal(iso(e.get('old-2y.txt')!.mtimeMs), '2024-11-21T12:34:56.000Z');
+    assert.equal(iso(e.get('future.txt')!.mtimeMs), '2027-11-21T08:09:10.000Z');
   });
 });
 
@@ -353,7 +353,7 @@ describe('MLST replies of real servers (mlst.txt)', () => {
     const lines = mlstEntries('proftpd/mlst.txt');
     assert.equal(lines.size, 6);
     assert.deepEqual(parseMlstLine(lines.get('MLST normal.txt')!), {
-      name: '/listing-test/normal.txt', type: 'file', size: 12, mtime: new Date('2024-03-05T06:07:08Z'),
+      name: '/listing-test/normal.txt', type: 'file', size: 12, mtimeMs: Date.parse('2024-03-05T06:07:08Z'),
       permissions: 'adfrw', mode: 0o644,
     });
     assert.equal(parseMlstLine(lines.get('MLST')!)!.type, 'dir');
@@ -363,7 +363,7 @@ describe('MLST replies of real servers (mlst.txt)', () => {
   it('pure-ftpd: bare `MLST` answers `type=cdir; .`, kept for MLST (unlike MLSD) as a folder', () => {
     const lines = mlstEntries('pure-ftpd/mlst.txt');
     assert.deepEqual(parseMlstLine(lines.get('MLST')!), {
-      name: '.', type: 'dir', size: 4096, mtime: new Date('2024-03-05T06:07:08Z'), permissions: '0755', mode: 0o755,
+      name: '.', type: 'dir', size: 4096, mtimeMs: Date.parse('2024-03-05T06:07:08Z'), permissions: '0755', mode: 0o755,
     });
     const link = parseMlstLine(lines.get('MLST link-to-normal')!)!;
     assert.deepEqual([link.name, link.type, link.target], ['link-to-normal', 'symlink', undefined]);

@@ -4,7 +4,7 @@ import type { FileEntry } from '../../src/ftp/entry';
 import { FUTURE_TOLERANCE_DAYS, parseList, parseUnixListLine } from '../../src/ftp/listing';
 import { RECORDED_NOW, assertWellFormed, iso, readFixture } from './listing-helpers';
 
-const d = (s: string) => new Date(s);
+const d = (s: string) => Date.parse(s);
 
 describe('Unix LIST: odd cases (unix-odd.txt)', () => {
   const result = parseList(readFixture('listings', 'unix-odd.txt'), { now: RECORDED_NOW });
@@ -13,34 +13,34 @@ describe('Unix LIST: odd cases (unix-odd.txt)', () => {
     assertWellFormed(result, 'unix-odd.txt');
     const expected: FileEntry[] = [
       // Devices: `major, minor` instead of a size, so no size; not a file to open.
-      { name: 'null', type: 'unknown', mtime: d('2024-03-05T00:00Z'), permissions: 'rw-rw-rw-', mode: 0o666 },
-      { name: 'sda', type: 'unknown', mtime: d('2026-11-20T10:00Z'), permissions: 'rw-rw----', mode: 0o660 },
+      { name: 'null', type: 'unknown', mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-rw-rw-', mode: 0o666 },
+      { name: 'sda', type: 'unknown', mtimeMs: d('2026-11-20T10:00Z'), permissions: 'rw-rw----', mode: 0o660 },
       // Group column missing.
-      { name: 'no-group.txt', type: 'file', size: 12, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: 'numeric-owner.txt', type: 'file', size: 5, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'no-group.txt', type: 'file', size: 12, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'numeric-owner.txt', type: 'file', size: 5, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
       // Set-id and sticky bits (s = with execute, S/T = without).
-      { name: 'setuid-bin', type: 'file', size: 1234, mtime: d('2023-01-10T00:00Z'), permissions: 'rwsr-xr-x', mode: 0o4755 },
-      { name: 'sticky-tmp', type: 'dir', size: 4096, mtime: d('2026-11-20T23:59Z'), permissions: 'rwxrwxrwt', mode: 0o1777 },
-      { name: 'odd-bits', type: 'file', size: 1, mtime: d('2024-02-29T00:00Z'), permissions: 'rwxr-S--T', mode: 0o3740 },
+      { name: 'setuid-bin', type: 'file', size: 1234, mtimeMs: d('2023-01-10T00:00Z'), permissions: 'rwsr-xr-x', mode: 0o4755 },
+      { name: 'sticky-tmp', type: 'dir', size: 4096, mtimeMs: d('2026-11-20T23:59Z'), permissions: 'rwxrwxrwt', mode: 0o1777 },
+      { name: 'odd-bits', type: 'file', size: 1, mtimeMs: d('2024-02-29T00:00Z'), permissions: 'rwxr-S--T', mode: 0o3740 },
       // ACL `+` and extended-attribute `@` markers after the permissions.
-      { name: 'acl-plus.txt', type: 'file', size: 10, mtime: d('2026-10-01T12:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: 'xattr.txt', type: 'file', size: 10, mtime: d('2026-06-15T09:30Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'acl-plus.txt', type: 'file', size: 10, mtimeMs: d('2026-10-01T12:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'xattr.txt', type: 'file', size: 10, mtimeMs: d('2026-06-15T09:30Z'), permissions: 'rw-r--r--', mode: 0o644 },
       // The first ` -> ` separates name and target.
-      { name: 'arrow name', type: 'symlink', size: 11, mtime: d('2024-03-05T00:00Z'), permissions: 'rwxrwxrwx', mode: 0o777, target: 'with -> arrows' },
-      { name: 'link-without-target', type: 'symlink', size: 3, mtime: d('2024-03-05T00:00Z'), permissions: 'rwxrwxrwx', mode: 0o777 },
+      { name: 'arrow name', type: 'symlink', size: 11, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rwxrwxrwx', mode: 0o777, target: 'with -> arrows' },
+      { name: 'link-without-target', type: 'symlink', size: 3, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rwxrwxrwx', mode: 0o777 },
       // Exactly one space after the time/year; the rest is the name.
-      { name: ' leading space.txt', type: 'file', size: 7, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: 'trailing space.txt ', type: 'file', size: 7, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: '-> not a link.txt', type: 'file', size: 7, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: 'fifo', type: 'unknown', size: 0, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: 'socket', type: 'unknown', size: 0, mtime: d('2024-03-05T00:00Z'), permissions: 'rwxrwxrwx', mode: 0o777 },
-      { name: 'huge.iso', type: 'file', size: 123456789012, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: 'lowercase-month.txt', type: 'file', size: 7, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: '1999.txt', type: 'file', size: 7, mtime: d('1999-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: 'single-digit-hour.txt', type: 'file', size: 7, mtime: d('2026-03-05T09:05Z'), permissions: 'rw-r--r--', mode: 0o644 },
-      { name: '名前 with 中文 and émoji 😀.txt', type: 'file', size: 7, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: ' leading space.txt', type: 'file', size: 7, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'trailing space.txt ', type: 'file', size: 7, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: '-> not a link.txt', type: 'file', size: 7, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'fifo', type: 'unknown', size: 0, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'socket', type: 'unknown', size: 0, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rwxrwxrwx', mode: 0o777 },
+      { name: 'huge.iso', type: 'file', size: 123456789012, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'lowercase-month.txt', type: 'file', size: 7, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: '1999.txt', type: 'file', size: 7, mtimeMs: d('1999-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'single-digit-hour.txt', type: 'file', size: 7, mtimeMs: d('2026-03-05T09:05Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: '名前 with 中文 and émoji 😀.txt', type: 'file', size: 7, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
       // Owner `Mar`, group `12`: `Mar 12 7` is not a date, the real one comes after the size.
-      { name: 'owner-named-like-a-month.txt', type: 'file', size: 7, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
+      { name: 'owner-named-like-a-month.txt', type: 'file', size: 7, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644 },
     ];
     assert.deepEqual(result.entries, expected);
   });
@@ -58,7 +58,7 @@ describe('Unix LIST: year inference for dates without a year', () => {
   /** mtime for `Mon DD HH:MM` given "now". */
   function yearless(date: string, now: string): string | undefined {
     const line = `-rw-r--r--   1 u g 1 ${date} f`;
-    return iso(parseUnixListLine(line, new Date(now))?.mtime);
+    return iso(parseUnixListLine(line, new Date(now))?.mtimeMs);
   }
 
   it(`takes the latest year that is at most ${FUTURE_TOLERANCE_DAYS} days after now`, () => {
@@ -96,9 +96,9 @@ describe('Unix LIST: year inference for dates without a year', () => {
   it('uses the current time when no "now" is given, and survives an invalid one', () => {
     const thisMonth = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][new Date().getUTCMonth()];
     const e = parseUnixListLine(`-rw-r--r-- 1 u g 1 ${thisMonth}  1 00:00 f`);
-    assert.equal(e?.mtime?.getUTCFullYear(), new Date().getUTCFullYear());
+    assert.equal(new Date(e!.mtimeMs!).getUTCFullYear(), new Date().getUTCFullYear());
     const r = parseList('-rw-r--r-- 1 u g 1 Mar  1 00:00 f\n', { now: new Date(NaN) });
-    assert.ok(Number.isFinite(r.entries[0].mtime!.getTime()));
+    assert.ok(Number.isFinite(r.entries[0].mtimeMs));
   });
 
   it('rejects impossible times', () => {
@@ -131,7 +131,7 @@ describe('Unix LIST: single lines', () => {
 
   it('accepts tabs between columns', () => {
     assert.deepEqual(parseUnixListLine('-rw-r--r--\t1\tu\tg\t12\tMar\t5\t2024 f'), {
-      name: 'f', type: 'file', size: 12, mtime: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644,
+      name: 'f', type: 'file', size: 12, mtimeMs: d('2024-03-05T00:00Z'), permissions: 'rw-r--r--', mode: 0o644,
     });
   });
 });

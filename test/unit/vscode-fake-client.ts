@@ -213,7 +213,7 @@ export class FakeClient implements RemoteClient {
     return this.op('list', path, () => {
       if (this.server.resolveLink(path)?.type !== 'dir') throw notFound(`MLSD ${path}`);
       return this.server.children(path).map(([name, n]) => {
-        const e: FileEntry = { name, type: n.type, mtime: n.mtime };
+        const e: FileEntry = { name, type: n.type, mtimeMs: n.mtime.getTime() };
         if (n.type === 'file') e.size = n.content!.length;
         if (n.target) e.target = n.target;
         return e;

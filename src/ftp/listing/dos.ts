@@ -115,7 +115,7 @@ export function parseDosLine(text: string, s: number, e: number): LineResult {
 
   const name = text.slice(nameStart, e);
   if (name === '.' || name === '..') return null;
-  const mtime = new Date(utcMs(year, month, day, hour, minute, 0, 0));
-  const entry: FileEntry = isDir ? { name, type: 'dir', mtime } : { name, type: 'file', size, mtime };
+  const mtimeMs = utcMs(year, month, day, hour, minute, 0, 0);
+  const entry: FileEntry = isDir ? { name, type: 'dir', mtimeMs } : { name, type: 'file', size, mtimeMs };
   return entry;
 }

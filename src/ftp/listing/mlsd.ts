@@ -193,7 +193,7 @@ export function parseMlsxEntry(text: string, s: number, e: number, forListing: b
   const entry: FileEntry = { name, type };
   if (size >= 0) entry.size = size;
   else if (sizd >= 0) entry.size = sizd;
-  if (mtimeMs === mtimeMs) entry.mtime = new Date(mtimeMs);
+  if (mtimeMs === mtimeMs) entry.mtimeMs = mtimeMs;
   if (targetStart >= 0) entry.target = text.slice(targetStart, typeEnd);
   let mode = -1;
   if (modeStart >= 0) {

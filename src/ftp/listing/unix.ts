@@ -274,12 +274,11 @@ function makeEntry(
   let permissions = permissionStrings[key];
   if (permissions === undefined) permissions = permissionStrings[key] = text.slice(s + 1, s + 10);
   const mode = key & 0o7777;
-  const mtime = new Date(mtimeMs);
   // One literal per shape, each with all its properties up front, so entries never change shape after
   // creation (adding `target` later would allocate an out-of-object property array for every link).
-  if (isDevice) return { name, type, mtime, permissions, mode };
-  if (target !== undefined) return { name, type, size, mtime, permissions, mode, target };
-  return { name, type, size, mtime, permissions, mode };
+  if (isDevice) return { name, type, mtimeMs, permissions, mode };
+  if (target !== undefined) return { name, type, size, mtimeMs, permissions, mode, target };
+  return { name, type, size, mtimeMs, permissions, mode };
 }
 
 /*
@@ -290,7 +289,7 @@ function makeEntry(
  * inline. The objects here are discarded; the shapes (maps) are shared with the literals above.
  */
 const shapeWarmup: unknown[] = [
-  { name: '', type: 'file', size: null, mtime: null, permissions: '', mode: 0 },
-  { name: '', type: 'file', size: null, mtime: null, permissions: '', mode: 0, target: '' },
+  { name: '', type: 'file', size: null, mtimeMs: null, permissions: '', mode: 0 },
+  { name: '', type: 'file', size: null, mtimeMs: null, permissions: '', mode: 0, target: '' },
 ];
 void shapeWarmup;
