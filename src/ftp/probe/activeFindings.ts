@@ -2,7 +2,7 @@
 import { isPrivateAddress } from '../address';
 import type { DataMethod } from '../data';
 import type { DataMode } from '../options';
-import { methodLine } from './methodWords';
+import { failsSummary, worksFinding } from './methodWords';
 import { ACTIVE, type MethodResult, type ProbeAnalysis, type ProbeFinding, type ProbeSettings } from './report';
 
 export function activeFinding(
@@ -12,17 +12,11 @@ export function activeFinding(
   localAddress: string | undefined,
   settings: ProbeSettings,
 ): ProbeFinding {
-  const eprt = byMethod.get('EPRT');
-  const port = byMethod.get('PORT');
-  if (active.ok) {
-    const failed = ACTIVE.filter((m) => byMethod.get(m) && !byMethod.get(m)?.ok);
-    const note = failed.length ? ` (${failed.map((m) => `${m}: ${methodLine(byMethod.get(m))}`).join('; ')})` : '';
-    return { check: 'active', status: 'ok', summary: `works through ${active.via.join(' and ')}${note}` };
-  }
-  const summary = `FAILS (EPRT: ${methodLine(eprt)}; PORT: ${methodLine(port)})`;
+  if (active.ok) return worksFinding('active', ACTIVE, byMethod, active.via);
+  const summary = failsSummary(ACTIVE, byMethod);
+  const results = ACTIVE.map((m) => byMethod.get(m)).filter((r): r is MethodResult => !!r);
   const toPassive = passive.ok ? { settings: { mode: 'passive' as DataMode } } : {};
   const usePassive = passive.ok ? 'Set "mode" to "passive" (passive mode works here)' : 'Passive mode does not work either';
-  const results = [eprt, port].filter((r): r is MethodResult => !!r);
   const offered = settings.activeAddress ?? localAddress;
   const rejected = results.flatMap((r) => r.rejected ?? []);
   if (results.length && results.every((r) => r.failure === 'command-refused')) {

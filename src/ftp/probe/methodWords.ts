@@ -1,7 +1,20 @@
-/** A data-connection method's result in a few words, for the findings' summaries. */
-import type { MethodResult } from './report';
+/** A data-connection method's result in a few words, for the summaries of the passive and active findings. */
+import type { DataMethod } from '../data';
+import type { MethodResult, ProbeFinding } from './report';
 
-export function methodLine(r: MethodResult | undefined): string {
+/** A mode that works: through which of its methods, and what the others answered. */
+export function worksFinding(check: 'passive' | 'active', methods: DataMethod[], byMethod: Map<DataMethod, MethodResult>, via: DataMethod[]): ProbeFinding {
+  const failed = methods.filter((m) => byMethod.get(m) && !byMethod.get(m)?.ok);
+  const note = failed.length ? ` (${failed.map((m) => `${m}: ${methodLine(byMethod.get(m))}`).join('; ')})` : '';
+  return { check, status: 'ok', summary: `works through ${via.join(' and ')}${note}` };
+}
+
+/** A mode that fails: "FAILS (EPSV: ...; PASV: ...)". */
+export function failsSummary(methods: DataMethod[], byMethod: Map<DataMethod, MethodResult>): string {
+  return `FAILS (${methods.map((m) => `${m}: ${methodLine(byMethod.get(m))}`).join('; ')})`;
+}
+
+function methodLine(r: MethodResult | undefined): string {
   if (!r) return 'not tested';
   if (r.ok) return 'ok';
   return r.code ? `${r.code} ${r.reply?.replace(/^\d{3}[ -]?/, '') ?? ''}`.trim() : failureWords(r.failure);

@@ -2,7 +2,7 @@
 import type { DataMethod } from '../data';
 import type { DataMode } from '../options';
 import { splitEndpoint } from './endpoints';
-import { methodLine } from './methodWords';
+import { failsSummary, worksFinding } from './methodWords';
 import { PASSIVE, type MethodResult, type ProbeAnalysis, type ProbeFinding } from './report';
 
 export function passiveFinding(
@@ -13,12 +13,8 @@ export function passiveFinding(
 ): ProbeFinding {
   const epsv = byMethod.get('EPSV');
   const pasv = byMethod.get('PASV');
-  if (passive.ok) {
-    const failed = PASSIVE.filter((m) => byMethod.get(m) && !byMethod.get(m)?.ok);
-    const note = failed.length ? ` (${failed.map((m) => `${m}: ${methodLine(byMethod.get(m))}`).join('; ')})` : '';
-    return { check: 'passive', status: 'ok', summary: `works through ${passive.via.join(' and ')}${note}` };
-  }
-  const summary = `FAILS (EPSV: ${methodLine(epsv)}; PASV: ${methodLine(pasv)})`;
+  if (passive.ok) return worksFinding('passive', PASSIVE, byMethod, passive.via);
+  const summary = failsSummary(PASSIVE, byMethod);
   const toActive = active.ok ? { settings: { mode: 'active' as DataMode } } : {};
   const orActive = active.ok ? ', or set "mode" to "active" (active mode works here)' : '';
   const results = [epsv, pasv].filter((r): r is MethodResult => !!r);
