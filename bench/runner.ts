@@ -2,7 +2,7 @@
  * Cases, candidates and targets, and the loop that measures them: a warm-up run of every candidate, then rounds in
  * which every candidate runs once, in an order rotated each round (A B C, B C A, C A B, ...).
  */
-import { pairedRatio, rotation, summarize, type Summary } from './stats';
+import { fmt, median, pairedRatio, rotation, summarize, type Summary } from './stats';
 
 export interface Sample {
   /** The case's metric: throughput (higher is better) or seconds (lower is better). */
@@ -34,8 +34,8 @@ export type Target =
   | { kind: 'max'; candidate: string; field: 'maxRssMiB'; max: number; text: string }
   /** Control commands per file after the first, exactly. */
   | { kind: 'commands'; candidate: string; equals: number; text: string }
-  /** Ours at least as good as the reference's median (throughput) or at most its time. */
-  | { kind: 'note'; text: string };
+  /** Nothing to meet: recorded each run. With summary, the targets table lists each candidate's median and commands. */
+  | { kind: 'note'; text: string; summary?: boolean };
 
 export interface Case {
   id: string;
@@ -68,6 +68,8 @@ export interface TargetResult {
   /** undefined: could not be judged (a candidate failed or was not measured). */
   met: boolean | undefined;
   measured: string;
+  /** A note (nothing to meet): the targets table says "recorded". */
+  note?: boolean;
 }
 
 export interface CaseResult {
@@ -137,7 +139,7 @@ export async function runCase(c: Case, progress: (text: string) => void): Promis
       ratios.push({ ours: o.id, reference: ref.id, ratio: pairedRatio(values(o.id), values(ref.id)) });
     }
   }
-  const targets = c.targets.map((t) => judge(t, candidates, ratios));
+  const targets = c.targets.map((t) => judge(t, candidates, ratios, c.unit));
   return {
     id: c.id,
     title: c.title,
@@ -153,7 +155,7 @@ export async function runCase(c: Case, progress: (text: string) => void): Promis
   };
 }
 
-function judge(t: Target, candidates: CandidateResult[], ratios: CaseResult['ratios']): TargetResult {
+function judge(t: Target, candidates: CandidateResult[], ratios: CaseResult['ratios'], unit: string): TargetResult {
   switch (t.kind) {
     case 'ratio': {
       const r = ratios.find((x) => x.ours === t.ours && x.reference === t.reference)?.ratio;
@@ -175,7 +177,14 @@ function judge(t: Target, candidates: CandidateResult[], ratios: CaseResult['rat
       const met = seen.size === 1 && seen.has(String(t.equals));
       return { text: t.text, met, measured: `after the first file: ${[...seen].sort().join(' or ')} per file (first: ${per[0]!.first})` };
     }
-    case 'note':
-      return { text: t.text, met: undefined, measured: '' };
+    case 'note': {
+      if (!t.summary) return { text: t.text, met: undefined, measured: '' };
+      const measured = candidates.map((c) => {
+        if (c.value.n === 0) return `${c.id} failed`;
+        const commands = c.samples.map((s) => s.commands).filter((n): n is number => n !== undefined && Number.isFinite(n));
+        return `${c.id} ${fmt(c.value.median)} ${unit} (${fmt(c.value.min)}-${fmt(c.value.max)})${commands.length ? `, ${fmt(median(commands))} commands` : ''}`;
+      });
+      return { text: t.text, met: undefined, measured: measured.join('; '), note: candidates.some((c) => c.value.n > 0) };
+    }
   }
 }

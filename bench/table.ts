@@ -40,7 +40,7 @@ export function targetTable(results: CaseResult[]): string {
   for (const c of results) {
     for (const t of c.targets) {
       if (t.met === undefined && !t.measured) continue;
-      rows.push([c.title, c.server, t.text, t.measured, t.met === undefined ? '?' : t.met ? 'met' : '**MISSED**']);
+      rows.push([c.title, c.server, t.text, t.measured, t.met === undefined ? (t.note ? 'recorded' : '?') : t.met ? 'met' : '**MISSED**']);
     }
     if (c.todo) rows.push([c.title, c.server, '-', c.todo.split(':')[0], 'TODO']);
   }

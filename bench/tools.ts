@@ -9,7 +9,7 @@ import { runOk, type ProcessResult } from './process';
 import type { BenchServerInfo } from './servers';
 
 /**
- * The compiled tree the bench runs from: out/, or the snapshot of it that bench/run makes (.cache/bench/out), so a
+ * The compiled tree the bench runs from: out/, or the snapshot of it that bench/run makes (.cache/bench/<pid>/out), so a
  * rebuild or clean of out/ by someone else during a 15-minute run cannot pull files from under the workers.
  */
 export const BUILD = path.resolve(__dirname, '..');
