@@ -691,6 +691,28 @@ export class FtpClient extends EventEmitter {
     }
     socketP.catch(() => undefined);
     if (pending.mode === 'passive') {
+      if (pending.early) {
+        // The command went out while the data connection was being made. If that connection fails, the server
+        // is still waiting for it (vsftpd for a minute) with the command outstanding: drop this control
+        // connection, so that the error (and any fallback, on a new connection) comes now.
+        // But a refused or reset connection usually means the server has answered already (550 for a missing
+        // file, then closed its passive port): an error reply that comes within a moment is the answer.
+        let socketFailed = false;
+        const failed = socketP.then(
+          () => NEVER,
+          async (err: unknown) => {
+            socketFailed = true;
+            const r = await replyWithin(replyP, EARLY_REPLY_GRACE_MS);
+            if (r && r.code >= 400) return r;
+            this.ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
+            throw err;
+          },
+        );
+        // Once the connection has failed, its error (not a reply timeout meanwhile) is what the caller hears.
+        const reply = replyP.catch((err: unknown) => (socketFailed ? NEVER : Promise.reject(err)));
+        this.checkPreliminary(await Promise.race([reply, failed]), command, pending);
+        return socketP;
+      }
       const r = await replyP;
       this.checkPreliminary(r, command, pending);
       return socketP;
@@ -804,6 +826,29 @@ const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
 }
+
+/** How long a failed early data connection waits for the server's error reply to the transfer command. */
+const EARLY_REPLY_GRACE_MS = 2000;
+
+/** The reply if it comes within the time, else undefined (also when the read fails). */
+function replyWithin(p: Promise<FtpReply>, ms: number): Promise<FtpReply | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
+
+/** A promise that never settles: the losing side of a race that must not win. */
+const NEVER: Promise<never> = new Promise<never>(() => undefined);
 
 /** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
 const TLS_REPLY_GRACE_MS = 1500;

@@ -22,6 +22,7 @@ export function maskCommand(command: string): string {
 }
 
 const NO_REPLIES: readonly FtpReply[] = Object.freeze([]);
+const CRLF = Buffer.from('\r\n');
 
 export function formatEndpoint(address: string | undefined, port: number | undefined): string {
   if (!address) return '?';
@@ -152,7 +153,9 @@ export class ControlConnection extends EventEmitter {
     if (this.failure) throw this.failure;
     this.lastCommand = maskCommand(command);
     this.log({ kind: 'command', text: this.lastCommand });
-    this.socket.write(Buffer.concat([this.codec.encode(command), Buffer.from('\r\n')]));
+    // UTF-8 (the default, RFC 2640): the string goes to the socket as it is, without a Buffer made for it.
+    if (this.codec.name === 'utf8') this.socket.write(`${command}\r\n`, 'utf8');
+    else this.socket.write(Buffer.concat([this.codec.encode(command), CRLF]));
   }
 
   /** Take unsolicited replies that arrived while nobody was waiting (e.g. a late 226, or 421 before a command). */

@@ -23,6 +23,11 @@ export interface DataStrategy {
   eprt?: boolean;
   /** Use exactly this command and nothing else (for `probe`). */
   force?: DataMethod;
+  /**
+   * A passive data connection to this server has been made on this client. From then on the transfer command
+   * goes out while the next data connection is still being made (see PendingData.early).
+   */
+  passiveConnected?: boolean;
 }
 
 export type DataMethod = 'EPSV' | 'PASV' | 'EPRT' | 'PORT';
@@ -46,6 +51,12 @@ export interface PendingData {
   describe: string;
   /** The socket reads straight into the `direct` buffers it was opened with, and emits no 'data' (see FileSink). */
   readonly direct?: boolean;
+  /**
+   * Passive, still connecting: accept() resolves once the connection is up, or rejects with the diagnosis.
+   * The transfer command may be sent meanwhile; if the connection then fails, the server is left waiting for
+   * it with the command outstanding, so the caller must drop the control connection.
+   */
+  readonly early?: boolean;
 }
 
 /** RFC 959 §4.2: 2yz is a positive completion. */
@@ -116,28 +127,41 @@ export async function openPassive(
     }
   }
   const t = target;
-  let socket: net.Socket;
-  try {
-    socket = await connectSocket(t.host, t.port, settings.timeoutMs, 'data connection', direct);
-  } catch (err) {
-    throw new FtpDataConnectionError(
-      `Could not open the passive data connection to ${formatEndpoint(t.host, t.port)} (${errorCode(err)})`,
-      undefined,
-      passiveDiagnosis(err, t, advertised, peer, settings.trustPasvAddress),
-      'passive',
-      undefined,
-      err instanceof FtpTimeoutError ? 'connect-timeout' : errorCode(err) === 'ECONNREFUSED' ? 'connect-refused' : 'connect-failed',
-    );
+  const connecting = connectSocket(t.host, t.port, settings.timeoutMs, 'data connection', direct).then(
+    (socket) => {
+      // Until the transfer reads it, a reset (e.g. after the server refuses RETR) must not be an uncaught error.
+      socket.on('error', () => undefined);
+      strategy.passiveConnected = true;
+      return socket;
+    },
+    (err: unknown) => {
+      throw new FtpDataConnectionError(
+        `Could not open the passive data connection to ${formatEndpoint(t.host, t.port)} (${errorCode(err)})`,
+        undefined,
+        passiveDiagnosis(err, t, advertised, peer, settings.trustPasvAddress),
+        'passive',
+        undefined,
+        err instanceof FtpTimeoutError ? 'connect-timeout' : errorCode(err) === 'ECONNREFUSED' ? 'connect-refused' : 'connect-failed',
+      );
+    },
+  );
+  const base = { mode: 'passive' as const, describe: formatEndpoint(t.host, t.port), direct: direct !== undefined };
+  if (strategy.passiveConnected && strategy.force === undefined) {
+    // Passive connections to this server have worked: send the transfer command while this one is being made,
+    // as a user's `ftp` would type it, instead of waiting for the connection first. It saves a turn of the
+    // event loop in which the server sits idle, per file (a tenth of the time of a small file on loopback).
+    // The first connection, and every one `probe` makes, is awaited before the command, so a network that
+    // blocks passive mode is diagnosed with nothing outstanding and falls back cleanly.
+    connecting.catch(() => undefined);
+    return {
+      ...base,
+      early: true,
+      accept: () => connecting,
+      cancel: () => void connecting.then((s) => s.destroy(), () => undefined),
+    };
   }
-  // Until the transfer reads it, a reset (e.g. after the server refuses RETR) must not be an uncaught error.
-  socket.on('error', () => undefined);
-  return {
-    mode: 'passive',
-    describe: formatEndpoint(t.host, t.port),
-    direct: direct !== undefined,
-    accept: () => Promise.resolve(socket),
-    cancel: () => socket.destroy(),
-  };
+  const socket = await connecting;
+  return { ...base, accept: () => Promise.resolve(socket), cancel: () => socket.destroy() };
 }
 
 function errorCode(err: unknown): string {

@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import {
   FtpClient,
   FtpConnectionError,
+  FtpDataConnectionError,
   FtpError,
   FtpIncompleteError,
   FtpProtocolError,
@@ -190,6 +191,52 @@ describe('Reliability: hostile and broken servers', function () {
     assert.match(messages[1], /invalid port 0/);
     assert.match(messages[2], /number above 255/);
     assert.match(messages[3], /no address h1,h2,h3,h4,p1,p2/);
+  });
+
+  // After a first passive connection worked, the transfer command goes out while the next data connection is
+  // still being made (PendingData.early). When that connection then fails, the server's answer decides.
+
+  /** A port on which nothing listens (connections are refused). */
+  async function closedPort(): Promise<number> {
+    const l = net.createServer();
+    await new Promise<void>((resolve) => l.listen(0, '127.0.0.1', resolve));
+    const port = (l.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => l.close(() => resolve()));
+    return port;
+  }
+
+  it('early transfer command: a missing file after its data port closed is the 550, and the connection stays', async () => {
+    const s = await start({ files: { '/a.txt': 'hello' } });
+    const c = await connect(s, { fallback: false });
+    assert.equal((await c.downloadBuffer('/a.txt')).toString(), 'hello'); // passive proven on this client
+    // The server refuses the file and closes its passive port, maybe before our connection reaches it.
+    s.handlers.EPSV = async (_a, ctx) => ctx.reply(`229 Entering Extended Passive Mode (|||${await closedPort()}|)`);
+    s.handlers.RETR = (_a, ctx) => ctx.reply('550 No such file.');
+    const r = await settle(c.downloadBuffer('/missing.txt'));
+    assert.ok(!r.ok && r.error instanceof FtpReplyError, r.ok ? 'downloaded' : r.error.message);
+    assert.equal(r.error.code, 550);
+    delete s.handlers.EPSV;
+    delete s.handlers.RETR;
+    assert.equal((await c.downloadBuffer('/a.txt')).toString(), 'hello');
+    assert.equal(events.filter((e) => e.kind === 'connect').length, 1, 'the control connection was reopened');
+  });
+
+  it('early transfer command: a refused data connection with the command unanswered drops the control connection', async () => {
+    const s = await start({ files: { '/a.txt': 'hello' } });
+    const c = await connect(s, { fallback: false });
+    assert.equal((await c.downloadBuffer('/a.txt')).toString(), 'hello');
+    s.handlers.EPSV = async (_a, ctx) => ctx.reply(`229 Entering Extended Passive Mode (|||${await closedPort()}|)`);
+    s.handlers.RETR = () => undefined; // waits for a data connection that never comes, and says nothing
+    const t0 = Date.now();
+    const r = await settle(c.downloadBuffer('/a.txt'));
+    assert.ok(!r.ok && r.error instanceof FtpDataConnectionError, r.ok ? 'downloaded' : r.error.message);
+    assert.match(r.error.message, /Could not open the passive data connection/);
+    assert.ok(Date.now() - t0 < 2000 + TIMEOUT_MS, `took ${Date.now() - t0} ms`);
+    // The next operation gets a fresh control connection and works.
+    delete s.handlers.EPSV;
+    delete s.handlers.RETR;
+    assert.equal((await c.downloadBuffer('/a.txt')).toString(), 'hello');
+    assert.equal(events.filter((e) => e.kind === 'connect').length, 2, 'the control connection was not reopened');
   });
 
   it('an EPSV port out of range', async () => {
