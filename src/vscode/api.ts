@@ -1,6 +1,6 @@
 /**
  * What `activate()` returns: a small API for in-host tests (and other extensions). Everything else is reached
- * through the `ftpExplorer.*` commands, which all take plain arguments (see commands.ts).
+ * through the `ftpExplorer.*` commands, which all take plain arguments (see commands/index.ts).
  */
 import type * as vscode from 'vscode';
 import type { TrustAnswer, TrustQuestion } from './certificates';
