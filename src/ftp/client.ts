@@ -19,6 +19,7 @@ import {
   FtpTlsError,
 } from './errors';
 import { FileSink, type DirectRead } from './fileSink';
+import { MemorySink } from './memorySink';
 import { FileSource } from './fileSource';
 import { assertSafeArgument } from './guard';
 import { parseList, parseMlsd, parseMlstLine } from './listing';
@@ -488,10 +489,21 @@ export class FtpClient extends EventEmitter {
     const abs = this.resolve(path);
     return this.run(async () => {
       if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
-      // The chunks as they come, no Writable or pipeline in between: small files are mostly per-transfer cost.
-      const chunks: Buffer[] = [];
-      await this.transfer(`RETR ${abs}`, 'download', (socket) => collect(socket, chunks), opts);
-      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      // No Writable or pipeline in between, and on a plain connection no 'data' events either (MemorySink):
+      // small files are mostly per-transfer cost.
+      const sink = new MemorySink(opts.onProgress);
+      await this.transfer(
+        `RETR ${abs}`,
+        'download',
+        async (socket, direct) => {
+          if (direct) return sink.finish(socket);
+          sink.chunks.length = 0;
+          await collect(socket, sink.chunks);
+        },
+        opts,
+        sink.direct,
+      );
+      return sink.chunks.length === 1 ? sink.chunks[0] : Buffer.concat(sink.chunks);
     });
   }
 

@@ -1,0 +1,59 @@
+import type * as net from 'node:net';
+import type { DirectRead } from './fileSink';
+
+/** One read buffer for every data connection of the process: each read is copied out before the next can happen. */
+const SCRATCH_SIZE = 64 * 1024;
+let scratch: Buffer | undefined;
+
+/**
+ * A download into memory for a data connection we open ourselves (no TLS): the socket reads into one shared
+ * scratch buffer (`onread`), and each read is copied into a buffer of exactly its size.
+ *
+ * A small file is mostly per-transfer cost, and this skips the stream machinery a 'data' event goes through
+ * (Readable.push, its state, two listeners) on every read. Sharing the scratch buffer is safe because Node
+ * reads into it and calls `callback` synchronously, which copies the bytes out before anything else runs.
+ */
+export class MemorySink {
+  readonly chunks: Buffer[] = [];
+  bytes = 0;
+  readonly direct: DirectRead = {
+    buffer: () => (scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE)),
+    callback: (n, buffer) => {
+      const copy = Buffer.allocUnsafe(n);
+      buffer.copy(copy, 0, 0, n);
+      this.chunks.push(copy);
+      this.bytes += n;
+      this.onProgress?.(this.bytes);
+      return true;
+    },
+  };
+
+  constructor(private readonly onProgress?: (bytes: number) => void) {}
+
+  /** Wait until the server has sent everything (the data connection ends); a close before the end is an error. */
+  finish(socket: net.Socket): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const premature = () => Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+      if (socket.readableEnded) return resolve(this.bytes);
+      if (socket.destroyed) return reject(socket.errored ?? premature());
+      const done = (err?: Error) => {
+        socket.off('end', onEnd);
+        socket.off('error', onError);
+        socket.off('close', onClose);
+        if (err) reject(err);
+        else resolve(this.bytes);
+      };
+      const onEnd = () => done();
+      const onError = (err: Error) => done(err);
+      const onClose = () => done(premature());
+      socket.once('end', onEnd);
+      socket.once('error', onError);
+      socket.once('close', onClose);
+    });
+  }
+
+  /** Everything received, as one buffer. */
+  result(): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
+  }
+}
