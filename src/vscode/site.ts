@@ -4,7 +4,9 @@
  * kind of vscode.FileSystemError to throw, file types use vscode's FileType numbers.
  */
 import type { Readable, Writable } from 'node:stream';
-import { safeSave, type DataMode, type FileEntry, type SafeSaveMemory, type TransferOptions } from '../ftp';
+import { FtpError, FtpProtocolError, FtpReplyError, safeSave, type DataMode, type FileEntry, type SafeSaveMemory, type TransferOptions } from '../ftp';
+import { BufferSink } from './bufferSink';
+import { formatBytes } from './bytes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
 import { FsError, isConnectionError, toFsError } from './fsErrors';
@@ -59,10 +61,91 @@ export interface SiteOptions {
   secret?: () => string | undefined;
   /** Extension-level log lines (pool shrinking, keep-alive failures). */
   info?: (text: string) => void;
+  /** readFile refuses files larger than this (VS Code holds the whole file in memory). Default MAX_READ_BYTES. */
+  maxReadBytes?: number;
 }
 
 /** Transfer options for a single read/write: progress and cancel. */
 export type Transfer = Pick<TransferOptions, 'onProgress' | 'signal'>;
+
+/** A transfer whose size the caller knows (a listing's or a local file's): small ones are quick pool operations. */
+export interface SizedTransfer extends Transfer {
+  bytes?: number;
+}
+
+/** Options of an upload (folder uploads pass what they know, so nothing is looked up per file). */
+export interface UploadOptions extends SizedTransfer {
+  /**
+   * The target's entry from a listing the caller just took, or null when that listing shows no such name.
+   * Undefined: look it up (the parent's listing, through the cache).
+   */
+  existing?: FileEntry | null;
+  /**
+   * With `existing: null`: the name may still be a file (a case-insensitive server may see another case of it in
+   * the listing as the same file, or another upload of this batch goes to it), so replace it safely all the same.
+   */
+  mayExist?: boolean;
+  /** Collect the change in this batch (cache invalidation and change events in bulk) instead of at once. */
+  batch?: ChangeBatch;
+}
+
+/**
+ * readFile's default limit. VS Code's readFile returns the whole file in memory (and copies it to the window that
+ * shows it), so a file of several GiB would take the extension host down with it.
+ */
+export const MAX_READ_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Transfers of at most this many bytes are short pool operations, not long transfers: they may use every
+ * connection of the pool (a browsing request waits for one small file at most), so a folder of small files moves
+ * over all of them at once.
+ */
+export const SHORT_TRANSFER_BYTES = 256 * 1024;
+
+/** readFile's "too large" error, an FtpError so the client passes it through unchanged (not a broken connection). */
+class TooLargeError extends FtpError {
+  override name = 'TooLargeError';
+}
+
+/**
+ * Changes of a bulk operation (a folder upload), applied in batches: the cache forgets the changed paths and one
+ * change event carries them all, at most every `delayMs` or every `maxCount` changes, and at close(). Per file,
+ * each event would make VS Code (and the tree) list the folder again.
+ */
+export class ChangeBatch {
+  private pending: Change[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly apply: (changes: Change[]) => void,
+    private readonly delayMs = 250,
+    private readonly maxCount = 500,
+  ) {}
+
+  add(change: Change): void {
+    this.pending.push(change);
+    if (this.pending.length >= this.maxCount) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.delayMs);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Apply what is pending now. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending.length) return;
+    const changes = this.pending;
+    this.pending = [];
+    this.apply(changes);
+  }
+
+  /** Apply what is pending; the batch may still be used (it flushes again at the next close). */
+  close(): void {
+    this.flush();
+  }
+}
 
 /** How many symlinks of one listing are probed with CWD to tell folders from files. */
 const MAX_LINK_PROBES = 32;
@@ -220,13 +303,29 @@ export class Site {
       if (known.state === 'found') entry = known.entry;
     }
     if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+    // The size from the listing (not a symlink's: that is the length of its target's name).
+    const listed = entry?.type === 'file' && entry.size !== undefined ? entry.size : undefined;
+    const max = this.opts.maxReadBytes ?? MAX_READ_BYTES;
+    if (listed !== undefined && listed > max) throw this.tooLarge(p, listed, max);
     try {
-      return await this.pool.run((c) => c.downloadBuffer(p, { onProgress: t.onProgress, signal: t.signal }), {
-        idempotent: true,
-        transfer: true,
-        signal: t.signal,
-      });
+      return await this.pool.run(
+        async (c) => {
+          // Unknown size: ask (one SIZE), so the file lands in one buffer of its size instead of chunks joined
+          // at the end (which holds it twice).
+          const size = listed ?? (await this.sizeOf(c, p));
+          if (size !== undefined && size > max) throw new TooLargeError(this.tooLarge(p, size, max).message, `RETR ${p}`);
+          const sink = new BufferSink(size, max, (n) => new TooLargeError(this.tooLarge(p, n, max, true).message, `RETR ${p}`));
+          await c.download(p, sink.stream, { onProgress: t.onProgress, signal: t.signal });
+          return sink.result();
+        },
+        {
+          idempotent: true,
+          transfer: true,
+          signal: t.signal,
+        },
+      );
     } catch (err) {
+      if (err instanceof TooLargeError) throw new FsError('Unknown', err.message, false, err);
       const fe = this.fsError(err, 'read', p);
       if (fe.kind === 'FileNotFound') {
         this.cache.invalidate(parentPath(p));
@@ -237,12 +336,36 @@ export class Site {
     }
   }
 
+  /** The size of a file by SIZE, or undefined when the server cannot say (then readFile collects chunks). */
+  private async sizeOf(c: RemoteClient, p: string): Promise<number | undefined> {
+    if (!c.size || this.saveMemory.size === false) return undefined;
+    try {
+      const n = await c.size(p);
+      return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+    } catch (err) {
+      // 550 (no such file, or a folder): RETR says it properly. ftp-srv answers SIZE of an empty file "213 File
+      // status" (no number): the connection is fine. A broken connection is not a missing size.
+      if (err instanceof FtpProtocolError && err.command?.startsWith('SIZE')) return undefined;
+      if (!(err instanceof FtpReplyError) || err.code === 421) throw err;
+      if ((err.code === 500 || err.code === 502 || err.code === 504) && this.saveMemory.size !== true) this.saveMemory.size = false;
+      return undefined;
+    }
+  }
+
+  private tooLarge(p: string, bytes: number, max: number, atLeast = false): FsError {
+    return new FsError(
+      'Unknown',
+      `${p} is ${atLeast ? 'more than ' : ''}${formatBytes(bytes)}, too large to open: VS Code keeps a whole file in memory, and FTP Explorer ` +
+        `opens files of up to ${formatBytes(max)}. Download it instead: right-click it in the FTP Explorer view and choose "Download to Local Folder...".`,
+    );
+  }
+
   /** Stream a file into `dest` (downloads to disk). Returns the bytes moved. */
-  async download(path: string, dest: () => Writable, t: Transfer = {}): Promise<number> {
+  async download(path: string, dest: () => Writable, t: SizedTransfer = {}): Promise<number> {
     const p = normalizePath(path);
     try {
       return await this.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal }), {
-        transfer: true,
+        transfer: isLong(t.bytes),
         signal: t.signal,
       });
     } catch (err) {
@@ -275,24 +398,93 @@ export class Site {
     this.emit([{ type: entry ? 'changed' : 'created', path: p }]);
   }
 
-  /** Upload a local stream to `path` (overwrites). */
-  async upload(source: () => Readable, path: string, t: Transfer = {}): Promise<number> {
+  /**
+   * Upload local content (a small file read already, or a stream of it) to `path` (overwrites). An existing file is replaced by a safe save (temporary file,
+   * size check, rename: an interrupted upload leaves the old file intact). A name that does not exist is
+   * uploaded straight onto (no file to clobber), its size checked, and the partial file deleted when the upload
+   * fails: 3 commands (EPSV, STOR, SIZE) instead of 5.
+   */
+  async upload(source: Buffer | (() => Readable), path: string, t: UploadOptions = {}): Promise<number> {
     const p = normalizePath(path);
     this.assertWritable(p);
+    let entry: FileEntry | undefined;
+    let bytes: number;
     try {
-      const entry = await this.lookup(p);
+      entry = t.existing === undefined ? await this.lookup(p) : t.existing ?? undefined;
       if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
-      const r = await this.pool.run((c) => safeSave(c, p, source, this.saveOptions(t, entry ?? null)), {
-        idempotent: true,
-        transfer: true,
-        signal: t.signal,
-      });
-      this.emit([{ type: entry ? 'changed' : 'created', path: p }]);
+      if (!entry && !t.mayExist && this.config.safeSave !== false) {
+        bytes = await this.uploadNew(source, p, t);
+      } else {
+        // A name that may exist without being listed as such: replaced as if it were (rename over it).
+        const existing = entry ?? (t.mayExist ? { name: baseName(p), type: 'file' as const } : null);
+        bytes = (
+          await this.pool.run((c) => safeSave(c, p, source, this.saveOptions(t, existing)), {
+            idempotent: true,
+            transfer: isLong(t.bytes),
+            signal: t.signal,
+          })
+        ).bytes;
+      }
+    } catch (err) {
+      this.cache.invalidatePath(p);
+      throw this.fsError(err, 'upload', p);
+    }
+    const change: Change = { type: entry ? 'changed' : 'created', path: p };
+    if (t.batch) t.batch.add(change);
+    else this.applyChanges([change]);
+    return bytes;
+  }
+
+  /**
+   * Changes of one bulk operation, applied (cache invalidated, one change event) in batches: pass it to upload()
+   * and close() it at the end.
+   */
+  batch(): ChangeBatch {
+    return new ChangeBatch((changes) => this.applyChanges(changes));
+  }
+
+  private applyChanges(changes: Change[]): void {
+    for (const c of changes) this.cache.invalidatePath(c.path);
+    this.emit(changes);
+  }
+
+  /**
+   * A new file: STOR onto its name and check the stored size (SIZE, or the listing). No temporary file: a partial
+   * upload of a new name replaces nothing. When the upload fails once bytes may have been written, the partial
+   * file is deleted, so a failed upload leaves no file cut short.
+   */
+  private async uploadNew(source: Buffer | (() => Readable), p: string, t: UploadOptions): Promise<number> {
+    let started = false;
+    let moved = false;
+    const onProgress = (n: number) => {
+      if (n > 0) moved = true;
+      t.onProgress?.(n);
+    };
+    try {
+      const r = await this.pool.run(
+        (c) => {
+          started = true;
+          return safeSave(c, p, source, { ...this.saveOptions({ onProgress, signal: t.signal }, null), safe: false });
+        },
+        { idempotent: true, transfer: isLong(t.bytes), signal: t.signal },
+      );
       return r.bytes;
     } catch (err) {
-      throw this.fsError(err, 'upload', p);
-    } finally {
-      this.cache.invalidatePath(p);
+      if (started && mayHaveWritten(err, moved)) await this.removePartial(p, err);
+      throw err;
+    }
+  }
+
+  /** Delete what a failed upload of a new file may have left (on a fresh connection if that one broke). */
+  private async removePartial(p: string, cause: unknown): Promise<void> {
+    try {
+      await this.pool.run((c) => c.delete(p), { idempotent: true });
+    } catch (err) {
+      if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return; // never created, or gone
+      this.opts.info?.(
+        `The upload of ${p} failed (${(cause as Error)?.message ?? cause}), and the partly written file could not be deleted ` +
+          `(${(err as Error)?.message ?? err}): delete it, or upload it again.`,
+      );
     }
   }
 
@@ -403,7 +595,8 @@ export class Site {
     return new FsError('FileNotFound', `${p} does not exist`, isProbe(p));
   }
 
-  private assertWritable(p: string): void {
+  /** Throws NoPermissions on a read-only connection (before anything is asked of the server). */
+  assertWritable(p: string): void {
     if (this.readOnly) {
       throw new FsError(
         'NoPermissions',
@@ -533,4 +726,19 @@ export class Site {
       }
     }
   }
+}
+
+/** A transfer that may hold its connection for long: unknown size, or larger than SHORT_TRANSFER_BYTES. */
+function isLong(bytes: number | undefined): boolean {
+  return bytes === undefined || bytes > SHORT_TRANSFER_BYTES;
+}
+
+/**
+ * Whether a failed STOR may have left a file behind. Not when the server refused the command before any byte
+ * moved (no permission, a bad name: nothing was created, and whatever has that name now is not ours to delete).
+ */
+function mayHaveWritten(err: unknown, moved: boolean): boolean {
+  if (moved) return true;
+  if (err instanceof FtpReplyError) return ![450, 500, 501, 502, 504, 530, 532, 550, 553].includes(err.code);
+  return true;
 }

@@ -1,0 +1,247 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FtpReplyError } from '../../src/ftp';
+import { normalizeConnection } from '../../src/vscode/config';
+import { FsError } from '../../src/vscode/fsErrors';
+import { ChangeBatch, Site, type Change, type RemoteClient } from '../../src/vscode/site';
+import { downloadTo, uploadTo } from '../../src/vscode/transfers';
+import { FakeServer, type FakeClient } from './vscode-fake-client';
+
+/**
+ * Folder transfers over the fake server: what each file costs (one upload and one SIZE for a new name; a safe
+ * save with a rename for a name that exists), that the folder is listed once, not per file, that the change
+ * events come in batches, that files move over both connections, and that a failed upload of a new name leaves
+ * no partial file.
+ */
+
+/** The fake client, with SIZE (recorded as "<id> size <path>"); `lie` changes the answer. */
+function withSize(server: FakeServer, c: FakeClient, lie?: (p: string, n: number) => number): RemoteClient {
+  return Object.assign(c, {
+    size: async (p: string) => {
+      server.calls.push(`${c.id} size ${p}`);
+      const n = server.nodes.get(p);
+      if (n?.type !== 'file') throw new FtpReplyError(550, 'No such file', `SIZE ${p}`);
+      return lie ? lie(p, n.content!.length) : n.content!.length;
+    },
+  });
+}
+
+function makeSite(server: FakeServer, opts: { lie?: (p: string, n: number) => number; maxReadBytes?: number } = {}) {
+  const events: Change[][] = [];
+  const infos: string[] = [];
+  const site = new Site(normalizeConnection({ name: 'site', host: 'h', username: 'bob' }).config!, 'saved:site', {
+    connect: async () => withSize(server, await server.connect(), opts.lie),
+    poolSize: 2,
+    info: (t) => infos.push(t),
+    maxReadBytes: opts.maxReadBytes,
+  });
+  site.onDidChangeFiles((c) => events.push(c));
+  return { site, events, infos };
+}
+
+const ops = (server: FakeServer, op: string) => server.calls.filter((c) => c.split(' ')[1] === op);
+
+async function fsError(p: Promise<unknown>): Promise<FsError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof FsError, `expected an FsError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('vscode/transfers: what a folder transfer costs per file', () => {
+  let tmp: string;
+  beforeEach(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ftpx-transfers-'));
+  });
+  afterEach(async () => {
+    await fs.rm(tmp, { recursive: true, force: true });
+  });
+
+  async function localFolder(name: string, files: Record<string, string>): Promise<string> {
+    const dir = path.join(tmp, name);
+    for (const [f, content] of Object.entries(files)) {
+      await fs.mkdir(path.dirname(path.join(dir, f)), { recursive: true });
+      await fs.writeFile(path.join(dir, f), content);
+    }
+    return dir;
+  }
+
+  it('a new folder: one listing (of its parent), MKD, then per file one upload onto its name and one SIZE', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`f${i}.txt`] = `content ${i}`;
+    const local = await localFolder('src', files);
+    const server = new FakeServer().dir('/up');
+    const { site, events } = makeSite(server);
+    // While the first file is held on one connection, the other keeps going.
+    const first = server.hold('upload', '/up/src/f0.txt');
+    const running = uploadTo(site, [local], '/up');
+    await first.reached.promise;
+    for (let i = 0; i < 50 && ops(server, 'upload').length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(ops(server, 'upload').length >= 3, 'only one file moved at a time');
+    first.release();
+    const r = await running;
+    assert.equal(r.files, 40);
+    for (const [f, content] of Object.entries(files)) assert.equal(server.content(`/up/src/${f}`), content);
+    // Before MKD: is /up/src there, is /up a folder (the listings of /up and /). None after.
+    assert.deepEqual(ops(server, 'list').map((c) => c.split(' ')[2]).sort(), ['/', '/up']);
+    assert.equal(ops(server, 'mkdir').length, 1);
+    assert.equal(ops(server, 'upload').length, 40);
+    assert.equal(ops(server, 'size').length, 40);
+    assert.equal(ops(server, 'rename').length, 0, 'a new name needs no temporary file');
+    assert.ok(ops(server, 'upload').every((c) => !c.includes('ftpx-tmp')));
+    assert.equal(server.calls.filter((c) => !/^\d+ (quit|pwd)/.test(c)).length, 2 + 1 + 40 * 2);
+    assert.equal(server.violations, 0);
+    // Change events in bulk: the folder, then all files in one event.
+    const all = events.flat();
+    assert.equal(all.filter((c) => c.type === 'created').length, 41);
+    assert.ok(events.length <= 2, `${events.length} change events`);
+    await site.dispose();
+  });
+
+  it('an existing folder: listed once; names that exist get a safe save (temporary file, rename), new names do not', async () => {
+    const local = await localFolder('site', { 'a.txt': 'new a', 'b.txt': 'new b', 'c.txt': 'new c', 'README.txt': 'readme' });
+    const server = new FakeServer().file('/up/site/a.txt', 'old a').file('/up/site/README.TXT', 'OLD');
+    const { site, events } = makeSite(server);
+    await uploadTo(site, [local], '/up');
+    assert.equal(server.content('/up/site/a.txt'), 'new a');
+    assert.equal(server.content('/up/site/b.txt'), 'new b');
+    assert.equal(ops(server, 'list').length, 2, 'the parent (for MKD) and the folder, once each');
+    const renamed = ops(server, 'rename').map((c) => c.split(' -> ')[1]);
+    // a.txt exists; README.txt differs from README.TXT only in case (one file on a case-insensitive server).
+    assert.deepEqual(renamed.sort(), ['/up/site/README.txt', '/up/site/a.txt']);
+    assert.deepEqual(
+      ops(server, 'upload').filter((c) => !c.includes('ftpx-tmp')).map((c) => c.split(' ')[2]).sort(),
+      ['/up/site/b.txt', '/up/site/c.txt'],
+    );
+    const all = events.flat();
+    assert.deepEqual(all.filter((c) => c.type === 'changed').map((c) => c.path), ['/up/site/a.txt']);
+    assert.equal(all.filter((c) => c.type === 'created').length, 3);
+    await site.dispose();
+  });
+
+  it('two top-level files of the same name: both take the safe path', async () => {
+    const a = await localFolder('one', { 'same.txt': 'first' });
+    const b = await localFolder('two', { 'same.txt': 'second' });
+    const server = new FakeServer().dir('/up');
+    const { site } = makeSite(server);
+    await uploadTo(site, [path.join(a, 'same.txt'), path.join(b, 'same.txt')], '/up');
+    assert.equal(ops(server, 'rename').length, 2);
+    assert.ok(['first', 'second'].includes(server.content('/up/same.txt')!));
+    await site.dispose();
+  });
+
+  it('a new file the server stored short is deleted, and the upload fails', async () => {
+    const local = await localFolder('src', { 'ok.txt': 'fine', 'short.txt': 'cut short' });
+    const server = new FakeServer().dir('/up');
+    const { site, infos } = makeSite(server, { lie: (p, n) => (p.endsWith('short.txt') ? n - 3 : n) });
+    const e = await fsError(uploadTo(site, [local], '/up'));
+    assert.match(e.message, /short\.txt/);
+    assert.equal(server.nodes.has('/up/src/short.txt'), false, 'the short file is still there');
+    assert.deepEqual(ops(server, 'delete').map((c) => c.split(' ')[2]), ['/up/src/short.txt']);
+    assert.deepEqual(infos, []);
+    await site.dispose();
+  });
+
+  it('a refused STOR deletes nothing (whatever has that name is not ours)', async () => {
+    const local = await localFolder('src', { 'x.txt': 'x' });
+    const server = new FakeServer().dir('/up/src');
+    const { site } = makeSite(server);
+    server.failNext('upload', () => new FtpReplyError(553, 'Permission denied', 'STOR /up/src/x.txt'));
+    const e = await fsError(uploadTo(site, [local], '/up'));
+    assert.equal(e.kind, 'NoPermissions');
+    assert.equal(ops(server, 'delete').length, 0);
+    await site.dispose();
+  });
+
+  it('a connection lost during the upload of a new file: retried once on a new connection', async () => {
+    const local = await localFolder('src', { 'x.txt': 'x' });
+    const server = new FakeServer().dir('/up/src');
+    const { site } = makeSite(server);
+    server.failNext('upload', () => Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
+    await uploadTo(site, [local], '/up');
+    assert.equal(server.content('/up/src/x.txt'), 'x');
+    await site.dispose();
+  });
+
+  it('download: one listing per folder, then files over both connections, nothing else per file', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 30; i++) server.file(`/www/f${i}.txt`, `file ${i}`);
+    server.file('/www/sub/deep.txt', 'deep');
+    const { site } = makeSite(server);
+    const first = server.hold('download', '/www/f0.txt');
+    const running = downloadTo(site, '/www', tmp);
+    await first.reached.promise;
+    // While f0 is held on one connection, the other keeps going.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(ops(server, 'download').length > 1, 'only one file moved at a time');
+    first.release();
+    const r = await running;
+    assert.equal(r.files, 31);
+    assert.equal(await fs.readFile(path.join(tmp, 'www/f7.txt'), 'utf8'), 'file 7');
+    assert.equal(await fs.readFile(path.join(tmp, 'www/sub/deep.txt'), 'utf8'), 'deep');
+    // "/" (for the stat of /www), /www and /www/sub: one listing each.
+    assert.equal(ops(server, 'list').length, 3);
+    assert.equal(ops(server, 'download').length, 31);
+    assert.equal(ops(server, 'size').length, 0);
+    assert.equal(server.violations, 0);
+    await site.dispose();
+  });
+});
+
+describe('vscode/site: readFile into one buffer', () => {
+  it('reads exact bytes with the size from the listing, from SIZE, and when SIZE lies either way', async () => {
+    const data = Buffer.from('x'.repeat(70000) + 'tail');
+    for (const lie of [undefined, (_p: string, n: number) => n - 1000, (_p: string, n: number) => 3, (_p: string, n: number) => n * 4]) {
+      const server = new FakeServer().file('/d/f.bin', data);
+      const { site } = makeSite(server, { lie });
+      assert.ok(Buffer.from(await site.readFile('/d/f.bin')).equals(data), 'from SIZE');
+      await site.stat('/d/f.bin');
+      assert.ok(Buffer.from(await site.readFile('/d/f.bin')).equals(data), 'from the listing');
+      assert.equal(ops(server, 'size').length, 1, 'SIZE only when the listing did not tell');
+      await site.dispose();
+    }
+  });
+
+  it('refuses a file larger than the cap, saying what to do instead, before downloading it', async () => {
+    const server = new FakeServer().file('/d/big.bin', 'x'.repeat(101)).file('/d/ok.bin', 'y'.repeat(100));
+    const { site } = makeSite(server, { maxReadBytes: 100 });
+    const e = await fsError(site.readFile('/d/big.bin'));
+    assert.match(e.message, /too large to open/);
+    assert.match(e.message, /Download to Local Folder/);
+    assert.equal(ops(server, 'download').length, 0);
+    assert.equal((await site.readFile('/d/ok.bin')).length, 100);
+    await site.dispose();
+  });
+
+  it('a server that sends more than the cap (its SIZE said less) is stopped, with the same advice', async () => {
+    const server = new FakeServer().file('/d/big.bin', 'x'.repeat(150));
+    const { site } = makeSite(server, { maxReadBytes: 100, lie: () => 10 });
+    const e = await fsError(site.readFile('/d/big.bin'));
+    assert.match(e.message, /too large to open.*Download to Local Folder/s);
+    // The connection is still usable.
+    server.file('/d/small.bin', 'ok');
+    assert.equal(Buffer.from(await site.readFile('/d/small.bin')).toString(), 'ok');
+    await site.dispose();
+  });
+});
+
+describe('vscode/site: ChangeBatch', () => {
+  it('applies changes in batches: at maxCount, after the delay, and at close', async () => {
+    const applied: Change[][] = [];
+    const b = new ChangeBatch((c) => applied.push(c), 20, 3);
+    for (let i = 0; i < 7; i++) b.add({ type: 'created', path: `/f${i}` });
+    assert.deepEqual(applied.map((a) => a.length), [3, 3]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.deepEqual(applied.map((a) => a.length), [3, 3, 1]);
+    b.add({ type: 'changed', path: '/x' });
+    b.close();
+    assert.deepEqual(applied.map((a) => a.length), [3, 3, 1, 1]);
+    b.close();
+    assert.equal(applied.length, 4, 'nothing pending: nothing applied');
+  });
+});
