@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import { finished } from 'node:stream/promises';
+import { giveBuffer, takeBuffer } from './buffers';
 
 /** What `net.connect({ onread })` takes: read into buffers we hand out, and get each read as (length, buffer). */
 export interface DirectRead {
@@ -8,8 +9,7 @@ export interface DirectRead {
   callback: (bytes: number, buffer: Buffer) => boolean;
 }
 
-/** Size of one read buffer, and how many may wait to be written at once before the socket stops reading. */
-const CHUNK = 1024 * 1024;
+/** How many reads may wait to be written at once before the socket stops reading. */
 const IN_FLIGHT = 4;
 
 /**
@@ -39,7 +39,7 @@ export class FileSink {
     private readonly onProgress?: (bytes: number) => void,
   ) {
     this.direct = {
-      buffer: () => this.free.pop() ?? Buffer.allocUnsafe(CHUNK),
+      buffer: () => this.free.pop() ?? takeBuffer(),
       callback: (n, buffer) => this.receive(n, buffer),
     };
   }
@@ -134,6 +134,9 @@ export class FileSink {
         this.dest.destroy(err as Error);
       }
       throw err;
+    } finally {
+      // Only the buffers whose writes have called back; one still being written after a failure is left to the GC.
+      for (const b of this.free.splice(0)) giveBuffer(b);
     }
   }
 }

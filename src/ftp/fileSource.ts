@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import { finished } from 'node:stream/promises';
+import { TRANSFER_BUFFER_SIZE, giveBuffer, takeBuffer } from './buffers';
 
 /** Size of one read buffer, and how many exist at most (one being read, the others on their way to the socket). */
-const CHUNK = 1024 * 1024;
+const CHUNK = TRANSFER_BUFFER_SIZE;
 const BUFFERS = 4;
 
 interface ReadStreamRange {
@@ -61,7 +62,7 @@ export class FileSource {
         while (remaining > 0) {
           while (!failure && free.length === 0 && made >= BUFFERS) await new Promise<void>((resolve) => (wake = resolve));
           if (failure) throw failure;
-          const buffer = free.pop() ?? (made++, Buffer.allocUnsafe(CHUNK));
+          const buffer = free.pop() ?? (made++, takeBuffer());
           const n = await read(fd, buffer, Math.min(CHUNK, remaining), position);
           if (n === 0) break;
           if (position !== undefined) position += n;
@@ -78,6 +79,8 @@ export class FileSource {
         await finished(socket, { readable: false });
       } finally {
         socket.off('error', onSocketError);
+        // Only the buffers the socket is done with; one still being sent after a failure is left to the GC.
+        for (const b of free) giveBuffer(b);
       }
       source.destroy();
     } catch (err) {
