@@ -110,7 +110,7 @@ async function main(): Promise<number> {
       for (const mode of ['passive', 'active'] as const) if (want('stor')) await run(bulkCase(env, srv, 'STOR', mode, rounds));
       fs.rmSync(path.join(srv.root, 'big.bin'), { force: true });
       for (const dir of ['download', 'upload'] as const) if (want('small')) await run(smallFilesCase(env, srv, dir, rounds));
-      for (const dir of ['download', 'upload'] as const) if (want('folder')) await run(folderCase(env, srv, dir, rounds, name === opts.servers[0]));
+      for (const dir of ['download', 'upload'] as const) if (want('folder')) await run(folderCase(env, srv, dir, rounds));
       if (want('list')) {
         await run(listingCase(env, srv, 'LIST', rounds));
         if (srv.server.capabilities.mlsd) await run(listingCase(env, srv, 'MLSD', rounds));

@@ -12,10 +12,7 @@ import type { BenchServerInfo } from '../servers';
 import { runWorker } from '../tools';
 import type { BenchEnv } from './env';
 
-/**
- * `withExtension`: also run the extension's own transfer (on the first server only by default: its upload lists the
- * target folder again after every file, which on pyftpdlib takes minutes; see bench/README.md).
- */
+/** `withExtension`: also run the extension's own transfer (src/vscode/transfers.ts over a Site). */
 export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number, withExtension = true): Case {
   const count = env.opts.files;
   const download = direction === 'download';
