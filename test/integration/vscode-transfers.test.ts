@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FtpClient, isSafeSaveTemp } from '../../src/ftp';
+import { FtpClient, formatLogEvent, isSafeSaveTemp } from '../../src/ftp';
 import { normalizeConnection } from '../../src/vscode/config';
 import { Site, type RemoteClient } from '../../src/vscode/site';
 import { downloadTo, uploadTo } from '../../src/vscode/transfers';
@@ -33,6 +33,7 @@ for (const name of SERVER_NAMES) {
     let tmp: string;
     let local: string;
     const commands: string[] = [];
+    const notes: string[] = [];
     /** Set by a test: what SIZE answers instead of the truth. */
     let lie: ((n: number) => number) | undefined;
     let site: Site;
@@ -55,6 +56,8 @@ for (const name of SERVER_NAMES) {
             timeoutMs: 10000,
             logger: (e) => {
               if (e.kind === 'command') commands.push(`${n} ${e.text}`);
+              // What else happened (errors, fallbacks, reconnects), for the message of a failed count.
+              else if ((e.kind === 'reply' && e.code >= 400) || !['reply', 'data', 'connect'].includes(e.kind)) notes.push(`${n} ${formatLogEvent(e)}`);
             },
           });
           const size = client.size.bind(client);
@@ -84,7 +87,7 @@ for (const name of SERVER_NAMES) {
     function split(list: string[], transfer: 'STOR' | 'RETR') {
       const dataSetup = count(list, 'EPSV', 'PASV', 'EPRT', 'PORT');
       const transfers = count(list, 'STOR', 'RETR', 'LIST', 'MLSD', 'NLST');
-      assert.equal(dataSetup, transfers, 'one data connection command per transfer');
+      assert.equal(dataSetup, transfers, `one data connection command per transfer; commands:\n${list.join('\n')}\nother events:\n${notes.join('\n')}`);
       const files = count(list, transfer);
       const perFile = 2 * files + count(list, 'SIZE');
       return { files, perFile, other: list.length - perFile, otherVerbs: verbs(list).filter((v) => !['EPSV', 'PASV', 'EPRT', 'PORT', transfer, 'SIZE'].includes(v)) };
@@ -98,6 +101,7 @@ for (const name of SERVER_NAMES) {
 
     it(`uploads a folder of ${FILES} new files with 3 commands per file: EPSV, STOR onto the name, SIZE`, async () => {
       commands.length = 0;
+      notes.length = 0;
       const r = await uploadTo(site, [local], '/');
       assert.equal(r.files, FILES);
       sameFolder(local, path.join(srv.root, 'folder'));
@@ -116,6 +120,7 @@ for (const name of SERVER_NAMES) {
     it('uploads it again over the existing files safely: temporary file, SIZE, rename over each; byte-exact, no temporary file left', async () => {
       for (let i = 0; i < FILES; i += 3) fs.writeFileSync(path.join(local, `file ${i}.bin`), crypto.randomBytes(sizeOf(i) + 5));
       commands.length = 0;
+      notes.length = 0;
       await uploadTo(site, [local], '/');
       sameFolder(local, path.join(srv.root, 'folder'));
       assert.deepEqual(fs.readdirSync(path.join(srv.root, 'folder')).filter(isSafeSaveTemp), []);
@@ -130,6 +135,7 @@ for (const name of SERVER_NAMES) {
       const into = path.join(tmp, 'down');
       fs.mkdirSync(into);
       commands.length = 0;
+      notes.length = 0;
       site.cache.clear();
       const r = await downloadTo(site, '/folder', into);
       assert.equal(r.files, FILES);
@@ -203,6 +209,7 @@ for (const name of SERVER_NAMES) {
       it('size from SIZE (nothing cached): one SIZE, then the transfer', async () => {
         site.cache.clear();
         commands.length = 0;
+      notes.length = 0;
         await check('SIZE');
         // ftp-srv answers SIZE of an empty file without a number: read without a size then.
         assert.equal(count(commands, 'SIZE'), sizes.length);
@@ -213,6 +220,7 @@ for (const name of SERVER_NAMES) {
         site.cache.clear();
         await site.readDirectory('/r');
         commands.length = 0;
+      notes.length = 0;
         await check('listing');
         assert.equal(count(commands, 'SIZE'), 0);
       });
