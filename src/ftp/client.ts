@@ -690,7 +690,7 @@ export class FtpClient extends EventEmitter {
     if (this.ctl.secure) {
       socketP = socketP.then(async (raw) => {
         if (this.tlsBeforeReply !== true) {
-          const replied = await settlesWithin(replyP, TLS_REPLY_GRACE_MS);
+          const replied = (await outcomeWithin(replyP, TLS_REPLY_GRACE_MS)) !== undefined;
           if (!replied && this.tlsBeforeReply === undefined) {
             this.tlsBeforeReply = true;
             this.log({ kind: 'info', text: 'the server waits for the data connection\'s TLS handshake before its 1xx reply' });
@@ -714,7 +714,7 @@ export class FtpClient extends EventEmitter {
           () => NEVER,
           async (err: unknown) => {
             socketFailed = true;
-            const r = await replyWithin(replyP, EARLY_REPLY_GRACE_MS);
+            const r = await valueWithin(replyP, EARLY_REPLY_GRACE_MS);
             if (r && r.code >= 400) return r;
             this.ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
             throw err;
@@ -842,21 +842,10 @@ function formatBytes(n: number): string {
 /** How long a failed early data connection waits for the server's error reply to the transfer command. */
 const EARLY_REPLY_GRACE_MS = 2000;
 
-/** The reply if it comes within the time, else undefined (also when the read fails). */
-function replyWithin(p: Promise<FtpReply>, ms: number): Promise<FtpReply | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    p.then(
-      (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      },
-    );
-  });
+/** The value if the promise fulfils within the time; undefined when it rejects or the time runs out first. */
+async function valueWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  const o = await outcomeWithin(p, ms);
+  return o && o !== 'rejected' ? o.value : undefined;
 }
 
 /** A promise that never settles: the losing side of a race that must not win. */
@@ -865,15 +854,20 @@ const NEVER: Promise<never> = new Promise<never>(() => undefined);
 /** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
 const TLS_REPLY_GRACE_MS = 1500;
 
-/** Does the promise settle within the time? (The timer is cleared either way.) */
-function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+/** How the promise settled within the time: its value, 'rejected', or undefined when the time ran out first. */
+function outcomeWithin<T>(p: Promise<T>, ms: number): Promise<{ value: T } | 'rejected' | undefined> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    p.then(done, done);
+    const timer = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ value });
+      },
+      () => {
+        clearTimeout(timer);
+        resolve('rejected');
+      },
+    );
   });
 }
 
