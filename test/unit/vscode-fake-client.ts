@@ -4,9 +4,11 @@
  * control connection would garble them), can hold an operation at a gate until the test releases it, and can
  * fail or drop connections on demand. No timers anywhere.
  */
+import * as assert from 'node:assert/strict';
 import { Writable, Readable } from 'node:stream';
 import { FtpConnectionError, FtpReplyError, type DataMode, type FileEntry, type TransferOptions } from '../../src/ftp';
 import type { RemoteClient } from '../../src/vscode/site';
+import { FsError } from '../../src/vscode/fsErrors';
 
 interface Node {
   type: 'file' | 'dir' | 'symlink';
@@ -299,4 +301,15 @@ export class FakeClient implements RemoteClient {
       }
     });
   }
+}
+
+/** The FsError a promise rejects with (fails the test if it resolves or rejects with anything else). */
+export async function fsError(p: Promise<unknown>): Promise<FsError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof FsError, `expected an FsError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected a rejection');
 }

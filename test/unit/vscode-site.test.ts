@@ -8,7 +8,7 @@ import { FsError } from '../../src/vscode/fsErrors';
 import { FileType, Site, type Change } from '../../src/vscode/site';
 import { SiteRegistry } from '../../src/vscode/sites';
 import { downloadTo, isSafeLocalName, uploadTo } from '../../src/vscode/transfers';
-import { FakeServer } from './vscode-fake-client';
+import { FakeServer, fsError } from './vscode-fake-client';
 
 function config(extra: Record<string, unknown> = {}): ConnectionConfig {
   return normalizeConnection({ name: 'site', host: 'h', username: 'bob', ...extra }).config!;
@@ -24,16 +24,6 @@ function makeSite(server: FakeServer, extra: Record<string, unknown> = {}, clock
   });
   site.onDidChangeFiles((c) => changes.push(...c));
   return { site, changes, clock };
-}
-
-async function fsError(p: Promise<unknown>): Promise<FsError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof FsError, `expected an FsError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a rejection');
 }
 
 describe('vscode/site: reading', () => {

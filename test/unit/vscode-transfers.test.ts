@@ -7,7 +7,7 @@ import { normalizeConnection } from '../../src/vscode/config';
 import { FsError } from '../../src/vscode/fsErrors';
 import { ChangeBatch, Site, type Change, type RemoteClient } from '../../src/vscode/site';
 import { downloadTo, uploadTo } from '../../src/vscode/transfers';
-import { FakeServer, type FakeClient } from './vscode-fake-client';
+import { FakeServer, fsError, type FakeClient } from './vscode-fake-client';
 
 /**
  * Folder transfers over the fake server: what each file costs (one upload and one SIZE for a new name; a safe
@@ -42,16 +42,6 @@ function makeSite(server: FakeServer, opts: { lie?: (p: string, n: number) => nu
 }
 
 const ops = (server: FakeServer, op: string) => server.calls.filter((c) => c.split(' ')[1] === op);
-
-async function fsError(p: Promise<unknown>): Promise<FsError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof FsError, `expected an FsError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('vscode/transfers: what a folder transfer costs per file', () => {
   let tmp: string;
