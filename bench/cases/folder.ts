@@ -1,7 +1,8 @@
 /**
  * The same small files as a folder: download /small into a local folder, upload the local folder "small". Our
  * client with the connection pool (src/vscode/pool.ts, N connections), the extension's own Download/Upload code
- * (src/vscode/transfers.ts over a Site, as shipped), and basic-ftp's downloadToDir / uploadFromDir (sequential).
+ * (src/vscode/transfers.ts over a Site, as shipped), basic-ftp's downloadToDir / uploadFromDir (sequential), and
+ * the bare-socket loop with a pool of the same size (what any Node client could reach here at most).
  * Workers, timed inside from the first command to the last file (logins excluded for all).
  */
 import * as fs from 'node:fs';
@@ -62,6 +63,7 @@ export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'down
       candidate('pool', `ours, pool of ${env.opts.pool}`, 'ours', 'pool', env.opts.pool),
       ...(withExtension ? [candidate('extension', `extension transfers.ts, poolSize ${env.opts.extensionPool}`, 'ours', 'extension', env.opts.extensionPool)] : []),
       candidate('basic-ftp', 'basic-ftp sequential', 'reference', 'basic-ftp', 1),
+      candidate('bare', `bare-socket loop, pool of ${env.opts.pool}`, 'reference', 'bare', env.opts.pool),
     ],
     targets: [{ kind: 'ratio', ours: 'pool', reference: 'basic-ftp', min: 2.5, text: '>= 2.5x basic-ftp' }],
   };

@@ -67,8 +67,8 @@ export class BareFtp {
     return net.connect({ host: this.socket.remoteAddress, port });
   }
 
-  /** EPSV, RETR: the whole file in memory. */
-  async retr(path: string): Promise<Buffer> {
+  /** EPSV, RETR (or NLST): the whole file in memory. */
+  async retr(path: string, verb = 'RETR'): Promise<Buffer> {
     const data = await this.epsv();
     const chunks: Buffer[] = [];
     data.on('data', (c: Buffer) => chunks.push(c));
@@ -76,12 +76,18 @@ export class BareFtp {
       data.once('close', () => resolve());
       data.once('error', reject);
     });
-    const first = await this.send(`RETR ${path}`);
-    if (!/^1\d\d/.test(first)) throw new Error(`RETR: ${first}`);
+    const first = await this.send(`${verb} ${path}`);
+    if (!/^1\d\d/.test(first)) throw new Error(`${verb}: ${first}`);
     await ended;
     const final = await this.read();
-    if (!final.startsWith('226')) throw new Error(`RETR: ${final}`);
+    if (!final.startsWith('226')) throw new Error(`${verb}: ${final}`);
     return Buffer.concat(chunks);
+  }
+
+  /** EPSV, NLST: the names in a folder (the folder case's bare pool needs them; RFC 959 §4.1.3). */
+  async nlst(path: string): Promise<string[]> {
+    const text = (await this.retr(path, 'NLST')).toString('latin1');
+    return text.split(/\r?\n/).filter(Boolean).map((n) => n.slice(n.lastIndexOf('/') + 1));
   }
 
   /** EPSV, STOR of a buffer. */

@@ -4,7 +4,10 @@
  *   once (one file per connection at a time, fed from one queue);
  * - 'extension': what the extension's Download/Upload commands run: src/vscode/transfers.ts over a Site with the
  *   default pool of the setting ftpExplorer.poolSize;
- * - 'basic-ftp': downloadToDir / uploadFromDir (sequential on one connection, its only way).
+ * - 'basic-ftp': downloadToDir / uploadFromDir (sequential on one connection, its only way);
+ * - 'bare': the bare-socket loop (bare-ftp.ts) on `connections` control connections fed from one queue, NLST for
+ *   the names: the least a Node program can do to move the folder with a pool, so the table shows how far a pool
+ *   can go on this machine at all.
  * Download: remoteDir into localParent/<basename>. Upload: localDir into remoteParent/<basename>. Logins happen
  * before the clock starts, for every candidate.
  */
@@ -15,11 +18,12 @@ import { ClientPool } from '../../src/vscode/pool';
 import { Site } from '../../src/vscode/site';
 import { isConnectionError } from '../../src/vscode/fsErrors';
 import { downloadTo, uploadTo } from '../../src/vscode/transfers';
+import { BareFtp } from './bare-ftp';
 import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, type ServerParams } from './common';
 
 interface Params {
   server: ServerParams;
-  impl: 'pool' | 'extension' | 'basic-ftp';
+  impl: 'pool' | 'extension' | 'basic-ftp' | 'bare';
   direction: 'download' | 'upload';
   remoteDir?: string;
   localParent?: string;
@@ -96,6 +100,28 @@ async function mover(p: Params): Promise<FolderMover> {
     };
   }
 
+  if (p.impl === 'bare') {
+    const s = p.server;
+    const conns = await Promise.all(Array.from({ length: p.connections }, () => BareFtp.login(s.host, s.port, s.user, s.password)));
+    return {
+      async move(remoteDir, localDir) {
+        if (download) {
+          const target = path.join(p.localParent!, path.posix.basename(remoteDir));
+          const [names] = await Promise.all([conns[0].nlst(remoteDir), fsp.mkdir(target, { recursive: true })]);
+          await pooled(conns, names, async (c, n) => fsp.writeFile(path.join(target, n), await c.retr(`${remoteDir}/${n}`)));
+        } else {
+          const target = `${p.remoteParent}/${path.basename(localDir)}`;
+          const [names] = await Promise.all([fsp.readdir(localDir), conns[0].expect(`MKD ${target}`, '257')]);
+          await pooled(conns, names, async (c, n) => c.stor(`${target}/${n}`, await fsp.readFile(path.join(localDir, n))));
+        }
+      },
+      commands: () => conns.reduce((sum, c) => sum + c.commands, 0),
+      close: async () => {
+        for (const c of conns) await c.quit();
+      },
+    };
+  }
+
   const client = await connectBasic(p.server, count);
   return {
     async move(remoteDir, localDir) {
@@ -130,6 +156,16 @@ async function workers<T>(n: number, items: T[], task: (item: T) => Promise<void
   await Promise.all(
     Array.from({ length: n }, async () => {
       while (next < items.length) await task(items[next++]);
+    }),
+  );
+}
+
+/** Each connection takes the next item from one queue until none is left. */
+async function pooled<C, T>(conns: C[], items: T[], task: (conn: C, item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    conns.map(async (c) => {
+      while (next < items.length) await task(c, items[next++]);
     }),
   );
 }
