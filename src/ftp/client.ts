@@ -3,22 +3,12 @@ import { EventEmitter } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { posix } from 'node:path';
-import { ControlConnection, formatEndpoint } from './control';
+import { ControlConnection, maskCommand } from './control';
 import { codecFor, type Codec } from './encoding';
-import { openActive, openPassive, type DataMethod, type DataSettings, type DataStrategy, type PendingData } from './data';
+import type { DataMethod } from './data';
 import type { FileEntry, ListingFormat } from './entry';
-import {
-  FtpCancelledError,
-  FtpConnectionError,
-  FtpDataConnectionError,
-  FtpError,
-  FtpIncompleteError,
-  FtpProtocolError,
-  FtpReplyError,
-  FtpTimeoutError,
-  FtpTlsError,
-} from './errors';
-import { FileSink, type DirectRead } from './fileSink';
+import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, FtpTlsError } from './errors';
+import { FileSink } from './fileSink';
 import { MemorySink } from './memorySink';
 import { FileSource } from './fileSource';
 import { assertSafeArgument } from './guard';
@@ -26,12 +16,9 @@ import { parseList, parseMlsd, parseMlstLine } from './listing';
 import type { FtpLogEvent, FtpLogger } from './log';
 import type { DataMode, FtpConnectOptions, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
-import { checkCertificate, logTls, startTls, type TlsSettings } from './tls';
+import type { TlsSettings } from './tls';
+import { AFTERMATH, DataTransfers } from './transfer';
 import { parseFeatures, parseMdtm, parsePwd } from './replies';
-
-type Direction = 'download' | 'upload' | 'list';
-/** Moves the bytes of one transfer; `direct`: the socket reads into the buffers given to transfer() (no 'data'), and the byte count is returned. */
-type Move = (socket: net.Socket, direct: boolean) => Promise<number | void>;
 
 /**
  * An FTP client over one control connection (RFC 959), with the extensions of RFC 2389 (FEAT/OPTS),
@@ -50,14 +37,12 @@ export class FtpClient extends EventEmitter {
   private readonly codec: Codec;
   private readonly log: FtpLogger;
   private readonly timeoutMs: number;
-  private readonly data: DataSettings;
   private readonly tls: TlsSettings;
-  private readonly strategy: DataStrategy = {};
+  /** The data connections: their mode, what works on this server, each transfer (transfer.ts). */
+  private readonly transfers: DataTransfers;
   private chain: Promise<unknown> = Promise.resolve();
   private userClosed = false;
   private configuredMode: DataMode;
-  /** The mode that last worked after a fallback, until `mode` is set again. */
-  private effectiveMode: DataMode;
   private home = '/';
   private cwd: string | undefined;
   private listFormat: ListingFormat | undefined;
@@ -67,10 +52,6 @@ export class FtpClient extends EventEmitter {
   private mlstWorks: boolean | undefined;
   /** While probing: the events of the current operation. */
   private captured: FtpLogEvent[] | undefined;
-  /** FTPS: whether this server wants the data connection's TLS handshake before its 1xx reply (learned). */
-  private tlsBeforeReply: boolean | undefined;
-  /** The 1xx reply of the current transfer (its byte count, where the server gives one). */
-  private preliminary: FtpReply | undefined;
 
   private constructor(readonly options: FtpConnectOptions) {
     super();
@@ -84,14 +65,6 @@ export class FtpClient extends EventEmitter {
     };
     this.timeoutMs = options.timeoutMs ?? 30000;
     this.configuredMode = options.mode ?? 'passive';
-    this.effectiveMode = this.configuredMode;
-    this.data = {
-      trustPasvAddress: options.trustPasvAddress ?? false,
-      activeAddress: options.activeAddress,
-      activePortRange: options.activePortRange,
-      timeoutMs: this.timeoutMs,
-      activeAcceptTimeoutMs: options.activeAcceptTimeoutMs ?? Math.min(this.timeoutMs, 10000),
-    };
     this.tls = {
       servername: options.host,
       trustedFingerprint: options.trustedFingerprint,
@@ -99,6 +72,23 @@ export class FtpClient extends EventEmitter {
       timeoutMs: this.timeoutMs,
       maxVersion: options.tlsMaxVersion,
     };
+    const data = {
+      trustPasvAddress: options.trustPasvAddress ?? false,
+      activeAddress: options.activeAddress,
+      activePortRange: options.activePortRange,
+      timeoutMs: this.timeoutMs,
+      activeAcceptTimeoutMs: options.activeAcceptTimeoutMs ?? Math.min(this.timeoutMs, 10000),
+    };
+    // `ctl` is a getter: after a lost connection open() puts a new control connection in its place.
+    const client = this;
+    const host = {
+      get ctl() {
+        return client.ctl;
+      },
+      log: this.log,
+      reopen: () => this.open(),
+    };
+    this.transfers = new DataTransfers(host, { data, tls: this.tls, timeoutMs: this.timeoutMs, fallback: options.fallback !== false }, this.configuredMode);
   }
 
   /** Connect, read the banner, log in, then FEAT, OPTS UTF8 ON and TYPE I. */
@@ -128,12 +118,12 @@ export class FtpClient extends EventEmitter {
 
   set mode(mode: DataMode) {
     this.configuredMode = mode;
-    this.effectiveMode = mode;
+    this.transfers.mode = mode;
   }
 
   /** The mode the next transfer will use (differs from `mode` after a fallback). */
   get activeMode(): DataMode {
-    return this.effectiveMode;
+    return this.transfers.mode;
   }
 
   get closed(): boolean {
@@ -260,7 +250,7 @@ export class FtpClient extends EventEmitter {
 
   private async expect(command: string, ok: (code: number) => boolean): Promise<FtpReply> {
     const r = await this.ctl.send(command);
-    if (!ok(r.code)) throw new FtpReplyError(r.code, replyMessage(r), maskForError(command));
+    if (!ok(r.code)) throw new FtpReplyError(r.code, replyMessage(r), maskCommand(command));
     return r;
   }
 
@@ -443,7 +433,7 @@ export class FtpClient extends EventEmitter {
   private async readText(command: string): Promise<string> {
     const chunks: Buffer[] = [];
     const max = this.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
-    await this.transfer(command, 'list', async (socket) => {
+    await this.transfers.run(command, 'list', async (socket) => {
       chunks.length = 0;
       let total = 0;
       for await (const chunk of socket) {
@@ -452,9 +442,9 @@ export class FtpClient extends EventEmitter {
         if (total > max) {
           chunks.length = 0;
           throw new FtpError(
-            `The listing (${maskForError(command)}) is larger than ${formatBytes(max)}: stopped reading it. ` +
+            `The listing (${maskCommand(command)}) is larger than ${formatBytes(max)}: stopped reading it. ` +
               `If the folder is really that large, raise maxListingBytes.`,
-            maskForError(command),
+            maskCommand(command),
           );
         }
         chunks.push(chunk as Buffer);
@@ -475,7 +465,7 @@ export class FtpClient extends EventEmitter {
       if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
       // Into a file: reused buffers, no copies (FileSink). Anything else: a pipeline with back-pressure.
       const sink = FileSink.accepts(dest) ? new FileSink(dest, opts.onProgress) : undefined;
-      return this.transfer(`RETR ${abs}`, 'download', async (socket, direct) => {
+      return this.transfers.run(`RETR ${abs}`, 'download', async (socket, direct) => {
         if (direct && sink) {
           await sink.finish(socket, opts.end ?? true);
           return sink.bytes;
@@ -492,7 +482,7 @@ export class FtpClient extends EventEmitter {
       // No Writable or pipeline in between, and on a plain connection no 'data' events either (MemorySink):
       // small files are mostly per-transfer cost.
       const sink = new MemorySink(opts.onProgress);
-      await this.transfer(
+      await this.transfers.run(
         `RETR ${abs}`,
         'download',
         async (socket, direct) => {
@@ -523,7 +513,7 @@ export class FtpClient extends EventEmitter {
     const done = this.run(async () => {
       if (opts.offset) await this.expect(`REST ${opts.offset}`, (c) => c === 350);
       const verb = opts.append ? 'APPE' : 'STOR';
-      return this.transfer(`${verb} ${abs}`, 'upload', async (socket) => {
+      return this.transfers.run(`${verb} ${abs}`, 'upload', async (socket) => {
         if (source instanceof Uint8Array) {
           await new Promise<void>((resolve, reject) => {
             socket.once('error', reject);
@@ -542,267 +532,27 @@ export class FtpClient extends EventEmitter {
   }
 
   /**
-   * One data transfer: open the data connection in the current mode, send the command, move the bytes, read
-   * the final reply. When the data connection cannot be established and fallback is on, try the other mode
-   * once, say so in the log, and keep using it for this session.
-   */
-  private async transfer(
-    command: string,
-    direction: Direction,
-    move: Move,
-    opts: TransferOptions = {},
-    direct?: DirectRead,
-  ): Promise<number> {
-    const mode = this.effectiveMode;
-    try {
-      return await this.transferIn(mode, command, direction, move, opts, direct);
-    } catch (err) {
-      if (!(err instanceof FtpDataConnectionError) || this.options.fallback === false || this.strategy.force) throw err;
-      if (opts.signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
-      const other: DataMode = mode === 'passive' ? 'active' : 'passive';
-      this.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
-      if (this.ctl.closed) await this.open();
-      const n = await this.transferIn(other, command, direction, move, opts, direct);
-      this.effectiveMode = other;
-      return n;
-    }
-  }
-
-  private async transferIn(
-    mode: DataMode,
-    command: string,
-    direction: Direction,
-    move: Move,
-    opts: TransferOptions,
-    directRead?: DirectRead,
-  ): Promise<number> {
-    const signal = opts.signal;
-    if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
-    // Straight into the caller's buffers only on a plain socket (under TLS the bytes go through the TLS layer).
-    const direct = this.ctl.secure ? undefined : directRead;
-    const pending: PendingData =
-      mode === 'passive'
-        ? await openPassive(this.ctl, this.strategy, this.data, this.log, direct)
-        : await openActive(this.ctl, this.strategy, this.data, this.log, direct);
-    let socket: net.Socket;
-    // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
-    const cancelStart = () => pending.cancel();
-    signal?.addEventListener('abort', cancelStart, { once: true });
-    try {
-      socket = await this.startTransfer(pending, command);
-    } catch (err) {
-      pending.cancel();
-      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
-      throw err;
-    } finally {
-      signal?.removeEventListener('abort', cancelStart);
-    }
-    const local = formatEndpoint(socket.localAddress, socket.localPort);
-    const remote = formatEndpoint(socket.remoteAddress, socket.remotePort);
-    this.log({ kind: 'data', phase: 'open', mode, direction, local, remote });
-
-    // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client).
-    socket.setTimeout(this.timeoutMs, () =>
-      socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskForError(command), this.timeoutMs)),
-    );
-    // Count payload bytes (not TLS records) as they move; report progress when asked.
-    let moved = 0;
-    const progress = opts.onProgress;
-    const count = (chunk: Buffer | string) => {
-      moved += chunk.length;
-      progress?.(moved);
-    };
-    if (direction === 'upload') {
-      const write = socket.write.bind(socket);
-      socket.write = ((chunk: Buffer, ...rest: never[]) => {
-        count(chunk);
-        return write(chunk, ...rest);
-      }) as typeof socket.write;
-      const end = socket.end.bind(socket);
-      socket.end = ((chunk?: unknown, ...rest: never[]) => {
-        if (chunk && typeof chunk !== 'function') count(chunk as Buffer);
-        return end(chunk as never, ...rest);
-      }) as typeof socket.end;
-    } else {
-      socket.on('data', count);
-    }
-    const onAbort = () => socket.destroy(new FtpCancelledError('The transfer was cancelled', maskForError(command)));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let moveError: unknown;
-    try {
-      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskForError(command));
-      const n = await move(socket, pending.direct === true);
-      if (typeof n === 'number') moved = n;
-    } catch (err) {
-      moveError = err;
-      socket.destroy();
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-    const bytes = moved;
-    this.log({ kind: 'data', phase: 'close', mode, direction, local, remote, bytes });
-
-    // The final reply (226/250, or 426/451 after a broken transfer). After our own abort the server may take a
-    // moment; bound the wait, and drop the connection if it never answers (the next operation reconnects).
-    if (moveError) {
-      // The caller hears at once. The final reply (426/451, or 226) is read before the next operation, within a
-      // bound; a server that never sends it loses the connection, and the next operation reconnects.
-      const err = translateMoveError(moveError, command);
-      const aftermath = this.ctl.read(Math.min(this.timeoutMs, 5000)).then(
-        () => undefined,
-        () => undefined,
-      );
-      Object.defineProperty(err, AFTERMATH, { value: aftermath, configurable: true });
-      throw err;
-    }
-    const final = await this.ctl.read(this.timeoutMs);
-    if (final.code < 200 || final.code >= 300) throw new FtpReplyError(final.code, replyMessage(final), maskForError(command));
-    // A data connection closed early looks like the end of the file; the size in the 150 reply tells.
-    const announced = direction === 'download' && !opts.offset ? announcedSize(this.preliminary) : undefined;
-    if (announced !== undefined && bytes < announced) {
-      throw new FtpIncompleteError(
-        `Only ${bytes} of the ${announced} bytes the server announced arrived (the data connection closed early)`,
-        maskForError(command),
-        announced,
-        bytes,
-      );
-    }
-    return bytes;
-  }
-
-  /**
-   * Send the transfer command and get the data socket, whichever of reply and connection comes first; return
-   * only once the server has answered 1xx.
-   *
-   * With FTPS the order of the data connection's TLS handshake and the 1xx reply differs between servers:
-   * pyftpdlib closes a data connection that sends anything before its transfer command is processed, so the
-   * handshake must wait for the 1xx; ftp-srv's passive socket waits for the handshake before it says 150. So
-   * wait for the 1xx up to a short grace, then handshake anyway, and remember for this server which came first.
-   */
-  private async startTransfer(pending: PendingData, command: string): Promise<net.Socket> {
-    this.ctl.write(command);
-    // Active: a server that cannot reach us is still connecting and says nothing until its own connect timeout
-    // (vsftpd: 60 s). Wait for its reply longer than for its connection, so the accept timeout, with its
-    // diagnosis and the fallback it allows, decides; not a bare reply timeout when both waits are equal.
-    const replyP = this.ctl.read(pending.mode === 'active' ? this.timeoutMs + this.data.activeAcceptTimeoutMs : this.timeoutMs);
-    replyP.catch(() => undefined);
-    let socketP = pending.accept();
-    if (this.ctl.secure) {
-      socketP = socketP.then(async (raw) => {
-        if (this.tlsBeforeReply !== true) {
-          const replied = (await outcomeWithin(replyP, TLS_REPLY_GRACE_MS)) !== undefined;
-          if (!replied && this.tlsBeforeReply === undefined) {
-            this.tlsBeforeReply = true;
-            this.log({ kind: 'info', text: 'the server waits for the data connection\'s TLS handshake before its 1xx reply' });
-          } else if (replied) {
-            this.tlsBeforeReply = false;
-          }
-        }
-        return this.secureData(raw);
-      });
-    }
-    socketP.catch(() => undefined);
-    if (pending.mode === 'passive') {
-      if (pending.early) {
-        // The command went out while the data connection was being made. If that connection fails, the server
-        // is still waiting for it (vsftpd for a minute) with the command outstanding: drop this control
-        // connection, so that the error (and any fallback, on a new connection) comes now.
-        // But a refused or reset connection usually means the server has answered already (550 for a missing
-        // file, then closed its passive port): an error reply that comes within a moment is the answer.
-        let socketFailed = false;
-        const failed = socketP.then(
-          () => NEVER,
-          async (err: unknown) => {
-            socketFailed = true;
-            const r = await valueWithin(replyP, EARLY_REPLY_GRACE_MS);
-            if (r && r.code >= 400) return r;
-            this.ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
-            throw err;
-          },
-        );
-        // Once the connection has failed, its error (not a reply timeout meanwhile) is what the caller hears.
-        const reply = replyP.catch((err: unknown) => (socketFailed ? NEVER : Promise.reject(err)));
-        this.checkPreliminary(await Promise.race([reply, failed]), command, pending);
-        return socketP;
-      }
-      const r = await replyP;
-      this.checkPreliminary(r, command, pending);
-      return socketP;
-    }
-    // Active: the server may connect before or after its 150; it may also answer 425 without connecting.
-    const first = await Promise.race([replyP.then((r) => ({ r })), socketP.then((s) => ({ s }))]).catch(async (err) => {
-      // The accept timed out: the transfer command is still outstanding, so this connection cannot go on.
-      if (err instanceof FtpDataConnectionError) this.ctl.destroy('dropped: the server never opened the data connection');
-      throw err;
-    });
-    if ('r' in first) {
-      this.checkPreliminary(first.r, command, pending);
-      try {
-        return await socketP;
-      } catch (err) {
-        this.ctl.destroy('dropped: the server never opened the data connection');
-        throw err;
-      }
-    }
-    this.checkPreliminary(await replyP, command, pending);
-    return first.s;
-  }
-
-  /** TLS on a data connection, resuming the control connection's session; same certificate required. */
-  private async secureData(socket: net.Socket): Promise<net.Socket> {
-    const secure = await startTls(socket, this.tls, 'data connection', this.ctl.tlsSession);
-    // A resumed session was authenticated when the control connection's certificate was checked (and a
-    // resumed handshake shows no certificate); a new session must show the very same certificate.
-    if (!secure.isSessionReused()) {
-      const control = this.ctl.certificate;
-      checkCertificate(secure, { ...this.tls, trustedFingerprint: control?.fingerprint256 ?? this.tls.trustedFingerprint });
-    }
-    logTls(this.log, secure, 'data connection');
-    return secure;
-  }
-
-  private checkPreliminary(r: FtpReply, command: string, pending: PendingData): void {
-    this.preliminary = r;
-    if (r.code >= 100 && r.code < 200) return;
-    const masked = maskForError(command);
-    if (r.code === 425) {
-      throw new FtpDataConnectionError(
-        `The server could not open the data connection (${r.code} ${replyMessage(r)})`,
-        masked,
-        pending.mode === 'active'
-          ? `It could not connect to ${pending.describe}: an inbound firewall on this machine or a NAT router in front ` +
-              `of it probably blocks connections from the server, or the server's own firewall blocks its outgoing ` +
-              `data connections (often those from port 20). Use passive mode (or turn on fallback).`
-          : `It did not see our connection to ${pending.describe}. Use active mode, or check the server's passive settings.`,
-        pending.mode,
-        r.code,
-        'server-could-not-connect',
-      );
-    }
-    throw new FtpReplyError(r.code, replyMessage(r), masked);
-  }
-
-  /**
    * List a folder through exactly one data-connection method, with no fallback: what `probe` uses to tell
    * which of EPSV, PASV, EPRT and PORT work on this network. The client's remembered strategy is untouched.
    */
   listWith(method: DataMethod, path = '.'): Promise<{ entries: FileEntry[]; events: FtpLogEvent[] }> {
     const abs = this.resolve(path);
     return this.run(async () => {
-      const saved = { force: this.strategy.force };
-      const savedMode = this.effectiveMode;
+      const strategy = this.transfers.strategy;
+      const saved = { force: strategy.force };
+      const savedMode = this.transfers.mode;
       const events: FtpLogEvent[] = [];
       this.captured = events;
-      this.strategy.force = method;
-      this.effectiveMode = method === 'EPSV' || method === 'PASV' ? 'passive' : 'active';
+      strategy.force = method;
+      this.transfers.mode = method === 'EPSV' || method === 'PASV' ? 'passive' : 'active';
       try {
         const savedMlsd = this.mlsdWorks;
         const entries = await this.listIn(abs);
         this.mlsdWorks = savedMlsd;
         return { entries, events };
       } finally {
-        this.strategy.force = saved.force;
-        this.effectiveMode = savedMode;
+        strategy.force = saved.force;
+        this.transfers.mode = savedMode;
         this.captured = undefined;
       }
     });
@@ -839,37 +589,6 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
 }
 
-/** How long a failed early data connection waits for the server's error reply to the transfer command. */
-const EARLY_REPLY_GRACE_MS = 2000;
-
-/** The value if the promise fulfils within the time; undefined when it rejects or the time runs out first. */
-async function valueWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  const o = await outcomeWithin(p, ms);
-  return o && o !== 'rejected' ? o.value : undefined;
-}
-
-/** A promise that never settles: the losing side of a race that must not win. */
-const NEVER: Promise<never> = new Promise<never>(() => undefined);
-
-/** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
-const TLS_REPLY_GRACE_MS = 1500;
-
-/** How the promise settled within the time: its value, 'rejected', or undefined when the time ran out first. */
-function outcomeWithin<T>(p: Promise<T>, ms: number): Promise<{ value: T } | 'rejected' | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    p.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve({ value });
-      },
-      () => {
-        clearTimeout(timer);
-        resolve('rejected');
-      },
-    );
-  });
-}
 
 /** Every chunk of the socket until it ends; a close before the end is an error, as in pipeline(). */
 function collect(socket: net.Socket, chunks: Buffer[]): Promise<void> {
@@ -912,23 +631,6 @@ export function mlstFactsToEnable(feat: string | undefined): string | undefined 
   return `${on.join(';')};`;
 }
 
-/** "150 Opening BINARY mode data connection for a.txt (1234 bytes)." (vsftpd, proftpd): 1234. */
-function announcedSize(r: FtpReply | undefined): number | undefined {
-  const m = r && /\((\d+) bytes?\)/i.exec(r.text);
-  const n = m ? Number(m[1]) : NaN;
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-function translateMoveError(err: unknown, command: string): Error {
-  if (err instanceof FtpError) return err;
-  const e = err as NodeJS.ErrnoException;
-  if (e?.name === 'AbortError') return new FtpCancelledError('The transfer was cancelled', maskForError(command));
-  return new FtpConnectionError(`The data connection failed during ${maskForError(command)}: ${e?.code ?? e?.message}`, maskForError(command), err);
-}
-
-function maskForError(command: string): string {
-  return /^(PASS|ACCT)\b/i.test(command) ? `${command.slice(0, 4)} ****` : command;
-}
 
 /** An event without the password in any of its texts (a server may echo it back in a reply). */
 function redactEvent(e: FtpLogEvent, secret: string): FtpLogEvent {
@@ -940,8 +642,6 @@ function redactEvent(e: FtpLogEvent, secret: string): FtpLogEvent {
   return out ?? e;
 }
 
-/** On an error of a transfer: the wait for its final reply, which the next operation must let finish first. */
-const AFTERMATH = Symbol('aftermath');
 
 function safeLog(logger: FtpLogger, e: FtpLogEvent): void {
   try {

@@ -1,0 +1,364 @@
+import type * as net from 'node:net';
+import type { ControlConnection } from './control';
+import { formatEndpoint, maskCommand } from './control';
+import { openActive, openPassive, type DataSettings, type DataStrategy, type PendingData } from './data';
+import {
+  FtpCancelledError,
+  FtpConnectionError,
+  FtpDataConnectionError,
+  FtpError,
+  FtpIncompleteError,
+  FtpReplyError,
+  FtpTimeoutError,
+} from './errors';
+import type { DirectRead } from './fileSink';
+import type { FtpLogger } from './log';
+import type { DataMode, TransferOptions } from './options';
+import { replyMessage, type FtpReply } from './reply';
+import { checkCertificate, logTls, startTls, type TlsSettings } from './tls';
+
+export type Direction = 'download' | 'upload' | 'list';
+/** Moves the bytes of one transfer; `direct`: the socket reads into the buffers given to run() (no 'data'), and the byte count is returned. */
+export type Move = (socket: net.Socket, direct: boolean) => Promise<number | void>;
+
+/** What a transfer needs of the client that owns the control connection. */
+export interface TransferHost {
+  /** The control connection now: a fallback may have had to open a new one. */
+  readonly ctl: ControlConnection;
+  /** The client's dialogue log (the password already redacted). */
+  readonly log: FtpLogger;
+  /** Open a new control connection and log in again, after the old one was dropped. */
+  reopen(): Promise<void>;
+}
+
+export interface TransferSettings {
+  data: DataSettings;
+  tls: TlsSettings;
+  timeoutMs: number;
+  /** Try the other data-connection mode once when the data connection cannot be made. */
+  fallback: boolean;
+}
+
+/**
+ * The data transfers of one client (RFC 959 §3.2-3.3): one at a time, each on a new data connection in the current
+ * mode, with what was learned about this server kept from one transfer to the next (which of EPSV/PASV and
+ * EPRT/PORT works, whether passive connections work at all, and under FTPS which of the data connection's TLS
+ * handshake and the 1xx reply the server wants first).
+ */
+export class DataTransfers {
+  /** What worked on this server (shared with `probe`, which forces one method at a time). */
+  readonly strategy: DataStrategy = {};
+  /** The mode the next transfer uses: the configured one, or the other one after a fallback worked. */
+  mode: DataMode;
+  /** FTPS: whether this server wants the data connection's TLS handshake before its 1xx reply (learned). */
+  private tlsBeforeReply: boolean | undefined;
+  /** The 1xx reply of the current transfer (its byte count, where the server gives one). */
+  private preliminary: FtpReply | undefined;
+  private readonly data: DataSettings;
+  private readonly tls: TlsSettings;
+  private readonly timeoutMs: number;
+  private readonly fallback: boolean;
+
+  constructor(
+    private readonly host: TransferHost,
+    settings: TransferSettings,
+    mode: DataMode,
+  ) {
+    this.data = settings.data;
+    this.tls = settings.tls;
+    this.timeoutMs = settings.timeoutMs;
+    this.fallback = settings.fallback;
+    this.mode = mode;
+  }
+
+  /**
+   * One data transfer: open the data connection in the current mode, send the command, move the bytes, read
+   * the final reply. When the data connection cannot be established and fallback is on, try the other mode
+   * once, say so in the log, and keep using it for this session.
+   */
+  async run(
+    command: string,
+    direction: Direction,
+    move: Move,
+    opts: TransferOptions = {},
+    direct?: DirectRead,
+  ): Promise<number> {
+    const mode = this.mode;
+    try {
+      return await this.runIn(mode, command, direction, move, opts, direct);
+    } catch (err) {
+      if (!(err instanceof FtpDataConnectionError) || !this.fallback || this.strategy.force) throw err;
+      if (opts.signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+      const other: DataMode = mode === 'passive' ? 'active' : 'passive';
+      this.host.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
+      if (this.host.ctl.closed) await this.host.reopen();
+      const n = await this.runIn(other, command, direction, move, opts, direct);
+      this.mode = other;
+      return n;
+    }
+  }
+
+  private async runIn(
+    mode: DataMode,
+    command: string,
+    direction: Direction,
+    move: Move,
+    opts: TransferOptions,
+    directRead?: DirectRead,
+  ): Promise<number> {
+    const signal = opts.signal;
+    if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+    // Straight into the caller's buffers only on a plain socket (under TLS the bytes go through the TLS layer).
+    const direct = this.host.ctl.secure ? undefined : directRead;
+    const pending: PendingData =
+      mode === 'passive'
+        ? await openPassive(this.host.ctl, this.strategy, this.data, this.host.log, direct)
+        : await openActive(this.host.ctl, this.strategy, this.data, this.host.log, direct);
+    let socket: net.Socket;
+    // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
+    const cancelStart = () => pending.cancel();
+    signal?.addEventListener('abort', cancelStart, { once: true });
+    try {
+      socket = await this.start(pending, command);
+    } catch (err) {
+      pending.cancel();
+      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', cancelStart);
+    }
+    const local = formatEndpoint(socket.localAddress, socket.localPort);
+    const remote = formatEndpoint(socket.remoteAddress, socket.remotePort);
+    this.host.log({ kind: 'data', phase: 'open', mode, direction, local, remote });
+
+    // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client).
+    socket.setTimeout(this.timeoutMs, () =>
+      socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskCommand(command), this.timeoutMs)),
+    );
+    // Count payload bytes (not TLS records) as they move; report progress when asked.
+    let moved = 0;
+    const progress = opts.onProgress;
+    const count = (chunk: Buffer | string) => {
+      moved += chunk.length;
+      progress?.(moved);
+    };
+    if (direction === 'upload') {
+      const write = socket.write.bind(socket);
+      socket.write = ((chunk: Buffer, ...rest: never[]) => {
+        count(chunk);
+        return write(chunk, ...rest);
+      }) as typeof socket.write;
+      const end = socket.end.bind(socket);
+      socket.end = ((chunk?: unknown, ...rest: never[]) => {
+        if (chunk && typeof chunk !== 'function') count(chunk as Buffer);
+        return end(chunk as never, ...rest);
+      }) as typeof socket.end;
+    } else {
+      socket.on('data', count);
+    }
+    const onAbort = () => socket.destroy(new FtpCancelledError('The transfer was cancelled', maskCommand(command)));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let moveError: unknown;
+    try {
+      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+      const n = await move(socket, pending.direct === true);
+      if (typeof n === 'number') moved = n;
+    } catch (err) {
+      moveError = err;
+      socket.destroy();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    const bytes = moved;
+    this.host.log({ kind: 'data', phase: 'close', mode, direction, local, remote, bytes });
+
+    // The final reply (226/250, or 426/451 after a broken transfer). After our own abort the server may take a
+    // moment; bound the wait, and drop the connection if it never answers (the next operation reconnects).
+    if (moveError) {
+      // The caller hears at once. The final reply (426/451, or 226) is read before the next operation, within a
+      // bound; a server that never sends it loses the connection, and the next operation reconnects.
+      const err = translateMoveError(moveError, command);
+      const aftermath = this.host.ctl.read(Math.min(this.timeoutMs, 5000)).then(
+        () => undefined,
+        () => undefined,
+      );
+      Object.defineProperty(err, AFTERMATH, { value: aftermath, configurable: true });
+      throw err;
+    }
+    const final = await this.host.ctl.read(this.timeoutMs);
+    if (final.code < 200 || final.code >= 300) throw new FtpReplyError(final.code, replyMessage(final), maskCommand(command));
+    // A data connection closed early looks like the end of the file; the size in the 150 reply tells.
+    const announced = direction === 'download' && !opts.offset ? announcedSize(this.preliminary) : undefined;
+    if (announced !== undefined && bytes < announced) {
+      throw new FtpIncompleteError(
+        `Only ${bytes} of the ${announced} bytes the server announced arrived (the data connection closed early)`,
+        maskCommand(command),
+        announced,
+        bytes,
+      );
+    }
+    return bytes;
+  }
+
+  /**
+   * Send the transfer command and get the data socket, whichever of reply and connection comes first; return
+   * only once the server has answered 1xx.
+   *
+   * With FTPS the order of the data connection's TLS handshake and the 1xx reply differs between servers:
+   * pyftpdlib closes a data connection that sends anything before its transfer command is processed, so the
+   * handshake must wait for the 1xx; ftp-srv's passive socket waits for the handshake before it says 150. So
+   * wait for the 1xx up to a short grace, then handshake anyway, and remember for this server which came first.
+   */
+  private async start(pending: PendingData, command: string): Promise<net.Socket> {
+    this.host.ctl.write(command);
+    // Active: a server that cannot reach us is still connecting and says nothing until its own connect timeout
+    // (vsftpd: 60 s). Wait for its reply longer than for its connection, so the accept timeout, with its
+    // diagnosis and the fallback it allows, decides; not a bare reply timeout when both waits are equal.
+    const replyP = this.host.ctl.read(pending.mode === 'active' ? this.timeoutMs + this.data.activeAcceptTimeoutMs : this.timeoutMs);
+    replyP.catch(() => undefined);
+    let socketP = pending.accept();
+    if (this.host.ctl.secure) {
+      socketP = socketP.then(async (raw) => {
+        if (this.tlsBeforeReply !== true) {
+          const replied = (await outcomeWithin(replyP, TLS_REPLY_GRACE_MS)) !== undefined;
+          if (!replied && this.tlsBeforeReply === undefined) {
+            this.tlsBeforeReply = true;
+            this.host.log({ kind: 'info', text: 'the server waits for the data connection\'s TLS handshake before its 1xx reply' });
+          } else if (replied) {
+            this.tlsBeforeReply = false;
+          }
+        }
+        return this.secureData(raw);
+      });
+    }
+    socketP.catch(() => undefined);
+    if (pending.mode === 'passive') {
+      if (pending.early) {
+        // The command went out while the data connection was being made. If that connection fails, the server
+        // is still waiting for it (vsftpd for a minute) with the command outstanding: drop this control
+        // connection, so that the error (and any fallback, on a new connection) comes now.
+        // But a refused or reset connection usually means the server has answered already (550 for a missing
+        // file, then closed its passive port): an error reply that comes within a moment is the answer.
+        let socketFailed = false;
+        const failed = socketP.then(
+          () => NEVER,
+          async (err: unknown) => {
+            socketFailed = true;
+            const r = await valueWithin(replyP, EARLY_REPLY_GRACE_MS);
+            if (r && r.code >= 400) return r;
+            this.host.ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
+            throw err;
+          },
+        );
+        // Once the connection has failed, its error (not a reply timeout meanwhile) is what the caller hears.
+        const reply = replyP.catch((err: unknown) => (socketFailed ? NEVER : Promise.reject(err)));
+        this.checkPreliminary(await Promise.race([reply, failed]), command, pending);
+        return socketP;
+      }
+      const r = await replyP;
+      this.checkPreliminary(r, command, pending);
+      return socketP;
+    }
+    // Active: the server may connect before or after its 150; it may also answer 425 without connecting.
+    const first = await Promise.race([replyP.then((r) => ({ r })), socketP.then((s) => ({ s }))]).catch(async (err) => {
+      // The accept timed out: the transfer command is still outstanding, so this connection cannot go on.
+      if (err instanceof FtpDataConnectionError) this.host.ctl.destroy('dropped: the server never opened the data connection');
+      throw err;
+    });
+    if ('r' in first) {
+      this.checkPreliminary(first.r, command, pending);
+      try {
+        return await socketP;
+      } catch (err) {
+        this.host.ctl.destroy('dropped: the server never opened the data connection');
+        throw err;
+      }
+    }
+    this.checkPreliminary(await replyP, command, pending);
+    return first.s;
+  }
+
+  /** TLS on a data connection, resuming the control connection's session; same certificate required. */
+  private async secureData(socket: net.Socket): Promise<net.Socket> {
+    const secure = await startTls(socket, this.tls, 'data connection', this.host.ctl.tlsSession);
+    // A resumed session was authenticated when the control connection's certificate was checked (and a
+    // resumed handshake shows no certificate); a new session must show the very same certificate.
+    if (!secure.isSessionReused()) {
+      const control = this.host.ctl.certificate;
+      checkCertificate(secure, { ...this.tls, trustedFingerprint: control?.fingerprint256 ?? this.tls.trustedFingerprint });
+    }
+    logTls(this.host.log, secure, 'data connection');
+    return secure;
+  }
+
+  private checkPreliminary(r: FtpReply, command: string, pending: PendingData): void {
+    this.preliminary = r;
+    if (r.code >= 100 && r.code < 200) return;
+    const masked = maskCommand(command);
+    if (r.code === 425) {
+      throw new FtpDataConnectionError(
+        `The server could not open the data connection (${r.code} ${replyMessage(r)})`,
+        masked,
+        pending.mode === 'active'
+          ? `It could not connect to ${pending.describe}: an inbound firewall on this machine or a NAT router in front ` +
+              `of it probably blocks connections from the server, or the server's own firewall blocks its outgoing ` +
+              `data connections (often those from port 20). Use passive mode (or turn on fallback).`
+          : `It did not see our connection to ${pending.describe}. Use active mode, or check the server's passive settings.`,
+        pending.mode,
+        r.code,
+        'server-could-not-connect',
+      );
+    }
+    throw new FtpReplyError(r.code, replyMessage(r), masked);
+  }
+}
+
+/** How long a failed early data connection waits for the server's error reply to the transfer command. */
+const EARLY_REPLY_GRACE_MS = 2000;
+
+/** The value if the promise fulfils within the time; undefined when it rejects or the time runs out first. */
+async function valueWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  const o = await outcomeWithin(p, ms);
+  return o && o !== 'rejected' ? o.value : undefined;
+}
+
+/** A promise that never settles: the losing side of a race that must not win. */
+const NEVER: Promise<never> = new Promise<never>(() => undefined);
+
+/** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
+const TLS_REPLY_GRACE_MS = 1500;
+
+/** How the promise settled within the time: its value, 'rejected', or undefined when the time ran out first. */
+function outcomeWithin<T>(p: Promise<T>, ms: number): Promise<{ value: T } | 'rejected' | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ value });
+      },
+      () => {
+        clearTimeout(timer);
+        resolve('rejected');
+      },
+    );
+  });
+}
+
+/** "150 Opening BINARY mode data connection for a.txt (1234 bytes)." (vsftpd, proftpd): 1234. */
+function announcedSize(r: FtpReply | undefined): number | undefined {
+  const m = r && /\((\d+) bytes?\)/i.exec(r.text);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function translateMoveError(err: unknown, command: string): Error {
+  if (err instanceof FtpError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.name === 'AbortError') return new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+  return new FtpConnectionError(`The data connection failed during ${maskCommand(command)}: ${e?.code ?? e?.message}`, maskCommand(command), err);
+}
+
+
+/** On an error of a transfer: the wait for its final reply, which the next operation must let finish first. */
+export const AFTERMATH = Symbol('aftermath');
