@@ -153,7 +153,9 @@ export class DataTransfers {
         if (chunk && typeof chunk !== 'function') count(chunk as Buffer);
         return end(chunk as never, ...rest);
       }) as typeof socket.end;
-    } else {
+    } else if (!pending.direct) {
+      // (A socket that reads into the sink's own buffers emits no 'data': the sink counts and reports progress.
+      // A 'data' listener would only set the stream flowing for nothing, once per transfer.)
       socket.on('data', count);
     }
     const onAbort = () => socket.destroy(new FtpCancelledError('The transfer was cancelled', maskCommand(command)));
