@@ -1,23 +1,21 @@
 /**
  * What the bench driver (bench/cases/vscode.ts, plain Node) and the in-host bench module (bench/vscode-host/run.ts,
  * inside code-server's extension host) agree on: the parameters, passed in the environment of code-server (they hold
- * the FTP password), and the results, written by the host module as JSON to a file the driver names. No imports.
+ * the FTP password), and the results, written by the host module as JSON to a file the driver names. Type imports
+ * only (nothing of them is loaded in the extension host).
  */
+import type { FtpServerInfo } from '../../test/e2e/ftpFixture';
 
 export const HOST_PARAMS_ENV = 'FTPX_BENCH_VSCODE';
 
 export const HOST_OPS = ['readDirectory', 'readFile', 'save'] as const;
 export type HostOp = (typeof HOST_OPS)[number];
 
-export interface HostParams {
-  /** Server software (vsftpd, pyftpdlib): the connection is named bench-<server>. */
-  server: string;
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  /** The folder that is '/' on the server (same machine: the host module checks and cleans files on disk). */
-  root: string;
+/**
+ * The server as the e2e tests describe one (`server` names the connection bench-<server>; the host module checks and
+ * cleans files under `root` on disk), and what to measure on it.
+ */
+export interface HostParams extends FtpServerInfo {
   /** Folder of `entries` entries, e.g. /tenk. */
   dir: string;
   entries: number;
