@@ -6,6 +6,7 @@
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,7 @@ const common = {
 await build({
   ...common,
   plugins: [],
-  entryPoints: { 'iconv-lite': 'node_modules/iconv-lite/lib/index.js' },
+  entryPoints: { 'iconv-lite': createRequire(import.meta.url).resolve('iconv-lite') },
   outdir: 'dist',
 });
 
