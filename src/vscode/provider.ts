@@ -13,7 +13,8 @@ import { FsError } from './fsErrors';
 import type { FtpLog } from './output';
 import { isProbe } from './probes';
 import { withTransferProgress } from './progress';
-import type { Change, Site, Stat } from './site';
+import type { Change } from './changes';
+import type { Site, Stat } from './site';
 import type { SiteRegistry } from './sites';
 import { SCHEME, baseName, normalizePath } from './uri';
 

@@ -4,7 +4,8 @@
  */
 import { needsReconnect, type ConnectionConfig, type GlobalSettings } from './config';
 import { FsError } from './fsErrors';
-import { Site, type Change, type RemoteClient } from './site';
+import type { Change } from './changes';
+import { Site, type RemoteClient } from './site';
 import { resolveAuthority, type Resolved } from './uri';
 
 export interface SitesOptions {

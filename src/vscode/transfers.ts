@@ -14,7 +14,8 @@ import * as nodePath from 'node:path';
 import { FtpError, type FileEntry } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
-import { type ChangeBatch, FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
+import type { ChangeBatch } from './changes';
+import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
 import { baseName, joinPath, normalizePath } from './uri';
 
 export interface TransferContext {

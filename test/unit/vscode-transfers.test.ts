@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { FtpReplyError } from '../../src/ftp';
 import { normalizeConnection } from '../../src/vscode/config';
 import { FsError } from '../../src/vscode/fsErrors';
-import { ChangeBatch, Site, type Change, type RemoteClient } from '../../src/vscode/site';
+import { ChangeBatch, type Change } from '../../src/vscode/changes';
+import { Site, type RemoteClient } from '../../src/vscode/site';
 import { downloadTo, uploadTo } from '../../src/vscode/transfers';
 import { FakeServer, fsError, type FakeClient } from './vscode-fake-client';
 
