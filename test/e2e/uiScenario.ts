@@ -232,6 +232,22 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
       await page.keyboard.press('Control+Shift+E');
       const explorer = page.locator('.sidebar .explorer-folders-view');
+      const noFolder = page.locator('.sidebar .pane-header', { hasText: /No Folder Opened/i });
+      const shown = await waitFor(async () => ((await explorer.isVisible()) ? 'folders' : (await noFolder.isVisible()) ? 'none' : undefined), 30_000, 200);
+      assert.ok(shown, 'the Explorer shows either the workspace folders or "No Folder Opened" after the reload');
+      if (shown === 'none') {
+        // Seen once in ~15 runs: the web workbench reloaded into its new untitled workspace before it had read the
+        // folders back (VS Code's own write-then-reload, not ours). What the extension did is in that file: check
+        // it, then reload as a user would (F5) and go on.
+        const dir = path.join(userDataDir, 'User', 'Workspaces');
+        const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.code-workspace')) : [];
+        const text = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+        assert.match(text, /"uri": "ftp:\/\/[^"]*\/docs"/, `the untitled workspace file lists the remote folder:\n${text}`);
+        console.log('      (the window came back with "No Folder Opened" although its workspace file lists both folders: reloading once)');
+        await page.reload();
+        await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+        await page.keyboard.press('Control+Shift+E');
+      }
       await explorer.waitFor({ state: 'visible', timeout: 30_000 });
       const folder = treeRow(page, `${name}: /docs`, explorer);
       const toasts = new Set<string>();
