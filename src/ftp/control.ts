@@ -81,9 +81,11 @@ export class ControlConnection extends EventEmitter {
     socket.off('close', this.onSocketClose);
   }
 
+  /** TLS is on (set by upgrade(); a plain `in` test on the socket costs more than it should, once per transfer). */
   get secure(): boolean {
-    return 'encrypted' in this.socket;
+    return this.tls;
   }
+  private tls = false;
 
   /**
    * Put TLS on this connection (after AUTH TLS, RFC 4217 §4, or at once for implicit FTPS) and check the
@@ -107,6 +109,7 @@ export class ControlConnection extends EventEmitter {
     });
     this.tlsSession = secure.getSession() ?? this.tlsSession;
     this.socket = secure;
+    this.tls = true;
     this.attach(secure);
     logTls(this.log, secure, 'control connection');
     this.log({ kind: 'tls', text: `certificate ${this.certificate.subject} from ${this.certificate.issuer}, SHA-256 ${this.certificate.fingerprint256}` });
@@ -267,11 +270,25 @@ export class ControlConnection extends EventEmitter {
 /**
  * A TCP connection within a timeout; the error says what failed and where. With `onread` the socket reads into
  * buffers the caller hands out and delivers no 'data' events (see FileSink).
+ *
+ * The connect timeout is the socket's own inactivity timer (socket.setTimeout), and with `keepTimer` it stays
+ * armed once connected: a data connection goes on with the same timer as its idle timeout (see DataTransfers),
+ * instead of one timer made and cleared for the connect and another made for the transfer, per file.
  */
-export function connectSocket(host: string, port: number, timeoutMs: number, what: string, onread?: net.OnReadOpts): Promise<net.Socket> {
+export function connectSocket(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  what: string,
+  onread?: net.OnReadOpts,
+  keepTimer = false,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(onread ? { host, port, onread } : { host, port });
-    const timer = setTimeout(() => {
+    socket.setTimeout(timeoutMs);
+    const onTimeout = () => {
+      socket.off('connect', onConnect);
+      socket.off('error', onError);
       socket.destroy();
       reject(
         new FtpTimeoutError(
@@ -280,17 +297,20 @@ export function connectSocket(host: string, port: number, timeoutMs: number, wha
           timeoutMs,
         ),
       );
-    }, timeoutMs);
+    };
     const onError = (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      socket.off('timeout', onTimeout);
       socket.destroy();
       reject(new FtpConnectionError(`Could not open the ${what} to ${formatEndpoint(host, port)}: ${err.code ?? err.message}`, undefined, err));
     };
-    socket.once('connect', () => {
-      clearTimeout(timer);
+    const onConnect = () => {
+      socket.off('timeout', onTimeout);
       socket.off('error', onError); // (not removeAllListeners: measurably slower, per data connection)
+      if (!keepTimer) socket.setTimeout(0);
       resolve(socket);
-    });
+    };
+    socket.once('timeout', onTimeout);
+    socket.once('connect', onConnect);
     socket.once('error', onError);
   });
 }

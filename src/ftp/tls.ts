@@ -1,7 +1,17 @@
 import * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { FtpCertificateError, FtpInputError, FtpTlsError } from './errors';
 import type { FtpLogger } from './log';
+
+/**
+ * node:tls, loaded the first time a connection uses TLS: most connections are plain, and loading it costs every
+ * start of the CLI about 5 ms (of which a one-file `get` or `put` has little to spare against curl).
+ */
+let tlsModule: typeof tls | undefined;
+function tlsLib(): typeof tls {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (tlsModule ??= require('node:tls') as typeof tls);
+}
 
 export type TlsMode = 'none' | 'explicit' | 'implicit';
 
@@ -76,7 +86,7 @@ export function checkCertificate(socket: tls.TLSSocket, settings: TlsSettings): 
     const why = String(socket.authorizationError ?? 'not trusted');
     throw new FtpCertificateError(`The server's certificate is not trusted (${why})`, 'untrusted', info);
   }
-  const idError = tls.checkServerIdentity(settings.servername, cert);
+  const idError = tlsLib().checkServerIdentity(settings.servername, cert);
   if (idError) {
     throw new FtpCertificateError(`The server's certificate is not for ${settings.servername} (${idError.message})`, 'hostname', info);
   }
@@ -96,11 +106,11 @@ export function startTls(
 ): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     const isIp = net.isIP(settings.servername) !== 0;
-    const secure = tls.connect({
+    const secure = tlsLib().connect({
       socket,
       servername: isIp ? undefined : settings.servername,
       rejectUnauthorized: false,
-      ca: settings.ca ? ([] as (string | Buffer)[]).concat(tls.rootCertificates, settings.ca) : undefined,
+      ca: settings.ca ? ([] as (string | Buffer)[]).concat(tlsLib().rootCertificates, settings.ca) : undefined,
       session,
       minVersion: 'TLSv1.2',
       maxVersion: settings.maxVersion,

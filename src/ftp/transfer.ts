@@ -1,6 +1,5 @@
 import type * as net from 'node:net';
-import type { ControlConnection } from './control';
-import { formatEndpoint, maskCommand } from './control';
+import { formatEndpoint, maskCommand, type ControlConnection } from './control';
 import { openActive, openPassive, type DataSettings, type DataStrategy, type PendingData } from './data';
 import {
   FtpCancelledError,
@@ -108,18 +107,20 @@ export class DataTransfers {
   ): Promise<number> {
     const signal = opts.signal;
     if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+    // (One control connection for the whole transfer: only run() may replace it, between two attempts.)
+    const ctl = this.host.ctl;
     // Straight into the caller's buffers only on a plain socket (under TLS the bytes go through the TLS layer).
-    const direct = this.host.ctl.secure ? undefined : directRead;
+    const direct = ctl.secure ? undefined : directRead;
     const pending: PendingData =
       mode === 'passive'
-        ? await openPassive(this.host.ctl, this.strategy, this.data, this.host.log, direct)
-        : await openActive(this.host.ctl, this.strategy, this.data, this.host.log, direct);
+        ? await openPassive(ctl, this.strategy, this.data, this.host.log, direct)
+        : await openActive(ctl, this.strategy, this.data, this.host.log, direct);
     let socket: net.Socket;
     // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
     const cancelStart = () => pending.cancel();
     signal?.addEventListener('abort', cancelStart, { once: true });
     try {
-      socket = await this.start(pending, command);
+      socket = await this.start(ctl, pending, command);
     } catch (err) {
       pending.cancel();
       if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
@@ -128,11 +129,14 @@ export class DataTransfers {
       signal?.removeEventListener('abort', cancelStart);
     }
     const local = formatEndpoint(socket.localAddress, socket.localPort);
-    const remote = formatEndpoint(socket.remoteAddress, socket.remotePort);
+    // Passive: the address we connected to (no getpeername per file); active: the server's, as accepted.
+    const remote = pending.mode === 'passive' ? pending.describe : formatEndpoint(socket.remoteAddress, socket.remotePort);
     this.host.log({ kind: 'data', phase: 'open', mode, direction, local, remote });
 
-    // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client).
-    socket.setTimeout(this.timeoutMs, () =>
+    // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client). A passive
+    // plain socket still has the timer its connect used (connectSocket); others get one now.
+    if (socket.timeout !== this.timeoutMs) socket.setTimeout(this.timeoutMs);
+    socket.once('timeout', () =>
       socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskCommand(command), this.timeoutMs)),
     );
     // Count payload bytes (not TLS records) as they move; report progress when asked.
@@ -180,14 +184,14 @@ export class DataTransfers {
       // The caller hears at once. The final reply (426/451, or 226) is read before the next operation, within a
       // bound; a server that never sends it loses the connection, and the next operation reconnects.
       const err = translateMoveError(moveError, command);
-      const aftermath = this.host.ctl.read(Math.min(this.timeoutMs, 5000)).then(
+      const aftermath = ctl.read(Math.min(this.timeoutMs, 5000)).then(
         () => undefined,
         () => undefined,
       );
       Object.defineProperty(err, AFTERMATH, { value: aftermath, configurable: true });
       throw err;
     }
-    const final = await this.host.ctl.read(this.timeoutMs);
+    const final = await ctl.read(this.timeoutMs);
     if (final.code < 200 || final.code >= 300) throw new FtpReplyError(final.code, replyMessage(final), maskCommand(command));
     // A data connection closed early looks like the end of the file; the size in the 150 reply tells.
     const announced = direction === 'download' && !opts.offset ? announcedSize(this.preliminary) : undefined;
@@ -211,15 +215,15 @@ export class DataTransfers {
    * handshake must wait for the 1xx; ftp-srv's passive socket waits for the handshake before it says 150. So
    * wait for the 1xx up to a short grace, then handshake anyway, and remember for this server which came first.
    */
-  private async start(pending: PendingData, command: string): Promise<net.Socket> {
-    this.host.ctl.write(command);
+  private async start(ctl: ControlConnection, pending: PendingData, command: string): Promise<net.Socket> {
+    ctl.write(command);
     // Active: a server that cannot reach us is still connecting and says nothing until its own connect timeout
     // (vsftpd: 60 s). Wait for its reply longer than for its connection, so the accept timeout, with its
     // diagnosis and the fallback it allows, decides; not a bare reply timeout when both waits are equal.
-    const replyP = this.host.ctl.read(pending.mode === 'active' ? this.timeoutMs + this.data.activeAcceptTimeoutMs : this.timeoutMs);
+    const replyP = ctl.read(pending.mode === 'active' ? this.timeoutMs + this.data.activeAcceptTimeoutMs : this.timeoutMs);
     replyP.catch(() => undefined);
     let socketP = pending.accept();
-    if (this.host.ctl.secure) {
+    if (ctl.secure) {
       socketP = socketP.then(async (raw) => {
         if (this.tlsBeforeReply !== true) {
           const replied = (await outcomeWithin(replyP, TLS_REPLY_GRACE_MS)) !== undefined;
@@ -230,7 +234,7 @@ export class DataTransfers {
             this.tlsBeforeReply = false;
           }
         }
-        return this.secureData(raw);
+        return this.secureData(ctl, raw);
       });
     }
     socketP.catch(() => undefined);
@@ -248,7 +252,7 @@ export class DataTransfers {
             socketFailed = true;
             const r = await valueWithin(replyP, EARLY_REPLY_GRACE_MS);
             if (r && r.code >= 400) return r;
-            this.host.ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
+            ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
             throw err;
           },
         );
@@ -264,7 +268,7 @@ export class DataTransfers {
     // Active: the server may connect before or after its 150; it may also answer 425 without connecting.
     const first = await Promise.race([replyP.then((r) => ({ r })), socketP.then((s) => ({ s }))]).catch(async (err) => {
       // The accept timed out: the transfer command is still outstanding, so this connection cannot go on.
-      if (err instanceof FtpDataConnectionError) this.host.ctl.destroy('dropped: the server never opened the data connection');
+      if (err instanceof FtpDataConnectionError) ctl.destroy('dropped: the server never opened the data connection');
       throw err;
     });
     if ('r' in first) {
@@ -272,7 +276,7 @@ export class DataTransfers {
       try {
         return await socketP;
       } catch (err) {
-        this.host.ctl.destroy('dropped: the server never opened the data connection');
+        ctl.destroy('dropped: the server never opened the data connection');
         throw err;
       }
     }
@@ -281,12 +285,13 @@ export class DataTransfers {
   }
 
   /** TLS on a data connection, resuming the control connection's session; same certificate required. */
-  private async secureData(socket: net.Socket): Promise<net.Socket> {
-    const secure = await startTls(socket, this.tls, 'data connection', this.host.ctl.tlsSession);
+  private async secureData(ctl: ControlConnection, socket: net.Socket): Promise<net.Socket> {
+    socket.setTimeout(0); // the TLS socket gets its own idle timer (runIn)
+    const secure = await startTls(socket, this.tls, 'data connection', ctl.tlsSession);
     // A resumed session was authenticated when the control connection's certificate was checked (and a
     // resumed handshake shows no certificate); a new session must show the very same certificate.
     if (!secure.isSessionReused()) {
-      const control = this.host.ctl.certificate;
+      const control = ctl.certificate;
       checkCertificate(secure, { ...this.tls, trustedFingerprint: control?.fingerprint256 ?? this.tls.trustedFingerprint });
     }
     logTls(this.host.log, secure, 'data connection');
