@@ -86,7 +86,7 @@ export class FtpClient extends EventEmitter {
         return client.ctl;
       },
       log: this.log,
-      reopen: () => this.open(),
+      reopen: () => this.reopenHere(),
     };
     this.transfers = new DataTransfers(host, { data, tls: this.tls, timeoutMs: this.timeoutMs, fallback: options.fallback !== false }, this.configuredMode);
   }
@@ -208,6 +208,17 @@ export class FtpClient extends EventEmitter {
     r = await ctl.send('PWD');
     if (r.code === 257) this.home = parsePwd(r.text) ?? '/';
     this.cwd = this.home;
+  }
+
+  /**
+   * A new control connection in the middle of an operation (a transfer falling back to the other mode after the
+   * old connection was dropped), back in the folder the old one was in: a listing is CWD, then LIST naming no
+   * folder (RFC 959 §4.1.3), and the new session starts in the login folder.
+   */
+  private async reopenHere(): Promise<void> {
+    const cwd = this.cwd;
+    await this.open();
+    if (cwd !== undefined) await this.changeDir(cwd);
   }
 
   /** Run one operation alone on the connection, reconnecting first if the server dropped it. */

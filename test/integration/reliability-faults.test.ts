@@ -320,6 +320,28 @@ describe('Reliability: faults between the client and vsftpd', function () {
       await c.close();
     });
 
+    it('a listing whose data connection fails with the control connection dropped falls back on a new one, in the same folder', async () => {
+      // vsftpd has no MLSD: a listing is CWD, then LIST with no path. When the early passive connection fails and
+      // no reply comes, the client drops the control connection and falls back to active mode on a new one,
+      // which starts in the login folder: it must go back into the folder before listing, or it lists `/`.
+      fs.mkdirSync(path.join(srv.root, 'save', 'inner'), { recursive: true });
+      fs.writeFileSync(path.join(srv.root, 'save', 'inner', 'only-here.txt'), 'x');
+      const c = await connect({ mode: 'passive' });
+      await c.list('/save'); // a passive connection has worked: the next transfer command goes out early
+      const before = events.length;
+      proxy.hooks = once(onReply(/^EPSV/, 229, { replace: '229 Entering Extended Passive Mode (|||1|)' }));
+      const names = (await c.list('/save/inner')).map((e) => e.name);
+      proxy.hooks = {};
+      const seen = events.slice(before);
+      assert.ok(seen.some((e) => e.kind === 'fallback'), `no fallback in:\n${seen.map(formatLogEvent).join('\n')}`);
+      assert.ok(seen.some((e) => e.kind === 'connect'), 'the fallback did not need a new control connection: not the case under test');
+      assert.deepEqual(names, ['only-here.txt']);
+      await c.close();
+      // The dropped session's vsftpd still waits for its passive data connection (a minute), reading nothing:
+      // close the proxy's side of it now rather than leave a half-closed socket to the descriptor check.
+      for (const s of proxy.sessions) if (s.closed && !s.upstream.destroyed) s.upstream.destroy();
+    });
+
     it('cancelling a download stops it promptly and leaves the client usable', async () => {
       const c = await connect();
       proxy.hooks = once(dataOf('RETR', { stallAfter: 200000 }));
