@@ -30,25 +30,18 @@ export class MemorySink {
 
   constructor(private readonly onProgress?: (bytes: number) => void) {}
 
-  /** Wait until the server has sent everything (the data connection ends); a close before the end is an error. */
+  /**
+   * Wait until the server has sent everything and the connection is closed; a close before the end is an error.
+   * One 'close' listener: an error is always followed by 'close', with the socket's `errored` set.
+   */
   finish(socket: net.Socket): Promise<number> {
     return new Promise((resolve, reject) => {
-      const premature = () => Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-      if (socket.readableEnded) return resolve(this.bytes);
-      if (socket.destroyed) return reject(socket.errored ?? premature());
-      const done = (err?: Error) => {
-        socket.off('end', onEnd);
-        socket.off('error', onError);
-        socket.off('close', onClose);
-        if (err) reject(err);
-        else resolve(this.bytes);
+      const settle = () => {
+        if (socket.readableEnded) resolve(this.bytes);
+        else reject(socket.errored ?? Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
       };
-      const onEnd = () => done();
-      const onError = (err: Error) => done(err);
-      const onClose = () => done(premature());
-      socket.once('end', onEnd);
-      socket.once('error', onError);
-      socket.once('close', onClose);
+      if (socket.closed) settle();
+      else socket.once('close', settle);
     });
   }
 

@@ -245,20 +245,22 @@ export class DataTransfers {
         // connection, so that the error (and any fallback, on a new connection) comes now.
         // But a refused or reset connection usually means the server has answered already (550 for a missing
         // file, then closed its passive port): an error reply that comes within a moment is the answer.
-        let socketFailed = false;
-        const failed = socketP.then(
-          () => NEVER,
-          async (err: unknown) => {
+        // (One promise settled by hand rather than a race of derived ones: this runs for every file.)
+        const first = await new Promise<FtpReply>((resolve, reject) => {
+          let socketFailed = false;
+          // Once the connection has failed, its error (not a reply timeout meanwhile) is what the caller hears.
+          replyP.then(resolve, (err: unknown) => {
+            if (!socketFailed) reject(err);
+          });
+          socketP.then(undefined, async (err: unknown) => {
             socketFailed = true;
             const r = await valueWithin(replyP, EARLY_REPLY_GRACE_MS);
-            if (r && r.code >= 400) return r;
+            if (r && r.code >= 400) return resolve(r);
             ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
-            throw err;
-          },
-        );
-        // Once the connection has failed, its error (not a reply timeout meanwhile) is what the caller hears.
-        const reply = replyP.catch((err: unknown) => (socketFailed ? NEVER : Promise.reject(err)));
-        this.checkPreliminary(await Promise.race([reply, failed]), command, pending);
+            reject(err);
+          });
+        });
+        this.checkPreliminary(first, command, pending);
         return socketP;
       }
       const r = await replyP;
@@ -328,9 +330,6 @@ async function valueWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined>
   const o = await outcomeWithin(p, ms);
   return o && o !== 'rejected' ? o.value : undefined;
 }
-
-/** A promise that never settles: the losing side of a race that must not win. */
-const NEVER: Promise<never> = new Promise<never>(() => undefined);
 
 /** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
 const TLS_REPLY_GRACE_MS = 1500;
