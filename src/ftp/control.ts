@@ -270,25 +270,11 @@ export class ControlConnection extends EventEmitter {
 /**
  * A TCP connection within a timeout; the error says what failed and where. With `onread` the socket reads into
  * buffers the caller hands out and delivers no 'data' events (see FileSink).
- *
- * The connect timeout is the socket's own inactivity timer (socket.setTimeout), and with `keepTimer` it stays
- * armed once connected: a data connection goes on with the same timer as its idle timeout (see DataTransfers),
- * instead of one timer made and cleared for the connect and another made for the transfer, per file.
  */
-export function connectSocket(
-  host: string,
-  port: number,
-  timeoutMs: number,
-  what: string,
-  onread?: net.OnReadOpts,
-  keepTimer = false,
-): Promise<net.Socket> {
+export function connectSocket(host: string, port: number, timeoutMs: number, what: string, onread?: net.OnReadOpts): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(onread ? { host, port, onread } : { host, port });
-    socket.setTimeout(timeoutMs);
-    const onTimeout = () => {
-      socket.off('connect', onConnect);
-      socket.off('error', onError);
+    const timer = setTimeout(() => {
       socket.destroy();
       reject(
         new FtpTimeoutError(
@@ -297,20 +283,17 @@ export function connectSocket(
           timeoutMs,
         ),
       );
-    };
+    }, timeoutMs);
     const onError = (err: NodeJS.ErrnoException) => {
-      socket.off('timeout', onTimeout);
+      clearTimeout(timer);
       socket.destroy();
       reject(new FtpConnectionError(`Could not open the ${what} to ${formatEndpoint(host, port)}: ${err.code ?? err.message}`, undefined, err));
     };
-    const onConnect = () => {
-      socket.off('timeout', onTimeout);
+    socket.once('connect', () => {
+      clearTimeout(timer);
       socket.off('error', onError); // (not removeAllListeners: measurably slower, per data connection)
-      if (!keepTimer) socket.setTimeout(0);
       resolve(socket);
-    };
-    socket.once('timeout', onTimeout);
-    socket.once('connect', onConnect);
+    });
     socket.once('error', onError);
   });
 }

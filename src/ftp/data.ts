@@ -127,7 +127,7 @@ export async function openPassive(
     }
   }
   const t = target;
-  const connecting = connectSocket(t.host, t.port, settings.timeoutMs, 'data connection', direct, true).then(
+  const connecting = connectSocket(t.host, t.port, settings.timeoutMs, 'data connection', direct).then(
     (socket) => {
       // Until the transfer reads it, a reset (e.g. after the server refuses RETR) must not be an uncaught error.
       socket.on('error', () => undefined);

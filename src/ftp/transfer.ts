@@ -133,9 +133,8 @@ export class DataTransfers {
     const remote = pending.mode === 'passive' ? pending.describe : formatEndpoint(socket.remoteAddress, socket.remotePort);
     this.host.log({ kind: 'data', phase: 'open', mode, direction, local, remote });
 
-    // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client). A passive
-    // plain socket still has the timer its connect used (connectSocket); others get one now.
-    if (socket.timeout !== this.timeoutMs) socket.setTimeout(this.timeoutMs);
+    // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client).
+    socket.setTimeout(this.timeoutMs);
     socket.once('timeout', () =>
       socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskCommand(command), this.timeoutMs)),
     );
@@ -288,7 +287,6 @@ export class DataTransfers {
 
   /** TLS on a data connection, resuming the control connection's session; same certificate required. */
   private async secureData(ctl: ControlConnection, socket: net.Socket): Promise<net.Socket> {
-    socket.setTimeout(0); // the TLS socket gets its own idle timer (runIn)
     const secure = await startTls(socket, this.tls, 'data connection', ctl.tlsSession);
     // A resumed session was authenticated when the control connection's certificate was checked (and a
     // resumed handshake shows no certificate); a new session must show the very same certificate.
