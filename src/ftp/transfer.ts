@@ -247,14 +247,20 @@ export class DataTransfers {
         // (One promise settled by hand rather than a race of derived ones: this runs for every file.)
         const first = await new Promise<FtpReply>((resolve, reject) => {
           let socketFailed = false;
+          let lost: FtpConnectionError | undefined;
           // Once the connection has failed, its error (not a reply timeout meanwhile) is what the caller hears.
           replyP.then(resolve, (err: unknown) => {
+            if (err instanceof FtpConnectionError) lost = err;
             if (!socketFailed) reject(err);
           });
           socketP.then(undefined, async (err: unknown) => {
             socketFailed = true;
             const r = await valueWithin(replyP, EARLY_REPLY_GRACE_MS);
             if (r && r.code >= 400) return resolve(r);
+            // The server closed the control connection meanwhile: the data connection failed because the session
+            // went away, which says nothing against this mode. Report the lost session (the next operation
+            // reconnects in the same mode) rather than a data-connection failure (which would fall back).
+            if (lost) return reject(lost);
             ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
             reject(err);
           });

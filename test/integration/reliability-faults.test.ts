@@ -342,6 +342,23 @@ describe('Reliability: faults between the client and vsftpd', function () {
       for (const s of proxy.sessions) if (s.closed && !s.upstream.destroyed) s.upstream.destroy();
     });
 
+    it('the server cuts the session while the early data connection fails: a lost connection, not a reason to change modes', async () => {
+      const c = await connect({ mode: 'passive' });
+      await c.list('/save'); // a passive connection has worked: the next transfer command goes out early
+      const before = events.length;
+      // The data connection is refused at once; the server's side of the session is cut when LIST reaches it.
+      proxy.hooks = once({ ...onReply(/^EPSV/, 229, { replace: '229 Entering Extended Passive Mode (|||1|)' }), ...cmd(/^LIST/, 'cut') });
+      const r = await settle(c.list('/save'));
+      proxy.hooks = {};
+      const seen = events.slice(before);
+      assert.ok(!r.ok && r.error instanceof FtpConnectionError, !r.ok ? `${r.error.constructor.name}: ${r.error.message}` : 'listed through a cut');
+      assert.ok(!seen.some((e) => e.kind === 'fallback'), `fell back to the other mode:\n${seen.map(formatLogEvent).join('\n')}`);
+      assert.equal(c.mode, 'passive');
+      assert.ok((await c.list('/')).some((e) => e.name === 'save'), 'the next listing works');
+      assert.ok(events.slice(before).some((e) => e.kind === 'command' && e.text === 'EPSV'), 'the next listing is not passive');
+      await c.close();
+    });
+
     it('cancelling a download stops it promptly and leaves the client usable', async () => {
       const c = await connect();
       proxy.hooks = once(dataOf('RETR', { stallAfter: 200000 }));
