@@ -134,8 +134,7 @@ export class DataTransfers {
     this.host.log({ kind: 'data', phase: 'open', mode, direction, local, remote });
 
     // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client).
-    socket.setTimeout(this.timeoutMs);
-    socket.once('timeout', () =>
+    socket.setTimeout(this.timeoutMs, () =>
       socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskCommand(command), this.timeoutMs)),
     );
     // Count payload bytes (not TLS records) as they move; report progress when asked.
