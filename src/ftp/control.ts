@@ -47,6 +47,8 @@ export class ControlConnection extends EventEmitter {
   private replyTimer: NodeJS.Timeout | undefined;
   private onReplyTimeout: (() => void) | undefined;
 
+  /** Whether upgrade() has put TLS on the socket (see `secure`). */
+  private tls = false;
   /** The TLS session of the control connection, for data connections to resume (RFC 4217 §10, vsftpd's require_ssl_reuse). */
   tlsSession: Buffer | undefined;
   /** The certificate the server showed, once TLS is on. */
@@ -85,7 +87,6 @@ export class ControlConnection extends EventEmitter {
   get secure(): boolean {
     return this.tls;
   }
-  private tls = false;
 
   /**
    * Put TLS on this connection (after AUTH TLS, RFC 4217 §4, or at once for implicit FTPS) and check the

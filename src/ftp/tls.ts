@@ -9,7 +9,6 @@ import type { FtpLogger } from './log';
  */
 let tlsModule: typeof tls | undefined;
 function tlsLib(): typeof tls {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (tlsModule ??= require('node:tls') as typeof tls);
 }
 
