@@ -21,7 +21,8 @@ import { runCase, type Case, type CaseResult } from './runner';
 import { startBenchServer, type BenchServerInfo } from './servers';
 import { summarize } from './stats';
 import { resultTable, targetTable } from './table';
-import { PROJECT, versions } from './tools';
+import { NODE24 } from '../test/e2e/env';
+import { PROJECT, runtimeAt, versions, type Runtime } from './tools';
 
 const started = Date.now();
 
@@ -66,6 +67,7 @@ async function main(): Promise<number> {
   fs.chmodSync(runDir, 0o755);
   progress(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   progress(`fixtures in ${runDir}`);
+  const host = extensionHostNode(opts, want('small') || want('folder'));
 
   const largeBytes = opts.sizeMiB * 1024 * 1024;
   const env: BenchEnv = {
@@ -111,6 +113,11 @@ async function main(): Promise<number> {
       fs.rmSync(path.join(srv.root, 'big.bin'), { force: true });
       for (const dir of ['download', 'upload'] as const) if (want('small')) await run(smallFilesCase(env, srv, dir, rounds));
       for (const dir of ['download', 'upload'] as const) if (want('folder')) await run(folderCase(env, srv, dir, rounds));
+      // Once more in the extension host's Node, where the library runs inside VS Code (first server only: time).
+      if (host && name === opts.servers[0]) {
+        for (const dir of ['download', 'upload'] as const) if (want('small')) await run(smallFilesCase(env, srv, dir, rounds, host));
+        for (const dir of ['download', 'upload'] as const) if (want('folder')) await run(folderCase(env, srv, dir, rounds, false, host));
+      }
       if (want('list')) {
         await run(listingCase(env, srv, 'LIST', rounds));
         if (srv.server.capabilities.mlsd) await run(listingCase(env, srv, 'MLSD', rounds));
@@ -139,7 +146,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${tables}`);
   const dir = path.join(PROJECT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const json = JSON.stringify({ date, seconds: (Date.now() - started) / 1000, machine, versions: versions(), options: opts, results }, null, 1);
+  const json = JSON.stringify({ date, seconds: (Date.now() - started) / 1000, machine, versions: versions(host), options: opts, results }, null, 1);
   const file = path.join(dir, `bench-${date.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${json}\n`);
   fs.writeFileSync(path.join(dir, 'latest.json'), `${json}\n`);
@@ -149,6 +156,27 @@ async function main(): Promise<number> {
 }
 
 /** Put the fixtures into a server's root: the large file, the small files, the big folders. */
+/**
+ * The Node of VS Code's extension host for the second run of the small-file and folder cases (--host-node), or
+ * undefined when there is none to use, or it is this very Node.
+ */
+function extensionHostNode(opts: BenchOptions, needed: boolean): Runtime | undefined {
+  if (!needed || opts.hostNode === 'none') return undefined;
+  const file = opts.hostNode === 'auto' ? NODE24 : opts.hostNode;
+  if (opts.hostNode === 'auto' && !fs.existsSync(file)) {
+    progress(`no extension-host Node at ${file} (scripts/setup-vscode.sh installs it): the small-file and folder cases run once`);
+    return undefined;
+  }
+  const r = runtimeAt(file);
+  if (typeof r === 'string') {
+    progress(`${r}: the small-file and folder cases run once`);
+    return undefined;
+  }
+  if (r.name === `Node ${process.version.slice(1)}`) return undefined;
+  progress(`extension-host Node: ${r.name} (${file}), for a second run of the small-file and folder cases on ${opts.servers[0]}`);
+  return r;
+}
+
 function populate(srv: BenchServerInfo, env: BenchEnv, fifty: string): void {
   const o = env.opts;
   if (fs.existsSync(env.largeFile)) linkOrCopy(env.largeFile, path.join(srv.root, 'big.bin'));

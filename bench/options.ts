@@ -34,6 +34,11 @@ export interface BenchOptions {
   parseRounds: number;
   /** Another build of our CLI (e.g. of an older commit) measured next to the current one in the RETR/STOR cases. */
   compareCli?: string;
+  /**
+   * The extension host's Node, for a second run of the small-file and folder cases ('auto': the Node 24 that
+   * scripts/setup-vscode.sh installs for code-server, when it is there; 'none': skip those cases).
+   */
+  hostNode: string;
 }
 
 export const USAGE = `usage: bash bench/run [options]     (as root: it starts FTP servers through test/servers)
@@ -51,6 +56,8 @@ export const USAGE = `usage: bash bench/run [options]     (as root: it starts FT
   --tmp DIR             fixtures and server roots (default /dev/shm when it has room, else the temp folder)
   --parse-rounds N      rounds of bench/listing-parse.ts (default 9)
   --compare-cli FILE    also run this cli.js (e.g. built from an older commit) in the RETR and STOR cases
+  --host-node PATH      the small-file and folder cases once more on this Node (default auto: the extension
+                        host's Node 24 from scripts/setup-vscode.sh when installed; none: skip)
   --quick               a smoke run: 2 rounds, 1 on pyftpdlib, 128 MiB, 200 files, 10000 entries`;
 
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
@@ -69,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     cases: [...CASE_IDS],
     tmp: '',
     parseRounds: 9,
+    hostNode: 'auto',
   };
   const ints: Record<string, keyof BenchOptions> = {
     '--rounds': 'rounds',
@@ -103,6 +111,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       o.cases = list(value(), CASE_IDS, a);
     } else if (a === '--tmp') {
       o.tmp = value();
+    } else if (a === '--host-node') {
+      o.hostNode = value();
+      if (o.hostNode !== 'auto' && o.hostNode !== 'none' && !fs.existsSync(o.hostNode)) throw new Error(`--host-node: no file ${o.hostNode}`);
     } else if (a === '--compare-cli') {
       o.compareCli = value();
       if (!fs.existsSync(o.compareCli)) throw new Error(`--compare-cli: no file ${o.compareCli}`);

@@ -27,10 +27,13 @@ export function worker(name: string): string {
   return path.join(BUILD, 'bench', 'workers', `${name}.js`);
 }
 
-/** Run a worker and parse the JSON line it prints. Its parameters go in the environment (they hold a password). */
-export async function runWorker(name: string, params: unknown): Promise<{ result: Record<string, unknown>; process: ProcessResult }> {
+/**
+ * Run a worker (in `node`: this Node, or the extension host's, see Runtime) and parse the JSON line it prints. Its
+ * parameters go in the environment (they hold a password).
+ */
+export async function runWorker(name: string, params: unknown, node = NODE): Promise<{ result: Record<string, unknown>; process: ProcessResult }> {
   const env = { ...process.env, FTPX_BENCH_PARAMS: JSON.stringify(params) };
-  const r = await runOk(NODE, [worker(name)], { timeoutMs: TIMEOUT_MS, env });
+  const r = await runOk(node, [worker(name)], { timeoutMs: TIMEOUT_MS, env });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return { result: JSON.parse(line) as Record<string, unknown>, process: r };
 }
@@ -70,8 +73,29 @@ export function lftpCommands(debugFile: string): number {
   }
 }
 
+/**
+ * A second Node for the library cases: the one VS Code's extension host runs our client in (code-server's Node 24,
+ * installed by scripts/setup-vscode.sh; VS Code desktop's Electron brings Node 22). Its JIT has a mid tier (Maglev)
+ * that Node 20 lacks, and a per-file loop runs mostly in the JIT's lower tiers (see bench/README.md).
+ */
+export interface Runtime {
+  node: string;
+  /** "Node 24.21.0" */
+  name: string;
+}
+
+/** The Node at `file`, or undefined (with the reason) when it cannot run. */
+export function runtimeAt(file: string): Runtime | string {
+  try {
+    const v = execFileSync(file, ['--version'], { encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return { node: file, name: `Node ${v.replace(/^v/, '')}` };
+  } catch (err) {
+    return `${file} does not run (${(err as Error).message.split('\n')[0]})`;
+  }
+}
+
 /** Versions of the tools, for the results file. */
-export function versions(): Record<string, string> {
+export function versions(host?: Runtime): Record<string, string> {
   const first = (file: string, args: string[]): string => {
     try {
       const out = execFileSync(file, args, { encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -89,6 +113,7 @@ export function versions(): Record<string, string> {
   };
   return {
     node: process.version,
+    ...(host ? { 'extension host node': host.name } : {}),
     curl: first(CURL, ['--version']),
     lftp: first(LFTP, ['--version']),
     'basic-ftp': pkg('basic-ftp'),

@@ -10,12 +10,23 @@ import * as path from 'node:path';
 import { clear, folderStats, writableFolder } from '../fixtures';
 import type { Candidate, Case, Sample } from '../runner';
 import type { BenchServerInfo } from '../servers';
-import { runWorker } from '../tools';
+import { NODE, runWorker, type Runtime } from '../tools';
 import type { BenchEnv } from './env';
 
-/** `withExtension`: also run the extension's own transfer (src/vscode/transfers.ts over a Site). */
-export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number, withExtension = true): Case {
+/**
+ * `withExtension`: also run the extension's own transfer (src/vscode/transfers.ts over a Site). `runtime`: every
+ * worker in another Node (the extension host's).
+ */
+export function folderCase(
+  env: BenchEnv,
+  srv: BenchServerInfo,
+  direction: 'download' | 'upload',
+  rounds: number,
+  withExtension = true,
+  runtime?: Runtime,
+): Case {
   const count = env.opts.files;
+  const node = runtime?.node ?? NODE;
   const download = direction === 'download';
   const work = path.join(env.dir, 'folder-work');
   fs.mkdirSync(work, { recursive: true });
@@ -40,7 +51,7 @@ export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'down
         where = { localDir: env.smallDir, remoteParent: `/up-folder/${id}`, warmRemoteDir: '/warm', warmLocalDir: env.warmDir };
       }
       try {
-        const { result, process } = await runWorker('folder', { server: srv.params, impl, direction, connections, ...where });
+        const { result, process } = await runWorker('folder', { server: srv.params, impl, direction, connections, ...where }, node);
         const s = folderStats(landed);
         if (s.files !== count || s.bytes !== env.smallBytes) throw new Error(`${label}: ${s.files} files, ${s.bytes} bytes arrived`);
         const seconds = result.seconds as number;
@@ -52,8 +63,8 @@ export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'down
   });
 
   return {
-    id: `folder-${direction}`,
-    title: `folder of ${count} files of ${env.opts.fileKiB} KiB, ${direction}`,
+    id: `folder-${direction}${runtime ? '-host' : ''}`,
+    title: `folder of ${count} files of ${env.opts.fileKiB} KiB, ${direction}${runtime ? `, ${runtime.name} (extension host)` : ''}`,
     server: srv.name,
     unit: 'files/s',
     higherIsBetter: true,
@@ -66,5 +77,6 @@ export function folderCase(env: BenchEnv, srv: BenchServerInfo, direction: 'down
       candidate('bare', `bare-socket loop, pool of ${env.opts.pool}`, 'reference', 'bare', env.opts.pool),
     ],
     targets: [{ kind: 'ratio', ours: 'pool', reference: 'basic-ftp', min: 2.5, text: '>= 2.5x basic-ftp' }],
+    notes: runtime ? [`every candidate in ${runtime.name}, the Node VS Code's extension host runs our client in here (code-server)`] : undefined,
   };
 }

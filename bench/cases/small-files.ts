@@ -8,15 +8,20 @@ import * as path from 'node:path';
 import { clear, folderStats, writableFolder } from '../fixtures';
 import type { Candidate, Case, Sample } from '../runner';
 import type { BenchServerInfo } from '../servers';
-import { LFTP, lftpCommands, lftpScript, runProcess, runWorker } from '../tools';
+import { LFTP, NODE, lftpCommands, lftpScript, runProcess, runWorker, type Runtime } from '../tools';
 import { smallName } from '../workers/common';
 import type { BenchEnv } from './env';
 
 /** Files each worker moves untimed before the clock starts (JIT warm-up), the same for every Node candidate. */
 export const WARMUP_FILES = 150;
 
-export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number): Case {
+/**
+ * `runtime`: the case once more in another Node (the extension host's), with only our client and the bare loop, the
+ * two the target compares.
+ */
+export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number, runtime?: Runtime): Case {
   const count = env.opts.files;
+  const node = runtime?.node ?? NODE;
   const download = direction === 'download';
   const work = path.join(env.dir, 'small-work');
   fs.mkdirSync(work, { recursive: true });
@@ -47,7 +52,7 @@ export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: '
       try {
         const { result, process } = await runWorker('small-files', {
           server: srv.params, impl, direction, remoteDir: where.remoteDir, localDir: where.local, count, warmup: WARMUP_FILES,
-        });
+        }, node);
         check(where.landed, label);
         const s = result.seconds as number;
         return {
@@ -96,24 +101,25 @@ export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: '
     },
   };
 
+  const workers = [
+    workerCandidate('ours', 'ours (library)', 'ours', 'ours'),
+    workerCandidate('bare', `bare socket EPSV+${download ? 'RETR' : 'STOR'}`, 'reference', 'bare'),
+  ];
   return {
-    id: `small-${direction}`,
-    title: `${count} files of ${env.opts.fileKiB} KiB, ${direction}, one connection`,
+    id: `small-${direction}${runtime ? '-host' : ''}`,
+    title: `${count} files of ${env.opts.fileKiB} KiB, ${direction}, one connection${runtime ? `, ${runtime.name} (extension host)` : ''}`,
     server: srv.name,
     unit: 'files/s',
     higherIsBetter: true,
     rounds,
     warmup: env.opts.warmup,
-    candidates: [
-      workerCandidate('ours', 'ours (library)', 'ours', 'ours'),
-      workerCandidate('bare', `bare socket EPSV+${download ? 'RETR' : 'STOR'}`, 'reference', 'bare'),
-      workerCandidate('basic-ftp', 'basic-ftp', 'reference', 'basic-ftp'),
-      lftp,
-    ],
+    candidates: runtime ? workers : [...workers, workerCandidate('basic-ftp', 'basic-ftp', 'reference', 'basic-ftp'), lftp],
     targets: [
       { kind: 'ratio', ours: 'ours', reference: 'bare', min: 1, text: '>= the bare-socket loop' },
       { kind: 'commands', candidate: 'ours', equals: 2, text: 'exactly 2 control commands per file after the first' },
     ],
-    notes: ['lftp is timed from spawn to exit (start and login included, about one login of the login case)'],
+    notes: runtime
+      ? [`both in ${runtime.name}, the Node VS Code's extension host runs our client in here (code-server)`]
+      : ['lftp is timed from spawn to exit (start and login included, about one login of the login case)'],
   };
 }
