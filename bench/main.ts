@@ -193,7 +193,7 @@ function populate(srv: BenchServerInfo, env: BenchEnv, fifty: string): void {
 
 /** Peak RSS while downloading the large file, from the RETR passive rounds (GNU time's maximum resident set). */
 function memoryResult(retr: CaseResult): CaseResult {
-  const candidates = retr.candidates.map((c) => ({ ...c, value: summarize(c.samples.map((s) => s.maxRssMiB ?? NaN)), cpuSeconds: summarize([]) }));
+  const candidates = retr.candidates.map((c) => ({ ...c, value: summarize(c.samples.map((s) => s.maxRssMiB ?? NaN)), cpuSeconds: summarize([]), machineBusy: summarize([]) }));
   const ours = candidates.find((c) => c.id === 'ours')?.value;
   const met = ours && Number.isFinite(ours.max) ? ours.max <= 80 : undefined;
   return {

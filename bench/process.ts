@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { busyShare, machineTicks } from './machine';
 
 export const GNU_TIME = '/usr/bin/time';
 
@@ -17,6 +18,8 @@ export interface ProcessResult {
   cpuSeconds: number;
   /** Peak resident set size of the measured command, MiB. */
   maxRssMiB: number;
+  /** Share of all the machine's vCPUs busy from spawn to exit (every process: the command, the server, the kernel). */
+  machineBusy: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -36,6 +39,7 @@ export function runMeasured(command: string, args: string[], opts: RunOptions): 
   const timeFile = path.join(os.tmpdir(), `ftpx-bench-time-${process.pid}-${counter++}`);
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
+    const ticks = machineTicks();
     const child = spawn(GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, command, ...args], {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
@@ -68,6 +72,7 @@ export function runMeasured(command: string, args: string[], opts: RunOptions): 
     });
     child.once('close', (code) => {
       const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const machineBusy = busyShare(ticks, machineTicks());
       clearTimeout(timer);
       let cpuSeconds = NaN;
       let maxRssMiB = NaN;
@@ -84,7 +89,7 @@ export function runMeasured(command: string, args: string[], opts: RunOptions): 
         reject(new Error(`${path.basename(command)} ${args.slice(0, 2).join(' ')}: killed after ${opts.timeoutMs / 1000} s\n${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ wallSeconds, cpuSeconds, maxRssMiB, code, stdout, stderr });
+      resolve({ wallSeconds, cpuSeconds, maxRssMiB, machineBusy, code, stdout, stderr });
     });
   });
 }

@@ -10,6 +10,8 @@ export interface Sample {
   seconds: number;
   cpuSeconds?: number;
   maxRssMiB?: number;
+  /** Share of all the machine's vCPUs busy while it was measured (bench/machine.ts), 0-1. */
+  machineBusy?: number;
   /** Control commands the candidate sent (where it can be counted). */
   commands?: number;
   detail?: Record<string, unknown>;
@@ -59,6 +61,7 @@ export interface CandidateResult {
   errors: string[];
   value: Summary;
   cpuSeconds: Summary;
+  machineBusy: Summary;
   maxRssMiB: Summary;
   warmupDetail?: Record<string, unknown>;
 }
@@ -129,6 +132,7 @@ export async function runCase(c: Case, progress: (text: string) => void): Promis
       errors: errors.get(x.id) ?? [],
       value: summarize(values(x.id)),
       cpuSeconds: summarize(ok.map((s) => s.cpuSeconds ?? NaN)),
+      machineBusy: summarize(ok.map((s) => s.machineBusy ?? NaN)),
       maxRssMiB: summarize(ok.map((s) => s.maxRssMiB ?? NaN)),
       warmupDetail: warmupDetail.get(x.id),
     };

@@ -10,7 +10,7 @@ export function resultTable(results: CaseResult[]): string {
   const rows: string[][] = [];
   for (const c of results) {
     if (c.todo) {
-      rows.push([c.title, c.server, '**TODO**', '-', '-', '-', '-', '-', c.todo]);
+      rows.push([c.title, c.server, '**TODO**', '-', '-', '-', '-', '-', '-', c.todo]);
       continue;
     }
     c.candidates.forEach((x, i) => {
@@ -26,13 +26,14 @@ export function resultTable(results: CaseResult[]): string {
         failed ? 'failed' : `${fmt(x.value.median)} ${c.unit}`,
         failed ? '-' : `${fmt(x.value.min)}-${fmt(x.value.max)}`,
         fmt(x.cpuSeconds.median),
+        Number.isFinite(x.machineBusy?.median) ? `${Math.round(x.machineBusy.median * 100)}%` : '-',
         fmt(x.maxRssMiB.max),
         commandText(x),
         failed ? (x.errors[0]?.split('\n')[0] ?? '') : ratios,
       ]);
     });
   }
-  return markdown(['case', 'server', 'candidate', 'median', 'min-max', 'CPU s', 'peak RSS MiB', 'commands', 'ours / reference (paired, median)'], rows);
+  return markdown(['case', 'server', 'candidate', 'median', 'min-max', 'CPU s', 'machine busy', 'peak RSS MiB', 'commands', 'ours / reference (paired, median)'], rows);
 }
 
 export function targetTable(results: CaseResult[]): string {

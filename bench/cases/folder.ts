@@ -55,7 +55,7 @@ export function folderCase(
         const s = folderStats(landed);
         if (s.files !== count || s.bytes !== env.smallBytes) throw new Error(`${label}: ${s.files} files, ${s.bytes} bytes arrived`);
         const seconds = result.seconds as number;
-        return { value: count / seconds, seconds, cpuSeconds: result.cpuSeconds as number, maxRssMiB: process.maxRssMiB, commands: result.commands as number };
+        return { value: count / seconds, seconds, cpuSeconds: result.cpuSeconds as number, machineBusy: result.machineBusy as number, maxRssMiB: process.maxRssMiB, commands: result.commands as number };
       } finally {
         clear(path.dirname(landed));
       }

@@ -60,8 +60,8 @@ export async function parserCases(rounds: number, progress: (t: string) => void)
       rounds,
       seconds,
       candidates: [
-        { id: 'ours', label: 'ours (src/ftp/listing)', role: 'ours', samples: [], errors: [], value: side(wall(r.ours)), cpuSeconds: side(cpu(r.ours)), maxRssMiB: nan() },
-        { id: 'basic-ftp', label: 'basic-ftp parseList', role: 'reference', samples: [], errors: [], value: side(wall(r.basicFtp)), cpuSeconds: side(cpu(r.basicFtp)), maxRssMiB: nan() },
+        { id: 'ours', label: 'ours (src/ftp/listing)', role: 'ours', samples: [], errors: [], value: side(wall(r.ours)), cpuSeconds: side(cpu(r.ours)), maxRssMiB: nan(), machineBusy: nan() },
+        { id: 'basic-ftp', label: 'basic-ftp parseList', role: 'reference', samples: [], errors: [], value: side(wall(r.basicFtp)), cpuSeconds: side(cpu(r.basicFtp)), maxRssMiB: nan(), machineBusy: nan() },
       ],
       ratios: [{ ours: 'ours', reference: 'basic-ftp', ratio: { median: ratioWall, min: NaN, max: NaN, n: 1 } }],
       targets: [{

@@ -45,7 +45,7 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
   const active = mode === 'active';
 
   /** A process candidate: run, check the bytes arrived, remove them. */
-  const candidate = (id: string, label: string, role: 'ours' | 'reference', start: (local: string, remote: string) => Promise<{ wallSeconds: number; cpuSeconds: number; maxRssMiB: number }>): Candidate => ({
+  const candidate = (id: string, label: string, role: 'ours' | 'reference', start: (local: string, remote: string) => Promise<{ wallSeconds: number; cpuSeconds: number; maxRssMiB: number; machineBusy: number }>): Candidate => ({
     id,
     label,
     role,
@@ -58,7 +58,7 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
         const r = await start(local, remote);
         const size = fs.statSync(landed).size;
         if (size !== bytes) throw new Error(`${label}: ${size} bytes arrived, not ${bytes}`);
-        return { value: bytes / r.wallSeconds / MB, seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, maxRssMiB: r.maxRssMiB };
+        return { value: bytes / r.wallSeconds / MB, seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, maxRssMiB: r.maxRssMiB, machineBusy: r.machineBusy };
       } finally {
         clear(landed);
       }

@@ -19,6 +19,7 @@ import { Site } from '../../src/vscode/site';
 import { isConnectionError } from '../../src/vscode/fsErrors';
 import { downloadTo, uploadTo } from '../../src/vscode/transfers';
 import { BareFtp } from './bare-ftp';
+import { machineTicks, busyShare } from '../machine';
 import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, type ServerParams } from './common';
 
 interface Params {
@@ -141,13 +142,15 @@ async function main(): Promise<void> {
   if (p.warmRemoteDir && p.warmLocalDir) await m.move(p.warmRemoteDir, p.warmLocalDir);
   const c0 = m.commands();
   const cpu0 = process.cpuUsage();
+  const ticks0 = machineTicks();
   const t0 = process.hrtime.bigint();
   await m.move(p.remoteDir ?? '', p.localDir ?? '');
   const s = seconds(t0);
   const cpu = cpuSeconds(cpu0);
+  const machineBusy = busyShare(ticks0, machineTicks());
   const sent = m.commands() - c0;
   await m.close();
-  finish({ seconds: s, cpuSeconds: cpu, commands: sent });
+  finish({ seconds: s, cpuSeconds: cpu, machineBusy, commands: sent });
 }
 
 /** Run `task` over `items` with `n` workers taking from one queue. */

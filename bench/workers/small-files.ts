@@ -10,6 +10,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { BareFtp } from './bare-ftp';
+import { machineTicks, busyShare } from '../machine';
 import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, smallName, type ServerParams } from './common';
 
 interface Params {
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   const perFile: number[] = [];
   const c0 = m.commands();
   const cpu0 = process.cpuUsage();
+  const ticks0 = machineTicks();
   const t0 = process.hrtime.bigint();
   for (const n of names) {
     const before = m.commands();
@@ -88,9 +90,10 @@ async function main(): Promise<void> {
   }
   const s = seconds(t0);
   const cpu = cpuSeconds(cpu0);
+  const machineBusy = busyShare(ticks0, machineTicks());
   const sent = m.commands() - c0;
   await m.close();
-  finish({ seconds: s, cpuSeconds: cpu, files: names.length, commands: sent, perFile: histogram(perFile) });
+  finish({ seconds: s, cpuSeconds: cpu, machineBusy, files: names.length, commands: sent, perFile: histogram(perFile) });
 }
 
 /** {first: n, after: {"2": 999}}: how many commands the first file took, and the counts of the others. */
