@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE24 } from '../test/e2e/env';
 import { stopAllServers } from '../test/servers';
 import { bulkCase, ceilingCase } from './cases/transfer';
 import type { BenchEnv } from './cases/env';
@@ -21,7 +22,6 @@ import { runCase, type Case, type CaseResult } from './runner';
 import { startBenchServer, type BenchServerInfo } from './servers';
 import { summarize } from './stats';
 import { resultTable, targetTable } from './table';
-import { NODE24 } from '../test/e2e/env';
 import { PROJECT, runtimeAt, versions, type Runtime } from './tools';
 
 const started = Date.now();
@@ -155,7 +155,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Put the fixtures into a server's root: the large file, the small files, the big folders. */
 /**
  * The Node of VS Code's extension host for the second run of the small-file and folder cases (--host-node), or
  * undefined when there is none to use, or it is this very Node.
@@ -177,6 +176,7 @@ function extensionHostNode(opts: BenchOptions, needed: boolean): Runtime | undef
   return r;
 }
 
+/** Put the fixtures into a server's root: the large file, the small files, the big folders. */
 function populate(srv: BenchServerInfo, env: BenchEnv, fifty: string): void {
   const o = env.opts;
   if (fs.existsSync(env.largeFile)) linkOrCopy(env.largeFile, path.join(srv.root, 'big.bin'));

@@ -19,7 +19,7 @@ import { Site } from '../../src/vscode/site';
 import { isConnectionError } from '../../src/vscode/fsErrors';
 import { downloadTo, uploadTo } from '../../src/vscode/transfers';
 import { BareFtp } from './bare-ftp';
-import { machineTicks, busyShare } from '../machine';
+import { busyShare, machineTicks } from '../machine';
 import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, type ServerParams } from './common';
 
 interface Params {

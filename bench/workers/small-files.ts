@@ -4,13 +4,13 @@
  * the same local file I/O (whole file in memory, fs.promises.writeFile / readFile), so the difference between them
  * is the client; basic-ftp uses its own file API (downloadTo / uploadFrom with a path).
  *
- * Prints {seconds, files, commands, perFile}: commands counted from our logger's `command` events (and basic-ftp's
+ * Prints {seconds, cpuSeconds, machineBusy, files, commands, perFile}: commands counted from our logger's `command` events (and basic-ftp's
  * own log hook, and the bare loop's counter); perFile is the number each file took.
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { BareFtp } from './bare-ftp';
-import { machineTicks, busyShare } from '../machine';
+import { busyShare, machineTicks } from '../machine';
 import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, smallName, type ServerParams } from './common';
 
 interface Params {
