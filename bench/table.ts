@@ -26,7 +26,7 @@ export function resultTable(results: CaseResult[]): string {
         failed ? 'failed' : `${fmt(x.value.median)} ${c.unit}`,
         failed ? '-' : `${fmt(x.value.min)}-${fmt(x.value.max)}`,
         fmt(x.cpuSeconds.median),
-        Number.isFinite(x.machineBusy?.median) ? `${Math.round(x.machineBusy.median * 100)}%` : '-',
+        Number.isFinite(x.machineBusy.median) ? `${Math.round(x.machineBusy.median * 100)}%` : '-',
         fmt(x.maxRssMiB.max),
         commandText(x),
         failed ? (x.errors[0]?.split('\n')[0] ?? '') : ratios,

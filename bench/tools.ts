@@ -84,7 +84,7 @@ export interface Runtime {
   name: string;
 }
 
-/** The Node at `file`, or undefined (with the reason) when it cannot run. */
+/** The Node at `file`, or why it cannot run (a sentence naming the file). */
 export function runtimeAt(file: string): Runtime | string {
   try {
     const v = execFileSync(file, ['--version'], { encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
