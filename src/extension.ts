@@ -5,19 +5,19 @@ import * as vscode from 'vscode';
 import { FtpClient } from './ftp';
 import type { FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
-import { CertificateTrust, connectionKey, type TrustQuestion, type TrustAnswer } from './vscode/certificates';
+import { CertificateTrust, connectionKey, type TrustQuestion, type TrustAnswer } from './remote/certificates';
 import { askTrustModal, registerTlsCommands } from './vscode/tlsCommands';
-import { isAnonymous, toConnectOptions } from './vscode/config';
-import { isLoginError } from './vscode/fsErrors';
+import { isAnonymous, toConnectOptions } from './remote/config';
+import { isLoginError } from './remote/fsErrors';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
 import { FtpFileSystemProvider } from './vscode/provider';
 import { Settings } from './vscode/settings';
-import type { RemoteClient, Site } from './vscode/site';
-import { SiteRegistry } from './vscode/sites';
+import type { RemoteClient, Site } from './remote/site';
+import { SiteRegistry } from './remote/sites';
 import { ModeStatusBar } from './vscode/statusBar';
 import { FtpTree, type Node } from './vscode/tree';
-import { SCHEME, normalizePath } from './vscode/uri';
+import { SCHEME, normalizePath } from './remote/uri';
 
 let registry: SiteRegistry | undefined;
 

@@ -1,7 +1,7 @@
 /**
  * The same small files as a folder: download /small into a local folder, upload the local folder "small". Our
- * client with the connection pool (src/vscode/pool.ts, N connections), the extension's own Download/Upload code
- * (src/vscode/transfers.ts over a Site, as shipped), basic-ftp's downloadToDir / uploadFromDir (sequential), and
+ * client with the connection pool (src/remote/pool.ts, N connections), the extension's own Download/Upload code
+ * (src/remote/transfers.ts over a Site, as shipped), basic-ftp's downloadToDir / uploadFromDir (sequential), and
  * the bare-socket loop with a pool of the same size (what any Node client could reach here at most).
  * Workers, timed inside from the first command to the last file (logins excluded for all).
  */
@@ -14,7 +14,7 @@ import { NODE, runWorker, type Runtime } from '../tools';
 import type { BenchEnv } from './env';
 
 /**
- * `withExtension`: also run the extension's own transfer (src/vscode/transfers.ts over a Site). `runtime`: every
+ * `withExtension`: also run the extension's own transfer (src/remote/transfers.ts over a Site). `runtime`: every
  * worker in another Node (the extension host's).
  */
 export function folderCase(

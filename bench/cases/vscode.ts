@@ -1,6 +1,6 @@
 /**
  * The VS Code case, at two layers:
- * - siteCase: src/vscode/site.ts, the vscode-free core the FileSystemProvider calls, with the default pool of 2, in
+ * - siteCase: src/remote/site.ts, the vscode-free core the FileSystemProvider calls, with the default pool of 2, in
  *   a fresh Node process per operation (bench/workers/site-ops.ts), timed and with the control commands it sent;
  * - vscodeCase: the same operations through vscode.workspace.fs in a real VS Code (code-server, the extension loaded
  *   from source as in the in-host tests): one code-server per server, whose extension host runs

@@ -1,8 +1,8 @@
 /**
  * A folder of 1,000 small files downloaded or uploaded as a whole. Candidates:
- * - 'pool': our client through src/vscode/pool.ts (ClientPool), `connections` control connections moving files at
+ * - 'pool': our client through src/remote/pool.ts (ClientPool), `connections` control connections moving files at
  *   once (one file per connection at a time, fed from one queue);
- * - 'extension': what the extension's Download/Upload commands run: src/vscode/transfers.ts over a Site with the
+ * - 'extension': what the extension's Download/Upload commands run: src/remote/transfers.ts over a Site with the
  *   default pool of the setting ftpExplorer.poolSize;
  * - 'basic-ftp': downloadToDir / uploadFromDir (sequential on one connection, its only way);
  * - 'bare': the bare-socket loop (bare-ftp.ts) on `connections` control connections fed from one queue, NLST for
@@ -14,10 +14,10 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { FtpClient } from '../../src/ftp';
-import { ClientPool } from '../../src/vscode/pool';
-import { Site } from '../../src/vscode/site';
-import { isConnectionError } from '../../src/vscode/fsErrors';
-import { downloadTo, uploadTo } from '../../src/vscode/transfers';
+import { ClientPool } from '../../src/remote/pool';
+import { Site } from '../../src/remote/site';
+import { isConnectionError } from '../../src/remote/fsErrors';
+import { downloadTo, uploadTo } from '../../src/remote/transfers';
 import { BareFtp } from './bare-ftp';
 import { busyShare, machineTicks } from '../machine';
 import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, type ServerParams } from './common';

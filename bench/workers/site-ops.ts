@@ -1,10 +1,10 @@
 /**
- * What the extension's FileSystemProvider calls for the VS Code case, without VS Code: src/vscode/site.ts (the
+ * What the extension's FileSystemProvider calls for the VS Code case, without VS Code: src/remote/site.ts (the
  * vscode-free core under provider.ts) with the default pool of 2, already logged in. One operation per run:
  * readDirectory of a big folder, readFile of a big file, or writeFile (a save) of a big file. Prints
  * {seconds, commands, bytes|entries}: commands from our logger, over every connection of the pool.
  */
-import { Site } from '../../src/vscode/site';
+import { Site } from '../../src/remote/site';
 import { connectOurs, fail, finish, params, seconds, type ServerParams } from './common';
 
 interface Params {

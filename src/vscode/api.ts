@@ -3,11 +3,11 @@
  * through the `ftpExplorer.*` commands, which all take plain arguments (see commands/index.ts).
  */
 import type * as vscode from 'vscode';
-import type { TrustAnswer, TrustQuestion } from './certificates';
-import type { ClientPool } from './pool';
+import type { TrustAnswer, TrustQuestion } from '../remote/certificates';
+import type { ClientPool } from '../remote/pool';
 import type { FtpFileSystemProvider } from './provider';
-import type { RemoteClient, Site } from './site';
-import type { SiteRegistry } from './sites';
+import type { RemoteClient, Site } from '../remote/site';
+import type { SiteRegistry } from '../remote/sites';
 import type { FtpTree } from './tree';
 
 export interface FtpExplorerApi {

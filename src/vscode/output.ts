@@ -1,7 +1,7 @@
 /** The "FTP" output channel: the control dialogue of every connection, plus errors the extension reports. */
 import * as vscode from 'vscode';
 import type { FtpLogEvent } from '../ftp';
-import { errorLine, formatLogLines, LineBuffer, prefixLine } from './logFormat';
+import { errorLine, formatLogLines, LineBuffer, prefixLine } from '../remote/logFormat';
 
 export class FtpLog implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('FTP');

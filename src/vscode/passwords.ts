@@ -3,8 +3,8 @@
  * not want them remembered, in memory for this window. Never in settings, logs or error messages.
  */
 import * as vscode from 'vscode';
-import { accountId, isAnonymous, secretKey, type ConnectionConfig } from './config';
-import { FsError } from './fsErrors';
+import { accountId, isAnonymous, secretKey, type ConnectionConfig } from '../remote/config';
+import { FsError } from '../remote/fsErrors';
 
 type Account = Pick<ConnectionConfig, 'name' | 'username' | 'host' | 'port'>;
 

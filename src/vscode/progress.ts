@@ -4,7 +4,7 @@
  * connection and keeps the control connection usable).
  */
 import * as vscode from 'vscode';
-import { progressText } from './bytes';
+import { progressText } from '../remote/bytes';
 
 export interface ProgressHandle {
   signal: AbortSignal;

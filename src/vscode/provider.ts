@@ -9,14 +9,14 @@
  * throws NoPermissions.
  */
 import * as vscode from 'vscode';
-import { FsError } from './fsErrors';
+import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
-import { isProbe } from './probes';
+import { isProbe } from '../remote/probes';
 import { withTransferProgress } from './progress';
-import type { Change } from './changes';
-import type { Site, Stat } from './site';
-import type { SiteRegistry } from './sites';
-import { SCHEME, baseName, normalizePath } from './uri';
+import type { Change } from '../remote/changes';
+import type { Site, Stat } from '../remote/site';
+import type { SiteRegistry } from '../remote/sites';
+import { SCHEME, baseName, normalizePath } from '../remote/uri';
 
 export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();

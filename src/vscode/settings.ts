@@ -1,6 +1,6 @@
 /** Reading and writing the `ftpExplorer.*` settings. Passwords never go here (see passwords.ts). */
 import * as vscode from 'vscode';
-import { normalizeConnections, normalizeSettings, type ConnectionConfig, type GlobalSettings } from './config';
+import { normalizeConnections, normalizeSettings, type ConnectionConfig, type GlobalSettings } from '../remote/config';
 
 export const SECTION = 'ftpExplorer';
 

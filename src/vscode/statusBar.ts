@@ -1,7 +1,7 @@
 /** Status bar: the connection of the active editor and its data connection mode; a click switches the mode. */
 import * as vscode from 'vscode';
-import type { SiteRegistry } from './sites';
-import { SCHEME } from './uri';
+import type { SiteRegistry } from '../remote/sites';
+import { SCHEME } from '../remote/uri';
 
 export class ModeStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('ftpExplorer.mode', vscode.StatusBarAlignment.Left, 50);

@@ -12,8 +12,8 @@
 import * as vscode from 'vscode';
 import { FtpCertificateError, FtpClient, type FtpConnectOptions } from '../ftp';
 import { probe, type ProbeReport } from '../ftp/probe';
-import { CertificateTrust, TRUST_BUTTON, type TrustAnswer, type TrustQuestion } from './certificates';
-import { toConnectOptions, type ConnectionConfig } from './config';
+import { CertificateTrust, TRUST_BUTTON, type TrustAnswer, type TrustQuestion } from '../remote/certificates';
+import { toConnectOptions, type ConnectionConfig } from '../remote/config';
 import {
   diagnosisActions,
   diagnosisSummary,
@@ -26,13 +26,13 @@ import {
   type DiagnosisAction,
   type SettingsChange,
   type TlsAlternative,
-} from './diagnosis';
-import { FsError } from './fsErrors';
+} from '../remote/diagnosis';
+import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
 import type { Passwords } from './passwords';
 import type { Settings } from './settings';
-import type { RemoteClient, Site } from './site';
-import type { SiteRegistry } from './sites';
+import type { RemoteClient, Site } from '../remote/site';
+import type { SiteRegistry } from '../remote/sites';
 import { ConnectionNode, EntryNode, MessageNode } from './tree';
 
 /** Scheme of the read-only diagnosis documents. */

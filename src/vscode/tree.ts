@@ -3,14 +3,14 @@
  * files opened with `vscode.open` on their ftp: URI.
  */
 import * as vscode from 'vscode';
-import type { ConnectionConfig } from './config';
-import { FsError } from './fsErrors';
+import type { ConnectionConfig } from '../remote/config';
+import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
-import type { Change } from './changes';
-import { FileType, type Site } from './site';
-import type { SiteRegistry } from './sites';
+import type { Change } from '../remote/changes';
+import { FileType, type Site } from '../remote/site';
+import type { SiteRegistry } from '../remote/sites';
 import type { Settings } from './settings';
-import { SCHEME, baseName, parentPath } from './uri';
+import { SCHEME, baseName, parentPath } from '../remote/uri';
 
 export class ConnectionNode {
   readonly kind = 'connection';

@@ -18,9 +18,9 @@ import {
   type FtpConnectOptions,
   type FtpLogEvent,
 } from '../../src/ftp';
-import { normalizeConnection } from '../../src/vscode/config';
-import { Site, type RemoteClient } from '../../src/vscode/site';
-import { downloadTo } from '../../src/vscode/transfers';
+import { normalizeConnection } from '../../src/remote/config';
+import { Site, type RemoteClient } from '../../src/remote/site';
+import { downloadTo } from '../../src/remote/transfers';
 import { HostileServer, type HostileOptions } from '../faults/hostileServer';
 import { openDescriptors, settle, until } from '../faults/util';
 

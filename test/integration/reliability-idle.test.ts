@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FtpClient, formatLogEvent, type FtpLogEvent } from '../../src/ftp';
-import { normalizeConnection } from '../../src/vscode/config';
-import { Site, type RemoteClient } from '../../src/vscode/site';
+import { normalizeConnection } from '../../src/remote/config';
+import { Site, type RemoteClient } from '../../src/remote/site';
 import { startServer, type RunningServer } from '../servers';
 
 /**

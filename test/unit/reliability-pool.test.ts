@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { DataMode } from '../../src/ftp';
-import { ClientPool, type PoolClient } from '../../src/vscode/pool';
+import { ClientPool, type PoolClient } from '../../src/remote/pool';
 
 /** Keep-alive of the connection pool: no idle connection goes longer than the period without a NOOP. */
 class Fake implements PoolClient {
@@ -20,7 +20,7 @@ class Fake implements PoolClient {
   }
 }
 
-describe('vscode/pool: keep-alive', () => {
+describe('remote/pool: keep-alive', () => {
   it('sends the NOOP once a client has been idle half a period (checked every half period), so no gap exceeds the period', async () => {
     const clock = { t: 0 };
     const clients: Fake[] = [];

@@ -1,8 +1,8 @@
 /** `ftpExplorer.addConnection`: saves a connection from its arguments, or from a short guided input. */
 import * as vscode from 'vscode';
-import { checkName, isAnonymous, normalizeConnection, type ConnectionConfig } from '../config';
+import { checkName, isAnonymous, normalizeConnection, type ConnectionConfig } from '../../remote/config';
 import type { DataMode } from '../../ftp';
-import { parseFtpUrl } from '../uri';
+import { parseFtpUrl } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { reveal } from './targets';
 

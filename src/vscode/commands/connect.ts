@@ -1,9 +1,9 @@
 /** `ftpExplorer.connect` (a saved connection, or a typed ftp:// address) and `ftpExplorer.disconnect`. */
 import * as vscode from 'vscode';
-import type { ConnectionConfig } from '../config';
-import type { Site } from '../site';
-import { FileType } from '../site';
-import { oneOffConfig, parentPath, parseFtpUrl, readFtpUrl, resolveAuthority } from '../uri';
+import type { ConnectionConfig } from '../../remote/config';
+import type { Site } from '../../remote/site';
+import { FileType } from '../../remote/site';
+import { oneOffConfig, parentPath, parseFtpUrl, readFtpUrl, resolveAuthority } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { isNode, reveal, siteOf, uriOf, type Target } from './targets';
 

@@ -1,10 +1,10 @@
 /** What the `ftpExplorer.*` commands work with (src/extension.ts makes it). */
 import type * as vscode from 'vscode';
-import type { CertificateTrust } from '../certificates';
+import type { CertificateTrust } from '../../remote/certificates';
 import type { FtpLog } from '../output';
 import type { Passwords } from '../passwords';
 import type { Settings } from '../settings';
-import type { SiteRegistry } from '../sites';
+import type { SiteRegistry } from '../../remote/sites';
 import type { ModeStatusBar } from '../statusBar';
 import type { FtpTree, Node } from '../tree';
 

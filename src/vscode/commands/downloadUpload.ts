@@ -1,9 +1,9 @@
 /** `ftpExplorer.download` and `ftpExplorer.upload`: files and whole folders, with progress and Cancel. */
 import * as vscode from 'vscode';
-import { formatBytes } from '../bytes';
+import { formatBytes } from '../../remote/bytes';
 import { withTransferProgress } from '../progress';
-import { downloadTo, localSize, uploadTo, type TransferResult } from '../transfers';
-import { baseName } from '../uri';
+import { downloadTo, localSize, uploadTo, type TransferResult } from '../../remote/transfers';
+import { baseName } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { folderOf, targetOf, type Target } from './targets';
 

@@ -1,8 +1,8 @@
 /** The commands on files and folders: Refresh, New File, New Folder, Rename, Delete, Copy URI, Open in Workspace. */
 import * as vscode from 'vscode';
-import { FsError } from '../fsErrors';
+import { FsError } from '../../remote/fsErrors';
 import { ConnectionNode, EntryNode, MessageNode } from '../tree';
-import { baseName, joinPath, normalizePath, parentPath } from '../uri';
+import { baseName, joinPath, normalizePath, parentPath } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { folderOf, isNode, siteOf, targetOf, uriOf, type Target } from './targets';
 

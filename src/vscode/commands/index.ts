@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { DataMode } from '../../ftp';
-import { FsError } from '../fsErrors';
+import { FsError } from '../../remote/fsErrors';
 import { addConnection, type AddConnectionArgs } from './addConnection';
 import { connect, disconnect } from './connect';
 import type { CommandDeps } from './deps';

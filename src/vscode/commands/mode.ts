@@ -1,7 +1,7 @@
 /** `ftpExplorer.switchMode`: a connection's data connection mode, passive or active. */
 import * as vscode from 'vscode';
 import type { DataMode } from '../../ftp';
-import { SCHEME } from '../uri';
+import { SCHEME } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { isNode, pickConnection, siteOf, type Target } from './targets';
 

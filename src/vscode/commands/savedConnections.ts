@@ -1,6 +1,6 @@
 /** `ftpExplorer.editConnections` and `ftpExplorer.removeConnection`: the saved connections in the settings. */
 import * as vscode from 'vscode';
-import { accountId } from '../config';
+import { accountId } from '../../remote/config';
 import { ConnectionNode } from '../tree';
 import { disconnect } from './connect';
 import type { CommandDeps } from './deps';

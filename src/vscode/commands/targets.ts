@@ -3,11 +3,11 @@
  * with none, the view's selection or the active editor; and the prompts that ask for a connection.
  */
 import * as vscode from 'vscode';
-import type { ConnectionConfig } from '../config';
-import type { Site } from '../site';
-import { FileType } from '../site';
+import type { ConnectionConfig } from '../../remote/config';
+import type { Site } from '../../remote/site';
+import { FileType } from '../../remote/site';
 import { ConnectionNode, EntryNode, MessageNode, type Node } from '../tree';
-import { SCHEME, normalizePath, parentPath } from '../uri';
+import { SCHEME, normalizePath, parentPath } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 
 /** Where a command acts: a tree node, an ftp: URI (or its string), or for connection commands a name. */

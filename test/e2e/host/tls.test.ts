@@ -11,7 +11,7 @@ import * as crypto from 'crypto';
 import * as net from 'net';
 import * as vscode from 'vscode';
 import type { FtpExplorerApi } from '../../../src/vscode/api';
-import type { TrustAnswer, TrustQuestion } from '../../../src/vscode/certificates';
+import type { TrustAnswer, TrustQuestion } from '../../../src/remote/certificates';
 import type { DiagnosisResult } from '../../../src/vscode/tlsCommands';
 import { SECURE_FILE, SECURE_TEXT, TLS_SERVERS_ENV, type TlsServers } from '../tlsFixture';
 

@@ -8,9 +8,9 @@ import {
   parsePortRange,
   secretKey,
   toConnectOptions,
-} from '../../src/vscode/config';
+} from '../../src/remote/config';
 
-describe('vscode/config', () => {
+describe('remote/config', () => {
   it('fills in defaults', () => {
     const { config } = normalizeConnection({ host: 'ftp.example.com' });
     assert.deepEqual(config, {

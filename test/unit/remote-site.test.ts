@@ -3,13 +3,13 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FtpConnectionError, FtpReplyError } from '../../src/ftp';
-import { normalizeConnection, type ConnectionConfig } from '../../src/vscode/config';
-import { FsError } from '../../src/vscode/fsErrors';
-import type { Change } from '../../src/vscode/changes';
-import { FileType, Site } from '../../src/vscode/site';
-import { SiteRegistry } from '../../src/vscode/sites';
-import { downloadTo, isSafeLocalName, uploadTo } from '../../src/vscode/transfers';
-import { FakeServer, fsError } from './vscode-fake-client';
+import { normalizeConnection, type ConnectionConfig } from '../../src/remote/config';
+import { FsError } from '../../src/remote/fsErrors';
+import type { Change } from '../../src/remote/changes';
+import { FileType, Site } from '../../src/remote/site';
+import { SiteRegistry } from '../../src/remote/sites';
+import { downloadTo, isSafeLocalName, uploadTo } from '../../src/remote/transfers';
+import { FakeServer, fsError } from './remote-fake-client';
 
 function config(extra: Record<string, unknown> = {}): ConnectionConfig {
   return normalizeConnection({ name: 'site', host: 'h', username: 'bob', ...extra }).config!;
@@ -27,7 +27,7 @@ function makeSite(server: FakeServer, extra: Record<string, unknown> = {}, clock
   return { site, changes, clock };
 }
 
-describe('vscode/site: reading', () => {
+describe('remote/site: reading', () => {
   it('answers stat of many children from one listing of their parent', async () => {
     const server = new FakeServer().file('/www/a.txt', 'aaa').file('/www/b.txt', 'b').dir('/www/sub');
     const { site } = makeSite(server);
@@ -134,7 +134,7 @@ describe('vscode/site: reading', () => {
   });
 });
 
-describe('vscode/site: writing', () => {
+describe('remote/site: writing', () => {
   it('honours create and overwrite in writeFile', async () => {
     const server = new FakeServer().file('/d/old.txt', 'old');
     const { site } = makeSite(server);
@@ -236,7 +236,7 @@ describe('vscode/site: writing', () => {
   });
 });
 
-describe('vscode/sites: the registry', () => {
+describe('remote/sites: the registry', () => {
   it('resolves names and one-off authorities to one site each', async () => {
     const server = new FakeServer();
     let connections = [config()];
@@ -263,7 +263,7 @@ describe('vscode/sites: the registry', () => {
   });
 });
 
-describe('vscode/transfers', () => {
+describe('remote/transfers', () => {
   let tmp: string;
   beforeEach(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ftp-explorer-'));
@@ -323,7 +323,7 @@ describe('vscode/transfers', () => {
   });
 });
 
-describe('vscode/site: the pool under it', () => {
+describe('remote/site: the pool under it', () => {
   it('keeps browsing on a second connection while a download holds the first', async () => {
     const server = new FakeServer().file('/big.bin', 'x').file('/d/a', 'a');
     const { site } = makeSite(server);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { normalizeConnection, type ConnectionConfig } from '../../src/vscode/config';
+import { normalizeConnection, type ConnectionConfig } from '../../src/remote/config';
 import {
   baseName,
   isUnder,
@@ -11,7 +11,7 @@ import {
   parseFtpUrl,
   readFtpUrl,
   resolveAuthority,
-} from '../../src/vscode/uri';
+} from '../../src/remote/uri';
 
 function cfg(raw: Record<string, unknown>): ConnectionConfig {
   const n = normalizeConnection(raw);
@@ -19,7 +19,7 @@ function cfg(raw: Record<string, unknown>): ConnectionConfig {
   return n.config;
 }
 
-describe('vscode/uri: paths', () => {
+describe('remote/uri: paths', () => {
   it('normalizes to an absolute path without trailing slash, dots or empty segments', () => {
     assert.equal(normalizePath(''), '/');
     assert.equal(normalizePath('/'), '/');
@@ -44,7 +44,7 @@ describe('vscode/uri: paths', () => {
   });
 });
 
-describe('vscode/uri: authorities', () => {
+describe('remote/uri: authorities', () => {
   it('parses [user[:password]@]host[:port]', () => {
     assert.deepEqual(parseAuthority('bob@ftp.example.com:2121'), { user: 'bob', password: undefined, host: 'ftp.example.com', port: 2121 });
     assert.deepEqual(parseAuthority('Example.COM'), { user: undefined, password: undefined, host: 'example.com', port: undefined });
@@ -111,7 +111,7 @@ describe('vscode/uri: authorities', () => {
   });
 });
 
-describe('vscode/uri: typed URLs', () => {
+describe('remote/uri: typed URLs', () => {
   it('parses ftp://user:password@host:port/path and keeps the password out of the authority', () => {
     const u = parseFtpUrl('ftp://bob:pa%40ss@Host.Example:2121/a/b%20c/');
     assert.ok(u);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BufferSink, DIRECT_READ_MIN_BYTES } from '../../src/vscode/bufferSink';
+import { BufferSink, DIRECT_READ_MIN_BYTES } from '../../src/remote/bufferSink';
 
 /** `total` bytes of a recognisable pattern, in chunks of `chunk` bytes. */
 function content(total: number): Buffer {
@@ -18,7 +18,7 @@ async function collect(data: Buffer, chunk: number, expected: number | undefined
   return { out: sink.result(), sink };
 }
 
-describe('vscode/bufferSink: readFile into one buffer', () => {
+describe('remote/bufferSink: readFile into one buffer', () => {
   const CHUNK = 64 * 1024;
   // Up to 1 MiB + 5: from DIRECT_READ_MIN_BYTES on, the sink is a file stream writing into memory.
   const sizes = [0, 1, 2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 5, DIRECT_READ_MIN_BYTES - 1, DIRECT_READ_MIN_BYTES + 5];

@@ -8,10 +8,10 @@ import {
   trustQuestion,
   type TrustAnswer,
   type TrustQuestion,
-} from '../../src/vscode/certificates';
-import { needsReconnect, normalizeConnection, normalizeSettings, toConnectOptions, type ConnectionConfig } from '../../src/vscode/config';
+} from '../../src/remote/certificates';
+import { needsReconnect, normalizeConnection, normalizeSettings, toConnectOptions, type ConnectionConfig } from '../../src/remote/config';
 import { normalizeFingerprint } from '../../src/ftp/tls';
-import { FsError, toFsError } from '../../src/vscode/fsErrors';
+import { FsError, toFsError } from '../../src/remote/fsErrors';
 
 const FP_A = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
 const FP_B = Array.from({ length: 32 }, (_, i) => (255 - i).toString(16).toUpperCase().padStart(2, '0')).join(':');
@@ -45,7 +45,7 @@ function config(extra: Record<string, unknown> = {}): ConnectionConfig {
   return c;
 }
 
-describe('vscode/config: FTPS settings', () => {
+describe('remote/config: FTPS settings', () => {
   it('tls defaults to none; implicit defaults to port 990, explicit to 21; a given port wins', () => {
     assert.equal(normalizeConnection({ host: 'h' }).config?.tls, 'none');
     assert.equal(normalizeConnection({ host: 'h' }).config?.port, 21);
@@ -83,7 +83,7 @@ describe('vscode/config: FTPS settings', () => {
   });
 });
 
-describe('vscode/fsErrors: FTPS errors', () => {
+describe('remote/fsErrors: FTPS errors', () => {
   it('a refused certificate is NoPermissions, with its fingerprint and what to do', () => {
     const e = toFsError(untrusted(), 'list', '/');
     assert.equal(e.kind, 'NoPermissions');
@@ -110,7 +110,7 @@ describe('vscode/fsErrors: FTPS errors', () => {
   });
 });
 
-describe('vscode/certificates: what the trust modal shows', () => {
+describe('remote/certificates: what the trust modal shows', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
 
   it('an untrusted certificate: subject, issuer (self-signed), validity and the SHA-256 fingerprint', () => {
@@ -195,7 +195,7 @@ function server(current: { fp: string; trustedBefore?: string }) {
   return { open, calls };
 }
 
-describe('vscode/certificates: CertificateTrust', () => {
+describe('remote/certificates: CertificateTrust', () => {
   it('connects with the fingerprint trusted before, without asking', async () => {
     const f = fixture();
     const cfg = config({ trustedFingerprint: FP_A });

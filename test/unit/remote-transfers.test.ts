@@ -3,12 +3,12 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FtpReplyError } from '../../src/ftp';
-import { normalizeConnection } from '../../src/vscode/config';
-import { FsError } from '../../src/vscode/fsErrors';
-import { ChangeBatch, type Change } from '../../src/vscode/changes';
-import { Site, type RemoteClient } from '../../src/vscode/site';
-import { downloadTo, uploadTo } from '../../src/vscode/transfers';
-import { FakeServer, fsError, type FakeClient } from './vscode-fake-client';
+import { normalizeConnection } from '../../src/remote/config';
+import { FsError } from '../../src/remote/fsErrors';
+import { ChangeBatch, type Change } from '../../src/remote/changes';
+import { Site, type RemoteClient } from '../../src/remote/site';
+import { downloadTo, uploadTo } from '../../src/remote/transfers';
+import { FakeServer, fsError, type FakeClient } from './remote-fake-client';
 
 /**
  * Folder transfers over the fake server: what each file costs (one upload and one SIZE for a new name; a safe
@@ -44,7 +44,7 @@ function makeSite(server: FakeServer, opts: { lie?: (p: string, n: number) => nu
 
 const ops = (server: FakeServer, op: string) => server.calls.filter((c) => c.split(' ')[1] === op);
 
-describe('vscode/transfers: what a folder transfer costs per file', () => {
+describe('remote/transfers: what a folder transfer costs per file', () => {
   let tmp: string;
   beforeEach(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ftpx-transfers-'));
@@ -184,7 +184,7 @@ describe('vscode/transfers: what a folder transfer costs per file', () => {
   });
 });
 
-describe('vscode/site: readFile into one buffer', () => {
+describe('remote/site: readFile into one buffer', () => {
   it('reads exact bytes with the size from the listing, from SIZE, and when SIZE lies either way', async () => {
     const data = Buffer.from('x'.repeat(70000) + 'tail');
     for (const lie of [undefined, (_p: string, n: number) => n - 1000, (_p: string, n: number) => 3, (_p: string, n: number) => n * 4]) {
@@ -221,7 +221,7 @@ describe('vscode/site: readFile into one buffer', () => {
   });
 });
 
-describe('vscode/site: ChangeBatch', () => {
+describe('remote/site: ChangeBatch', () => {
   it('applies changes in batches: at maxCount, after the delay, and at close', async () => {
     const applied: Change[][] = [];
     const b = new ChangeBatch((c) => applied.push(c), 20, 3);

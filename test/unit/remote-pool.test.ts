@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { FtpConnectionError, FtpReplyError, type DataMode } from '../../src/ftp';
-import { isConnectionError } from '../../src/vscode/fsErrors';
-import { ClientPool, PoolClosedError, type PoolClient } from '../../src/vscode/pool';
-import { Deferred } from './vscode-fake-client';
+import { isConnectionError } from '../../src/remote/fsErrors';
+import { ClientPool, PoolClosedError, type PoolClient } from '../../src/remote/pool';
+import { Deferred } from './remote-fake-client';
 
 /** A client that counts what runs on it at once. */
 class Client implements PoolClient {
@@ -68,7 +68,7 @@ function holdingOp(log: string[], name: string) {
   return { fn, started, release };
 }
 
-describe('vscode/pool', () => {
+describe('remote/pool', () => {
   it('never opens more than size clients, and queues the rest', async () => {
     const { pool, clients } = makePool(2);
     const log: string[] = [];

@@ -4,13 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FtpClient, formatLogEvent, isSafeSaveTemp } from '../../src/ftp';
-import { normalizeConnection } from '../../src/vscode/config';
-import { Site, type RemoteClient } from '../../src/vscode/site';
-import { downloadTo, uploadTo } from '../../src/vscode/transfers';
+import { normalizeConnection } from '../../src/remote/config';
+import { Site, type RemoteClient } from '../../src/remote/site';
+import { downloadTo, uploadTo } from '../../src/remote/transfers';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
 
 /**
- * The extension's folder transfers (src/vscode/transfers.ts over a Site, pool of 2) on the five real servers,
+ * The extension's folder transfers (src/remote/transfers.ts over a Site, pool of 2) on the five real servers,
  * counting every control command from the client's logger:
  * - a folder upload of new files costs 3 commands per file (EPSV, STOR onto the name, SIZE), after one listing
  *   and the MKD; no listing per file, no temporary file;

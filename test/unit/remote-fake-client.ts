@@ -7,8 +7,8 @@
 import * as assert from 'node:assert/strict';
 import { Writable, Readable } from 'node:stream';
 import { FtpConnectionError, FtpReplyError, type DataMode, type FileEntry, type TransferOptions } from '../../src/ftp';
-import type { RemoteClient } from '../../src/vscode/site';
-import { FsError } from '../../src/vscode/fsErrors';
+import type { RemoteClient } from '../../src/remote/site';
+import { FsError } from '../../src/remote/fsErrors';
 
 interface Node {
   type: 'file' | 'dir' | 'symlink';

@@ -6,10 +6,10 @@ import {
   FtpReplyError,
   FtpTimeoutError,
 } from '../../src/ftp';
-import { FsError, isConnectionError, isLoginError, scrubSecret, toFsError } from '../../src/vscode/fsErrors';
-import { formatLogLines, LineBuffer, MAX_LINE } from '../../src/vscode/logFormat';
+import { FsError, isConnectionError, isLoginError, scrubSecret, toFsError } from '../../src/remote/fsErrors';
+import { formatLogLines, LineBuffer, MAX_LINE } from '../../src/remote/logFormat';
 
-describe('vscode/fsErrors: mapping to FileSystemError kinds', () => {
+describe('remote/fsErrors: mapping to FileSystemError kinds', () => {
   const kind = (err: unknown) => toFsError(err, 'read', '/a.txt').kind;
 
   it('550/450 "not found" is FileNotFound, with the server reply in the message', () => {
@@ -72,7 +72,7 @@ describe('vscode/fsErrors: mapping to FileSystemError kinds', () => {
   });
 });
 
-describe('vscode/fsErrors: nothing leaks the password', () => {
+describe('remote/fsErrors: nothing leaks the password', () => {
   it('scrubs the password and unmasked PASS arguments', () => {
     assert.equal(scrubSecret('PASS hunter22', undefined), 'PASS ****');
     assert.equal(scrubSecret('PASS ****', undefined), 'PASS ****');
@@ -86,7 +86,7 @@ describe('vscode/fsErrors: nothing leaks the password', () => {
   });
 });
 
-describe('vscode/logFormat: the FTP output channel', () => {
+describe('remote/logFormat: the FTP output channel', () => {
   it('prefixes every line with the connection and a direction marker', () => {
     assert.deepEqual(formatLogLines('site#1', { kind: 'command', text: 'LIST' }), ['[site#1] ---> LIST']);
     assert.deepEqual(formatLogLines('site#1', { kind: 'reply', code: 211, text: '211-Features:\n MLST\n211 End' }), [

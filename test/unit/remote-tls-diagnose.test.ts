@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { DataMethod } from '../../src/ftp/data';
 import { analyzeProbe, type MethodResult, type ProbeInput, type ProbeReport } from '../../src/ftp/probe';
-import { normalizeConnection, type ConnectionConfig } from '../../src/vscode/config';
+import { normalizeConnection, type ConnectionConfig } from '../../src/remote/config';
 import {
   diagnosisActions,
   diagnosisSummary,
@@ -10,7 +10,7 @@ import {
   settingsText,
   tlsCandidates,
   type TlsAlternative,
-} from '../../src/vscode/diagnosis';
+} from '../../src/remote/diagnosis';
 
 const PASSWORD = 'S3cret-Passw0rd!';
 const FP = Array.from({ length: 32 }, (_, i) => (i + 0xa0).toString(16).toUpperCase()).join(':');
@@ -47,7 +47,7 @@ function loginFailed(failure: NonNullable<ProbeInput['login']['failure']>, error
   return report({ login: { ok: false, ms: 10, user: 'bob', failure, error }, methods: [], features: [], ...extra });
 }
 
-describe('vscode/diagnosis: the report text', () => {
+describe('remote/diagnosis: the report text', () => {
   it('all four methods ok: header with the settings, the probe report, nothing to change', () => {
     const text = formatDiagnosis(report(), cfg(), { when: new Date('2026-01-02T03:04:05Z') });
     const lines = text.split('\n');
@@ -78,7 +78,7 @@ describe('vscode/diagnosis: the report text', () => {
   });
 });
 
-describe('vscode/diagnosis: what it offers', () => {
+describe('remote/diagnosis: what it offers', () => {
   it('passive fails, active works: offers active mode, and says so in the text', () => {
     const r = report({ methods: [fail('EPSV', 'connect-timeout'), fail('PASV', 'connect-timeout'), ok('EPRT'), ok('PORT')] });
     assert.deepEqual(r.change, { mode: 'active' });
@@ -157,7 +157,7 @@ describe('vscode/diagnosis: what it offers', () => {
   });
 });
 
-describe('vscode/diagnosis: which TLS modes to try', () => {
+describe('remote/diagnosis: which TLS modes to try', () => {
   const modes = (r: ProbeReport, c: ConnectionConfig) => tlsCandidates(r, c).map((x) => `${x.tls}@${x.port}`);
 
   it('none when the login works, the password is wrong, or the host does not exist', () => {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { FileEntry } from '../../src/ftp';
-import { DirCache, type Listing } from '../../src/vscode/dirCache';
-import { isProbe, probeAnchor } from '../../src/vscode/probes';
-import { Deferred } from './vscode-fake-client';
+import { DirCache, type Listing } from '../../src/remote/dirCache';
+import { isProbe, probeAnchor } from '../../src/remote/probes';
+import { Deferred } from './remote-fake-client';
 
 const f = (name: string, size = 1): FileEntry => ({ name, type: 'file', size });
 const d = (name: string): FileEntry => ({ name, type: 'dir' });
@@ -12,7 +12,7 @@ class Clock {
   now = () => this.t;
 }
 
-describe('vscode/dirCache', () => {
+describe('remote/dirCache', () => {
   it('answers from a listing until the TTL passes, then fetches again', async () => {
     const clock = new Clock();
     const cache = new DirCache(5000, clock.now);
@@ -107,7 +107,7 @@ describe('vscode/dirCache', () => {
   });
 });
 
-describe('vscode/probes: what VS Code looks for on its own', () => {
+describe('remote/probes: what VS Code looks for on its own', () => {
   it('finds the first probe segment', () => {
     assert.equal(probeAnchor('/www/.vscode/settings.json'), '/www/.vscode');
     assert.equal(probeAnchor('/www/.git/config'), '/www/.git');
