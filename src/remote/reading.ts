@@ -1,0 +1,132 @@
+/** A site's reading operations: stat, folder listings, reading a file into memory, streaming one to disk. */
+import type { Writable } from 'node:stream';
+import { FtpError, FtpProtocolError, FtpReplyError, type FileEntry } from '../ftp';
+import { BufferSink } from './bufferSink';
+import { formatBytes } from './bytes';
+import { FsError } from './fsErrors';
+import { MAX_LINK_PROBES } from './links';
+import { isProbe } from './probes';
+import type { SiteCore } from './siteCore';
+import { isLong, MAX_READ_BYTES, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
+import { joinPath, normalizePath, parentPath } from './uri';
+
+/** readFile's "too large" error, an FtpError so the client passes it through unchanged (not a broken connection). */
+class TooLargeError extends FtpError {
+  override name = 'TooLargeError';
+}
+
+export async function stat(site: SiteCore, path: string): Promise<Stat> {
+  const p = normalizePath(path);
+  const entry = await site.lookup(p);
+  if (!entry) throw site.notFound(p);
+  return site.toStat(p, entry, entry.type === 'symlink' ? await site.links.kind(p) : undefined);
+}
+
+/** [name, FileType] of the folder's entries, from a listing at most a few seconds old. */
+export async function readDirectory(site: SiteCore, path: string): Promise<[string, number][]> {
+  const p = normalizePath(path);
+  if (isProbe(p)) {
+    const e = await site.lookup(p);
+    if (!e) throw site.notFound(p);
+  }
+  const listing = await site.listing(p);
+  if (listing === 'missing') throw site.notFound(p);
+  const entries = site.usable(p, listing);
+  const links = entries.filter((e) => e.type === 'symlink' && !site.links.known(joinPath(p, e.name)));
+  if (links.length) await site.links.probe(links.slice(0, MAX_LINK_PROBES).map((e) => joinPath(p, e.name)));
+  return entries.map((e) => {
+    const full = joinPath(p, e.name);
+    return [e.name, site.typeOf(e, e.type === 'symlink' ? site.links.get(full) : undefined)];
+  });
+}
+
+/** The entries of a folder, as FileEntry (for transfers that need sizes). */
+export async function entries(site: SiteCore, path: string): Promise<FileEntry[]> {
+  const p = normalizePath(path);
+  const listing = await site.listing(p);
+  if (listing === 'missing') throw site.notFound(p);
+  return site.usable(p, listing);
+}
+
+export async function readFile(site: SiteCore, path: string, t: Transfer = {}): Promise<Uint8Array> {
+  const p = normalizePath(path);
+  // A probe is answered from the listing (no RETR of a file that is not there); otherwise use what the cache knows.
+  let entry: FileEntry | undefined;
+  if (isProbe(p)) {
+    entry = await site.lookup(p);
+    if (!entry) throw site.notFound(p);
+  } else {
+    const known = site.cache.lookup(p);
+    if (known.state === 'found') entry = known.entry;
+  }
+  if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+  // The size from the listing (not a symlink's: that is the length of its target's name).
+  const listed = entry?.type === 'file' && entry.size !== undefined ? entry.size : undefined;
+  const max = site.opts.maxReadBytes ?? MAX_READ_BYTES;
+  if (listed !== undefined && listed > max) throw tooLarge(p, listed, max);
+  try {
+    return await site.pool.run(
+      async (c) => {
+        // Unknown size: ask (one SIZE), so the file lands in one buffer of its size instead of chunks joined
+        // at the end (which holds it twice).
+        const size = listed ?? (await sizeOf(site, c, p));
+        if (size !== undefined && size > max) throw new TooLargeError(tooLarge(p, size, max).message, `RETR ${p}`);
+        const sink = new BufferSink(size, max, (n) => new TooLargeError(tooLarge(p, n, max, true).message, `RETR ${p}`));
+        await c.download(p, sink.stream, { onProgress: t.onProgress, signal: t.signal });
+        return sink.result();
+      },
+      {
+        idempotent: true,
+        transfer: true,
+        signal: t.signal,
+      },
+    );
+  } catch (err) {
+    if (err instanceof TooLargeError) throw new FsError('Unknown', err.message, false, err);
+    const fe = site.fsError(err, 'read', p);
+    if (fe.kind === 'FileNotFound') {
+      site.cache.invalidate(parentPath(p));
+      const e = await site.lookup(p).catch(() => undefined);
+      if (e?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+    }
+    throw fe;
+  }
+}
+
+/** The size of a file by SIZE, or undefined when the server cannot say (then readFile collects chunks). */
+async function sizeOf(site: SiteCore, c: RemoteClient, p: string): Promise<number | undefined> {
+  const memory = site.saveMemory;
+  if (!c.size || memory.size === false) return undefined;
+  try {
+    const n = await c.size(p);
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  } catch (err) {
+    // 550 (no such file, or a folder): RETR says it properly. ftp-srv answers SIZE of an empty file "213 File
+    // status" (no number): the connection is fine. A broken connection is not a missing size.
+    if (err instanceof FtpProtocolError && err.command?.startsWith('SIZE')) return undefined;
+    if (!(err instanceof FtpReplyError) || err.code === 421) throw err;
+    if ((err.code === 500 || err.code === 502 || err.code === 504) && memory.size !== true) memory.size = false;
+    return undefined;
+  }
+}
+
+function tooLarge(p: string, bytes: number, max: number, atLeast = false): FsError {
+  return new FsError(
+    'Unknown',
+    `${p} is ${atLeast ? 'more than ' : ''}${formatBytes(bytes)}, too large to open: VS Code keeps a whole file in memory, and FTP Explorer ` +
+      `opens files of up to ${formatBytes(max)}. Download it instead: right-click it in the FTP Explorer view and choose "Download to Local Folder...".`,
+  );
+}
+
+/** Stream a file into `dest` (downloads to disk). Returns the bytes moved. */
+export async function download(site: SiteCore, path: string, dest: () => Writable, t: SizedTransfer = {}): Promise<number> {
+  const p = normalizePath(path);
+  try {
+    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal }), {
+      transfer: isLong(t.bytes),
+      signal: t.signal,
+    });
+  } catch (err) {
+    throw site.fsError(err, 'download', p);
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The state of one site and what every operation shares: its pool, its directory cache, looking a path up in
+ * its parent's listing, the listing's clean-up, the errors it throws and the change events it sends. The
+ * operations themselves are in reading.ts, writing.ts and treeChanges.ts; site.ts puts them together.
+ * No vscode import: errors are `FsError`s carrying the kind of vscode.FileSystemError to throw.
+ */
+import type { DataMode, FileEntry, SafeSaveMemory } from '../ftp';
+import type { Change } from './changes';
+import type { ConnectionConfig } from './config';
+import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
+import { FsError, isConnectionError, toFsError } from './fsErrors';
+import { LinkKinds } from './links';
+import { ClientPool } from './pool';
+import { isProbe, probeAnchor } from './probes';
+import { FileType, type RemoteClient, type SiteOptions, type Stat, type Transfer } from './siteTypes';
+import { baseName, normalizePath, parentPath } from './uri';
+
+export class SiteCore {
+  readonly cache: DirCache;
+  readonly pool: ClientPool<RemoteClient>;
+  /** Authorities VS Code has used for this site (change events go to each). */
+  readonly authorities = new Set<string>();
+  /** Which symlinks lead to folders. */
+  readonly links: LinkKinds;
+  /** What safe save found this server allows (said once in the log). */
+  readonly saveMemory: SafeSaveMemory = {};
+  private loginDir: string | undefined;
+  private readonly warnedNames = new Set<string>();
+  private readonly listeners = new Set<(changes: Change[]) => void>();
+
+  constructor(
+    public config: ConnectionConfig,
+    readonly key: string,
+    readonly opts: SiteOptions,
+  ) {
+    this.cache = new DirCache(opts.ttlMs ?? DEFAULT_TTL_MS, opts.now);
+    this.authorities.add(config.name);
+    this.links = new LinkKinds((fn, near) => this.run('list', parentPath(near), fn, { idempotent: true }));
+    this.pool = new ClientPool<RemoteClient>({
+      size: opts.poolSize,
+      mode: config.mode,
+      create: async (n) => {
+        const client = await opts.connect(n);
+        if (this.loginDir === undefined) {
+          try {
+            this.loginDir = normalizePath(await client.pwd());
+          } catch (err) {
+            client.destroy();
+            throw err;
+          }
+        }
+        return client;
+      },
+      isConnectionError,
+      validateAfterIdleMs: 15000,
+      keepAliveMs: opts.keepAliveMs,
+      onInfo: (t) => opts.info?.(t),
+      now: opts.now,
+    });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get readOnly(): boolean {
+    return this.config.readOnly;
+  }
+
+  get mode(): DataMode {
+    return this.pool.mode;
+  }
+
+  get connected(): boolean {
+    return this.pool.connectedCount > 0;
+  }
+
+  onDidChangeFiles(listener: (changes: Change[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The data connection mode for the next transfer of every connection. */
+  setMode(mode: DataMode): void {
+    this.config = { ...this.config, mode };
+    this.pool.setMode(mode);
+  }
+
+  /** The folder the tree shows for this site: remoteRoot, or the login directory. Connects if needed. */
+  async root(): Promise<string> {
+    if (this.config.remoteRoot) return normalizePath(this.config.remoteRoot);
+    if (this.loginDir === undefined) await this.run('connect', '/', async () => undefined, { idempotent: true });
+    return this.loginDir ?? '/';
+  }
+
+  /** Open one connection now (Connect command), so a wrong password shows at once. */
+  async connect(): Promise<void> {
+    await this.run('connect', '/', async () => undefined, { idempotent: true });
+  }
+
+  async disconnect(): Promise<void> {
+    this.cache.clear();
+    await this.pool.closeAll();
+  }
+
+  async dispose(): Promise<void> {
+    this.listeners.clear();
+    this.cache.clear();
+    await this.pool.dispose();
+  }
+
+  /** Throws NoPermissions on a read-only connection (before anything is asked of the server). */
+  assertWritable(p: string): void {
+    if (this.readOnly) {
+      throw new FsError(
+        'NoPermissions',
+        `"${this.name}" is read-only, so ${p} cannot be changed. To allow changes, set "readOnly": false for it in ftpExplorer.connections.`,
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------ shared by the operations
+
+  /** Run an operation on a pooled client, with FTP errors turned into FsErrors. */
+  async run<T>(op: string, path: string, fn: (c: RemoteClient) => Promise<T>, o: { idempotent?: boolean } = {}): Promise<T> {
+    try {
+      return await this.pool.run(fn, o);
+    } catch (err) {
+      throw this.fsError(err, op, path);
+    }
+  }
+
+  fsError(err: unknown, op: string, path: string): FsError {
+    return toFsError(err, op, path, this.opts.secret?.());
+  }
+
+  notFound(p: string): FsError {
+    return new FsError('FileNotFound', `${p} does not exist`, isProbe(p));
+  }
+
+  async assertParentExists(p: string): Promise<void> {
+    const parent = parentPath(p);
+    const e = await this.lookup(parent);
+    if (!e) throw new FsError('FileNotFound', `The folder ${parent} does not exist`);
+    if (e.type === 'file') throw new FsError('FileNotADirectory', `${parent} is a file, not a folder`);
+  }
+
+  /**
+   * The entry of `p` from its parent's listing (cached for a few seconds), or undefined when it does not exist.
+   * For VS Code's own probes (.vscode/..., .git, node_modules, ...) the folder holding the first probe segment is
+   * listed instead of a folder that probably does not exist.
+   */
+  async lookup(p: string): Promise<FileEntry | undefined> {
+    if (p === '/') return ROOT_ENTRY;
+    const known = this.cache.lookup(p);
+    if (known.state === 'found') return known.entry;
+    if (known.state === 'missing') return undefined;
+    const anchor = probeAnchor(p);
+    if (anchor && anchor !== p) {
+      const a = await this.lookup(anchor);
+      if (!a || a.type === 'file') return undefined;
+    }
+    const listing = await this.listing(parentPath(p));
+    if (listing === 'missing') return undefined;
+    const name = baseName(p);
+    return listing.find((e) => e.name === name);
+  }
+
+  /** A folder's listing through the cache; 'missing' when the server says it does not exist. */
+  async listing(dir: string): Promise<Listing> {
+    try {
+      return await this.cache.list(dir, () =>
+        this.pool.run(
+          async (c) => {
+            try {
+              return await c.list(dir);
+            } catch (err) {
+              if (!isConnectionError(err) && toFsError(err, 'list', dir).kind === 'FileNotFound') return 'missing' as const;
+              throw err;
+            }
+          },
+          { idempotent: true },
+        ),
+      );
+    } catch (err) {
+      throw this.fsError(err, 'list', dir);
+    }
+  }
+
+  /**
+   * Entries that can be a path segment. A hostile or broken server may list names with '/' (which would
+   * alias another path: "a/b" in /d is not /d/a/b), NUL, or '.'/'..'; they are left out, and said once.
+   */
+  usable(dir: string, listing: FileEntry[]): FileEntry[] {
+    const ok = listing.filter((e) => e.name !== '' && e.name !== '.' && e.name !== '..' && !/[/\u0000]/.test(e.name));
+    const bad = listing.length - ok.length - listing.filter((e) => e.name === '.' || e.name === '..').length;
+    if (bad > 0 && !this.warnedNames.has(dir)) {
+      this.warnedNames.add(dir);
+      this.opts.info?.(`${dir}: left out ${bad} listing entr${bad === 1 ? 'y' : 'ies'} whose name cannot be a path (contains "/" or NUL, or is empty)`);
+    }
+    return ok;
+  }
+
+  typeOf(e: FileEntry, link?: 'dir' | 'file'): number {
+    switch (e.type) {
+      case 'dir':
+        return FileType.Directory;
+      case 'symlink':
+        return FileType.SymbolicLink | (link === 'dir' ? FileType.Directory : FileType.File);
+      default:
+        return FileType.File;
+    }
+  }
+
+  toStat(p: string, e: FileEntry, link?: 'dir' | 'file'): Stat {
+    const mtime = e.mtimeMs ?? 0;
+    return {
+      type: p === '/' ? FileType.Directory : this.typeOf(e, link),
+      size: e.type === 'dir' ? 0 : e.size ?? 0,
+      mtime,
+      ctime: mtime,
+      readonly: this.readOnly,
+    };
+  }
+
+  /** Options of a safe save on this site. */
+  saveOptions(t: Transfer, existing: FileEntry | null) {
+    return {
+      safe: this.config.safeSave !== false,
+      existing,
+      memory: this.saveMemory,
+      log: (text: string) => this.opts.info?.(text),
+      onProgress: t.onProgress,
+      signal: t.signal,
+    };
+  }
+
+  /** Changes that happened: the cache forgets the paths, listeners hear of them. */
+  applyChanges(changes: Change[]): void {
+    for (const c of changes) this.cache.invalidatePath(c.path);
+    this.emit(changes);
+  }
+
+  emit(changes: Change[]): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(changes);
+      } catch {
+        /* a listener's problem */
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The types a site works with: the subset of the FTP client it uses, what it answers (Stat, FileType) and the
+ * options of its operations. No vscode import: FileType holds vscode.FileType's numbers, so the provider passes
+ * them through unchanged.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { FileEntry, TransferOptions } from '../ftp';
+import type { ChangeBatch } from './changes';
+import type { PoolClient } from './pool';
+
+/** The subset of FtpClient a site uses (FtpClient satisfies it; tests use a fake). */
+export interface RemoteClient extends PoolClient {
+  pwd(): Promise<string>;
+  cd(path: string): Promise<void>;
+  list(path?: string): Promise<FileEntry[]>;
+  download(path: string, dest: Writable, opts?: TransferOptions): Promise<number>;
+  downloadBuffer(path: string, opts?: TransferOptions): Promise<Buffer>;
+  upload(source: Readable | Buffer, path: string, opts?: TransferOptions & { append?: boolean }): Promise<number>;
+  delete(path: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  rmdir(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  noop(): Promise<void>;
+  /** Used by safe save when present: SIZE, MLST (or the parent's listing), SITE CHMOD. */
+  size?(path: string): Promise<number>;
+  stat?(path: string): Promise<FileEntry | undefined>;
+  chmod?(path: string, mode: string): Promise<void>;
+}
+
+/** vscode.FileType values. */
+export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
+
+export interface Stat {
+  type: number;
+  size: number;
+  mtime: number;
+  ctime: number;
+  readonly: boolean;
+}
+
+export interface SiteOptions {
+  /** Open one logged-in client; `n` numbers the connections of this site for the log. */
+  connect: (n: number) => Promise<RemoteClient>;
+  poolSize: number;
+  keepAliveMs?: number;
+  ttlMs?: number;
+  now?: () => number;
+  /** For scrubbing error messages: the password in use, if any. */
+  secret?: () => string | undefined;
+  /** Extension-level log lines (pool shrinking, keep-alive failures). */
+  info?: (text: string) => void;
+  /** readFile refuses files larger than this (VS Code holds the whole file in memory). Default MAX_READ_BYTES. */
+  maxReadBytes?: number;
+}
+
+/** Transfer options for a single read/write: progress and cancel. */
+export type Transfer = Pick<TransferOptions, 'onProgress' | 'signal'>;
+
+/** A transfer whose size the caller knows (a listing's or a local file's): small ones are quick pool operations. */
+export interface SizedTransfer extends Transfer {
+  bytes?: number;
+}
+
+/** Options of an upload (folder uploads pass what they know, so nothing is looked up per file). */
+export interface UploadOptions extends SizedTransfer {
+  /**
+   * The target's entry from a listing the caller just took, or null when that listing shows no such name.
+   * Undefined: look it up (the parent's listing, through the cache).
+   */
+  existing?: FileEntry | null;
+  /**
+   * With `existing: null`: the name may still be a file (a case-insensitive server may see another case of it in
+   * the listing as the same file, or another upload of this batch goes to it), so replace it safely all the same.
+   */
+  mayExist?: boolean;
+  /** Collect the change in this batch (cache invalidation and change events in bulk) instead of at once. */
+  batch?: ChangeBatch;
+}
+
+/**
+ * readFile's default limit. VS Code's readFile returns the whole file in memory (and copies it to the window that
+ * shows it), so a file of several GiB would take the extension host down with it.
+ */
+export const MAX_READ_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Transfers of at most this many bytes are short pool operations, not long transfers: they may use every
+ * connection of the pool (a browsing request waits for one small file at most), so a folder of small files moves
+ * over all of them at once.
+ */
+export const SHORT_TRANSFER_BYTES = 256 * 1024;
+
+/** A transfer that may hold its connection for long: unknown size, or larger than SHORT_TRANSFER_BYTES. */
+export function isLong(bytes: number | undefined): boolean {
+  return bytes === undefined || bytes > SHORT_TRANSFER_BYTES;
+}
