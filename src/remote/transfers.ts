@@ -8,6 +8,7 @@
  * EPSV + STOR + SIZE (a name that exists gets a safe save: temporary file, SIZE, rename). The cache and the
  * change events of an upload are updated in batches (Site.batch()), not per file.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
@@ -154,22 +155,31 @@ async function getDir(site: Site, remote: string, local: string, ctx: TransferCo
 async function getFile(site: Site, job: GetJob, ctx: TransferContext, tally: Tally): Promise<void> {
   ctx.onFile?.(job.remote);
   const t = tally.start();
+  // Into a temporary file next to the target, renamed over it once complete: a failed or cancelled download
+  // leaves a local file of that name exactly as it was.
+  const part = partName(job.local);
   let stream: fs.WriteStream | undefined;
   try {
-    let n = job.bytes !== undefined && job.bytes <= SHORT_TRANSFER_BYTES ? await getSmall(site, job, ctx, t.progress) : undefined;
-    n ??= await site.download(job.remote, () => (stream = fs.createWriteStream(job.local)), {
+    let n = job.bytes !== undefined && job.bytes <= SHORT_TRANSFER_BYTES ? await getSmall(site, job, part, ctx, t.progress) : undefined;
+    n ??= await site.download(job.remote, () => (stream = fs.createWriteStream(part, { flags: 'wx' })), {
       signal: ctx.signal,
       onProgress: t.progress,
       bytes: job.bytes,
     });
+    if (stream) await closed(stream);
+    await fsp.rename(part, job.local);
     t.done(n);
   } catch (err) {
     t.failed();
-    // A cancelled or failed download leaves no partial file behind.
     if (stream) await closed(stream);
-    await fsp.rm(job.local, { force: true }).catch(() => undefined);
+    await fsp.rm(part, { force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+/** `.<name>.<random>.ftpx-part` in the target's folder: the same file system, so the rename is atomic (a very long name is cut, to stay within the 255 bytes of a name). */
+function partName(target: string): string {
+  return nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target).slice(0, 200)}.${crypto.randomBytes(4).toString('hex')}.ftpx-part`);
 }
 
 /** A small file turned out larger than SMALL_FILE_LIMIT: download it again as a stream. */
@@ -182,9 +192,9 @@ const SMALL_FILE_LIMIT = 4 * SHORT_TRANSFER_BYTES;
 
 /**
  * A small file: into memory, then written to disk after the connection is free again (no file stream during the
- * transfer, whose reads go through 1 MiB buffers). Undefined when it has grown since the listing.
+ * transfer, whose reads go through 1 MiB buffers), into `part`. Undefined when it has grown since the listing.
  */
-async function getSmall(site: Site, job: GetJob, ctx: TransferContext, onProgress: (n: number) => void): Promise<number | undefined> {
+async function getSmall(site: Site, job: GetJob, part: string, ctx: TransferContext, onProgress: (n: number) => void): Promise<number | undefined> {
   const sink = new BufferSink(job.bytes, SMALL_FILE_LIMIT, (n) => new GrewError(`${job.remote} has grown to more than ${n} bytes`));
   try {
     await site.download(job.remote, () => sink.stream, { signal: ctx.signal, onProgress, bytes: job.bytes });
@@ -193,7 +203,7 @@ async function getSmall(site: Site, job: GetJob, ctx: TransferContext, onProgres
     throw err;
   }
   const data = sink.result();
-  await fsp.writeFile(job.local, data);
+  await fsp.writeFile(part, data, { flag: 'wx' });
   return data.length;
 }
 

@@ -6,7 +6,7 @@ import { FtpReplyError } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { FsError } from '../../src/remote/fsErrors';
 import { ChangeBatch, type Change } from '../../src/remote/changes';
-import { Site, type RemoteClient } from '../../src/remote/site';
+import { SHORT_TRANSFER_BYTES, Site, type RemoteClient } from '../../src/remote/site';
 import { downloadTo, uploadTo } from '../../src/remote/transfers';
 import { FakeServer, fsError, type FakeClient } from './remote-fake-client';
 
@@ -156,6 +156,30 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
     server.failNext('upload', () => Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
     await uploadTo(site, [local], '/up');
     assert.equal(server.content('/up/src/x.txt'), 'x');
+    await site.dispose();
+  });
+
+  it('a failed download leaves the local file of that name as it was, and no temporary file', async () => {
+    const big = Buffer.alloc(SHORT_TRANSFER_BYTES + 1, 7);
+    const server = new FakeServer().file('/www/big.bin', big).file('/www/small.txt', 'new');
+    const { site } = makeSite(server);
+    const dir = path.join(tmp, 'here');
+    await fs.mkdir(dir);
+    await fs.writeFile(path.join(dir, 'big.bin'), 'old big');
+    await fs.writeFile(path.join(dir, 'small.txt'), 'old small');
+    for (const name of ['big.bin', 'small.txt']) {
+      server.failNext('download', () => new FtpReplyError(426, 'Connection closed; transfer aborted.', `RETR /www/${name}`), `/www/${name}`);
+      await fsError(downloadTo(site, `/www/${name}`, dir));
+    }
+    assert.equal(await fs.readFile(path.join(dir, 'big.bin'), 'utf8'), 'old big');
+    assert.equal(await fs.readFile(path.join(dir, 'small.txt'), 'utf8'), 'old small');
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['big.bin', 'small.txt']);
+    // The next download replaces them, in place.
+    await downloadTo(site, '/www/big.bin', dir);
+    await downloadTo(site, '/www/small.txt', dir);
+    assert.deepEqual(await fs.readFile(path.join(dir, 'big.bin')), big);
+    assert.equal(await fs.readFile(path.join(dir, 'small.txt'), 'utf8'), 'new');
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['big.bin', 'small.txt']);
     await site.dispose();
   });
 
