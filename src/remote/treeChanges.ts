@@ -1,5 +1,10 @@
-/** A site's changes to the tree: new folders, delete, rename. */
-import { FsError } from './fsErrors';
+/**
+ * A site's changes to the tree: new folders, delete, rename. Nothing here follows a symbolic link: deleting a
+ * folder removes the links in it, never what they lead to, and replacing something by a rename keeps it until
+ * the rename has succeeded.
+ */
+import { FtpReplyError, tempName } from '../ftp';
+import { FsError, isConnectionError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
 import { isUnder, joinPath, normalizePath } from './uri';
@@ -31,8 +36,8 @@ export async function deletePath(site: SiteCore, path: string, opts: { recursive
   try {
     await site.pool.run(async (c) => {
       if (entry.type === 'dir') {
-        if (opts.recursive) await removeTree(c, p);
-        else await c.rmdir(p);
+        if (opts.recursive) await removeFolder(c, p);
+        else if (!(await deletedAsLink(c, p))) await c.rmdir(p);
       } else {
         await c.delete(p);
       }
@@ -60,11 +65,8 @@ export async function rename(site: SiteCore, from: string, to: string, opts: { o
   if (!dst) await site.assertParentExists(b);
   try {
     await site.pool.run(async (c) => {
-      if (dst) {
-        if (dst.type === 'dir') await removeTree(c, b);
-        else await c.delete(b);
-      }
-      await c.rename(a, b);
+      if (dst) await replace(site, c, a, b, dst.type === 'dir');
+      else await c.rename(a, b);
     });
   } catch (err) {
     site.cache.invalidatePath(a);
@@ -81,14 +83,73 @@ export async function rename(site: SiteCore, from: string, to: string, opts: { o
   ]);
 }
 
-/** Delete a folder and everything in it, on one client (never a second pool lease: no deadlock at size 1). */
-async function removeTree(c: RemoteClient, dir: string): Promise<void> {
+/**
+ * Rename `a` over `b`, which exists: `b` is first renamed aside, and deleted only once `a` is in its place. When
+ * the rename fails, `b` is put back; if even that fails, the log says where it is.
+ */
+async function replace(site: SiteCore, c: RemoteClient, a: string, b: string, folder: boolean): Promise<void> {
+  const aside = tempName(b, 'old');
+  await c.rename(b, aside);
+  try {
+    await c.rename(a, b);
+  } catch (err) {
+    try {
+      await c.rename(aside, b);
+    } catch (restoreErr) {
+      site.opts.info?.(`Renaming ${a} to ${b} failed, and ${b} could not be put back: it is at ${aside} (${(restoreErr as Error).message}).`);
+    }
+    throw err;
+  }
+  try {
+    if (folder) await removeFolder(c, aside);
+    else await c.delete(aside);
+  } catch (err) {
+    if (isConnectionError(err)) throw err;
+    site.opts.info?.(`${a} replaced ${b}; the old ${b} could not be deleted and is at ${aside} (${(err as Error).message}).`);
+  }
+}
+
+/**
+ * Delete a folder and everything in it, on one client (never a second pool lease: no deadlock at size 1),
+ * without ever entering a symbolic link: see deletedAsLink.
+ */
+async function removeFolder(c: RemoteClient, dir: string): Promise<void> {
+  if (await deletedAsLink(c, dir)) return;
   const entries = await c.list(dir);
   for (const e of entries) {
     if (e.name === '.' || e.name === '..') continue;
     const full = joinPath(dir, e.name);
-    if (e.type === 'dir') await removeTree(c, full);
+    if (e.type === 'dir') await removeFolder(c, full);
     else await c.delete(full);
   }
   await c.rmdir(dir);
 }
+
+/**
+ * Whether `p`, listed as a folder, was a link to one and is now deleted. Some servers list a link to a folder as
+ * the folder itself (ftp-srv in LIST, pyftpdlib in MLSD), so the listing cannot be trusted with this. DELE
+ * removes a link like a file and fails on a real folder on every server (unlink(2) never removes a folder), so
+ * it is tried first: one command per folder, and a link's target is never entered.
+ */
+async function deletedAsLink(c: RemoteClient, p: string): Promise<boolean> {
+  try {
+    await c.delete(p);
+    return true;
+  } catch (err) {
+    if (isConnectionError(err)) throw err;
+    // A server that deletes with rmdir() whatever stat() calls a folder (ftp-srv) says a link is "not a
+    // directory": it cannot delete the link, and what the link leads to must not be deleted in its place.
+    if (err instanceof FtpReplyError && NOT_A_FOLDER.test(err.replyText)) {
+      throw new FsError(
+        'NoPermissions',
+        `${p} is a link to a folder, and this server cannot delete such a link (${err.code} ${err.replyText}). What it leads to was not touched; delete the link on the server another way.`,
+        false,
+        err,
+      );
+    }
+    return false;
+  }
+}
+
+/** What a server answers DELE of something listed as a folder that is not one (a link to a folder). */
+const NOT_A_FOLDER = /not a directory|ENOTDIR/i;

@@ -1,0 +1,138 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FtpClient } from '../../src/ftp';
+import { normalizeConnection } from '../../src/remote/config';
+import { Site } from '../../src/remote/site';
+import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
+
+/**
+ * What the tree's Delete and Rename do where the server is not what a listing shows, on the five real servers:
+ * deleting a folder that holds links to folders and files, or a link itself, leaves every link's target
+ * byte-identical (pyftpdlib's MLSD and ftp-srv's LIST show a link to a folder as that folder); renaming over a
+ * file keeps it until the rename has succeeded.
+ */
+const DATA = 'the only copy of important data\n';
+
+for (const name of SERVER_NAMES) {
+  describe(`links and replacing on ${name}`, function () {
+    this.timeout(60000);
+    let srv: RunningServer;
+    let site: Site;
+    const infos: string[] = [];
+
+    /** What the test makes as root belongs to the FTP user, as if it had made it (the server runs as that user). */
+    const own = (rel: string) => {
+      const { uid, gid } = fs.statSync(srv.root);
+      for (let r = rel; r !== '.'; r = path.dirname(r)) fs.lchownSync(path.join(srv.root, r), uid, gid);
+    };
+    const mkdir = (rel: string) => {
+      fs.mkdirSync(path.join(srv.root, rel), { recursive: true });
+      own(rel);
+    };
+    const write = (rel: string, content: string) => {
+      fs.writeFileSync(path.join(srv.root, rel), content);
+      own(rel);
+    };
+    const link = (rel: string, target: string) => {
+      fs.symlinkSync(target, path.join(srv.root, rel));
+      own(rel);
+    };
+    /** ftp-srv deletes with rmdir() whatever stat() calls a folder, so it cannot delete a link to a folder at all. */
+    const cannotDeleteLinks = name === 'ftp-srv';
+    const exists = (rel: string) => fs.existsSync(path.join(srv.root, rel));
+    const read = (rel: string) => fs.readFileSync(path.join(srv.root, rel), 'utf8');
+
+    before(async () => {
+      srv = await startServer(name);
+      const cfg = normalizeConnection({ name: 'it', host: srv.host, port: srv.port, username: srv.user }).config!;
+      site = new Site(cfg, 'saved:it', {
+        poolSize: 1,
+        info: (t) => infos.push(t),
+        connect: () => FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000 }),
+      });
+    });
+    after(async () => {
+      await site?.dispose();
+      await srv?.stop();
+    });
+    beforeEach(() => {
+      infos.length = 0;
+    });
+
+    it('deleting a folder that holds links removes the links, never their targets', async () => {
+      mkdir('important/deep');
+      write('important/data.db', DATA);
+      write('important/deep/more.db', DATA);
+      mkdir('victim/real');
+      write('victim/real/inner.txt', 'inner');
+      link('victim/link-dir', '../important');
+      link('victim/link-file', '../important/data.db');
+      link('victim/real/up', '..');
+      if (cannotDeleteLinks) {
+        await assert.rejects(site.delete('/victim', { recursive: true }), /link to a folder.*not touched/);
+        assert.ok(exists('victim/link-dir'));
+      } else {
+        await site.delete('/victim', { recursive: true });
+        assert.ok(!exists('victim'), 'the folder is gone');
+      }
+      assert.equal(read('important/data.db'), DATA);
+      assert.equal(read('important/deep/more.db'), DATA);
+    });
+
+    it('deleting a link to a folder removes the link only', async () => {
+      mkdir('keep');
+      write('keep/data.db', DATA);
+      link('alias', 'keep');
+      await site.readDirectory('/');
+      if (cannotDeleteLinks) {
+        await assert.rejects(site.delete('/alias', { recursive: true }), /link to a folder.*not touched/);
+      } else {
+        await site.delete('/alias', { recursive: true });
+        assert.ok(!exists('alias'), 'the link is gone');
+      }
+      assert.ok(!fs.lstatSync(path.join(srv.root, 'keep')).isSymbolicLink());
+      assert.equal(read('keep/data.db'), DATA);
+    });
+
+    it('renaming over a file keeps it when the rename is refused', async () => {
+      mkdir('from');
+      mkdir('to');
+      write('from/src.txt', 'new');
+      write('to/dst.txt', 'precious');
+      // The server refuses to move a file out of a folder it may not write.
+      fs.chmodSync(path.join(srv.root, 'from'), 0o555);
+      await site.readDirectory('/to');
+      await assert.rejects(site.rename('/from/src.txt', '/to/dst.txt', { overwrite: true }));
+      assert.equal(read('to/dst.txt'), 'precious');
+      assert.equal(read('from/src.txt'), 'new');
+      assert.deepEqual(fs.readdirSync(path.join(srv.root, 'to')), ['dst.txt'], 'no copy left aside');
+      fs.chmodSync(path.join(srv.root, 'from'), 0o755);
+      await site.rename('/from/src.txt', '/to/dst.txt', { overwrite: true });
+      assert.equal(read('to/dst.txt'), 'new');
+      assert.ok(!exists('from/src.txt'));
+      assert.deepEqual(fs.readdirSync(path.join(srv.root, 'to')), ['dst.txt'], 'no copy left aside');
+    });
+
+    it('renaming over a folder that holds a link leaves the link target alone', async () => {
+      mkdir('treasure');
+      write('treasure/gold.db', DATA);
+      mkdir('old');
+      link('old/portal', '../treasure');
+      mkdir('fresh');
+      write('fresh/a.txt', 'a');
+      await site.readDirectory('/');
+      if (cannotDeleteLinks) {
+        // The old folder cannot be deleted (its link cannot): the rename is done, the old folder is kept aside.
+        await site.rename('/fresh', '/old', { overwrite: true });
+        assert.ok(infos.some((t) => /could not be deleted and is at \/\.old\.[0-9a-f]{8}\.ftpx-old/.test(t)), infos.join('\n'));
+      } else {
+        await site.rename('/fresh', '/old', { overwrite: true });
+        assert.ok(!fs.readdirSync(srv.root).some((n) => n.includes('ftpx-')), 'no copy left aside');
+      }
+      assert.equal(read('old/a.txt'), 'a');
+      assert.ok(!exists('old/portal'));
+      assert.equal(read('treasure/gold.db'), DATA);
+    });
+  });
+}
