@@ -33,6 +33,8 @@ export interface TransferResult {
   bytes: number;
   /** Names skipped because they cannot be a local file name (e.g. contain a path separator). */
   skipped: string[];
+  /** Download: links to folders, not followed (what they lead to may be anywhere, or the folder itself). */
+  links: string[];
 }
 
 /** A remote name that is safe as one local path segment. */
@@ -115,7 +117,7 @@ interface GetJob {
 
 /** Download `remotePath` (file or folder) into the local folder `localDir`. */
 export async function downloadTo(site: Site, remotePath: string, localDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
-  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [] };
+  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
   const tally = new Tally(result, ctx);
   const p = normalizePath(remotePath);
   const stat = await site.stat(p);
@@ -145,7 +147,8 @@ async function getDir(site: Site, remote: string, local: string, ctx: TransferCo
       r.skipped.push(joinPath(remote, name));
       continue;
     }
-    if ((type & FileType.Directory) !== 0) dirs.push(name);
+    if (type === (FileType.SymbolicLink | FileType.Directory)) r.links.push(joinPath(remote, name));
+    else if ((type & FileType.Directory) !== 0) dirs.push(name);
     else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined });
   }
   await inParallel(files, parallel(site), ctx.signal, (job) => getFile(site, job, ctx, tally));
@@ -264,7 +267,7 @@ function existingOf(names: string[], listing: FileEntry[]): { existing: FileEntr
 
 /** Upload local files and folders into the remote folder `remoteDir`. Existing files are overwritten. */
 export async function uploadTo(site: Site, localPaths: string[], remoteDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
-  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [] };
+  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
   const tally = new Tally(result, ctx);
   const batch = site.batch();
   const dir = normalizePath(remoteDir);

@@ -183,6 +183,18 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
     await site.dispose();
   });
 
+  it('download: links to folders are not followed (a loop, or a folder elsewhere); a link to a file brings its content', async () => {
+    const server = new FakeServer().file('/www/a.txt', 'a').file('/elsewhere/secret.txt', 's');
+    server.link('/www/loop', '/www').link('/www/out', '/elsewhere').link('/www/alias.txt', '/www/a.txt');
+    const { site } = makeSite(server);
+    const r = await downloadTo(site, '/www', tmp);
+    assert.deepEqual(r.links.sort(), ['/www/loop', '/www/out']);
+    assert.deepEqual((await fs.readdir(path.join(tmp, 'www'))).sort(), ['a.txt', 'alias.txt']);
+    assert.equal(await fs.readFile(path.join(tmp, 'www/alias.txt'), 'utf8'), 'a');
+    assert.equal(r.files, 2);
+    await site.dispose();
+  });
+
   it('download: one listing per folder, then files over both connections, nothing else per file', async () => {
     const server = new FakeServer();
     for (let i = 0; i < 30; i++) server.file(`/www/f${i}.txt`, `file ${i}`);

@@ -25,7 +25,7 @@ export async function download(d: CommandDeps, arg: Target, second?: unknown): P
   }
   if (!local) return undefined;
   const folder = local;
-  const total: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [] };
+  const total: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
   await withTransferProgress(`Downloading to ${folder}`, undefined, async (p) => {
     for (const t of targets) {
       const base = total.bytes;
@@ -38,9 +38,12 @@ export async function download(d: CommandDeps, arg: Target, second?: unknown): P
       total.folders += r.folders;
       total.bytes += r.bytes;
       total.skipped.push(...r.skipped);
+      total.links.push(...r.links);
     }
   });
-  const skipped = total.skipped.length ? ` Skipped ${total.skipped.length} name(s) that cannot be local files.` : '';
+  const skipped =
+    (total.skipped.length ? ` Skipped ${total.skipped.length} name(s) that cannot be local files.` : '') +
+    (total.links.length ? ` Did not follow ${total.links.length} link(s) to folders (${total.links.slice(0, 3).join(', ')}${total.links.length > 3 ? ', ...' : ''}).` : '');
   void vscode.window
     .showInformationMessage(`Downloaded ${total.files} file(s), ${formatBytes(total.bytes)}, to ${folder}.${skipped}`, 'Open Folder')
     .then((c) => c && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder)));
