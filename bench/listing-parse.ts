@@ -2,7 +2,7 @@
  * Benchmark: our listing parsers against basic-ftp's on a 100,000-line Unix LIST and a 100,000-line MLSD
  * listing. Both sides get the whole listing as one string and return entries, which is what a client does.
  *
- *   npx tsc -p . && node --expose-gc out/bench/listing-parse.js [--lines N] [--rounds N]
+ *   npx tsc -p bench && node --expose-gc out/bench/listing-parse.js [--lines N] [--rounds N]
  *
  * Warm-up first (so both are optimised by the JIT), then interleaved rounds, alternating which parser goes
  * first, with a GC between runs when --expose-gc is given. Prints lines/second, median and min-max per

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine too: installs what the tests need (npm packages, FTP servers
 # from Debian's packages, Node 24 + code-server + Chromium for the real VS Code), builds, then runs unit,
-# integration and end-to-end tests. Prints one closing line: "tests: N passed, N failed, N skipped".
+# integration and end-to-end tests. Lint (ESLint, eslint.config.mjs) is a step of its own: its errors fail the
+# run, and the tests still run. Prints one closing line: "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -12,6 +13,11 @@ step "npm packages"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund || exit 1
 fi
+
+status=0
+step "lint (npm run lint)"
+lint="passed"
+npm run --silent lint || { lint="FAILED (errors above)"; status=1; }
 
 step "FTP servers"
 bash scripts/install-servers.sh || exit 1
@@ -26,7 +32,6 @@ step "build and package"
 npm run --silent package || exit 1   # builds out/ and dist/ first
 
 results=$(mktemp -d)
-status=0
 run_suite() {
   local name=$1; shift
   step "$name tests"
@@ -48,5 +53,6 @@ done
 rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo
+echo "lint: $lint"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

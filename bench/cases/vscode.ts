@@ -86,7 +86,7 @@ export async function vscodeCase(env: BenchEnv, srv: BenchServerInfo, rounds: nu
     const missing = missingPieces();
     if (missing) throw new Error(missing);
     if (!fs.existsSync(path.join(extension, 'dist', 'extension.js'))) throw new Error(`${extension}/dist/extension.js missing: build first`);
-    if (!fs.existsSync(hostModule)) throw new Error(`${hostModule} missing: npx tsc -p .`);
+    if (!fs.existsSync(hostModule)) throw new Error(`${hostModule} missing: npx tsc -p bench`);
     writableFolder(saveDir, srv.uid, srv.gid);
     fs.mkdirSync(path.join(work, 'workspace'));
     const params: HostParams = {

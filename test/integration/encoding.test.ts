@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as iconv from 'iconv-lite';
 import { FtpClient } from '../../src/ftp';
 import { startServer, type RunningServer } from '../servers';

@@ -168,7 +168,7 @@ describe('Reliability: faults between the client and vsftpd', function () {
      * Save new content over old under a fault (on a fresh client when `fresh`, so the fault may hit the login
      * too), then check the disk and the temporaries, then save again on the same client without the fault.
      */
-    async function saveUnderFault(file: string, hooks: ProxyHooks, o: { fresh?: boolean } = {}): Promise<void> {
+    async function saveUnderFault(file: string, hooks: ProxyHooks, _o: { fresh?: boolean } = {}): Promise<void> {
       const local = path.join(srv.root, 'save', file);
       const oldContent = contentOf(file, 1, SIZE);
       const newContent = contentOf(file, 2, SIZE);

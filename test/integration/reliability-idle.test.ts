@@ -36,7 +36,12 @@ describe('Reliability: idle connections (vsftpd idle_session_timeout=2)', functi
           timeoutMs: 5000,
           logger: (e) => {
             events.push(e);
-            for (const w of [...waiters]) if (w.test(events)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+            for (const w of [...waiters]) {
+              if (w.test(events)) {
+                waiters.splice(waiters.indexOf(w), 1);
+                w.resolve();
+              }
+            }
           },
         })) as unknown as RemoteClient,
       poolSize: 1,

@@ -4,7 +4,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FtpReplyError } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
-import { FsError } from '../../src/remote/fsErrors';
 import { ChangeBatch, type Change } from '../../src/remote/changes';
 import { SHORT_TRANSFER_BYTES, Site, type RemoteClient } from '../../src/remote/site';
 import { downloadTo, uploadTo } from '../../src/remote/transfers';
@@ -223,7 +222,7 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
 describe('remote/site: readFile into one buffer', () => {
   it('reads exact bytes with the size from the listing, from SIZE, and when SIZE lies either way', async () => {
     const data = Buffer.from('x'.repeat(70000) + 'tail');
-    for (const lie of [undefined, (_p: string, n: number) => n - 1000, (_p: string, n: number) => 3, (_p: string, n: number) => n * 4]) {
+    for (const lie of [undefined, (_p: string, n: number) => n - 1000, (_p: string, _n: number) => 3, (_p: string, n: number) => n * 4]) {
       const server = new FakeServer().file('/d/f.bin', data);
       const { site } = makeSite(server, { lie });
       assert.ok(Buffer.from(await site.readFile('/d/f.bin')).equals(data), 'from SIZE');
