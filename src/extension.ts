@@ -6,7 +6,7 @@ import { FtpClient } from './ftp';
 import type { FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
 import { CertificateTrust, connectionKey, type TrustQuestion, type TrustAnswer } from './remote/certificates';
-import { askTrustModal, registerTlsCommands } from './vscode/tlsCommands';
+import { askTrustModal } from './vscode/trustPrompt';
 import { isAnonymous, toConnectOptions } from './remote/config';
 import { isLoginError } from './remote/fsErrors';
 import { FtpLog } from './vscode/output';
@@ -91,8 +91,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   const status = new ModeStatusBar(sites);
   context.subscriptions.push(tree, view, status);
 
-  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust }));
-  context.subscriptions.push(...registerTlsCommands({ sites, settings, passwords, log, trust, connect: openClient }));
+  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect: openClient }));
 
   const warned = new Set<string>();
   const checkSettings = () => {
