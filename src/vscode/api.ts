@@ -2,13 +2,18 @@
  * What `activate()` returns: a small API for in-host tests (and other extensions). Everything else is reached
  * through the `ftpExplorer.*` commands, which all take plain arguments (see commands/index.ts).
  */
-import type * as vscode from 'vscode';
-import type { TrustAnswer, TrustQuestion } from '../remote/certificates';
+import * as vscode from 'vscode';
+import type { CertificateTrust, TrustAnswer, TrustQuestion } from '../remote/certificates';
 import type { ClientPool } from '../remote/pool';
-import type { FtpFileSystemProvider } from './provider';
 import type { RemoteClient, Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
+import { SCHEME, normalizePath } from '../remote/uri';
+import type { FtpLog } from './output';
+import type { Passwords } from './passwords';
+import type { FtpFileSystemProvider } from './provider';
+import type { ModeStatusBar } from './statusBar';
 import type { FtpTree } from './tree';
+import type { TrustStore } from './trustStore';
 
 export interface FtpExplorerApi {
   /** The FileSystemProvider registered for `ftp:`. */
@@ -41,4 +46,43 @@ export interface FtpExplorerApi {
   setCertificatePrompt(prompt: ((q: TrustQuestion) => Promise<TrustAnswer>) | undefined): void;
   /** The SHA-256 fingerprint trusted for a connection (settings, or this window), if any. */
   trustedFingerprint(nameOrAuthority: string): string | undefined;
+}
+
+/** What the API is made of (src/extension.ts makes them). */
+export interface ApiParts {
+  provider: FtpFileSystemProvider;
+  sites: SiteRegistry;
+  tree: FtpTree;
+  log: FtpLog;
+  passwords: Passwords;
+  status: ModeStatusBar;
+  trust: CertificateTrust;
+  trustStore: Pick<TrustStore, 'setPrompt'>;
+}
+
+export function createApi(p: ApiParts): FtpExplorerApi {
+  const { provider, sites, tree, log, passwords, status, trust, trustStore } = p;
+  const named = (name: string): Site => {
+    const site = sites.get(name);
+    if (!site) throw new Error(`No FTP connection named "${name}".`);
+    return site;
+  };
+  return {
+    provider,
+    sites,
+    tree,
+    site: (name) => sites.get(name),
+    pool: (name) => sites.get(name)?.pool,
+    uri: (name, path) => vscode.Uri.from({ scheme: SCHEME, authority: name, path: normalizePath(path) }),
+    logLines: () => log.lines(),
+    clearLog: () => log.clear(),
+    onDidLog: log.onDidAppend,
+    setPassword: async (name, password, remember = false) => {
+      await passwords.set(named(name).config, password, remember);
+    },
+    hasStoredPassword: async (name) => passwords.isStored(named(name).config),
+    statusText: () => status.text,
+    setCertificatePrompt: (prompt) => trustStore.setPrompt(prompt),
+    trustedFingerprint: (name) => trust.trusted(named(name).config),
+  };
 }

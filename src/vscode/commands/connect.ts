@@ -24,7 +24,7 @@ export async function connect(d: CommandDeps, arg?: Target | { url?: string; nam
   }
   if (!site) return undefined;
   const s = site;
-  d.trust?.allowAsking(s.config);
+  d.trust.allowAsking(s.config);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Connecting to ${s.name}` }, () => s.connect());
   await reveal(d, s.name, true);
   if (openPath) await vscode.commands.executeCommand('vscode.open', uriOf(s, openPath));

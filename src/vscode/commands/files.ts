@@ -9,7 +9,7 @@ import { folderOf, isNode, siteOf, targetOf, uriOf, type Target } from './target
 
 export async function refresh(d: CommandDeps, arg?: Target): Promise<void> {
   // Refresh (and Retry on an error in the tree) is the user asking again: a declined certificate is asked about again.
-  for (const s of arg === undefined ? d.sites.all() : [siteOf(d, arg)]) if (s) d.trust?.allowAsking(s.config);
+  for (const s of arg === undefined ? d.sites.all() : [siteOf(d, arg)]) if (s) d.trust.allowAsking(s.config);
   if (arg === undefined) {
     for (const s of d.sites.all()) s.cache.clear();
     d.tree.refresh();

@@ -7,9 +7,12 @@
 import * as vscode from 'vscode';
 import type { DataMode } from '../../ftp';
 import { FsError } from '../../remote/fsErrors';
+import { REPORT_SCHEME, ReportDocuments } from '../reportDocuments';
 import { addConnection, type AddConnectionArgs } from './addConnection';
+import { trustCertificate, type CertificateArg } from './certificate';
 import { connect, disconnect } from './connect';
 import type { CommandDeps } from './deps';
+import { diagnose, type DiagnoseArg } from './diagnose';
 import { download, upload } from './downloadUpload';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { switchMode } from './mode';
@@ -18,10 +21,15 @@ import { isNode, type Target } from './targets';
 
 export type { AddConnectionArgs } from './addConnection';
 export type { CommandDeps } from './deps';
+export type { DiagnosisResult } from './diagnose';
 export type { Target } from './targets';
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => Promise<unknown>) =>
+  /**
+   * From the palette or the tree (no argument or a tree node) a failure is shown by `onUiError`; with plain
+   * arguments the command rejects.
+   */
+  const reg = (id: string, fn: (...args: any[]) => Promise<unknown>, onUiError: (err: unknown) => Promise<void> | void = (err) => void showError(d, err)) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await fn(...args);
@@ -29,12 +37,17 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         const fromUi = args.length === 0 || args[0] === undefined || isNode(args[0]);
         if (!fromUi) throw err;
         if (err instanceof FsError && err.kind === 'Cancelled') return undefined;
-        void showError(d, err);
+        await onUiError(err);
         return undefined;
       }
     });
+  // The diagnosis and the certificate check wait for their error notification and offer only the log (the
+  // diagnosis offers its own settings changes).
+  const logOnly = (err: unknown) => showError(d, err, { switchMode: false });
+  const docs = new ReportDocuments();
 
   return [
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, docs),
     reg('ftpExplorer.addConnection', (arg?: AddConnectionArgs) => addConnection(d, arg)),
     reg('ftpExplorer.connect', (arg?: Target | { url?: string; name?: string; password?: string }) => connect(d, arg)),
     reg('ftpExplorer.disconnect', (arg?: Target) => disconnect(d, arg)),
@@ -42,6 +55,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.removeConnection', (arg?: Target) => removeConnection(d, arg)),
     reg('ftpExplorer.switchMode', (arg?: Target | { name: string; mode?: DataMode }) => switchMode(d, arg)),
     reg('ftpExplorer.showLog', async () => d.log.show()),
+    reg('ftpExplorer.diagnose', (arg?: DiagnoseArg) => diagnose(d, docs, arg), logOnly),
+    reg('ftpExplorer.trustCertificate', (arg?: CertificateArg) => trustCertificate(d, arg), logOnly),
     reg('ftpExplorer.refresh', (arg?: Target) => refresh(d, arg)),
     reg('ftpExplorer.newFile', (arg?: Target, name?: string) => newEntry(d, arg, name, false)),
     reg('ftpExplorer.newFolder', (arg?: Target, name?: string) => newEntry(d, arg, name, true)),
@@ -54,9 +69,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   ];
 }
 
-async function showError(d: CommandDeps, err: unknown): Promise<void> {
+async function showError(d: CommandDeps, err: unknown, opts: { switchMode?: boolean } = {}): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);
-  const dataProblem = /data connection|passive|active mode|\b42[56]\b/i.test(message);
+  const dataProblem = opts.switchMode !== false && /data connection|passive|active mode|\b42[56]\b/i.test(message);
   const actions = dataProblem ? ['Show Log', 'Switch Mode'] : ['Show Log'];
   const pick = await vscode.window.showErrorMessage(message, ...actions);
   if (pick === 'Show Log') d.log.show();

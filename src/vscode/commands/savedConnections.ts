@@ -24,7 +24,7 @@ export async function removeConnection(d: CommandDeps, arg?: Target): Promise<bo
   } else if (typeof arg === 'string') name = arg;
   else if (arg && typeof arg === 'object' && 'name' in arg && typeof arg.name === 'string') name = arg.name;
   else if (arg === undefined) {
-    const site = await pickConnection(d, 'Remove which connection?', (c) => d.settings.connections().includes(c));
+    const site = await pickConnection(d, 'Remove which connection?', { only: (c) => d.settings.connections().includes(c) });
     name = site?.name;
     confirm = true;
   }

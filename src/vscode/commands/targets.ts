@@ -87,17 +87,33 @@ export async function folderOf(d: CommandDeps, arg: Target): Promise<Resolved> {
   return { site: t.site, path, isDir: true, uri: uriOf(t.site, path) };
 }
 
-export async function pickConnection(d: CommandDeps, placeHolder: string, only?: (s: ConnectionConfig) => boolean): Promise<Site | undefined> {
-  const configs = [...d.settings.connections(), ...d.sites.oneOffConfigs()].filter((c) => !only || only(c));
+/**
+ * QuickPick of the saved and one-off connections (those `only` keeps); `showTls` puts a connection's TLS mode
+ * in its line too (the certificate and diagnosis commands).
+ */
+export async function pickConnection(
+  d: CommandDeps,
+  placeHolder: string,
+  opts: { only?: (s: ConnectionConfig) => boolean; showTls?: boolean } = {},
+): Promise<Site | undefined> {
+  const configs = [...d.settings.connections(), ...d.sites.oneOffConfigs()].filter((c) => !opts.only || opts.only(c));
   if (configs.length === 0) {
     void vscode.window.showInformationMessage('No FTP connections. Add one with "FTP: Add Connection".');
     return undefined;
   }
+  const tlsText = (c: ConnectionConfig) => (opts.showTls && c.tls && c.tls !== 'none' ? `${c.tls} TLS, ` : '');
   const pick = await vscode.window.showQuickPick(
-    configs.map((c) => ({ label: c.name, description: `${c.username}@${c.host}:${c.port}`, detail: `${c.mode} mode`, config: c })),
+    configs.map((c) => ({ label: c.name, description: `${c.username}@${c.host}:${c.port}`, detail: `${tlsText(c)}${c.mode} mode`, config: c })),
     { placeHolder },
   );
   return pick ? d.sites.resolve(pick.config.name) : undefined;
+}
+
+/** The connection's settings as saved now (the site's copy may lag a settings change by an event). */
+export function configOf(d: CommandDeps, site: Site): ConnectionConfig {
+  if (d.sites.isOneOff(site)) return site.config;
+  const saved = d.settings.connections().find((c) => c.name.toLowerCase() === site.name.toLowerCase());
+  return saved ? { ...saved, mode: site.mode } : site.config;
 }
 
 /** Show a connection in the tree, selected (and expanded). */

@@ -12,7 +12,7 @@ import * as net from 'net';
 import * as vscode from 'vscode';
 import type { FtpExplorerApi } from '../../../src/vscode/api';
 import type { TrustAnswer, TrustQuestion } from '../../../src/remote/certificates';
-import type { DiagnosisResult } from '../../../src/vscode/tlsCommands';
+import type { DiagnosisResult } from '../../../src/vscode/commands/diagnose';
 import { SECURE_FILE, SECURE_TEXT, TLS_SERVERS_ENV, type TlsServers } from '../tlsFixture';
 
 function fingerprint(pem: string): string {

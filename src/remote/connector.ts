@@ -1,0 +1,55 @@
+/**
+ * Opening one logged-in control connection of a site, as its pool asks for one: the certificate trust of this
+ * window (a refused certificate is put to the user, then the connection is tried once more), and one more try
+ * with a password asked again when the server refuses the login (RFC 959 §4.2.2: 530 "Not logged in", or
+ * 331/332 when it still wants a password or an account). An anonymous login is not retried: there is no password to ask for.
+ *
+ * No vscode here: the extension passes its password store, trust and log (src/vscode/passwords.ts,
+ * src/vscode/trustStore.ts, src/vscode/output.ts); tests pass fakes.
+ */
+import { FtpClient, type FtpConnectOptions, type FtpLogEvent } from '../ftp';
+import type { CertificateTrust } from './certificates';
+import { isAnonymous, toConnectOptions, type ConnectionConfig, type GlobalSettings } from './config';
+import { isLoginError } from './fsErrors';
+import type { RemoteClient, Site } from './site';
+
+/** Where the password of a connection comes from. */
+export interface ConnectorPasswords {
+  /** The password to try first (known, stored, or asked for); undefined when there is none to give. */
+  get(cfg: ConnectionConfig): Promise<string | undefined>;
+  /** After `tried` was refused: a password to try once more (asked again, or one another connection got meanwhile). */
+  retry(cfg: ConnectionConfig, tried: string | undefined): Promise<string>;
+}
+
+export interface ConnectorDeps {
+  passwords: ConnectorPasswords;
+  trust: Pick<CertificateTrust, 'connect'>;
+  /** The settings every connection shares (timeout), read at each connection. */
+  settings: () => GlobalSettings;
+  /** The dialogue log; `secret` is scrubbed out of what it writes. */
+  log: { event(prefix: string, e: FtpLogEvent, secret?: string): void };
+  /** Opens and logs in one client; FtpClient.connect unless a test passes another. */
+  open?: (options: FtpConnectOptions) => Promise<RemoteClient>;
+}
+
+/** What opens the `n`th control connection of a site (the SiteRegistry's `connect`). */
+export type Connector = (site: Pick<Site, 'name' | 'config'>, n: number) => Promise<RemoteClient>;
+
+export function connector(deps: ConnectorDeps): Connector {
+  const open: (options: FtpConnectOptions) => Promise<RemoteClient> = deps.open ?? ((options) => FtpClient.connect(options));
+  return async (site, n) => {
+    const cfg = site.config;
+    const prefix = `${site.name}#${n}`;
+    const attempt = (password: string | undefined) =>
+      deps.trust.connect(cfg, (trustedFingerprint) =>
+        open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e, password)), trustedFingerprint }),
+      );
+    const password = await deps.passwords.get(cfg);
+    try {
+      return await attempt(password);
+    } catch (err) {
+      if (!isLoginError(err) || isAnonymous(cfg.username)) throw err;
+      return attempt(await deps.passwords.retry(cfg, password));
+    }
+  };
+}
