@@ -6,12 +6,12 @@ import { needsReconnect, type ConnectionConfig, type GlobalSettings } from './co
 import { FsError } from './fsErrors';
 import type { Change } from './changes';
 import { Site, type RemoteClient } from './site';
-import { resolveAuthority, type Resolved } from './uri';
+import { resolveAuthority, type ResolvedAuthority } from './uri';
 
 export interface SitesOptions {
   connections: () => readonly ConnectionConfig[];
   settings: () => GlobalSettings;
-  /** Open one logged-in client for `site` (password, logging and FtpClient.connect live in the vscode layer). */
+  /** Open one logged-in client for `site` (connector.ts: password retry and certificate trust; the extension passes its log). */
   connect: (site: Site, n: number) => Promise<RemoteClient>;
   /** The password a site is using, for scrubbing it out of error messages. */
   secret?: (site: Site) => string | undefined;
@@ -135,7 +135,7 @@ export class SiteRegistry {
     this.fileListeners.clear();
   }
 
-  private siteFor(r: Resolved): Site {
+  private siteFor(r: ResolvedAuthority): Site {
     const key = keyOf(r);
     const existing = this.sites.get(key);
     if (existing) return existing;
@@ -168,6 +168,6 @@ export class SiteRegistry {
   }
 }
 
-function keyOf(r: Resolved): string {
+function keyOf(r: ResolvedAuthority): string {
   return r.kind === 'saved' ? `saved:${r.config.name.toLowerCase()}` : `oneoff:${r.config.name.toLowerCase()}`;
 }

@@ -73,7 +73,7 @@ function unlessInputError<T>(read: () => T): T | undefined {
 }
 
 /** What an authority stands for. */
-export type Resolved =
+export type ResolvedAuthority =
   | { kind: 'saved'; config: ConnectionConfig }
   | { kind: 'oneoff'; config: ConnectionConfig; password?: string };
 
@@ -106,7 +106,7 @@ export function oneOffAuthority(user: string, host: string, port: number): strin
 }
 
 /** Resolve a URI authority against the saved connections (see the module comment for the rules). */
-export function resolveAuthority(authority: string, saved: readonly ConnectionConfig[]): Resolved | undefined {
+export function resolveAuthority(authority: string, saved: readonly ConnectionConfig[]): ResolvedAuthority | undefined {
   const a = authority.trim();
   if (!a) return undefined;
   const byName = saved.find((c) => c.name === a) ?? saved.find((c) => c.name.toLowerCase() === a.toLowerCase());
@@ -121,11 +121,11 @@ export function resolveAuthority(authority: string, saved: readonly ConnectionCo
 }
 
 /** The authority the extension uses in URIs it makes for a connection. */
-export function authorityOf(resolved: Resolved): string {
+export function authorityOf(resolved: ResolvedAuthority): string {
   return resolved.config.name;
 }
 
-export interface ParsedFtpUrl {
+export interface TypedAddress {
   authority: string;
   parts: AuthorityParts;
   /** Absolute and normalized; '/' when the URL has no path. */
@@ -137,14 +137,14 @@ export interface ParsedFtpUrl {
 /**
  * Parse what a user types into "FTP: Connect": `ftp://user@host:port/path`, or the same without `ftp://`.
  * The password, if any, is in `parts.password` and not in `authority`. Undefined when it is no FTP address;
- * readFtpUrl says why.
+ * readTypedAddress says why.
  */
-export function parseFtpUrl(text: string): ParsedFtpUrl | undefined {
-  return unlessInputError(() => readFtpUrl(text));
+export function parseTypedAddress(text: string): TypedAddress | undefined {
+  return unlessInputError(() => readTypedAddress(text));
 }
 
-/** parseFtpUrl, throwing FtpInputError (whose message masks the password) when the text is no FTP address. */
-export function readFtpUrl(text: string): ParsedFtpUrl {
+/** parseTypedAddress, throwing FtpInputError (whose message masks the password) when the text is no FTP address. */
+export function readTypedAddress(text: string): TypedAddress {
   const t = text.trim();
   // Typed without a scheme: read as ftp://. A ':' alone is no scheme here: "host:2121", "user:pw@host".
   const url = parseUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `ftp://${t}`);

@@ -8,8 +8,8 @@ import {
   oneOffAuthority,
   parentPath,
   parseAuthority,
-  parseFtpUrl,
-  readFtpUrl,
+  parseTypedAddress,
+  readTypedAddress,
   resolveAuthority,
 } from '../../src/remote/uri';
 
@@ -113,7 +113,7 @@ describe('remote/uri: authorities', () => {
 
 describe('remote/uri: typed URLs', () => {
   it('parses ftp://user:password@host:port/path and keeps the password out of the authority', () => {
-    const u = parseFtpUrl('ftp://bob:pa%40ss@Host.Example:2121/a/b%20c/');
+    const u = parseTypedAddress('ftp://bob:pa%40ss@Host.Example:2121/a/b%20c/');
     assert.ok(u);
     assert.equal(u.authority, 'bob@host.example:2121');
     assert.equal(u.parts.password, 'pa@ss');
@@ -122,31 +122,31 @@ describe('remote/uri: typed URLs', () => {
   });
 
   it('accepts an address without ftp:// and without a path', () => {
-    const u = parseFtpUrl('bob@host');
+    const u = parseTypedAddress('bob@host');
     assert.equal(u?.authority, 'bob@host');
     assert.equal(u?.path, '/');
   });
 
   it('refuses other schemes and broken hosts', () => {
-    assert.equal(parseFtpUrl('http://host/x'), undefined);
-    assert.equal(parseFtpUrl('ftp://'), undefined);
-    assert.equal(parseFtpUrl('ftp://bad host/x'), undefined);
+    assert.equal(parseTypedAddress('http://host/x'), undefined);
+    assert.equal(parseTypedAddress('ftp://'), undefined);
+    assert.equal(parseTypedAddress('ftp://bad host/x'), undefined);
   });
 
   it('reads the URL with src/ftp/url.ts: ftps://, an empty port, a broken %-escape', () => {
-    const s = parseFtpUrl('ftps://bob@host/x');
+    const s = parseTypedAddress('ftps://bob@host/x');
     assert.equal(s?.implicitTls, true);
     assert.equal(s?.authority, 'bob@host:990', 'the port implicit TLS uses');
-    assert.equal(parseFtpUrl('ftp://bob@host/x')?.implicitTls, false);
-    assert.equal(parseFtpUrl('host:2121/x')?.authority, 'host:2121', 'no scheme: ftp://');
-    assert.equal(parseFtpUrl('ftp://host:/x')?.authority, 'host');
-    assert.equal(parseFtpUrl('ftp://host/100%'), undefined, 'was kept as the name "100%"');
-    assert.equal(parseFtpUrl('ftp://@host/'), undefined);
-    assert.equal(parseFtpUrl('ftp://host/a/../b/')?.path, '/b');
+    assert.equal(parseTypedAddress('ftp://bob@host/x')?.implicitTls, false);
+    assert.equal(parseTypedAddress('host:2121/x')?.authority, 'host:2121', 'no scheme: ftp://');
+    assert.equal(parseTypedAddress('ftp://host:/x')?.authority, 'host');
+    assert.equal(parseTypedAddress('ftp://host/100%'), undefined, 'was kept as the name "100%"');
+    assert.equal(parseTypedAddress('ftp://@host/'), undefined);
+    assert.equal(parseTypedAddress('ftp://host/a/../b/')?.path, '/b');
   });
 
   it('says why a typed URL is not an FTP address, without its password', () => {
-    assert.throws(() => readFtpUrl('ftp://bob:hunter22@host:99999/'), (e: Error) => /port out of range/.test(e.message) && !e.message.includes('hunter22'));
-    assert.throws(() => readFtpUrl('bob:hunter22@bad host'), (e: Error) => /valid host/.test(e.message) && !e.message.includes('hunter22'));
+    assert.throws(() => readTypedAddress('ftp://bob:hunter22@host:99999/'), (e: Error) => /port out of range/.test(e.message) && !e.message.includes('hunter22'));
+    assert.throws(() => readTypedAddress('bob:hunter22@bad host'), (e: Error) => /valid host/.test(e.message) && !e.message.includes('hunter22'));
   });
 });

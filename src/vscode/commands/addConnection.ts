@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { checkName, isAnonymous, normalizeConnection, type ConnectionConfig } from '../../remote/config';
 import type { DataMode } from '../../ftp';
-import { parseFtpUrl } from '../../remote/uri';
+import { parseTypedAddress } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { reveal } from './targets';
 
@@ -74,10 +74,10 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
     prompt: 'Host name or address (or ftp://user@host:port/path)',
     placeHolder: 'ftp.example.com',
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() && (parseFtpUrl(v) || /^ftps?:\/\//i.test(v) === false) ? undefined : 'Enter a host name, e.g. ftp.example.com'),
+    validateInput: (v) => (v.trim() && (parseTypedAddress(v) || /^ftps?:\/\//i.test(v) === false) ? undefined : 'Enter a host name, e.g. ftp.example.com'),
   });
   if (!hostInput?.trim()) return undefined;
-  const parsed = parseFtpUrl(hostInput);
+  const parsed = parseTypedAddress(hostInput);
   const host = parsed?.parts.host ?? hostInput.trim();
   const tls = await vscode.window.showQuickPick(
     [

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../../remote/config';
 import type { Site } from '../../remote/site';
 import { FileType } from '../../remote/site';
-import { oneOffConfig, parentPath, parseFtpUrl, readFtpUrl, resolveAuthority } from '../../remote/uri';
+import { oneOffConfig, parentPath, parseTypedAddress, readTypedAddress, resolveAuthority } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { isNode, reveal, siteOf, uriOf, type Target } from './targets';
 
@@ -17,7 +17,7 @@ export async function connect(d: CommandDeps, arg?: Target | { url?: string; nam
     else ({ site, openPath } = await connectUrl(d, choice.url));
   } else if (typeof arg === 'object' && !(arg instanceof vscode.Uri) && !isNode(arg) && 'url' in arg && typeof arg.url === 'string') {
     ({ site, openPath } = await connectUrl(d, arg.url, arg.password));
-  } else if (typeof arg === 'string' && !isSavedName(d, arg) && (/^ftps?:\/\//i.test(arg) || parseFtpUrl(arg))) {
+  } else if (typeof arg === 'string' && !isSavedName(d, arg) && (/^ftps?:\/\//i.test(arg) || parseTypedAddress(arg))) {
     ({ site, openPath } = await connectUrl(d, arg));
   } else {
     site = siteOf(d, arg as Target);
@@ -50,7 +50,7 @@ async function pickOrType(d: CommandDeps): Promise<{ site: Site } | { url: strin
   qp.items = saved;
   qp.matchOnDescription = true;
   qp.onDidChangeValue((v) => {
-    const parsed = v.includes('@') || /^ftp:\/\//i.test(v) || /[.:]/.test(v) ? parseFtpUrl(v) : undefined;
+    const parsed = v.includes('@') || /^ftp:\/\//i.test(v) || /[.:]/.test(v) ? parseTypedAddress(v) : undefined;
     qp.items = parsed ? [{ label: `$(plug) Connect to ${v.trim()}`, description: 'one-off connection', url: v.trim(), alwaysShow: true }, ...saved] : saved;
   });
   const picked = await new Promise<Item | undefined>((resolve) => {
@@ -67,7 +67,7 @@ async function pickOrType(d: CommandDeps): Promise<{ site: Site } | { url: strin
 /** Connect to a typed URL: a saved connection of that account, or a one-off one shown in the tree. */
 async function connectUrl(d: CommandDeps, url: string, password?: string): Promise<{ site: Site; openPath?: string }> {
   // The error says what is wrong with the address, without its password.
-  const parsed = readFtpUrl(url);
+  const parsed = readTypedAddress(url);
   const pw = password ?? parsed.parts.password;
   const resolved = resolveAuthority(parsed.authority, d.settings.connections());
   let site: Site;

@@ -29,6 +29,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
    * From the palette or the tree (no argument or a tree node) a failure is shown by `onUiError`; with plain
    * arguments the command rejects.
    */
+  // Each command's own parameter types: VS Code calls commands with whatever arguments it was given.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const reg = (id: string, fn: (...args: any[]) => Promise<unknown>, onUiError: (err: unknown) => Promise<void> | void = (err) => void showError(d, err)) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

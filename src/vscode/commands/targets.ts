@@ -14,7 +14,7 @@ import type { CommandDeps } from './deps';
 export type Target = Node | vscode.Uri | string | { name: string } | undefined;
 
 /** The file or folder a command acts on. */
-export interface Resolved {
+export interface ResolvedTarget {
   site: Site;
   path: string;
   isDir: boolean;
@@ -50,7 +50,7 @@ export function siteOf(d: CommandDeps, arg: Target): Site | undefined {
 }
 
 /** The file or folder an entry-level command is about. */
-export async function targetOf(d: CommandDeps, arg: Target): Promise<Resolved> {
+export async function targetOf(d: CommandDeps, arg: Target): Promise<ResolvedTarget> {
   if (arg instanceof MessageNode) return targetOf(d, arg.parent);
   if (arg instanceof ConnectionNode) {
     const site = d.sites.resolve(arg.name);
@@ -80,7 +80,7 @@ export async function targetOf(d: CommandDeps, arg: Target): Promise<Resolved> {
   return { site, path, isDir: (st.type & FileType.Directory) !== 0, uri: uriOf(site, path) };
 }
 
-export async function folderOf(d: CommandDeps, arg: Target): Promise<Resolved> {
+export async function folderOf(d: CommandDeps, arg: Target): Promise<ResolvedTarget> {
   const t = await targetOf(d, arg);
   if (t.isDir) return t;
   const path = parentPath(t.path);
