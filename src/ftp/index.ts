@@ -9,5 +9,5 @@ export { maskCommand } from './control';
 export { safeSave, isSafeSaveTemp, tempName, type SafeSaveClient, type SafeSaveMemory, type SafeSaveOptions, type SafeSaveResult, type SaveSource } from './safeSave';
 export { probe, formatProbeReport } from './probe';
 export type { ProbeReport } from './probe';
-export { normalizeFingerprint, type CertificateInfo } from './tls';
-export { parseFtpUrl, type FtpUrl } from './url';
+export { normalizeFingerprint, type CertificateInfo, type TlsMode } from './tls';
+export { parseFtpAuthority, parseFtpUrl, type FtpAuthority, type FtpUrl } from './url';

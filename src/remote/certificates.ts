@@ -9,7 +9,7 @@
  * never accepted silently.
  */
 import { FtpCertificateError } from '../ftp';
-import { normalizeFingerprint } from '../ftp/tls';
+import { normalizeFingerprint } from '../ftp';
 import type { ConnectionConfig } from './config';
 import { FsError } from './fsErrors';
 

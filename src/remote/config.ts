@@ -4,7 +4,7 @@
  *
  * Passwords are never part of a connection: they live in VS Code's SecretStorage under `secretKey(cfg)`.
  */
-import { normalizeFingerprint } from '../ftp/tls';
+import { normalizeFingerprint, type TlsMode } from '../ftp';
 import type { DataMode, FtpConnectOptions, FtpLogger } from '../ftp';
 
 export interface ConnectionConfig {
@@ -33,7 +33,7 @@ export interface ConnectionConfig {
   trustedFingerprint?: string;
 }
 
-export type TlsMode = 'none' | 'explicit' | 'implicit';
+export type { TlsMode };
 
 export interface GlobalSettings {
   timeoutSeconds: number;

@@ -3,8 +3,7 @@
  * the connection's settings and what to do in FTP Explorer), the settings it offers to apply, the TLS modes worth
  * trying when the configured one fails, and scrubbing the password out of everything (it must never appear).
  */
-import type { ProbeReport } from '../ftp/probe';
-import { formatProbeReport } from '../ftp/probe';
+import { formatProbeReport, type ProbeReport } from '../ftp';
 import type { ConnectionConfig, TlsMode } from './config';
 import { scrubSecret } from './fsErrors';
 

@@ -14,8 +14,7 @@
  * - A password in the URI (`user:pass@host`) is accepted when typed into "FTP: Connect" but is never put
  *   into a URI the extension makes.
  */
-import { FtpInputError } from '../ftp/errors';
-import { parseFtpAuthority, parseFtpUrl as parseUrl, type FtpAuthority } from '../ftp/url';
+import { FtpInputError, parseFtpAuthority, parseFtpUrl as parseUrl, type FtpAuthority } from '../ftp';
 import type { ConnectionConfig } from './config';
 
 export const SCHEME = 'ftp';

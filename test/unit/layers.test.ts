@@ -28,12 +28,6 @@ const SRC = path.join(ROOT, 'src');
 const KNOWN_VIOLATIONS: readonly string[] = [
   "src/cli.ts -> './ftp/probe'",
   "src/cli.ts -> './ftp/url'",
-  "src/remote/certificates.ts -> '../ftp/tls'",
-  "src/remote/config.ts -> '../ftp/tls'",
-  "src/remote/diagnosis.ts -> '../ftp/probe'",
-  "src/remote/uri.ts -> '../ftp/errors'",
-  "src/remote/uri.ts -> '../ftp/url'",
-  "src/vscode/tlsCommands.ts -> '../ftp/probe'",
 ];
 
 /** Packages src/ftp may use: Node's own modules, and iconv-lite (the one runtime dependency, src/ftp/encoding.ts). */
