@@ -1,6 +1,6 @@
 /**
  * How busy the whole machine was (every process, every vCPU) over a measured stretch, from the first line of
- * /proc/stat. On this two-vCPU machine the client, the server and the kernel's loopback work share the same
+ * /proc/stat. On a small machine the client, the server and the kernel's loopback work share the same
  * cores: a run that keeps them near 100% busy is bounded by the machine, and there any CPU a client spends beyond
  * another's shows up one for one in its time.
  */

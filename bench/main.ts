@@ -58,8 +58,8 @@ async function main(): Promise<number> {
 
   // The servers' temp folders go where the fixtures are (test/servers makes them under os.tmpdir()).
   process.env.TMPDIR = opts.tmp;
-  // A machine-wide NODE_EXTRA_CA_CERTS (here: the whole system bundle) costs every Node process ~0.1 s of CPU at start
-  // to parse certificates nobody uses on loopback; curl and lftp pay nothing like it. Measured processes go without.
+  // A machine-wide NODE_EXTRA_CA_CERTS makes every Node process parse those certificates at start, which nobody uses
+  // on loopback and curl and lftp do not pay for. Measured processes go without.
   const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
   delete process.env.NODE_EXTRA_CA_CERTS;
   if (extraCaCerts) progress(`NODE_EXTRA_CA_CERTS=${extraCaCerts} is unset for the measured processes`);

@@ -14,8 +14,8 @@
  * The bytes come in through `stream`. For a file of at least DIRECT_READ_MIN_BYTES, an fs.WriteStream whose file
  * operations (the documented `fs` option of fs.createWriteStream) write into memory: FtpClient.download reads the
  * data connection of a file stream into a few reused 1 MiB buffers (src/ftp/fileSink.ts) instead of a fresh
- * 64 KiB buffer per read; 50 MiB otherwise leaves some 20-30 MiB of dead read buffers for the garbage collector at
- * the peak. Any other path (TLS, active mode) pipes into the same stream, with the same result. For a smaller or
+ * 64 KiB buffer per read, which would leave the dead read buffers of a large file for the garbage collector at the
+ * peak. Any other path (TLS, active mode) pipes into the same stream, with the same result. For a smaller or
  * unknown size, a plain Writable: the client pipes the socket's chunks into it (no 1 MiB read buffer for a
  * file of a few KiB), and with the size unknown they are kept as they are, without a copy.
  */

@@ -236,8 +236,8 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       const shown = await waitFor(async () => ((await explorer.isVisible()) ? 'folders' : (await noFolder.isVisible()) ? 'none' : undefined), 30_000, 200);
       assert.ok(shown, 'the Explorer shows either the workspace folders or "No Folder Opened" after the reload');
       if (shown === 'none') {
-        // Seen once in ~15 runs: the web workbench reloaded into its new untitled workspace before it had read the
-        // folders back (VS Code's own write-then-reload, not ours). What the extension did is in that file: check
+        // A race in VS Code's own write-then-reload (not ours): the web workbench can reload into its new untitled
+        // workspace before it has read the folders back. What the extension did is in that file: check
         // it, then reload as a user would (F5) and go on.
         const dir = path.join(userDataDir, 'User', 'Workspaces');
         const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.code-workspace')) : [];

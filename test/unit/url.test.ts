@@ -4,7 +4,7 @@ import { parseFtpAuthority, parseFtpUrl } from '../../src/ftp/url';
 
 /**
  * src/ftp/url.ts, the one reader of ftp:// URLs (the CLI and the extension's "FTP: Connect"), on the points where
- * the CLI's WHATWG `URL` and the extension's own reader used to differ: ftps://, ports, %-escapes, IPv6, user info.
+ * URL readers tend to differ: ftps://, ports, %-escapes, IPv6, user info.
  */
 describe('ftp/url', () => {
   const refuses = (text: string, why: RegExp) => assert.throws(() => parseFtpUrl(text), (e: Error) => e instanceof FtpInputError && why.test(e.message), text);
