@@ -10,7 +10,7 @@ import type { Change } from '../remote/changes';
 import { FileType, type Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
 import type { Settings } from './settings';
-import { SCHEME, baseName, parentPath } from '../remote/uri';
+import { SCHEME, baseName, isUnder, parentPath } from '../remote/uri';
 
 export class ConnectionNode {
   readonly kind = 'connection';
@@ -218,7 +218,9 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     for (const c of changes) {
       dirs.add(parentPath(c.path));
       if (c.type === 'deleted') {
-        for (const k of [...this.folders.keys()]) if (k.startsWith(`${site.key}|${c.path}`)) this.folders.delete(k);
+        // (isUnder, not a prefix of the text: deleting /a must not forget /ab.)
+        const prefix = `${site.key}|`;
+        for (const k of [...this.folders.keys()]) if (k.startsWith(prefix) && isUnder(k.slice(prefix.length), c.path)) this.folders.delete(k);
       }
     }
     for (const d of dirs) {

@@ -338,6 +338,26 @@ interface SavedConnection {
         assert.strictEqual(readDisk('events.txt'), 'e');
       });
 
+      it('deleting /a leaves the tree knowing /ab: a change in /ab still refreshes its row', async () => {
+        await vscode.workspace.fs.createDirectory(uri('/a'));
+        await vscode.workspace.fs.createDirectory(uri('/ab'));
+        const root = (await api.tree.getChildren()).find((r) => r.kind === 'connection' && r.name === name);
+        assert.ok(root);
+        const ab = (await api.tree.getChildren(root)).find((k) => k.kind === 'entry' && k.path === `${base}/ab`);
+        assert.ok(ab, 'the tree lists /ab');
+        await api.tree.getChildren(ab);
+        await vscode.workspace.fs.delete(uri('/a'), { recursive: true });
+        const fired: string[] = [];
+        const sub = api.tree.onDidChangeTreeData((n) => fired.push(n && n.kind === 'entry' ? n.path : String(n?.kind)));
+        try {
+          await vscode.workspace.fs.writeFile(uri('/ab/x.txt'), enc('x'));
+          await eventually(() => fired.includes(`${base}/ab`), 5000, `a refresh of ${base}/ab (fired: ${fired.join(', ')})`);
+        } finally {
+          sub.dispose();
+          await vscode.workspace.fs.delete(uri('/ab'), { recursive: true });
+        }
+      });
+
       it('commands with arguments: newFolder, newFile, rename, copyUri, delete (server disk)', async () => {
         const folder = await vscode.commands.executeCommand<string>('ftpExplorer.newFolder', uri().toString(), 'cmd-made');
         assert.strictEqual(folder, uri('/cmd-made').toString());
