@@ -7,7 +7,7 @@ import { ControlConnection, maskCommand } from './control';
 import { codecFor, type Codec } from './encoding';
 import type { DataMethod } from './data';
 import type { FileEntry, ListingFormat } from './entry';
-import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, FtpTlsError } from './errors';
+import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, FtpTlsError, fileUnavailable, isFileUnavailable, prematureClose } from './errors';
 import { FileSink } from './fileSink';
 import { MemorySink } from './memorySink';
 import { FileSource } from './fileSource';
@@ -420,7 +420,7 @@ export class FtpClient extends EventEmitter {
           const factLine = r.lines.find((l, i) => i > 0 && l.startsWith(' '));
           const entry = factLine ? parseMlstLine(factLine) : undefined;
           if (entry) return { ...entry, name: posix.basename(abs) };
-        } else if (r.code === 550 || r.code === 450 || r.code === 501) {
+        } else if (fileUnavailable(r.code) || r.code === 501) {
           return undefined;
         } else if (r.code === 500 || r.code === 502) {
           this.mlstWorks = false;
@@ -434,7 +434,7 @@ export class FtpClient extends EventEmitter {
       try {
         entries = await this.listIn(parent);
       } catch (err) {
-        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return undefined;
+        if (isFileUnavailable(err)) return undefined;
         throw err;
       }
       return entries.find((e) => e.name === name);
@@ -615,7 +615,7 @@ function collect(socket: net.Socket, chunks: Buffer[]): Promise<void> {
     };
     const onEnd = () => done();
     const onError = (err: Error) => done(err);
-    const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    const onClose = () => done(prematureClose());
     if (socket.readableEnded) return resolve();
     socket.on('data', onData);
     socket.once('end', onEnd);

@@ -24,7 +24,7 @@ import { posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FileEntry } from './entry';
-import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError } from './errors';
+import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError, isFileUnavailable } from './errors';
 import type { TransferOptions } from './options';
 
 /** What safe save needs of a client (FtpClient has it all; size, stat and chmod are optional). */
@@ -181,7 +181,7 @@ class Saver {
     try {
       return (await this.c.list(posix.dirname(path))).find((e) => e.name === name);
     } catch (err) {
-      if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return undefined;
+      if (isFileUnavailable(err)) return undefined;
       throw err;
     }
   }
@@ -315,7 +315,7 @@ class Saver {
         await this.c.delete(file);
         this.memory.leftovers!.delete(file);
       } catch (err) {
-        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) this.memory.leftovers!.delete(file);
+        if (isFileUnavailable(err)) this.memory.leftovers!.delete(file);
         else return; // try again after the next save
       }
     }
@@ -338,7 +338,7 @@ class Saver {
         await this.c.size(path);
         return true;
       } catch (err) {
-        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return false;
+        if (isFileUnavailable(err)) return false;
         if (err instanceof FtpProtocolError && err.command === 'SIZE') return true; // 213 without a number: it is there
         throw err;
       }
@@ -367,7 +367,7 @@ class Saver {
     try {
       await this.c.delete(temp);
     } catch (err) {
-      if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return; // never created, or gone
+      if (isFileUnavailable(err)) return; // never created, or gone
       this.opts.log?.(`Could not delete the temporary file ${temp}: ${(err as Error).message}`);
     }
   }
