@@ -7,7 +7,7 @@ import { ControlConnection, maskCommand } from './control';
 import { codecFor, type Codec } from './encoding';
 import type { DataMethod } from './data';
 import type { FileEntry, ListingFormat } from './entry';
-import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, FtpTlsError, fileUnavailable, isFileUnavailable, prematureClose } from './errors';
+import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, FtpTlsError, fileUnavailable, isConnectionLost, isFileUnavailable, prematureClose } from './errors';
 import { FileSink } from './fileSink';
 import { MemorySink } from './memorySink';
 import { FileSource } from './fileSource';
@@ -28,8 +28,10 @@ import { parseFeatures, parseMdtm, parsePwd } from './replies';
  * FTP has no way to tell which reply belongs to which of two interleaved commands. Paths are resolved
  * against the login directory, so an operation never depends on an earlier CWD.
  *
- * If the control connection is lost (421, reset, timeout), the next operation opens a new one and logs in
- * again; `close()` ends that for good.
+ * The client owns reconnecting: if the control connection is lost (421, reset, timeout), or an operation fails
+ * in a way that leaves it untrustworthy (`isConnectionLost`), the connection is dropped and the next operation
+ * opens a new one and logs in again. `connected` says whether it is up now; `closed`, that `close()` or
+ * `destroy()` ended the client for good.
  */
 export class FtpClient extends EventEmitter {
   readonly features = new Map<string, string>();
@@ -126,8 +128,14 @@ export class FtpClient extends EventEmitter {
     return this.transfers.mode;
   }
 
+  /** Closed for good by its owner (close() or destroy()); a dropped connection is not `closed` (see `connected`). */
   get closed(): boolean {
-    return this.userClosed || this.ctl.closed;
+    return this.userClosed;
+  }
+
+  /** The control connection is up now: false after the server dropped it (the next operation reconnects) or a close. */
+  get connected(): boolean {
+    return !this.userClosed && !this.ctl.closed;
   }
 
   /** The login (home) directory, as PWD answered after login. */
@@ -234,6 +242,7 @@ export class FtpClient extends EventEmitter {
       }
       return fn();
     }).catch((err: unknown) => {
+      if (dropsConnection(err) && !this.ctl.closed) this.ctl.destroy(`dropped after: ${(err as Error).message}`);
       throw this.redact(err);
     });
     // A failed transfer may still await its final reply: the caller hears at once, the next operation waits.
@@ -595,6 +604,15 @@ export class FtpClient extends EventEmitter {
 }
 
 const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
+
+/**
+ * After this error the control connection is not trusted: the next operation starts on a new one. Not for a
+ * reply that was read whole but whose content was not understood (SIZE, MDTM or PWD without a number, a time or
+ * a path: an FtpProtocolError with the reply's code): the dialogue is still in step.
+ */
+function dropsConnection(err: unknown): boolean {
+  return isConnectionLost(err) && !(err instanceof FtpProtocolError && err.code !== undefined);
+}
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`;

@@ -5,16 +5,24 @@
  * - Requests wait in FIFO order. Transfers may hold at most `maxTransfers` clients (default size - 1, at least 1),
  *   so browsing keeps a connection while a large file moves; a browsing request may pass a transfer that waits
  *   for that reason, never another browsing request.
- * - A client that closed (421, idle timeout, reset) is dropped and a new one is opened on the next request.
- *   An operation that failed with a connection error is retried once on a fresh client when it is idempotent.
+ * - Reconnecting belongs to the client: one whose control connection was dropped (421, idle timeout, reset) stays
+ *   in the pool, and its next operation opens a new connection and logs in again. Only a client that is `closed`
+ *   (for good) is discarded, and a new one is opened on the next request. An idempotent operation that failed
+ *   with a lost connection is retried once: on the same client if it is not closed, else on a fresh one.
  * - If opening an extra connection fails while others are open (servers that allow one login per user),
  *   the pool shrinks to the connections it has and the request waits for one of them.
  * - `mode` is set on every client, idle or busy (it takes effect for its next transfer), and on new ones.
  */
-import type { DataMode } from '../ftp';
+import { isConnectionLost, type DataMode } from '../ftp';
 
 export interface PoolClient {
+  /** Closed for good (close()/destroy()): the pool discards it. */
   readonly closed: boolean;
+  /**
+   * The control connection is up now; false after the server dropped it (the next operation reconnects).
+   * A client without it counts as connected while it is not closed.
+   */
+  readonly connected?: boolean;
   mode: DataMode;
   close(): Promise<void>;
   destroy(): void;
@@ -27,7 +35,7 @@ export interface PoolOptions<C extends PoolClient> {
   /** Open and log in one client; `n` counts the connections this pool has opened (1, 2, ...). */
   create: (n: number) => Promise<C>;
   mode?: DataMode;
-  /** Whether an error means the client's control connection is unusable. Default: never (only `closed`). */
+  /** Whether an error means the client's control connection was lost. Default: isConnectionLost (src/ftp/errors.ts). */
   isConnectionError?: (err: unknown) => boolean;
   /** Clients that handle transfers at once. Default max(1, size - 1). */
   maxTransfers?: number;
@@ -41,7 +49,7 @@ export interface PoolOptions<C extends PoolClient> {
 }
 
 export interface RunOptions {
-  /** Safe to run twice: retried once on a fresh connection after a connection error. */
+  /** Safe to run twice: retried once after a lost connection (the same client reconnects, or a fresh one). */
   idempotent?: boolean;
   /** A file transfer (counts against maxTransfers). */
   transfer?: boolean;
@@ -89,7 +97,8 @@ export interface PoolStats {
 export class ClientPool<C extends PoolClient> {
   private limit: number;
   private readonly idle: Idle<C>[] = [];
-  private readonly busy = new Map<C, { transfer: boolean }>();
+  /** Leased clients; `connected`: whether it was connected when leased (the tree hears when that changed). */
+  private readonly busy = new Map<C, { transfer: boolean; connected: boolean }>();
   private readonly waiters: Waiter<C>[] = [];
   private readonly closeOnRelease = new Set<C>();
   private readonly listeners = new Set<() => void>();
@@ -134,8 +143,8 @@ export class ClientPool<C extends PoolClient> {
   /** Clients whose control connection is open (idle or busy). */
   get connectedCount(): number {
     let n = 0;
-    for (const i of this.idle) if (!i.client.closed) n++;
-    for (const c of this.busy.keys()) if (!c.closed) n++;
+    for (const i of this.idle) if (connected(i.client)) n++;
+    for (const c of this.busy.keys()) if (connected(c)) n++;
     return n;
   }
 
@@ -179,16 +188,23 @@ export class ClientPool<C extends PoolClient> {
   /** Run `fn` with a client of its own. */
   async run<T>(fn: (client: C) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const transfer = options.transfer === true;
+    let client = await this.acquire(transfer, options.signal);
     for (let attempt = 0; ; attempt++) {
-      const client = await this.acquire(transfer, options.signal);
       let result: T;
       try {
         result = await fn(client);
       } catch (err) {
-        const broken = client.closed || this.isConnectionError(err);
-        this.release(client, broken);
-        if (broken && options.idempotent && attempt === 0 && !options.signal?.aborted && !this.disposed) continue;
-        throw err;
+        const lost = client.closed || this.isConnectionError(err);
+        if (!lost || !options.idempotent || attempt > 0 || options.signal?.aborted || this.disposed) {
+          this.release(client, client.closed);
+          throw err;
+        }
+        // Once more: the same client reconnects by itself, unless it is closed for good or was to close.
+        if (client.closed || this.closeOnRelease.has(client)) {
+          this.release(client, client.closed);
+          client = await this.acquire(transfer, options.signal);
+        }
+        continue;
       }
       this.release(client, client.closed);
       return result;
@@ -226,14 +242,14 @@ export class ClientPool<C extends PoolClient> {
         const at = this.idle.indexOf(i);
         if (at < 0) return;
         this.idle.splice(at, 1);
-        this.busy.set(i.client, { transfer: false });
+        this.lease(i.client, false);
         try {
           await i.client.noop!();
-          this.release(i.client, i.client.closed);
         } catch (err) {
+          // The client dropped its connection; it reconnects by itself on the next request.
           this.opts.onInfo?.(`keep-alive failed, will reconnect on the next request: ${(err as Error).message}`);
-          this.release(i.client, true);
         }
+        this.release(i.client, i.client.closed);
       }),
     );
   }
@@ -243,7 +259,7 @@ export class ClientPool<C extends PoolClient> {
   }
 
   private isConnectionError(err: unknown): boolean {
-    return this.opts.isConnectionError?.(err) ?? false;
+    return (this.opts.isConnectionError ?? isConnectionLost)(err);
   }
 
   private acquire(transfer: boolean, signal?: AbortSignal): Promise<C> {
@@ -304,17 +320,17 @@ export class ClientPool<C extends PoolClient> {
     }
   }
 
+  /** The most recently used idle client, preferring one still connected (a dropped one must log in again first). */
   private takeIdle(): Idle<C> | undefined {
-    while (this.idle.length) {
-      const i = this.idle.pop()!;
-      if (!i.client.closed) return i;
-      this.discard(i.client, false);
-    }
-    return undefined;
+    for (let k = this.idle.length - 1; k >= 0; k--) if (this.idle[k].client.closed) this.discard(this.idle[k].client, false);
+    let at = this.idle.length - 1;
+    while (at > 0 && !connected(this.idle[at].client)) at--;
+    if (at >= 0 && !connected(this.idle[at].client)) at = this.idle.length - 1;
+    return at >= 0 ? this.idle.splice(at, 1)[0] : undefined;
   }
 
   private lease(client: C, transfer: boolean): void {
-    this.busy.set(client, { transfer });
+    this.busy.set(client, { transfer, connected: connected(client) });
     if (transfer) this.transfers++;
   }
 
@@ -325,7 +341,10 @@ export class ClientPool<C extends PoolClient> {
     );
   }
 
-  /** The client handed to `w` turned out dead: drop it and put `w` back at the head of the queue. */
+  /**
+   * The long-idle client handed to `w` failed its NOOP check: replace it (the request gets a client that just
+   * answered), and put `w` back at the head of the queue.
+   */
   private retryWaiter(client: C, w: Waiter<C>): void {
     this.release(client, true);
     if (w.settled) return;
@@ -344,7 +363,7 @@ export class ClientPool<C extends PoolClient> {
         this.connecting--;
         client.mode = this.currentMode;
         client.on?.('close', () => this.onClientClosed(client));
-        this.busy.set(client, { transfer: w.transfer });
+        this.busy.set(client, { transfer: w.transfer, connected: connected(client) });
         if (gen !== this.generation) this.closeOnRelease.add(client);
         this.emit();
         if (this.disposed) {
@@ -379,13 +398,20 @@ export class ClientPool<C extends PoolClient> {
     const close = this.closeOnRelease.delete(client) || this.disposed || this.total >= this.limit;
     if (broken || client.closed) this.discard(client, false);
     else if (close) this.discard(client, true);
-    else this.idle.push({ client, since: this.now() });
+    else {
+      this.idle.push({ client, since: this.now() });
+      // It reconnected (or lost its connection) during the operation: "connected" in the tree changes.
+      if (connected(client) !== info.connected) this.emit();
+    }
     this.pump();
   }
 
+  /** The control connection closed: dropped (the client stays, and reconnects when next used), or closed for good. */
   private onClientClosed(client: C): void {
-    const at = this.idle.findIndex((i) => i.client === client);
-    if (at >= 0) this.idle.splice(at, 1);
+    if (client.closed) {
+      const at = this.idle.findIndex((i) => i.client === client);
+      if (at >= 0) this.idle.splice(at, 1);
+    }
     this.emit();
     this.pump();
   }
@@ -426,4 +452,9 @@ export class ClientPool<C extends PoolClient> {
       }
     }
   }
+}
+
+/** The control connection is up now (a client without `connected`: while it is not closed). */
+function connected(client: PoolClient): boolean {
+  return client.connected ?? !client.closed;
 }
