@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { ControlConnection, maskCommand } from './control';
 import { codecFor, type Codec } from './encoding';
 import type { DataMethod } from './data';
-import type { FileEntry, ListingFormat } from './entry';
+import type { FileEntry } from './entry';
 import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, FtpTlsError, fileUnavailable, isConnectionLost, isFileUnavailable, prematureClose } from './errors';
 import { FileSink } from './fileSink';
 import { MemorySink } from './memorySink';
@@ -17,6 +17,7 @@ import type { FtpLogEvent, FtpLogger } from './log';
 import type { DataMode, FtpConnectOptions, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
 import type { TlsSettings } from './tls';
+import { ServerTraits } from './traits';
 import { AFTERMATH, DataTransfers } from './transfer';
 import { parseFeatures, parseMdtm, parsePwd } from './replies';
 
@@ -35,6 +36,8 @@ import { parseFeatures, parseMdtm, parsePwd } from './replies';
  */
 export class FtpClient extends EventEmitter {
   readonly features = new Map<string, string>();
+  /** What has been learned about the server: `options.traits` when shared, else this client's own. */
+  readonly traits: ServerTraits;
   private ctl!: ControlConnection;
   private readonly codec: Codec;
   private readonly log: FtpLogger;
@@ -47,17 +50,13 @@ export class FtpClient extends EventEmitter {
   private configuredMode: DataMode;
   private home = '/';
   private cwd: string | undefined;
-  private listFormat: ListingFormat | undefined;
-  /** `LIST -a` shows dotfiles on most servers; a server that takes `-a` as a path makes us drop it. */
-  private listHidden: boolean | undefined;
-  private mlsdWorks: boolean | undefined;
-  private mlstWorks: boolean | undefined;
   /** While probing: the events of the current operation. */
   private captured: FtpLogEvent[] | undefined;
 
   private constructor(readonly options: FtpConnectOptions) {
     super();
     this.codec = codecFor(options.encoding);
+    this.traits = options.traits ?? new ServerTraits();
     const logger = options.logger;
     const secret = options.password && options.password.length >= 3 ? options.password : undefined;
     this.log = (e: FtpLogEvent) => {
@@ -90,7 +89,7 @@ export class FtpClient extends EventEmitter {
       log: this.log,
       reopen: () => this.reopenHere(),
     };
-    this.transfers = new DataTransfers(host, { data, tls: this.tls, timeoutMs: this.timeoutMs, fallback: options.fallback !== false }, this.configuredMode);
+    this.transfers = new DataTransfers(host, { data, tls: this.tls, timeoutMs: this.timeoutMs, fallback: options.fallback !== false }, this.configuredMode, this.traits);
   }
 
   /** Connect, read the banner, log in, then FEAT, OPTS UTF8 ON and TYPE I. */
@@ -379,35 +378,40 @@ export class FtpClient extends EventEmitter {
     return this.run(() => this.listIn(abs));
   }
 
-  private async listIn(abs: string): Promise<FileEntry[]> {
-    if (this.mlsdWorks !== false && (this.features.has('MLST') || this.features.has('MLSD'))) {
+  /**
+   * `method`: through exactly this data-connection method (probe), learning nothing about which methods or
+   * whether MLSD work; what `LIST -a` does and the listing format are the server's whatever the method.
+   */
+  private async listIn(abs: string, method?: DataMethod): Promise<FileEntry[]> {
+    const traits = this.traits;
+    if (traits.mlsd !== false && (this.features.has('MLST') || this.features.has('MLSD'))) {
       try {
-        const text = await this.readText(`MLSD ${abs}`);
-        this.mlsdWorks = true;
+        const text = await this.readText(`MLSD ${abs}`, method);
+        if (!method) traits.mlsd = true;
         return parseMlsd(text).entries;
       } catch (err) {
         if (!(err instanceof FtpReplyError) || (err.code !== 500 && err.code !== 502)) throw err;
-        this.mlsdWorks = false;
+        if (!method) traits.mlsd = false;
       }
     }
     // LIST's argument is ambiguous (servers read "-name" as options and split on spaces), so change into the
     // folder and list it without a path.
     await this.changeDir(abs);
     let text: string;
-    if (this.listHidden !== false) {
+    if (traits.listHidden !== false) {
       try {
-        text = await this.readText('LIST -a');
-        this.listHidden = true;
+        text = await this.readText('LIST -a', method);
+        traits.listHidden = true;
       } catch (err) {
-        if (!(err instanceof FtpReplyError) || this.listHidden === true) throw err;
-        this.listHidden = false;
-        text = await this.readText('LIST');
+        if (!(err instanceof FtpReplyError) || traits.listHidden === true) throw err;
+        traits.listHidden = false;
+        text = await this.readText('LIST', method);
       }
     } else {
-      text = await this.readText('LIST');
+      text = await this.readText('LIST', method);
     }
-    const result = parseList(text, { now: new Date(), format: this.listFormat });
-    if (result.format) this.listFormat = result.format;
+    const result = parseList(text, { now: new Date(), format: traits.listFormat });
+    if (result.format) traits.listFormat = result.format;
     if (result.unparsed.count > 0) {
       this.log({
         kind: 'info',
@@ -422,17 +426,17 @@ export class FtpClient extends EventEmitter {
     const abs = this.resolve(path);
     return this.run(async () => {
       if (abs === '/') return { name: '/', type: 'dir' } as FileEntry;
-      if (this.mlstWorks !== false && this.features.has('MLST')) {
+      if (this.traits.mlst !== false && this.features.has('MLST')) {
         const r = await this.ctl.send(`MLST ${abs}`);
         if (r.code === 250) {
-          this.mlstWorks = true;
+          this.traits.mlst = true;
           const factLine = r.lines.find((l, i) => i > 0 && l.startsWith(' '));
           const entry = factLine ? parseMlstLine(factLine) : undefined;
           if (entry) return { ...entry, name: posix.basename(abs) };
         } else if (fileUnavailable(r.code) || r.code === 501) {
           return undefined;
         } else if (r.code === 500 || r.code === 502) {
-          this.mlstWorks = false;
+          this.traits.mlst = false;
         } else {
           throw new FtpReplyError(r.code, replyMessage(r), `MLST ${abs}`);
         }
@@ -450,7 +454,7 @@ export class FtpClient extends EventEmitter {
     });
   }
 
-  private async readText(command: string): Promise<string> {
+  private async readText(command: string, method?: DataMethod): Promise<string> {
     const chunks: Buffer[] = [];
     const max = this.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
     await this.transfers.run(command, 'list', async (socket) => {
@@ -469,7 +473,7 @@ export class FtpClient extends EventEmitter {
         }
         chunks.push(chunk as Buffer);
       }
-    });
+    }, { method });
     return this.codec.decode(Buffer.concat(chunks));
   }
 
@@ -553,26 +557,17 @@ export class FtpClient extends EventEmitter {
 
   /**
    * List a folder through exactly one data-connection method, with no fallback: what `probe` uses to tell
-   * which of EPSV, PASV, EPRT and PORT work on this network. The client's remembered strategy is untouched.
+   * which of EPSV, PASV, EPRT and PORT work on this network. The mode and what was learned of the data
+   * connections are untouched (see listIn).
    */
   listWith(method: DataMethod, path = '.'): Promise<{ entries: FileEntry[]; events: FtpLogEvent[] }> {
     const abs = this.resolve(path);
     return this.run(async () => {
-      const strategy = this.transfers.strategy;
-      const saved = { force: strategy.force };
-      const savedMode = this.transfers.mode;
       const events: FtpLogEvent[] = [];
       this.captured = events;
-      strategy.force = method;
-      this.transfers.mode = method === 'EPSV' || method === 'PASV' ? 'passive' : 'active';
       try {
-        const savedMlsd = this.mlsdWorks;
-        const entries = await this.listIn(abs);
-        this.mlsdWorks = savedMlsd;
-        return { entries, events };
+        return { entries: await this.listIn(abs, method), events };
       } finally {
-        strategy.force = saved.force;
-        this.transfers.mode = savedMode;
         this.captured = undefined;
       }
     });

@@ -11,3 +11,4 @@ export { probe, formatProbeReport } from './probe';
 export type { ProbeReport } from './probe';
 export { normalizeFingerprint, type CertificateInfo } from './tls';
 export { parseFtpUrl, type FtpUrl } from './url';
+export { ServerTraits } from './traits';
