@@ -11,7 +11,7 @@ import {
   sameAddress,
   type HostPort,
 } from './address';
-import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpReplyError, FtpTimeoutError } from './errors';
+import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpTimeoutError } from './errors';
 import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
 import { replyMessage, type FtpReply } from './reply';

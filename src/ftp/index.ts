@@ -12,3 +12,4 @@ export type { ProbeReport } from './probe';
 export { normalizeFingerprint, type CertificateInfo } from './tls';
 export { parseFtpUrl, type FtpUrl } from './url';
 export { ServerTraits } from './traits';
+export { formatBytes } from './bytes';
