@@ -14,62 +14,9 @@
  * - `mode` is set on every client, idle or busy (it takes effect for its next transfer), and on new ones.
  */
 import { isConnectionLost, type DataMode } from '../ftp';
+import { connected, PoolClosedError, PoolWaitCancelledError, type PoolClient, type PoolOptions, type PoolStats, type RunOptions } from './poolTypes';
 
-export interface PoolClient {
-  /** Closed for good (close()/destroy()): the pool discards it. */
-  readonly closed: boolean;
-  /**
-   * The control connection is up now; false after the server dropped it (the next operation reconnects).
-   * A client without it counts as connected while it is not closed.
-   */
-  readonly connected?: boolean;
-  mode: DataMode;
-  close(): Promise<void>;
-  destroy(): void;
-  noop?(): Promise<void>;
-  on?(event: 'close', listener: (err?: Error) => void): unknown;
-}
-
-export interface PoolOptions<C extends PoolClient> {
-  size: number;
-  /** Open and log in one client; `n` counts the connections this pool has opened (1, 2, ...). */
-  create: (n: number) => Promise<C>;
-  mode?: DataMode;
-  /** Whether an error means the client's control connection was lost. Default: isConnectionLost (src/ftp/errors.ts). */
-  isConnectionError?: (err: unknown) => boolean;
-  /** Clients that handle transfers at once. Default max(1, size - 1). */
-  maxTransfers?: number;
-  /** Before handing out a client idle for longer than this, check it with NOOP. 0 = never. */
-  validateAfterIdleMs?: number;
-  /** Send NOOP on clients idle for this long, every this long (see keepAlive()). 0 = off. */
-  keepAliveMs?: number;
-  /** Told when the pool shrinks or a keep-alive fails, for the log. */
-  onInfo?: (text: string) => void;
-  now?: () => number;
-}
-
-export interface RunOptions {
-  /** Safe to run twice: retried once after a lost connection (the same client reconnects, or a fresh one). */
-  idempotent?: boolean;
-  /** A file transfer (counts against maxTransfers). */
-  transfer?: boolean;
-  /** Give up waiting for a client when aborted (the operation itself gets the signal from the caller). */
-  signal?: AbortSignal;
-}
-
-export class PoolClosedError extends Error {
-  override name = 'PoolClosedError';
-  constructor(message = 'The connection pool was closed') {
-    super(message);
-  }
-}
-
-export class PoolWaitCancelledError extends Error {
-  override name = 'AbortError';
-  constructor() {
-    super('Cancelled while waiting for a free connection');
-  }
-}
+export { PoolClosedError, PoolWaitCancelledError, type PoolClient, type PoolOptions, type PoolStats, type RunOptions };
 
 interface Waiter<C> {
   transfer: boolean;
@@ -82,16 +29,6 @@ interface Waiter<C> {
 interface Idle<C> {
   client: C;
   since: number;
-}
-
-export interface PoolStats {
-  size: number;
-  idle: number;
-  busy: number;
-  connecting: number;
-  waiting: number;
-  transfers: number;
-  opened: number;
 }
 
 export class ClientPool<C extends PoolClient> {
@@ -236,7 +173,8 @@ export class ClientPool<C extends PoolClient> {
    */
   async keepAlive(): Promise<void> {
     const ms = this.keepAliveMs / 2;
-    const due = this.idle.filter((i) => this.now() - i.since >= ms && i.client.noop);
+    // (Not a client whose connection was dropped: its NOOP would log in again just to keep an unused connection.)
+    const due = this.idle.filter((i) => this.now() - i.since >= ms && i.client.noop && connected(i.client));
     await Promise.all(
       due.map(async (i) => {
         const at = this.idle.indexOf(i);
@@ -307,7 +245,8 @@ export class ClientPool<C extends PoolClient> {
         this.waiters.splice(i, 1);
         this.lease(idle.client, w.transfer);
         const validateMs = this.opts.validateAfterIdleMs ?? 0;
-        if (validateMs > 0 && idle.client.noop && this.now() - idle.since >= validateMs) this.validate(idle.client, w);
+        // (A dropped client is not checked: its next operation reconnects anyway.)
+        if (validateMs > 0 && idle.client.noop && connected(idle.client) && this.now() - idle.since >= validateMs) this.validate(idle.client, w);
         else this.settle(w, idle.client);
         continue;
       }
@@ -454,7 +393,3 @@ export class ClientPool<C extends PoolClient> {
   }
 }
 
-/** The control connection is up now (a client without `connected`: while it is not closed). */
-function connected(client: PoolClient): boolean {
-  return client.connected ?? !client.closed;
-}
