@@ -11,20 +11,23 @@ import {
   sameAddress,
   type HostPort,
 } from './address';
-import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpReplyError, FtpTimeoutError } from './errors';
+import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpTimeoutError } from './errors';
 import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
 import { replyMessage, type FtpReply } from './reply';
 import type { DataMode } from './options';
 
-/** What worked on this server, remembered per connection so later transfers skip refused commands. */
+/**
+ * What worked on this server (kept in ServerTraits.data), so later transfers skip refused commands. A transfer
+ * forced to one method gets a throwaway strategy with `force` set instead, so it learns nothing.
+ */
 export interface DataStrategy {
   epsv?: boolean;
   eprt?: boolean;
-  /** Use exactly this command and nothing else (for `probe`). */
+  /** Use exactly this command and nothing else (for `probe`); never set in ServerTraits. */
   force?: DataMethod;
   /**
-   * A passive data connection to this server has been made on this client. From then on the transfer command
+   * A passive data connection to this server has been made. From then on the transfer command
    * goes out while the next data connection is still being made (see PendingData.early).
    */
   passiveConnected?: boolean;

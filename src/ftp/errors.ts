@@ -126,3 +126,41 @@ export class FtpIncompleteError extends FtpError {
     super(message, command);
   }
 }
+
+/**
+ * An error after which the control connection cannot be trusted: a 421 (RFC 959 §4.2: "Service not available,
+ * closing control connection"), a reset or refused socket, a timeout, a broken reply. The client drops the
+ * connection and the next operation opens a new one; an idempotent operation may be retried.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  if (err instanceof FtpConnectionError || err instanceof FtpTimeoutError || err instanceof FtpProtocolError) return true;
+  if (err instanceof FtpReplyError && err.code === 421) return true;
+  if (err && typeof err === 'object' && 'code' in err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|ENOTCONN|ECONNABORTED)$/.test(code)) return true;
+  }
+  return false;
+}
+
+/** The login was refused (RFC 959 §4.2: 530 not logged in; 331/332 a password or an account still wanted). */
+export function isLoginFailure(err: unknown): boolean {
+  return err instanceof FtpReplyError && (err.code === 530 || err.code === 331 || err.code === 332);
+}
+
+/**
+ * RFC 959 §4.2: 550 "Requested action not taken. File unavailable (e.g., file not found, no access)" and its
+ * transient twin 450 "File unavailable (e.g., file busy)": the file itself is the problem, not the command.
+ */
+export function fileUnavailable(code: number): boolean {
+  return code === 550 || code === 450;
+}
+
+/** A reply error saying the file is unavailable (550/450, see `fileUnavailable`): usually, it is not there. */
+export function isFileUnavailable(err: unknown): boolean {
+  return err instanceof FtpReplyError && fileUnavailable(err.code);
+}
+
+/** A socket closed before its end: the same error stream.pipeline() gives, so callers see one kind. */
+export function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import { finished } from 'node:stream/promises';
 import { giveBuffer, takeBuffer } from './buffers';
+import { prematureClose } from './errors';
 
 /** What `net.connect({ onread })` takes: read into buffers we hand out, and get each read as (length, buffer). */
 export interface DirectRead {
@@ -113,9 +114,9 @@ export class FileSink {
           this.dest.off('error', onDestError);
         };
         // A close without an end is a connection cut short (pipeline would call it premature).
-        const onClose = () => onError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+        const onClose = () => onError(prematureClose());
         if (socket.readableEnded) return resolve();
-        if (socket.destroyed) return reject(socket.errored ?? Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+        if (socket.destroyed) return reject(socket.errored ?? prematureClose());
         socket.once('error', onError);
         socket.once('end', onEnd);
         socket.once('close', onClose);

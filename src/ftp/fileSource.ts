@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import { finished } from 'node:stream/promises';
 import { TRANSFER_BUFFER_SIZE, giveBuffer, takeBuffer } from './buffers';
+import { prematureClose } from './errors';
 
 /** Size of one read buffer, and how many exist at most (one being read, the others on their way to the socket). */
 const CHUNK = TRANSFER_BUFFER_SIZE;
@@ -129,7 +130,7 @@ function drained(socket: net.Socket): Promise<void> {
     };
     const onDrain = () => done();
     const onError = (err: Error) => done(err);
-    const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    const onClose = () => done(prematureClose());
     socket.once('drain', onDrain);
     socket.once('error', onError);
     socket.once('close', onClose);

@@ -11,3 +11,5 @@ export { probe, formatProbeReport } from './probe';
 export type { ProbeReport } from './probe';
 export { normalizeFingerprint, type CertificateInfo, type TlsMode } from './tls';
 export { parseFtpAuthority, parseFtpUrl, type FtpAuthority, type FtpUrl } from './url';
+export { ServerTraits } from './traits';
+export { formatBytes } from './bytes';

@@ -1,4 +1,5 @@
 import type * as net from 'node:net';
+import { prematureClose } from './errors';
 import type { DirectRead } from './fileSink';
 
 /** One read buffer for every data connection of the process: each read is copied out before the next can happen. */
@@ -38,7 +39,7 @@ export class MemorySink {
     return new Promise((resolve, reject) => {
       const settle = () => {
         if (socket.readableEnded) resolve(this.bytes);
-        else reject(socket.errored ?? Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+        else reject(socket.errored ?? prematureClose());
       };
       if (socket.closed) settle();
       else socket.once('close', settle);

@@ -1,4 +1,5 @@
 import type { FtpLogger } from './log';
+import type { ServerTraits } from './traits';
 
 export type DataMode = 'passive' | 'active';
 
@@ -49,6 +50,11 @@ export interface FtpConnectOptions {
   maxLineLength?: number;
   /** Cap on one listing (MLSD/LIST data), against hostile servers and runaway folders. Default 64 MiB. */
   maxListingBytes?: number;
+  /**
+   * What has been learned about this server, shared by several clients of one site (a pool's connections) so
+   * each learns it once. Default: a record of this client's own.
+   */
+  traits?: ServerTraits;
 }
 
 export interface TransferOptions {

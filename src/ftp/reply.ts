@@ -1,3 +1,4 @@
+/** A reply (RFC 959 §4.2) and how it is read off the control connection (ReplyParser). Parsers of the text of particular replies: replyParsers.ts. */
 import { FtpProtocolError } from './errors';
 
 /** One complete reply: its code, its text (lines joined by \n, code prefixes kept), and the lines. */

@@ -24,11 +24,13 @@ import { posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FileEntry } from './entry';
-import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError } from './errors';
+import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError, isFileUnavailable } from './errors';
 import type { TransferOptions } from './options';
 
-/** What safe save needs of a client (FtpClient has it all; size, stat and chmod are optional). */
+/** What safe save needs of a client (FtpClient has it all; size, stat, chmod and traits are optional). */
 export interface SafeSaveClient {
+  /** What was learned about the server (ServerTraits): safe save keeps its memory in `traits.save`. */
+  readonly traits?: { readonly save: SafeSaveMemory };
   upload(source: Readable | Buffer | Uint8Array, path: string, opts?: TransferOptions): Promise<number>;
   rename(from: string, to: string): Promise<void>;
   delete(path: string): Promise<void>;
@@ -38,7 +40,7 @@ export interface SafeSaveClient {
   chmod?(path: string, mode: string): Promise<void>;
 }
 
-/** What a server was found to allow, kept per site or connection so each fallback is said once. */
+/** What a server was found to allow, kept per site or connection (ServerTraits.save) so each fallback is said once. */
 export interface SafeSaveMemory {
   /** false once RNTO onto an existing file was refused (then: rename aside). */
   renameOver?: boolean;
@@ -59,6 +61,7 @@ export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 's
   existing?: FileEntry | null;
   /** For the log: fallbacks and leftovers, in words. */
   log?: (text: string) => void;
+  /** Where to remember what the server allows. Default: the client's `traits.save` (a fresh memory without). */
   memory?: SafeSaveMemory;
   /** The number of bytes the source holds, when known (a stream's file size): checked against what was sent. */
   expectedBytes?: number;
@@ -74,11 +77,9 @@ export interface SafeSaveResult {
 
 export type SaveSource = Buffer | Uint8Array | (() => Readable);
 
-const memories = new WeakMap<object, SafeSaveMemory>();
-
 /** Save `source` as `path` on the server, safely unless `opts.safe === false`. */
 export async function safeSave(client: SafeSaveClient, path: string, source: SaveSource, opts: SafeSaveOptions = {}): Promise<SafeSaveResult> {
-  const memory = opts.memory ?? memoryOf(client);
+  const memory = opts.memory ?? client.traits?.save ?? {};
   const say = (key: string, text: string) => {
     memory.said ??= new Set();
     if (memory.said.has(key)) return;
@@ -87,12 +88,6 @@ export async function safeSave(client: SafeSaveClient, path: string, source: Sav
   };
   const s = new Saver(client, path, source, opts, memory, say);
   return s.run();
-}
-
-function memoryOf(client: object): SafeSaveMemory {
-  let m = memories.get(client);
-  if (!m) memories.set(client, (m = {}));
-  return m;
 }
 
 /** A temporary name in the folder of `path`: hidden, recognisable, and short enough for any server. */
@@ -181,7 +176,7 @@ class Saver {
     try {
       return (await this.c.list(posix.dirname(path))).find((e) => e.name === name);
     } catch (err) {
-      if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return undefined;
+      if (isFileUnavailable(err)) return undefined;
       throw err;
     }
   }
@@ -315,7 +310,7 @@ class Saver {
         await this.c.delete(file);
         this.memory.leftovers!.delete(file);
       } catch (err) {
-        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) this.memory.leftovers!.delete(file);
+        if (isFileUnavailable(err)) this.memory.leftovers!.delete(file);
         else return; // try again after the next save
       }
     }
@@ -338,7 +333,7 @@ class Saver {
         await this.c.size(path);
         return true;
       } catch (err) {
-        if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return false;
+        if (isFileUnavailable(err)) return false;
         if (err instanceof FtpProtocolError && err.command === 'SIZE') return true; // 213 without a number: it is there
         throw err;
       }
@@ -367,7 +362,7 @@ class Saver {
     try {
       await this.c.delete(temp);
     } catch (err) {
-      if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return; // never created, or gone
+      if (isFileUnavailable(err)) return; // never created, or gone
       this.opts.log?.(`Could not delete the temporary file ${temp}: ${(err as Error).message}`);
     }
   }

@@ -1,6 +1,6 @@
 import type * as net from 'node:net';
 import { formatEndpoint, maskCommand, type ControlConnection } from './control';
-import { openActive, openPassive, type DataSettings, type DataStrategy, type PendingData } from './data';
+import { openActive, openPassive, type DataMethod, type DataSettings, type DataStrategy, type PendingData } from './data';
 import {
   FtpCancelledError,
   FtpConnectionError,
@@ -15,6 +15,7 @@ import type { FtpLogger } from './log';
 import type { DataMode, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
 import { checkCertificate, logTls, startTls, type TlsSettings } from './tls';
+import type { ServerTraits } from './traits';
 
 export type Direction = 'download' | 'upload' | 'list';
 /** Moves the bytes of one transfer; `direct`: the socket reads into the buffers given to run() (no 'data'), and the byte count is returned. */
@@ -30,6 +31,11 @@ export interface TransferHost {
   reopen(): Promise<void>;
 }
 
+/** A transfer's options, and for `probe`: exactly this data-connection method, no fallback, nothing learned. */
+export interface RunOptions extends TransferOptions {
+  method?: DataMethod;
+}
+
 export interface TransferSettings {
   data: DataSettings;
   tls: TlsSettings;
@@ -40,17 +46,13 @@ export interface TransferSettings {
 
 /**
  * The data transfers of one client (RFC 959 §3.2-3.3): one at a time, each on a new data connection in the current
- * mode, with what was learned about this server kept from one transfer to the next (which of EPSV/PASV and
- * EPRT/PORT works, whether passive connections work at all, and under FTPS which of the data connection's TLS
- * handshake and the 1xx reply the server wants first).
+ * mode, with what was learned about this server kept in its ServerTraits (which of EPSV/PASV and EPRT/PORT works,
+ * whether passive connections work at all, and under FTPS which of the data connection's TLS handshake and the
+ * 1xx reply the server wants first).
  */
 export class DataTransfers {
-  /** What worked on this server (shared with `probe`, which forces one method at a time). */
-  readonly strategy: DataStrategy = {};
-  /** The mode the next transfer uses: the configured one, or the other one after a fallback worked. */
+  /** The mode the next transfer uses: the configured one, or the other one after a fallback worked (this session only). */
   mode: DataMode;
-  /** FTPS: whether this server wants the data connection's TLS handshake before its 1xx reply (learned). */
-  private tlsBeforeReply: boolean | undefined;
   /** The 1xx reply of the current transfer (its byte count, where the server gives one). */
   private preliminary: FtpReply | undefined;
   private readonly data: DataSettings;
@@ -62,6 +64,7 @@ export class DataTransfers {
     private readonly host: TransferHost,
     settings: TransferSettings,
     mode: DataMode,
+    private readonly traits: ServerTraits,
   ) {
     this.data = settings.data;
     this.tls = settings.tls;
@@ -74,24 +77,34 @@ export class DataTransfers {
    * One data transfer: open the data connection in the current mode, send the command, move the bytes, read
    * the final reply. When the data connection cannot be established and fallback is on, try the other mode
    * once, say so in the log, and keep using it for this session.
+   *
+   * With `opts.method`: exactly that method (EPSV, PASV, EPRT or PORT), no fallback, and nothing learned about
+   * which methods work (a throwaway strategy), so `probe` can test each one without changing what the client
+   * does next.
    */
   async run(
     command: string,
     direction: Direction,
     move: Move,
-    opts: TransferOptions = {},
+    opts: RunOptions = {},
     direct?: DirectRead,
   ): Promise<number> {
+    const forced = opts.method;
+    if (forced) {
+      const mode: DataMode = forced === 'EPSV' || forced === 'PASV' ? 'passive' : 'active';
+      return this.runIn(mode, { force: forced }, command, direction, move, opts, direct);
+    }
     const mode = this.mode;
+    const strategy = this.traits.data;
     try {
-      return await this.runIn(mode, command, direction, move, opts, direct);
+      return await this.runIn(mode, strategy, command, direction, move, opts, direct);
     } catch (err) {
-      if (!(err instanceof FtpDataConnectionError) || !this.fallback || this.strategy.force) throw err;
+      if (!(err instanceof FtpDataConnectionError) || !this.fallback) throw err;
       if (opts.signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
       const other: DataMode = mode === 'passive' ? 'active' : 'passive';
       this.host.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
       if (this.host.ctl.closed) await this.host.reopen();
-      const n = await this.runIn(other, command, direction, move, opts, direct);
+      const n = await this.runIn(other, strategy, command, direction, move, opts, direct);
       this.mode = other;
       return n;
     }
@@ -99,6 +112,7 @@ export class DataTransfers {
 
   private async runIn(
     mode: DataMode,
+    strategy: DataStrategy,
     command: string,
     direction: Direction,
     move: Move,
@@ -113,8 +127,8 @@ export class DataTransfers {
     const direct = ctl.secure ? undefined : directRead;
     const pending: PendingData =
       mode === 'passive'
-        ? await openPassive(ctl, this.strategy, this.data, this.host.log, direct)
-        : await openActive(ctl, this.strategy, this.data, this.host.log, direct);
+        ? await openPassive(ctl, strategy, this.data, this.host.log, direct)
+        : await openActive(ctl, strategy, this.data, this.host.log, direct);
     let socket: net.Socket;
     // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
     const cancelStart = () => pending.cancel();
@@ -211,7 +225,8 @@ export class DataTransfers {
    * With FTPS the order of the data connection's TLS handshake and the 1xx reply differs between servers:
    * pyftpdlib closes a data connection that sends anything before its transfer command is processed, so the
    * handshake must wait for the 1xx; ftp-srv's passive socket waits for the handshake before it says 150. So
-   * wait for the 1xx up to a short grace, then handshake anyway, and remember for this server which came first.
+   * wait for the 1xx up to a short grace, then handshake anyway, and remember for this server which came first
+   * (also in a transfer forced to one method: the order belongs to the server, whatever the method).
    */
   private async start(ctl: ControlConnection, pending: PendingData, command: string): Promise<net.Socket> {
     ctl.write(command);
@@ -223,13 +238,14 @@ export class DataTransfers {
     let socketP = pending.accept();
     if (ctl.secure) {
       socketP = socketP.then(async (raw) => {
-        if (this.tlsBeforeReply !== true) {
+        const traits = this.traits;
+        if (traits.tlsBeforeReply !== true) {
           const replied = (await outcomeWithin(replyP, TLS_REPLY_GRACE_MS)) !== undefined;
-          if (!replied && this.tlsBeforeReply === undefined) {
-            this.tlsBeforeReply = true;
+          if (!replied && traits.tlsBeforeReply === undefined) {
+            traits.tlsBeforeReply = true;
             this.host.log({ kind: 'info', text: 'the server waits for the data connection\'s TLS handshake before its 1xx reply' });
           } else if (replied) {
-            this.tlsBeforeReply = false;
+            traits.tlsBeforeReply = false;
           }
         }
         return this.secureData(ctl, raw);

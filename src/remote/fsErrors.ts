@@ -13,6 +13,9 @@ import {
   FtpReplyError,
   FtpTimeoutError,
   FtpTlsError,
+  fileUnavailable,
+  isConnectionLost,
+  isLoginFailure,
 } from '../ftp';
 
 export type FsErrorKind =
@@ -43,21 +46,8 @@ const PERMISSION_TEXT = /permission|denied|not allowed|forbidden|access|read-?on
 const EXISTS_TEXT = /already exists|file exists|directory exists|exists already|\bexists\b/i;
 const NOT_EMPTY_TEXT = /not empty/i;
 
-/** An error after which the control connection cannot be trusted: reconnect (and retry when idempotent). */
-export function isConnectionError(err: unknown): boolean {
-  if (err instanceof FtpConnectionError || err instanceof FtpTimeoutError || err instanceof FtpProtocolError) return true;
-  if (err instanceof FtpReplyError && err.code === 421) return true;
-  if (err && typeof err === 'object' && 'code' in err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|ENOTCONN|ECONNABORTED)$/.test(code)) return true;
-  }
-  return false;
-}
-
-/** The login was refused (wrong user or password). */
-export function isLoginError(err: unknown): boolean {
-  return err instanceof FtpReplyError && (err.code === 530 || err.code === 331 || err.code === 332);
-}
+/** Decided in src/ftp/errors.ts; the old names stay so callers compile. */
+export { isConnectionLost as isConnectionError, isLoginFailure as isLoginError };
 
 /** Remove a secret from text, in case some layer echoed it. Short secrets are only masked after PASS. */
 export function scrubSecret(text: string, secret: string | undefined): string {
@@ -116,7 +106,7 @@ export function toFsError(err: unknown, op: string, path: string, secret?: strin
     // Not only 550: pyftpdlib answers MLSD of a missing folder "501 No such directory.", ftp-srv a missing file
     // "551 ENOENT: no such file or directory".
     const notFound = (err.code === 501 || err.code === 551) && NOT_FOUND_TEXT.test(text);
-    if (err.code === 450 || err.code === 550 || notFound) {
+    if (fileUnavailable(err.code) || notFound) {
       if (PERMISSION_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('NoPermissions', at, false, err);
       if (NOT_EMPTY_TEXT.test(text)) return new FsError('Unknown', at, false, err);
       if (EXISTS_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('FileExists', at, false, err);
@@ -143,7 +133,7 @@ export function toFsError(err: unknown, op: string, path: string, secret?: strin
   if (err instanceof FtpTlsError) return tlsFsError(err, what, msg);
   if (err instanceof FtpInputError) return new FsError('NoPermissions', msg(`${what}: ${err.message}`), false, err);
   if (err instanceof FtpError) return new FsError('Unknown', msg(`${what}: ${err.message}`), false, err);
-  if (isConnectionError(err)) return new FsError('Unavailable', msg(`${what}: ${(err as Error).message}`), false, err);
+  if (isConnectionLost(err)) return new FsError('Unavailable', msg(`${what}: ${(err as Error).message}`), false, err);
   const m = err instanceof Error ? err.message : String(err);
   return new FsError('Unknown', msg(`${what}: ${m}`), false, err);
 }

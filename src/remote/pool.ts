@@ -5,63 +5,18 @@
  * - Requests wait in FIFO order. Transfers may hold at most `maxTransfers` clients (default size - 1, at least 1),
  *   so browsing keeps a connection while a large file moves; a browsing request may pass a transfer that waits
  *   for that reason, never another browsing request.
- * - A client that closed (421, idle timeout, reset) is dropped and a new one is opened on the next request.
- *   An operation that failed with a connection error is retried once on a fresh client when it is idempotent.
+ * - Reconnecting belongs to the client: one whose control connection was dropped (421, idle timeout, reset) stays
+ *   in the pool, and its next operation opens a new connection and logs in again. Only a client that is `closed`
+ *   (for good) is discarded, and a new one is opened on the next request. An idempotent operation that failed
+ *   with a lost connection is retried once: on the same client if it is not closed, else on a fresh one.
  * - If opening an extra connection fails while others are open (servers that allow one login per user),
  *   the pool shrinks to the connections it has and the request waits for one of them.
  * - `mode` is set on every client, idle or busy (it takes effect for its next transfer), and on new ones.
  */
-import type { DataMode } from '../ftp';
+import { isConnectionLost, type DataMode } from '../ftp';
+import { connected, PoolClosedError, PoolWaitCancelledError, type PoolClient, type PoolOptions, type PoolStats, type RunOptions } from './poolTypes';
 
-export interface PoolClient {
-  readonly closed: boolean;
-  mode: DataMode;
-  close(): Promise<void>;
-  destroy(): void;
-  noop?(): Promise<void>;
-  on?(event: 'close', listener: (err?: Error) => void): unknown;
-}
-
-export interface PoolOptions<C extends PoolClient> {
-  size: number;
-  /** Open and log in one client; `n` counts the connections this pool has opened (1, 2, ...). */
-  create: (n: number) => Promise<C>;
-  mode?: DataMode;
-  /** Whether an error means the client's control connection is unusable. Default: never (only `closed`). */
-  isConnectionError?: (err: unknown) => boolean;
-  /** Clients that handle transfers at once. Default max(1, size - 1). */
-  maxTransfers?: number;
-  /** Before handing out a client idle for longer than this, check it with NOOP. 0 = never. */
-  validateAfterIdleMs?: number;
-  /** Send NOOP on clients idle for this long, every this long (see keepAlive()). 0 = off. */
-  keepAliveMs?: number;
-  /** Told when the pool shrinks or a keep-alive fails, for the log. */
-  onInfo?: (text: string) => void;
-  now?: () => number;
-}
-
-export interface RunOptions {
-  /** Safe to run twice: retried once on a fresh connection after a connection error. */
-  idempotent?: boolean;
-  /** A file transfer (counts against maxTransfers). */
-  transfer?: boolean;
-  /** Give up waiting for a client when aborted (the operation itself gets the signal from the caller). */
-  signal?: AbortSignal;
-}
-
-export class PoolClosedError extends Error {
-  override name = 'PoolClosedError';
-  constructor(message = 'The connection pool was closed') {
-    super(message);
-  }
-}
-
-export class PoolWaitCancelledError extends Error {
-  override name = 'AbortError';
-  constructor() {
-    super('Cancelled while waiting for a free connection');
-  }
-}
+export { PoolClosedError, PoolWaitCancelledError, type PoolClient, type PoolOptions, type PoolStats, type RunOptions };
 
 interface Waiter<C> {
   transfer: boolean;
@@ -76,20 +31,11 @@ interface Idle<C> {
   since: number;
 }
 
-export interface PoolStats {
-  size: number;
-  idle: number;
-  busy: number;
-  connecting: number;
-  waiting: number;
-  transfers: number;
-  opened: number;
-}
-
 export class ClientPool<C extends PoolClient> {
   private limit: number;
   private readonly idle: Idle<C>[] = [];
-  private readonly busy = new Map<C, { transfer: boolean }>();
+  /** Leased clients; `connected`: whether it was connected when leased (the tree hears when that changed). */
+  private readonly busy = new Map<C, { transfer: boolean; connected: boolean }>();
   private readonly waiters: Waiter<C>[] = [];
   private readonly closeOnRelease = new Set<C>();
   private readonly listeners = new Set<() => void>();
@@ -134,8 +80,8 @@ export class ClientPool<C extends PoolClient> {
   /** Clients whose control connection is open (idle or busy). */
   get connectedCount(): number {
     let n = 0;
-    for (const i of this.idle) if (!i.client.closed) n++;
-    for (const c of this.busy.keys()) if (!c.closed) n++;
+    for (const i of this.idle) if (connected(i.client)) n++;
+    for (const c of this.busy.keys()) if (connected(c)) n++;
     return n;
   }
 
@@ -179,16 +125,23 @@ export class ClientPool<C extends PoolClient> {
   /** Run `fn` with a client of its own. */
   async run<T>(fn: (client: C) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const transfer = options.transfer === true;
+    let client = await this.acquire(transfer, options.signal);
     for (let attempt = 0; ; attempt++) {
-      const client = await this.acquire(transfer, options.signal);
       let result: T;
       try {
         result = await fn(client);
       } catch (err) {
-        const broken = client.closed || this.isConnectionError(err);
-        this.release(client, broken);
-        if (broken && options.idempotent && attempt === 0 && !options.signal?.aborted && !this.disposed) continue;
-        throw err;
+        const lost = client.closed || this.isConnectionError(err);
+        if (!lost || !options.idempotent || attempt > 0 || options.signal?.aborted || this.disposed) {
+          this.release(client, client.closed);
+          throw err;
+        }
+        // Once more: the same client reconnects by itself, unless it is closed for good or was to close.
+        if (client.closed || this.closeOnRelease.has(client)) {
+          this.release(client, client.closed);
+          client = await this.acquire(transfer, options.signal);
+        }
+        continue;
       }
       this.release(client, client.closed);
       return result;
@@ -220,20 +173,21 @@ export class ClientPool<C extends PoolClient> {
    */
   async keepAlive(): Promise<void> {
     const ms = this.keepAliveMs / 2;
-    const due = this.idle.filter((i) => this.now() - i.since >= ms && i.client.noop);
+    // (Not a client whose connection was dropped: its NOOP would log in again just to keep an unused connection.)
+    const due = this.idle.filter((i) => this.now() - i.since >= ms && i.client.noop && connected(i.client));
     await Promise.all(
       due.map(async (i) => {
         const at = this.idle.indexOf(i);
         if (at < 0) return;
         this.idle.splice(at, 1);
-        this.busy.set(i.client, { transfer: false });
+        this.lease(i.client, false);
         try {
           await i.client.noop!();
-          this.release(i.client, i.client.closed);
         } catch (err) {
+          // The client dropped its connection; it reconnects by itself on the next request.
           this.opts.onInfo?.(`keep-alive failed, will reconnect on the next request: ${(err as Error).message}`);
-          this.release(i.client, true);
         }
+        this.release(i.client, i.client.closed);
       }),
     );
   }
@@ -243,7 +197,7 @@ export class ClientPool<C extends PoolClient> {
   }
 
   private isConnectionError(err: unknown): boolean {
-    return this.opts.isConnectionError?.(err) ?? false;
+    return (this.opts.isConnectionError ?? isConnectionLost)(err);
   }
 
   private acquire(transfer: boolean, signal?: AbortSignal): Promise<C> {
@@ -291,7 +245,8 @@ export class ClientPool<C extends PoolClient> {
         this.waiters.splice(i, 1);
         this.lease(idle.client, w.transfer);
         const validateMs = this.opts.validateAfterIdleMs ?? 0;
-        if (validateMs > 0 && idle.client.noop && this.now() - idle.since >= validateMs) this.validate(idle.client, w);
+        // (A dropped client is not checked: its next operation reconnects anyway.)
+        if (validateMs > 0 && idle.client.noop && connected(idle.client) && this.now() - idle.since >= validateMs) this.validate(idle.client, w);
         else this.settle(w, idle.client);
         continue;
       }
@@ -304,17 +259,17 @@ export class ClientPool<C extends PoolClient> {
     }
   }
 
+  /** The most recently used idle client, preferring one still connected (a dropped one must log in again first). */
   private takeIdle(): Idle<C> | undefined {
-    while (this.idle.length) {
-      const i = this.idle.pop()!;
-      if (!i.client.closed) return i;
-      this.discard(i.client, false);
-    }
-    return undefined;
+    for (let k = this.idle.length - 1; k >= 0; k--) if (this.idle[k].client.closed) this.discard(this.idle[k].client, false);
+    let at = this.idle.length - 1;
+    while (at > 0 && !connected(this.idle[at].client)) at--;
+    if (at >= 0 && !connected(this.idle[at].client)) at = this.idle.length - 1;
+    return at >= 0 ? this.idle.splice(at, 1)[0] : undefined;
   }
 
   private lease(client: C, transfer: boolean): void {
-    this.busy.set(client, { transfer });
+    this.busy.set(client, { transfer, connected: connected(client) });
     if (transfer) this.transfers++;
   }
 
@@ -325,7 +280,10 @@ export class ClientPool<C extends PoolClient> {
     );
   }
 
-  /** The client handed to `w` turned out dead: drop it and put `w` back at the head of the queue. */
+  /**
+   * The long-idle client handed to `w` failed its NOOP check: replace it (the request gets a client that just
+   * answered), and put `w` back at the head of the queue.
+   */
   private retryWaiter(client: C, w: Waiter<C>): void {
     this.release(client, true);
     if (w.settled) return;
@@ -344,7 +302,7 @@ export class ClientPool<C extends PoolClient> {
         this.connecting--;
         client.mode = this.currentMode;
         client.on?.('close', () => this.onClientClosed(client));
-        this.busy.set(client, { transfer: w.transfer });
+        this.busy.set(client, { transfer: w.transfer, connected: connected(client) });
         if (gen !== this.generation) this.closeOnRelease.add(client);
         this.emit();
         if (this.disposed) {
@@ -379,13 +337,20 @@ export class ClientPool<C extends PoolClient> {
     const close = this.closeOnRelease.delete(client) || this.disposed || this.total >= this.limit;
     if (broken || client.closed) this.discard(client, false);
     else if (close) this.discard(client, true);
-    else this.idle.push({ client, since: this.now() });
+    else {
+      this.idle.push({ client, since: this.now() });
+      // It reconnected (or lost its connection) during the operation: "connected" in the tree changes.
+      if (connected(client) !== info.connected) this.emit();
+    }
     this.pump();
   }
 
+  /** The control connection closed: dropped (the client stays, and reconnects when next used), or closed for good. */
   private onClientClosed(client: C): void {
-    const at = this.idle.findIndex((i) => i.client === client);
-    if (at >= 0) this.idle.splice(at, 1);
+    if (client.closed) {
+      const at = this.idle.findIndex((i) => i.client === client);
+      if (at >= 0) this.idle.splice(at, 1);
+    }
     this.emit();
     this.pump();
   }
@@ -427,3 +392,4 @@ export class ClientPool<C extends PoolClient> {
     }
   }
 }
+

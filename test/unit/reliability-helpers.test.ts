@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mlstFactsToEnable } from '../../src/ftp/client';
+import { mlstFactsToEnable } from '../../src/ftp/replyParsers';
 import { FtpProtocolError } from '../../src/ftp/errors';
 import { assertSafeArgument } from '../../src/ftp/guard';
 import { ReplyParser } from '../../src/ftp/reply';

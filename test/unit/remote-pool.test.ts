@@ -130,6 +130,26 @@ describe('remote/pool', () => {
     assert.equal(clients.length, 2);
   });
 
+  it('keeps a client whose connection dropped but which is not closed: it reconnects by itself', async () => {
+    const { pool, clients } = makePool(1);
+    assert.equal(await pool.run(async (c) => c.id), 1);
+    const c = clients[0] as Client & { connected: boolean };
+    c.connected = false;
+    assert.equal(pool.connectedCount, 0);
+    assert.equal(await pool.run(async (x) => x.id), 1);
+    assert.equal(clients.length, 1);
+    let attempts = 0;
+    const id = await pool.run(
+      async (x) => {
+        if (++attempts === 1) throw new FtpConnectionError('reset');
+        return x.id;
+      },
+      { idempotent: true },
+    );
+    assert.equal(id, 1, 'retried on the same client');
+    assert.equal(attempts, 2);
+  });
+
   it('never hands out an idle client that closed without telling', async () => {
     const { pool, clients } = makePool(1);
     await pool.run(async () => undefined);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseFeatures, parseMdtm, parsePwd } from '../../src/ftp/replies';
+import { parseFeatures, parseMdtm, parsePwd } from '../../src/ftp/replyParsers';
 import { assertSafeArgument } from '../../src/ftp/guard';
 import { maskCommand } from '../../src/ftp/control';
 import { FtpInputError } from '../../src/ftp/errors';

@@ -1,4 +1,4 @@
-/** Parsers for the text of single replies. Pure functions. */
+/** Parsers for the text of particular replies (FEAT, PWD, MDTM). Pure functions. Reading a reply off the wire: reply.ts. */
 
 /**
  * FEAT reply lines (RFC 2389 §3.2): the first and last lines carry the code, each feature line in between
@@ -47,4 +47,18 @@ export function parseMdtm(value: string): Date | undefined {
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms));
   return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * The OPTS MLST argument that turns UNIX.mode on, from FEAT's MLST line (RFC 3659 §7.9: a fact listed without
+ * '*' is off): "type*;size*;modify*;unix.mode;" -> "type;size;modify;unix.mode;". Undefined when UNIX.mode is
+ * not offered, or on already.
+ */
+export function mlstFactsToEnable(feat: string | undefined): string | undefined {
+  if (!feat) return undefined;
+  const facts = feat.split(';').map((f) => f.trim()).filter(Boolean);
+  if (!facts.some((f) => f.toLowerCase() === 'unix.mode')) return undefined; // absent, or on already ("unix.mode*")
+  const wanted = new Set(['type', 'size', 'modify', 'perm', 'unix.mode']);
+  const on = facts.map((f) => f.replace(/\*$/, '')).filter((f) => wanted.has(f.toLowerCase()));
+  return `${on.join(';')};`;
 }

@@ -1,0 +1,114 @@
+/**
+ * Downloads and uploads of one file over a session's data transfers (RETR, STOR, APPE; REST to resume, RFC 959
+ * §4.1.3 and RFC 3659 §5), and how their bytes meet the caller's streams: a local file through reused buffers
+ * (FileSink, FileSource), a buffer through MemorySink, anything else through a pipeline with back-pressure.
+ */
+import type * as net from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { prematureClose } from './errors';
+import { FileSink } from './fileSink';
+import { FileSource } from './fileSource';
+import { MemorySink } from './memorySink';
+import type { TransferOptions } from './options';
+import type { Session } from './session';
+
+/** RETR into a writable stream, ended afterwards unless `end: false`. Returns the bytes received. */
+export async function downloadTo(s: Session, abs: string, dest: Writable, opts: TransferOptions & { end?: boolean }): Promise<number> {
+  if (opts.offset) await s.expect(`REST ${opts.offset}`, (c) => c === 350);
+  // Into a file: reused buffers, no copies (FileSink). Anything else: a pipeline with back-pressure.
+  const sink = FileSink.accepts(dest) ? new FileSink(dest, opts.onProgress) : undefined;
+  return s.transfers.run(
+    `RETR ${abs}`,
+    'download',
+    async (socket, direct) => {
+      if (direct && sink) {
+        await sink.finish(socket, opts.end ?? true);
+        return sink.bytes;
+      }
+      await pipeline(socket, dest, { end: opts.end ?? true });
+    },
+    opts,
+    sink?.direct,
+  );
+}
+
+/** RETR into one Buffer. */
+export async function downloadToBuffer(s: Session, abs: string, opts: TransferOptions): Promise<Buffer> {
+  if (opts.offset) await s.expect(`REST ${opts.offset}`, (c) => c === 350);
+  // No Writable or pipeline in between, and on a plain connection no 'data' events either (MemorySink):
+  // small files are mostly per-transfer cost.
+  const sink = new MemorySink(opts.onProgress);
+  await s.transfers.run(
+    `RETR ${abs}`,
+    'download',
+    async (socket, direct) => {
+      if (direct) return sink.finish(socket);
+      sink.chunks.length = 0;
+      await collect(socket, sink.chunks);
+    },
+    opts,
+    sink.direct,
+  );
+  return sink.chunks.length === 1 ? sink.chunks[0] : Buffer.concat(sink.chunks);
+}
+
+/** STOR, or APPE with `append`, from a stream or a buffer. Returns the bytes sent. */
+export async function uploadFrom(
+  s: Session,
+  source: Readable | Buffer | Uint8Array,
+  abs: string,
+  opts: TransferOptions & { append?: boolean },
+): Promise<number> {
+  if (opts.offset) await s.expect(`REST ${opts.offset}`, (c) => c === 350);
+  const verb = opts.append ? 'APPE' : 'STOR';
+  return s.transfers.run(
+    `${verb} ${abs}`,
+    'upload',
+    async (socket) => {
+      if (source instanceof Uint8Array) {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.end(source, () => resolve());
+        });
+        await closed(socket);
+      } else if (FileSource.accepts(source)) {
+        await FileSource.send(source, socket); // a local file: reused buffers (FileSource)
+      } else {
+        await pipeline(source, socket);
+      }
+    },
+    opts,
+  );
+}
+
+/** Every chunk of the socket until it ends; a close before the end is an error, as in pipeline(). */
+function collect(socket: net.Socket, chunks: Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    const done = (err?: Error) => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onEnd = () => done();
+    const onError = (err: Error) => done(err);
+    const onClose = () => done(prematureClose());
+    if (socket.readableEnded) return resolve();
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+  });
+}
+
+function closed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.destroyed) return resolve();
+    socket.once('close', (hadError) => (hadError ? reject(new Error('data connection error')) : resolve()));
+    socket.once('error', reject);
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Listings of a session: a folder (MLSD, RFC 3659 §7, else LIST with a per-line format detection), one path's
+ * entry (MLST, else the parent's listing), and the text of a listing read over a data connection, bounded.
+ * What works on the server (MLSD, MLST, `LIST -a`, the LIST format) is learned into its ServerTraits.
+ */
+import { posix } from 'node:path';
+import { maskCommand } from './control';
+import type { DataMethod } from './data';
+import type { FileEntry } from './entry';
+import { FtpError, FtpReplyError, fileUnavailable, isFileUnavailable } from './errors';
+import { formatBytes } from './bytes';
+import { parseList, parseMlsd, parseMlstLine } from './listing';
+import { replyMessage } from './reply';
+import type { Session } from './session';
+
+const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
+
+/**
+ * List a folder. `method`: through exactly this data-connection method (probe), learning nothing about which
+ * methods or whether MLSD work; what `LIST -a` does and the listing format are the server's whatever the method.
+ */
+export async function listFolder(s: Session, abs: string, method?: DataMethod): Promise<FileEntry[]> {
+  const traits = s.traits;
+  if (traits.mlsd !== false && (s.features.has('MLST') || s.features.has('MLSD'))) {
+    try {
+      const text = await readText(s, `MLSD ${abs}`, method);
+      if (!method) traits.mlsd = true;
+      return parseMlsd(text).entries;
+    } catch (err) {
+      if (!(err instanceof FtpReplyError) || (err.code !== 500 && err.code !== 502)) throw err;
+      if (!method) traits.mlsd = false;
+    }
+  }
+  // LIST's argument is ambiguous (servers read "-name" as options and split on spaces), so change into the
+  // folder and list it without a path.
+  await s.changeDir(abs);
+  let text: string;
+  if (traits.listHidden !== false) {
+    try {
+      text = await readText(s, 'LIST -a', method);
+      traits.listHidden = true;
+    } catch (err) {
+      if (!(err instanceof FtpReplyError) || traits.listHidden === true) throw err;
+      traits.listHidden = false;
+      text = await readText(s, 'LIST', method);
+    }
+  } else {
+    text = await readText(s, 'LIST', method);
+  }
+  const result = parseList(text, { now: new Date(), format: traits.listFormat });
+  if (result.format) traits.listFormat = result.format;
+  if (result.unparsed.count > 0) {
+    s.log({
+      kind: 'info',
+      text: `${result.unparsed.count} listing line(s) fit no known format, e.g. ${JSON.stringify(result.unparsed.sample[0])}`,
+    });
+  }
+  return result.entries;
+}
+
+/** One path's entry, or undefined when it does not exist. MLST when available, else the parent's listing. */
+export async function statPath(s: Session, abs: string): Promise<FileEntry | undefined> {
+  if (abs === '/') return { name: '/', type: 'dir' } as FileEntry;
+  if (s.traits.mlst !== false && s.features.has('MLST')) {
+    const r = await s.ctl.send(`MLST ${abs}`);
+    if (r.code === 250) {
+      s.traits.mlst = true;
+      const factLine = r.lines.find((l, i) => i > 0 && l.startsWith(' '));
+      const entry = factLine ? parseMlstLine(factLine) : undefined;
+      if (entry) return { ...entry, name: posix.basename(abs) };
+    } else if (fileUnavailable(r.code) || r.code === 501) {
+      return undefined;
+    } else if (r.code === 500 || r.code === 502) {
+      s.traits.mlst = false;
+    } else {
+      throw new FtpReplyError(r.code, replyMessage(r), `MLST ${abs}`);
+    }
+  }
+  const parent = posix.dirname(abs);
+  const name = posix.basename(abs);
+  let entries: FileEntry[];
+  try {
+    entries = await listFolder(s, parent);
+  } catch (err) {
+    if (isFileUnavailable(err)) return undefined;
+    throw err;
+  }
+  return entries.find((e) => e.name === name);
+}
+
+/** The text a listing command sends over its data connection, at most `maxListingBytes`. */
+async function readText(s: Session, command: string, method?: DataMethod): Promise<string> {
+  const chunks: Buffer[] = [];
+  const max = s.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
+  await s.transfers.run(
+    command,
+    'list',
+    async (socket) => {
+      chunks.length = 0;
+      let total = 0;
+      for await (const chunk of socket) {
+        total += (chunk as Buffer).length;
+        // A hostile or broken server must not make us hold an endless listing in memory.
+        if (total > max) {
+          chunks.length = 0;
+          throw new FtpError(
+            `The listing (${maskCommand(command)}) is larger than ${formatBytes(max)}: stopped reading it. ` +
+              `If the folder is really that large, raise maxListingBytes.`,
+            maskCommand(command),
+          );
+        }
+        chunks.push(chunk as Buffer);
+      }
+    },
+    { method },
+  );
+  return s.codec.decode(Buffer.concat(chunks));
+}

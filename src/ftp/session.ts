@@ -1,0 +1,168 @@
+/**
+ * One logged-in session of a client: the control connection, the login on it (banner, AUTH TLS, USER/PASS/ACCT,
+ * PBSZ/PROT, FEAT, OPTS, TYPE I, PWD), the folder it is in, and its data transfers. After the connection was lost,
+ * open() puts a new one in its place; the transfers (transfer.ts) always reach the current one through `ctl`.
+ */
+import { ControlConnection, maskCommand } from './control';
+import type { Codec } from './encoding';
+import { FtpReplyError, FtpTlsError } from './errors';
+import type { FtpLogger } from './log';
+import type { FtpConnectOptions } from './options';
+import { replyMessage, type FtpReply } from './reply';
+import { mlstFactsToEnable, parseFeatures, parsePwd } from './replyParsers';
+import type { TlsSettings } from './tls';
+import type { ServerTraits } from './traits';
+import { DataTransfers, type TransferHost } from './transfer';
+
+export class Session implements TransferHost {
+  /** FEAT lines of the current login (RFC 2389), upper-case keys. */
+  readonly features = new Map<string, string>();
+  /** The data transfers: their mode, and each transfer (transfer.ts). */
+  readonly transfers: DataTransfers;
+  readonly timeoutMs: number;
+  /** The login (home) directory, as PWD answered after login, or as set by cd(). */
+  home = '/';
+  /** The folder the server is in now; undefined when unknown (a CWD failed, the folder was removed or renamed). */
+  cwd: string | undefined;
+  private current: ControlConnection | undefined;
+  private readonly tls: TlsSettings;
+
+  constructor(
+    readonly options: FtpConnectOptions,
+    readonly codec: Codec,
+    readonly log: FtpLogger,
+    readonly traits: ServerTraits,
+    /** Told when the current control connection closes (dropped by either side, or closed). */
+    private readonly onClose: (err: Error) => void,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 30000;
+    this.tls = {
+      servername: options.host,
+      trustedFingerprint: options.trustedFingerprint,
+      ca: options.ca,
+      timeoutMs: this.timeoutMs,
+      maxVersion: options.tlsMaxVersion,
+    };
+    const data = {
+      trustPasvAddress: options.trustPasvAddress ?? false,
+      activeAddress: options.activeAddress,
+      activePortRange: options.activePortRange,
+      timeoutMs: this.timeoutMs,
+      activeAcceptTimeoutMs: options.activeAcceptTimeoutMs ?? Math.min(this.timeoutMs, 10000),
+    };
+    const settings = { data, tls: this.tls, timeoutMs: this.timeoutMs, fallback: options.fallback !== false };
+    this.transfers = new DataTransfers(this, settings, options.mode ?? 'passive', traits);
+  }
+
+  /** The control connection now (after a loss, the one open() put in its place). */
+  get ctl(): ControlConnection {
+    return this.current!;
+  }
+
+  /** Whether there is no control connection now (never opened, lost, or closed). */
+  get closed(): boolean {
+    return this.current?.closed ?? true;
+  }
+
+  /** Connect, read the banner, log in, then FEAT, OPTS UTF8 ON and TYPE I. */
+  async open(): Promise<void> {
+    const o = this.options;
+    const port = o.port ?? (o.tls === 'implicit' ? 990 : 21);
+    const ctl = await ControlConnection.open(o.host, port, this.codec, this.timeoutMs, this.log, o.maxLineLength ?? 8192);
+    this.current = ctl;
+    ctl.on('close', (err: Error) => {
+      if (this.current === ctl) this.onClose(err);
+    });
+    try {
+      if (o.tls === 'implicit') await ctl.upgrade(this.tls);
+      await this.login(ctl);
+    } catch (err) {
+      ctl.destroy('closed after a failed login');
+      throw err;
+    }
+  }
+
+  /**
+   * A new control connection in the middle of an operation (a transfer falling back to the other mode after the
+   * old connection was dropped), back in the folder the old one was in: a listing is CWD, then LIST naming no
+   * folder (RFC 959 §4.1.3), and the new session starts in the login folder.
+   */
+  async reopen(): Promise<void> {
+    const cwd = this.cwd;
+    await this.open();
+    if (cwd !== undefined) await this.changeDir(cwd);
+  }
+
+  async changeDir(abs: string): Promise<void> {
+    if (this.cwd === abs) return;
+    this.cwd = undefined;
+    await this.expect(`CWD ${abs}`, (c) => c >= 200 && c < 300);
+    this.cwd = abs;
+  }
+
+  /** Send a command; a reply whose code `ok` refuses is an FtpReplyError. */
+  async expect(command: string, ok: (code: number) => boolean): Promise<FtpReply> {
+    const r = await this.ctl.send(command);
+    if (!ok(r.code)) throw new FtpReplyError(r.code, replyMessage(r), maskCommand(command));
+    return r;
+  }
+
+  private async login(ctl: ControlConnection): Promise<void> {
+    const o = this.options;
+    // RFC 959 §5.4: 120 (ready in nnn minutes) may precede 220.
+    let r = await ctl.read();
+    while (r.code === 120) r = await ctl.read();
+    if (r.code !== 220) throw new FtpReplyError(r.code, replyMessage(r), 'connect');
+    if (o.tls === 'explicit') {
+      // RFC 4217 §4: AUTH TLS before USER, so the password never travels in clear text.
+      r = await ctl.send('AUTH TLS');
+      if (r.code !== 234) {
+        throw new FtpTlsError(
+          `The server refused AUTH TLS (${r.code} ${replyMessage(r)}): it does not offer explicit FTPS. ` +
+            `Try implicit TLS, or connect without TLS only if the password and files may travel in clear text.`,
+          'AUTH TLS',
+        );
+      }
+      await ctl.upgrade(this.tls);
+    }
+    const user = o.user || 'anonymous';
+    const password = o.password ?? (user === 'anonymous' ? 'anonymous@' : '');
+    r = await ctl.send(`USER ${user}`);
+    if (r.code === 331) r = await ctl.send(`PASS ${password}`);
+    if (r.code === 332) {
+      if (!o.account) throw new FtpReplyError(r.code, `${replyMessage(r)} (an account is needed: set one)`, 'PASS');
+      r = await ctl.send(`ACCT ${o.account}`);
+    }
+    if (r.code !== 230 && r.code !== 202) {
+      throw new FtpReplyError(r.code, replyMessage(r), r.code === 530 ? 'login' : 'USER');
+    }
+    if (ctl.secure) {
+      // RFC 4217 §9: PBSZ 0 then PROT P, so data connections are encrypted too.
+      for (const command of ['PBSZ 0', 'PROT P']) {
+        r = await ctl.send(command);
+        if (r.code < 200 || r.code >= 300) {
+          throw new FtpTlsError(`The server refused ${command} (${r.code} ${replyMessage(r)}): it cannot encrypt data connections`, command);
+        }
+      }
+    }
+    await this.negotiate(ctl);
+    r = await ctl.send('PWD');
+    if (r.code === 257) this.home = parsePwd(r.text) ?? '/';
+    this.cwd = this.home;
+  }
+
+  /** FEAT, then what it offers: UTF-8 paths, the MLST facts we read, binary type. */
+  private async negotiate(ctl: ControlConnection): Promise<void> {
+    this.features.clear();
+    let r = await ctl.send('FEAT');
+    if (r.code === 211) for (const [k, v] of parseFeatures(r.lines)) this.features.set(k, v);
+    // RFC 2640 §3.1: only ask for UTF8 when advertised and when paths are UTF-8; a refusal is not an error.
+    if (this.features.has('UTF8') && this.codec.name === 'utf8') await ctl.send('OPTS UTF8 ON');
+    // RFC 3659 §7.9: a fact listed without '*' is off (pyftpdlib: unix.mode). Turn UNIX.mode on with the facts we
+    // read, so a safe save can keep a file's permissions; a refusal is not an error.
+    const mlstOpts = mlstFactsToEnable(this.features.get('MLST'));
+    if (mlstOpts) await ctl.send(`OPTS MLST ${mlstOpts}`);
+    r = await ctl.send('TYPE I');
+    if (r.code !== 200) throw new FtpReplyError(r.code, replyMessage(r), 'TYPE I');
+  }
+}
