@@ -33,7 +33,7 @@ export interface ConnectorDeps {
 }
 
 /** What opens the `n`th control connection of a site (the SiteRegistry's `connect`). */
-export type Connector = (site: Pick<Site, 'name' | 'config'>, n: number) => Promise<RemoteClient>;
+export type Connector = (site: Pick<Site, 'name' | 'config' | 'traits'>, n: number) => Promise<RemoteClient>;
 
 export function connector(deps: ConnectorDeps): Connector {
   const open: (options: FtpConnectOptions) => Promise<RemoteClient> = deps.open ?? ((options) => FtpClient.connect(options));
@@ -42,7 +42,7 @@ export function connector(deps: ConnectorDeps): Connector {
     const prefix = `${site.name}#${n}`;
     const attempt = (password: string | undefined) =>
       deps.trust.connect(cfg, (trustedFingerprint) =>
-        open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e, password)), trustedFingerprint }),
+        open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e, password)), trustedFingerprint, traits: site.traits }),
       );
     const password = await deps.passwords.get(cfg);
     try {

@@ -95,7 +95,7 @@ export async function readFile(site: SiteCore, path: string, t: Transfer = {}): 
 
 /** The size of a file by SIZE, or undefined when the server cannot say (then readFile collects chunks). */
 async function sizeOf(site: SiteCore, c: RemoteClient, p: string): Promise<number | undefined> {
-  const memory = site.saveMemory;
+  const memory = site.traits.save;
   if (!c.size || memory.size === false) return undefined;
   try {
     const n = await c.size(p);

@@ -4,7 +4,7 @@
  * operations themselves are in reading.ts, writing.ts and treeChanges.ts; site.ts puts them together.
  * No vscode import: errors are `FsError`s carrying the kind of vscode.FileSystemError to throw.
  */
-import type { DataMode, FileEntry, SafeSaveMemory } from '../ftp';
+import { ServerTraits, type DataMode, type FileEntry } from '../ftp';
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
@@ -22,8 +22,11 @@ export class SiteCore {
   readonly authorities = new Set<string>();
   /** Which symlinks lead to folders. */
   readonly links: LinkKinds;
-  /** What safe save found this server allows (said once in the log). */
-  readonly saveMemory: SafeSaveMemory = {};
+  /**
+   * What has been learned about this server, shared by the connections of the pool (connector.ts passes it to
+   * each), so a fact (MLSD works, EPSV does not, safe save may not rename over a file) is learned once per site.
+   */
+  readonly traits = new ServerTraits();
   private loginDir: string | undefined;
   private readonly warnedNames = new Set<string>();
   private readonly listeners = new Set<(changes: Change[]) => void>();
@@ -228,7 +231,7 @@ export class SiteCore {
     return {
       safe: this.config.safeSave !== false,
       existing,
-      memory: this.saveMemory,
+      memory: this.traits.save,
       log: (text: string) => this.opts.info?.(text),
       onProgress: t.onProgress,
       signal: t.signal,

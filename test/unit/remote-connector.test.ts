@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FtpCertificateError, FtpConnectionError, FtpReplyError, type FtpConnectOptions } from '../../src/ftp';
+import { FtpCertificateError, FtpConnectionError, FtpReplyError, ServerTraits, type FtpConnectOptions } from '../../src/ftp';
 import { CertificateTrust, type TrustAnswer } from '../../src/remote/certificates';
 import { normalizeConnection, type ConnectionConfig } from '../../src/remote/config';
 import { connector, type ConnectorDeps } from '../../src/remote/connector';
@@ -19,7 +19,7 @@ function config(extra: Record<string, unknown> = {}): ConnectionConfig {
  */
 function setup(opts: { retryGives?: string; fail?: unknown; username?: string } = {}) {
   const cfg = config(opts.username ? { username: opts.username } : {});
-  const site = { name: cfg.name, config: cfg };
+  const site = { name: cfg.name, config: cfg, traits: new ServerTraits() };
   const seen: FtpConnectOptions[] = [];
   const asked: { retry: (string | undefined)[] } = { retry: [] };
   const logged: { prefix: string; secret?: string }[] = [];
@@ -54,6 +54,14 @@ describe('remote/connector: one logged-in client of a site', () => {
     assert.deepEqual(t.asked.retry, ['wrong']);
     assert.equal(t.seen[0].timeoutMs, 7000);
     assert.deepEqual(t.logged, [{ prefix: 'Site#3', secret: 'wrong' }, { prefix: 'Site#3', secret: 'right' }]);
+  });
+
+  it('every connection of a site gets the site\'s one record of what the server can do', async () => {
+    const t = setup({ retryGives: 'right' });
+    await t.connect(t.site, 1);
+    await t.connect(t.site, 2);
+    assert.ok(t.seen.length >= 2);
+    for (const o of t.seen) assert.equal(o.traits, t.site.traits);
   });
 
   it('the second refusal is the answer: it rejects with the login error, no third try', async () => {
