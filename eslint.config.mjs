@@ -8,14 +8,6 @@ import { builtinModules } from 'node:module';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-/**
- * Files whose imports around src/ftp/index.ts are being fixed (the same as KNOWN_VIOLATIONS in
- * test/unit/layers.test.ts): only the index-only rule is off for them. EMPTY THIS LIST with that one.
- */
-const KNOWN_VIOLATIONS = [
-  'src/cli.ts',
-];
-
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** The relative specifier prefix that reaches src/ from a file `depth` folders below it: './', '../', '../../'. */
 const toSrc = (depth) => (depth === 0 ? './' : '../'.repeat(depth));
@@ -53,34 +45,22 @@ const ftpRule = (depth) => ({
   ],
 });
 
-const remoteRule = (depth, indexOnly = true) => ({
+const remoteRule = (depth) => ({
   paths: [noVscode("src/remote is the vscode-free model of a remote site: no 'vscode'.")],
   patterns: [
     layersAbove(depth, ['vscode', 'extension', 'cli'], 'src/remote is below src/vscode, src/extension.ts and src/cli.ts: they import it, not the reverse.'),
-    ...(indexOnly ? [ftpIndexOnly(depth)] : []),
+    ftpIndexOnly(depth),
   ],
 });
 
 const vscodeRule = (depth) => ({ patterns: [ftpIndexOnly(depth)] });
 
-/** Blocks for the files of KNOWN_VIOLATIONS: the same rules as their folder's, less ftpIndexOnly. */
-function knownViolations() {
-  return KNOWN_VIOLATIONS.map((file) => {
-    const parts = file.split('/');
-    const depth = parts.length - 2;
-    const folder = parts[1];
-    // src/vscode and src/extension.ts have no other boundary rule than ftpIndexOnly.
-    const rule = file === 'src/cli.ts' ? ['error', cliRule(false)] : folder === 'remote' ? ['error', remoteRule(depth, false)] : 'off';
-    return { files: [file], rules: { '@typescript-eslint/no-restricted-imports': rule } };
-  });
-}
-
-function cliRule(indexOnly = true) {
+function cliRule() {
   return {
     paths: [noVscode("the command line runs without VS Code: no 'vscode'.")],
     patterns: [
       layersAbove(0, ['vscode', 'extension'], 'the command line runs without VS Code: no src/vscode, no src/extension.ts.'),
-      ...(indexOnly ? [ftpIndexOnly(0)] : []),
+      ftpIndexOnly(0),
     ],
   };
 }
@@ -114,7 +94,6 @@ export default defineConfig(
   ...perDepth('vscode', 3, vscodeRule),
   { files: ['src/extension.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [ftpIndexOnly(0)] }] } },
   { files: ['src/cli.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', cliRule()] } },
-  ...knownViolations(),
   {
     // Printing is what these are for: the command line, the scripts, the tests and the benchmarks.
     files: ['src/cli.ts', 'scripts/**', 'test/**', 'bench/**', '*.mjs'],

@@ -3,9 +3,8 @@
  * Exit code 0 only on success; an error prints one clear line on stderr.
  */
 import * as fs from 'node:fs';
-import { FtpClient, FtpError, formatLogEvent, safeSave, type DataMode, type FtpConnectOptions, type FileEntry } from './ftp';
-import { parseFtpUrl } from './ftp/url';
-import { probe, formatProbeReport } from './ftp/probe';
+import { FtpClient, FtpError, formatLogEvent, formatProbeReport, parseFtpUrl, probe, safeSave, type DataMode, type FtpConnectOptions, type FileEntry, type TlsMode } from './ftp';
+import { parsePortRange } from './remote/config';
 
 const USAGE = `usage: ftp-explorer COMMAND ARGS [options]
 commands:
@@ -69,15 +68,14 @@ function options(urlText: string, flags: Map<string, string | true>): { opts: Ft
   let range: [number, number] | undefined;
   const ports = flags.get('active-ports');
   if (typeof ports === 'string') {
-    const m = /^(\d+)-(\d+)$/.exec(ports);
-    if (!m) throw new FtpError(`--active-ports must look like 50000-50100, not "${ports}"`);
-    range = [Number(m[1]), Number(m[2])];
+    range = parsePortRange(ports);
+    if (!range) throw new FtpError(`--active-ports must look like 50000-50100 (ports 1-65535, low to high), not "${ports}"`);
   }
   const tlsFlag = flags.get('tls');
   if (tlsFlag !== undefined && tlsFlag !== 'explicit' && tlsFlag !== 'implicit' && tlsFlag !== 'none') {
     throw new FtpError(`--tls must be explicit, implicit or none, not "${String(tlsFlag)}"`);
   }
-  const tls = (tlsFlag as FtpConnectOptions['tls']) ?? (url.implicitTls ? 'implicit' : 'none');
+  const tls = (tlsFlag as TlsMode | undefined) ?? (url.implicitTls ? 'implicit' : 'none');
   const opts: FtpConnectOptions = {
     host: url.host,
     port: url.port,

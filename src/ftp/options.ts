@@ -1,5 +1,6 @@
 import type { FtpLogger } from './log';
 import type { ServerTraits } from './traits';
+import type { TlsMode } from './tls';
 
 export type DataMode = 'passive' | 'active';
 
@@ -39,7 +40,7 @@ export interface FtpConnectOptions {
    * FTPS (RFC 4217): 'explicit' sends AUTH TLS before login; 'implicit' speaks TLS from the first byte (port 990
    * by default). Default 'none'. A server that refuses AUTH TLS is an error, never a silent downgrade.
    */
-  tls?: 'none' | 'explicit' | 'implicit';
+  tls?: TlsMode;
   /** The SHA-256 fingerprint of a certificate the user trusted (self-signed servers). */
   trustedFingerprint?: string;
   /** Highest TLS version to offer ('TLSv1.2' for servers whose TLS 1.3 is broken). Default: the highest available. */

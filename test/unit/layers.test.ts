@@ -20,16 +20,6 @@ import * as ts from 'typescript';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SRC = path.join(ROOT, 'src');
 
-/**
- * Imports that break a rule today and are being fixed (issue 15). Each entry is `file -> import` as the check
- * prints it. EMPTY THIS LIST once the imports go through src/ftp/index.ts; the test fails on any violation
- * not listed here, and says which entries are no longer needed.
- */
-const KNOWN_VIOLATIONS: readonly string[] = [
-  "src/cli.ts -> './ftp/probe'",
-  "src/cli.ts -> './ftp/url'",
-];
-
 /** Packages src/ftp may use: Node's own modules, and iconv-lite (the one runtime dependency, src/ftp/encoding.ts). */
 const FTP_PACKAGES = new Set([...builtinModules, 'iconv-lite']);
 
@@ -112,7 +102,6 @@ export function violations(): Violation[] {
   return out;
 }
 
-const key = (v: Violation) => `${v.file} -> '${v.specifier}'`;
 const show = (v: Violation) => `      ${v.file}:${v.line}  import '${v.specifier}'  [${v.rule}] ${v.why}`;
 
 describe('layers: src/vscode -> src/remote -> src/ftp, one way', () => {
@@ -142,17 +131,8 @@ describe('layers: src/vscode -> src/remote -> src/ftp, one way', () => {
     assert.deepEqual(rules('src/cli.ts', './ftp'), []);
   });
 
-  it('no file of src/ imports across a layer boundary (beyond the known violations being fixed)', () => {
+  it('no file of src/ imports across a layer boundary', () => {
     const all = violations();
-    const known = new Set(KNOWN_VIOLATIONS);
-    const fresh = all.filter((v) => !known.has(key(v)));
-    const stale = KNOWN_VIOLATIONS.filter((k) => !all.some((v) => key(v) === k));
-    const allowed = all.filter((v) => known.has(key(v)));
-    if (allowed.length > 0) {
-      console.log(`    layers: ${allowed.length} known violation(s) allowed by KNOWN_VIOLATIONS in test/unit/layers.test.ts, to be fixed and the list emptied:`);
-      for (const v of allowed) console.log(show(v));
-    }
-    if (stale.length > 0) console.log(`    layers: no longer needed in KNOWN_VIOLATIONS (remove): ${stale.join('; ')}`);
-    assert.ok(fresh.length === 0, `${fresh.length} import(s) across a layer boundary:\n${fresh.map(show).join('\n')}`);
+    assert.ok(all.length === 0, `${all.length} import(s) across a layer boundary:\n${all.map(show).join('\n')}`);
   });
 });
