@@ -1,6 +1,6 @@
 /** A site's writing operations: saving a file from the editor, and uploading local content (safe save). */
 import type { Readable } from 'node:stream';
-import { FtpReplyError, safeSave, type FileEntry } from '../ftp';
+import { FtpReplyError, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
 import type { Change } from './changes';
 import { FsError } from './fsErrors';
 import type { SiteCore } from './siteCore';
@@ -105,7 +105,7 @@ async function removePartial(site: SiteCore, p: string, cause: unknown): Promise
   try {
     await site.pool.run((c) => c.delete(p), { idempotent: true });
   } catch (err) {
-    if (err instanceof FtpReplyError && (err.code === 550 || err.code === 450)) return; // never created, or gone
+    if (isFileUnavailable(err)) return; // never created, or gone
     site.opts.info?.(
       `The upload of ${p} failed (${(cause as Error)?.message ?? cause}), and the partly written file could not be deleted ` +
         `(${(err as Error)?.message ?? err}): delete it, or upload it again.`,
