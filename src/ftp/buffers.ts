@@ -1,10 +1,10 @@
 /**
  * The 1 MiB buffers file transfers read into (FileSink, FileSource), kept between transfers.
  *
- * A transfer used to allocate its own (one or two even for a 4 KiB file). Each is external memory to V8, which
- * counts it towards its next full collection: over a folder of many small files that made garbage collections
- * so frequent that throughput fell from about 500 to 200 files/s. A few idle buffers kept here cost at most
- * MAX_IDLE MiB once a transfer has happened, and nothing before.
+ * A buffer per transfer (one or two even for a 4 KiB file) would be external memory to V8, which counts it
+ * towards its next full collection: over a folder of many small files that makes garbage collections frequent
+ * enough to bound the throughput. A few idle buffers kept here cost at most MAX_IDLE MiB once a transfer has
+ * happened, and nothing before.
  */
 export const TRANSFER_BUFFER_SIZE = 1024 * 1024;
 const MAX_IDLE = 4;

@@ -83,7 +83,7 @@ export class ControlConnection extends EventEmitter {
     socket.off('close', this.onSocketClose);
   }
 
-  /** TLS is on (set by upgrade(); a plain `in` test on the socket costs more than it should, once per transfer). */
+  /** TLS is on (set by upgrade(); a field, so the per-transfer check does not inspect the socket). */
   get secure(): boolean {
     return this.tls;
   }
@@ -188,7 +188,7 @@ export class ControlConnection extends EventEmitter {
       let timer: NodeJS.Timeout;
       if (timeoutMs === this.timeoutMs) {
         // The usual wait: re-arm the connection's one reply timer instead of making a timer per reply (a transfer
-        // reads three replies; timer objects and timer-list churn were a tenth of the per-file CPU of small files).
+        // reads three replies, and a timer object per reply is per-file work that small files feel).
         this.onReplyTimeout = expire;
         timer = this.replyTimer ??= setTimeout(() => this.onReplyTimeout?.(), timeoutMs);
         timer.refresh();
@@ -292,7 +292,7 @@ export function connectSocket(host: string, port: number, timeoutMs: number, wha
     };
     socket.once('connect', () => {
       clearTimeout(timer);
-      socket.off('error', onError); // (not removeAllListeners: measurably slower, per data connection)
+      socket.off('error', onError);
       resolve(socket);
     });
     socket.once('error', onError);

@@ -152,7 +152,7 @@ export async function openPassive(
   if (strategy.passiveConnected && strategy.force === undefined) {
     // Passive connections to this server have worked: send the transfer command while this one is being made,
     // as a user's `ftp` would type it, instead of waiting for the connection first. It saves a turn of the
-    // event loop in which the server sits idle, per file (a tenth of the time of a small file on loopback).
+    // event loop per file in which the server sits idle.
     // The first connection, and every one `probe` makes, is awaited before the command, so a network that
     // blocks passive mode is diagnosed with nothing outstanding and falls back cleanly.
     connecting.catch(() => undefined);

@@ -9,8 +9,8 @@ export interface FileEntry {
   size?: number;
   /**
    * Modification time when known, in milliseconds since the epoch (UTC), as VS Code's FileStat.mtime and
-   * Node's Stats.mtimeMs. LIST gives minute precision at best. A number, not a Date: a Date is an 80-byte heap
-   * object, and in a 100,000-entry listing creating and collecting them was a fifth of the parse time.
+   * Node's Stats.mtimeMs. LIST gives minute precision at best. A number, not a Date: a Date is a heap object per
+   * entry to create and collect, and listings can have hundreds of thousands of entries.
    */
   mtimeMs?: number;
   /** Symlink target when known (`name -> target` in LIST, `OS.unix=slink:target` in MLSD). */

@@ -19,8 +19,8 @@ const IN_FLIGHT = 4;
  * The socket reads into a few reused buffers (`onread`) instead of a fresh 64 KiB buffer per read, and each read
  * goes to the file stream as it is, without a copy; a buffer is reused once the file stream has written it (its
  * write callback: an fs.WriteStream keeps no reference after that). Compared with `pipeline(socket, file)` this is
- * about a quarter of the reads and no garbage: a 1 GiB download keeps the process near its idle size instead of
- * growing by the 64 MiB of dead buffers V8 lets pile up before it collects them, and spends less CPU per byte.
+ * fewer, larger reads and no garbage: a large download keeps the process near its idle size instead of growing by
+ * the dead read buffers V8 lets pile up before it collects them.
  * Back-pressure: at most IN_FLIGHT reads wait to be written; past that the socket stops reading until the file stream
  * catches up. (Not the stream's highWaterMark: at the default 16 KiB every read would stop the socket.)
  */

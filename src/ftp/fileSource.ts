@@ -19,8 +19,8 @@ interface ReadStreamRange {
  * The file is read with fs.read into a few reused buffers, and each is written to the data socket as it is; a
  * buffer is read into again once the socket's write callback says it has been sent (a Writable is done with a
  * chunk then). `pipeline(fileStream, socket)` would allocate a new buffer for every read (page faults on fresh
- * memory, garbage for the GC) and run the stream machinery per chunk; this spends about a third less CPU per byte
- * on a loopback upload, which on a small machine is CPU the server gets. The stream's fd, start and end are
+ * memory, garbage for the GC) and run the stream machinery per chunk; CPU the client saves here is CPU the server
+ * gets when both share a small machine. The stream's fd, start and end are
  * honoured; the stream is destroyed at the end (closing its fd when autoClose), as pipeline() would.
  */
 export class FileSource {

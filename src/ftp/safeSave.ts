@@ -55,7 +55,7 @@ export interface SafeSaveMemory {
 }
 
 export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 'signal'> {
-  /** false: upload straight onto the file (STOR) as before; the size is still checked. Default true. */
+  /** false: upload straight onto the file (STOR); the size is still checked. Default true. */
   safe?: boolean;
   /** The file's entry when the caller knows it; null when it is known not to exist; undefined: look it up. */
   existing?: FileEntry | null;

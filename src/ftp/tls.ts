@@ -4,8 +4,8 @@ import { FtpCertificateError, FtpInputError, FtpTlsError } from './errors';
 import type { FtpLogger } from './log';
 
 /**
- * node:tls, loaded the first time a connection uses TLS: most connections are plain, and loading it costs every
- * start of the CLI about 5 ms (of which a one-file `get` or `put` has little to spare against curl).
+ * node:tls, loaded the first time a connection uses TLS: most connections are plain, and loading the module is a
+ * noticeable part of a short CLI run's start.
  */
 let tlsModule: typeof tls | undefined;
 function tlsLib(): typeof tls {

@@ -31,8 +31,8 @@ export class LineReader {
     const length = this.length;
     if (pos >= length) return false;
     // The next LF and the next CR at or after pos, each cached until passed: for LF-only text the CR search
-    // runs once and finds nothing; for CR LF text it finds the CR ending the current line. (Testing the whole
-    // text once for a bare CR with a regex instead turned out slower than these short native searches.)
+    // runs once and finds nothing; for CR LF text it finds the CR ending the current line. Each search stops at
+    // the next line end instead of scanning the whole text up front.
     let lf = this.nextLf;
     if (lf < pos) {
       lf = text.indexOf('\n', pos);
