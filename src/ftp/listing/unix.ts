@@ -284,9 +284,8 @@ function makeEntry(
 /*
  * V8 detail, performance only: the first entry whose size does not fit a small integer (the 3 GiB file)
  * would switch the `size` field of the shared entry shape to unboxed-double storage, after which every entry
- * carries an extra heap number box for its size. Creating the
- * shapes once with a non-number `size` makes the field generic from the start, and small sizes are then stored
- * inline. The objects here are discarded; the shapes (maps) are shared with the literals above.
+ * carries an extra heap number box for its size. Creating the shapes once with a non-number `size` makes the
+ * field generic from the start, and small sizes are then stored inline. The objects here are discarded; the shapes (maps) are shared with the literals above.
  */
 const shapeWarmup: unknown[] = [
   { name: '', type: 'file', size: null, mtimeMs: null, permissions: '', mode: 0 },
