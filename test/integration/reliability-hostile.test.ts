@@ -20,7 +20,7 @@ import {
 } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site, type RemoteClient } from '../../src/remote/site';
-import { downloadTo } from '../../src/remote/transfers';
+import { downloadTo } from '../../src/remote/download';
 import { HostileServer, type HostileOptions } from '../faults/hostileServer';
 import { openDescriptors, settle, until } from '../faults/util';
 

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { FtpClient, formatLogEvent, isSafeSaveTemp } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site, type RemoteClient } from '../../src/remote/site';
-import { downloadTo, uploadTo } from '../../src/remote/transfers';
+import { downloadTo } from '../../src/remote/download';
+import { uploadTo } from '../../src/remote/upload';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
 
 /**

@@ -8,7 +8,9 @@ import { FsError } from '../../src/remote/fsErrors';
 import type { Change } from '../../src/remote/changes';
 import { FileType, Site } from '../../src/remote/site';
 import { SiteRegistry } from '../../src/remote/sites';
-import { downloadTo, isSafeLocalName, uploadTo } from '../../src/remote/transfers';
+import { downloadTo } from '../../src/remote/download';
+import { isSafeLocalName } from '../../src/remote/transfers';
+import { uploadTo } from '../../src/remote/upload';
 import { FakeServer, fsError } from './remote-fake-client';
 
 function config(extra: Record<string, unknown> = {}): ConnectionConfig {

@@ -6,7 +6,8 @@ import { FtpReplyError } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { ChangeBatch, type Change } from '../../src/remote/changes';
 import { SHORT_TRANSFER_BYTES, Site, type RemoteClient } from '../../src/remote/site';
-import { downloadTo, uploadTo } from '../../src/remote/transfers';
+import { downloadTo } from '../../src/remote/download';
+import { uploadTo } from '../../src/remote/upload';
 import { FakeServer, fsError, type FakeClient } from './remote-fake-client';
 
 /**

@@ -1,0 +1,121 @@
+/** Download a remote file or folder into a local folder (see transfers.ts for what a folder costs). */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { FtpError } from '../ftp';
+import { BufferSink } from './bufferSink';
+import { FsError } from './fsErrors';
+import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
+import { checkCancelled, inParallel, isSafeLocalName, parallel, Tally, type TransferContext, type TransferResult } from './transfers';
+import { baseName, joinPath, normalizePath } from './uri';
+
+interface GetJob {
+  remote: string;
+  local: string;
+  /** From the listing, for plain files (a symlink's listed size is its target's name). */
+  bytes?: number;
+}
+
+/** Download `remotePath` (file or folder) into the local folder `localDir`. */
+export async function downloadTo(site: Site, remotePath: string, localDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
+  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
+  const tally = new Tally(result, ctx);
+  const p = normalizePath(remotePath);
+  const stat = await site.stat(p);
+  const name = p === '/' ? site.name : baseName(p);
+  if (!isSafeLocalName(name)) throw new FsError('NoPermissions', `"${name}" cannot be a local file name`);
+  const local = nodePath.join(localDir, name);
+  if ((stat.type & FileType.Directory) !== 0) {
+    await getDir(site, p, local, ctx, result, tally);
+  } else {
+    const bytes = stat.type === FileType.File ? stat.size : undefined;
+    await inParallel([{ remote: p, local, bytes }], 1, ctx.signal, (job) => getFile(site, job, ctx, tally));
+  }
+  return result;
+}
+
+async function getDir(site: Site, remote: string, local: string, ctx: TransferContext, r: TransferResult, tally: Tally): Promise<void> {
+  checkCancelled(ctx.signal);
+  await fsp.mkdir(local, { recursive: true });
+  r.folders++;
+  // One listing: entries() has the sizes, readDirectory() (from the same cached listing) the types of symlinks.
+  const sizes = new Map<string, number>();
+  for (const e of await site.entries(remote)) if (e.type === 'file' && e.size !== undefined) sizes.set(e.name, e.size);
+  const files: GetJob[] = [];
+  const dirs: string[] = [];
+  for (const [name, type] of await site.readDirectory(remote)) {
+    if (!isSafeLocalName(name)) {
+      r.skipped.push(joinPath(remote, name));
+      continue;
+    }
+    if (type === (FileType.SymbolicLink | FileType.Directory)) r.links.push(joinPath(remote, name));
+    else if ((type & FileType.Directory) !== 0) dirs.push(name);
+    else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined });
+  }
+  await inParallel(files, parallel(site), ctx.signal, (job) => getFile(site, job, ctx, tally));
+  for (const name of dirs) await getDir(site, joinPath(remote, name), nodePath.join(local, name), ctx, r, tally);
+}
+
+async function getFile(site: Site, job: GetJob, ctx: TransferContext, tally: Tally): Promise<void> {
+  ctx.onFile?.(job.remote);
+  const t = tally.start();
+  // Into a temporary file next to the target, renamed over it once complete: a failed or cancelled download
+  // leaves a local file of that name exactly as it was.
+  const part = partName(job.local);
+  let stream: fs.WriteStream | undefined;
+  try {
+    let n = job.bytes !== undefined && job.bytes <= SHORT_TRANSFER_BYTES ? await getSmall(site, job, part, ctx, t.progress) : undefined;
+    n ??= await site.download(job.remote, () => (stream = fs.createWriteStream(part, { flags: 'wx' })), {
+      signal: ctx.signal,
+      onProgress: t.progress,
+      bytes: job.bytes,
+    });
+    if (stream) await closed(stream);
+    await fsp.rename(part, job.local);
+    t.done(n);
+  } catch (err) {
+    t.failed();
+    if (stream) await closed(stream);
+    await fsp.rm(part, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** `.<name>.<random>.ftpx-part` in the target's folder: the same file system, so the rename is atomic (a very long name is cut, to stay within the 255 bytes of a name). */
+function partName(target: string): string {
+  return nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target).slice(0, 200)}.${crypto.randomBytes(4).toString('hex')}.ftpx-part`);
+}
+
+/** A small file turned out larger than SMALL_FILE_LIMIT: download it again as a stream. */
+class GrewError extends FtpError {
+  override name = 'GrewError';
+}
+
+/** What a file listed as small may grow to before it is downloaded again as a stream. */
+const SMALL_FILE_LIMIT = 4 * SHORT_TRANSFER_BYTES;
+
+/**
+ * A small file: into memory, then written to disk after the connection is free again (no file stream during the
+ * transfer, whose reads go through 1 MiB buffers), into `part`. Undefined when it has grown since the listing.
+ */
+async function getSmall(site: Site, job: GetJob, part: string, ctx: TransferContext, onProgress: (n: number) => void): Promise<number | undefined> {
+  const sink = new BufferSink(job.bytes, SMALL_FILE_LIMIT, (n) => new GrewError(`${job.remote} has grown to more than ${n} bytes`));
+  try {
+    await site.download(job.remote, () => sink.stream, { signal: ctx.signal, onProgress, bytes: job.bytes });
+  } catch (err) {
+    if (err instanceof FsError && err.cause instanceof GrewError) return undefined;
+    throw err;
+  }
+  const data = sink.result();
+  await fsp.writeFile(part, data, { flag: 'wx' });
+  return data.length;
+}
+
+function closed(stream: fs.WriteStream): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('close', () => resolve());
+    stream.destroy();
+  });
+}

@@ -1,0 +1,184 @@
+/** Upload local files and folders into a remote folder (see transfers.ts for what a folder costs). */
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { FileEntry } from '../ftp';
+import type { ChangeBatch } from './changes';
+import { FsError } from './fsErrors';
+import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
+import { checkCancelled, inParallel, parallel, Tally, type TransferContext, type TransferResult } from './transfers';
+import { joinPath, normalizePath } from './uri';
+
+interface PutJob {
+  local: string;
+  remote: string;
+  /** What the folder's listing says of the name: its entry, or null when it is not there. */
+  existing: FileEntry | null;
+  /** Not listed, but may be a file all the same (see existingOf). */
+  mayExist: boolean;
+}
+
+/**
+ * A name as a case-insensitive server may see it: a name that differs from an existing one only in case or
+ * Unicode form may be that file, and gets the safe path.
+ */
+function fold(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/**
+ * What the remote folder's listing says of each name to upload: its entry, or null when it is not there. A name
+ * that is not listed but differs from a listed one only in case or Unicode form (one file on a case-insensitive
+ * server), or that another upload of this folder also goes to, "may exist": it gets the safe path too.
+ */
+function existingOf(names: string[], listing: FileEntry[]): { existing: FileEntry | null; mayExist: boolean }[] {
+  const exact = new Map(listing.map((e) => [e.name, e]));
+  const folded = new Map<string, number>();
+  const count = (n: string) => folded.set(fold(n), (folded.get(fold(n)) ?? 0) + 1);
+  for (const e of listing) count(e.name);
+  for (const n of names) count(n);
+  return names.map((n) => {
+    const e = exact.get(n);
+    return e ? { existing: e, mayExist: true } : { existing: null, mayExist: (folded.get(fold(n)) ?? 0) > 1 };
+  });
+}
+
+/** Upload local files and folders into the remote folder `remoteDir`. Existing files are overwritten. */
+export async function uploadTo(site: Site, localPaths: string[], remoteDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
+  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
+  const tally = new Tally(result, ctx);
+  const batch = site.batch();
+  const dir = normalizePath(remoteDir);
+  site.assertWritable(dir);
+  try {
+    const files: string[] = [];
+    const dirs: string[] = [];
+    for (const local of localPaths) {
+      checkCancelled(ctx.signal);
+      const st = await fsp.stat(local);
+      if (st.isDirectory()) dirs.push(local);
+      else if (st.isFile()) files.push(local);
+      else result.skipped.push(local);
+    }
+    if (files.length) {
+      const names = files.map((f) => nodePath.basename(f));
+      const known = existingOf(names, await site.entries(dir));
+      const jobs = files.map((local, i) => ({ local, remote: joinPath(dir, names[i]), ...known[i] }));
+      await putFiles(site, jobs, ctx, result, tally, batch);
+    }
+    for (const local of dirs) await putDir(site, local, joinPath(dir, nodePath.basename(local)), ctx, result, tally, batch);
+  } finally {
+    batch.close();
+  }
+  return result;
+}
+
+async function putDir(site: Site, local: string, remote: string, ctx: TransferContext, r: TransferResult, tally: Tally, batch: ChangeBatch): Promise<void> {
+  checkCancelled(ctx.signal);
+  let listing: FileEntry[];
+  try {
+    await site.createDirectory(remote);
+    listing = []; // just made: empty
+  } catch (err) {
+    if (!(err instanceof FsError && err.kind === 'FileExists')) throw err;
+    if (((await site.stat(remote)).type & FileType.Directory) === 0) {
+      throw new FsError('FileNotADirectory', `${remote} is a file, not a folder: cannot upload the folder ${local} into it`);
+    }
+    // What this upload changed so far must be in the listing (two local folders of the same name).
+    batch.flush();
+    listing = await site.entries(remote);
+  }
+  r.folders++;
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const d of await fsp.readdir(local, { withFileTypes: true })) {
+    if (d.isDirectory()) dirs.push(d.name);
+    else if (d.isFile()) files.push(d.name);
+    else if (d.isSymbolicLink()) {
+      // Follow it, as a stat of the path would.
+      const st = await fsp.stat(nodePath.join(local, d.name)).catch(() => undefined);
+      if (st?.isDirectory()) dirs.push(d.name);
+      else if (st?.isFile()) files.push(d.name);
+      else r.skipped.push(nodePath.join(local, d.name));
+    } else {
+      r.skipped.push(nodePath.join(local, d.name));
+    }
+  }
+  const known = existingOf(files, listing);
+  const jobs = files.map((name, i) => ({ local: nodePath.join(local, name), remote: joinPath(remote, name), ...known[i] }));
+  await putFiles(site, jobs, ctx, r, tally, batch);
+  for (const name of dirs) await putDir(site, nodePath.join(local, name), joinPath(remote, name), ctx, r, tally, batch);
+}
+
+/**
+ * The files of one folder, prepared a few ahead of the uploads: the size (stat) and, for small files, the content,
+ * so a connection that finishes a file starts the next one at once instead of waiting for the disk. At most
+ * READ_AHEAD files are held, each at most SHORT_TRANSFER_BYTES.
+ */
+class ReadAhead {
+  private readonly ready: (Promise<Prepared> | undefined)[];
+
+  constructor(private readonly jobs: PutJob[]) {
+    this.ready = new Array(jobs.length);
+  }
+
+  /** Job i's preparation; starts the next ones too. */
+  get(i: number): Promise<Prepared> {
+    for (let k = i; k < Math.min(this.jobs.length, i + READ_AHEAD); k++) this.ready[k] ??= prepare(this.jobs[k].local);
+    const p = this.ready[i]!;
+    this.ready[i] = undefined; // not kept once taken
+    return p;
+  }
+}
+
+interface Prepared {
+  stat: fs.Stats | undefined;
+  /** The content of a small file. */
+  data?: Buffer;
+}
+
+/** Files of one folder prepared ahead of their upload. */
+const READ_AHEAD = 8;
+
+async function prepare(local: string): Promise<Prepared> {
+  try {
+    const stat = await fsp.stat(local);
+    if (!stat.isFile() || stat.size > SHORT_TRANSFER_BYTES) return { stat };
+    const data = await fsp.readFile(local);
+    // Changed in between: upload it as a stream, as it is then.
+    return data.length === stat.size ? { stat, data } : { stat };
+  } catch (err) {
+    // Gone or unreadable: the upload itself tells (as a stream, it fails the same way it always did).
+    return { stat: undefined };
+  }
+}
+
+async function putFiles(site: Site, jobs: PutJob[], ctx: TransferContext, r: TransferResult, tally: Tally, batch: ChangeBatch): Promise<void> {
+  const ahead = new ReadAhead(jobs);
+  const index = new Map(jobs.map((j, i) => [j, i]));
+  await inParallel(jobs, parallel(site), ctx.signal, async (job) => putFile(site, job, await ahead.get(index.get(job)!), ctx, r, tally, batch));
+}
+
+async function putFile(site: Site, job: PutJob, prepared: Prepared, ctx: TransferContext, r: TransferResult, tally: Tally, batch: ChangeBatch): Promise<void> {
+  const st = prepared.stat ?? (await fsp.stat(job.local));
+  if (!st.isFile()) {
+    r.skipped.push(job.local);
+    return;
+  }
+  ctx.onFile?.(job.local);
+  const t = tally.start();
+  try {
+    const n = await site.upload(prepared.data ?? (() => fs.createReadStream(job.local)), job.remote, {
+      signal: ctx.signal,
+      onProgress: t.progress,
+      bytes: prepared.data?.length ?? st.size,
+      existing: job.existing,
+      mayExist: job.mayExist,
+      batch,
+    });
+    t.done(n);
+  } catch (err) {
+    t.failed();
+    throw err;
+  }
+}
