@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../remote/bytes';
 import { withTransferProgress } from '../progress';
-import { downloadTo, localSize, uploadTo, type TransferResult } from '../../remote/transfers';
+import { downloadTo } from '../../remote/download';
+import { localSize, type TransferResult } from '../../remote/transfers';
+import { uploadTo } from '../../remote/upload';
 import { baseName } from '../../remote/uri';
 import type { CommandDeps } from './deps';
 import { folderOf, targetOf, type Target } from './targets';
