@@ -194,11 +194,20 @@ async function withClient(opts: FtpConnectOptions, fn: (c: FtpClient) => Promise
   return 0;
 }
 
+let settled = false;
+// Node exits when nothing is left to wait for, even with the command unfinished: that is a failure, never a 0.
+process.on('exit', () => {
+  if (settled) return;
+  process.stderr.write('ftp-explorer: the operation never finished (nothing was left to wait for): treat it as failed\n');
+  process.exitCode = 1;
+});
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err: Error) => {
+    settled = true;
     process.stderr.write(`ftp-explorer: ${err instanceof FtpError ? err.message : String(err?.message ?? err)}\n`);
     process.exitCode = 1;
   },

@@ -58,7 +58,12 @@ export class FileSource {
         failure ??= err;
         signal();
       };
+      // A socket that closes without an error (the server went away with the control connection) calls back no
+      // further write and sends no 'drain': its close must end every wait here.
+      const onSocketClose = () => onSocketError(socket.errored ?? prematureClose());
       socket.on('error', onSocketError);
+      socket.on('close', onSocketClose);
+      if (socket.destroyed) onSocketClose();
       try {
         while (remaining > 0) {
           while (!failure && free.length === 0 && made >= BUFFERS) await new Promise<void>((resolve) => (wake = resolve));
@@ -80,6 +85,7 @@ export class FileSource {
         await finished(socket, { readable: false });
       } finally {
         socket.off('error', onSocketError);
+        socket.off('close', onSocketClose);
         // Only the buffers the socket is done with; one still being sent after a failure is left to the GC.
         for (const b of free) giveBuffer(b);
       }
@@ -118,8 +124,9 @@ function read(fd: number, buffer: Buffer, length: number, position: number | und
   );
 }
 
-/** Resolves on 'drain'; rejects when the socket fails or closes first. */
+/** Resolves on 'drain'; rejects when the socket fails or closes first, or has closed already. */
 function drained(socket: net.Socket): Promise<void> {
+  if (socket.destroyed) return Promise.reject(socket.errored ?? prematureClose());
   return new Promise((resolve, reject) => {
     const done = (err?: Error) => {
       socket.off('drain', onDrain);

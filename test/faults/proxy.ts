@@ -41,6 +41,8 @@ export type ReplyAction =
   | 'forward'
   /** cut the control connection instead of relaying the reply */
   | 'cut'
+  /** relay the reply, then cut the control connection (the data connection is left to the server) */
+  | 'cut-after'
   /** swallow the reply */
   | 'drop'
   /** hold this reply and everything after it */
@@ -292,6 +294,7 @@ export class ProxySession {
     if (action === 'stall') this.stall();
     if (action && typeof action === 'object') text = action.replace.replace(/\r?\n/g, '\r\n');
     this.toClient(`${text}\r\n`);
+    if (action === 'cut-after') this.cut(this.plan.how ?? 'reset');
   }
 
   private toClient(text: string): void {
