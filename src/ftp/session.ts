@@ -93,8 +93,12 @@ export class Session implements TransferHost {
     if (cwd !== undefined) await this.changeDir(cwd);
   }
 
+  /**
+   * CWD, every time, even into the folder this session believes it is in: a folder deleted and made again, or
+   * swapped by a rename (an atomic deploy), is another folder with the same path, and a session that stayed
+   * "in" it would go on listing the old one.
+   */
   async changeDir(abs: string): Promise<void> {
-    if (this.cwd === abs) return;
     this.cwd = undefined;
     await this.expect(`CWD ${abs}`, (c) => c >= 200 && c < 300);
     this.cwd = abs;
