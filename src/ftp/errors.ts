@@ -142,10 +142,25 @@ export function isConnectionLost(err: unknown): boolean {
   return false;
 }
 
-/** The login was refused (RFC 959 §4.2: 530 not logged in; 331/332 a password or an account still wanted). */
+/**
+ * The login was refused (RFC 959 §4.2: 530 not logged in; 331/332 a password or an account still wanted), for
+ * the credentials: not a limit on connections, which some servers also answer with 530 (see isConnectionLimit).
+ */
 export function isLoginFailure(err: unknown): boolean {
-  return err instanceof FtpReplyError && (err.code === 530 || err.code === 331 || err.code === 332);
+  return err instanceof FtpReplyError && (err.code === 530 || err.code === 331 || err.code === 332) && !isConnectionLimit(err);
 }
+
+/**
+ * The server refused one more connection, not the credentials. RFC 959 has no code for it: proftpd answers
+ * MaxClientsPerUser with "530 Sorry, the maximum number of clients (1) for this user are already connected.",
+ * vsftpd and pyftpdlib their limits with 421 ("There are too many connections from your internet address.",
+ * "Too many connections from the same IP address."), pure-ftpd with 421 too. The words tell.
+ */
+export function isConnectionLimit(err: unknown): boolean {
+  return err instanceof FtpReplyError && (err.code === 530 || err.code === 421) && CONNECTION_LIMIT_TEXT.test(err.replyText);
+}
+
+const CONNECTION_LIMIT_TEXT = /too many (connected )?(connections|users|clients|sessions)|maximum number of (clients|connections|users|sessions)|connection limit|(clients|users|connections|sessions) limit|already connected/i;
 
 /**
  * RFC 959 §4.2: 550 "Requested action not taken. File unavailable (e.g., file not found, no access)" and its

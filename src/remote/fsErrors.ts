@@ -15,6 +15,7 @@ import {
   FtpTlsError,
   fileUnavailable,
   isConnectionLost,
+  isConnectionLimit,
   isLoginFailure,
 } from '../ftp';
 
@@ -96,6 +97,14 @@ export function toFsError(err: unknown, op: string, path: string, secret?: strin
     const reply = `${err.code} ${err.replyText}`.trim();
     const text = err.replyText;
     const at = msg(`${what}: ${reply}`);
+    if (isConnectionLimit(err)) {
+      return new FsError(
+        'Unavailable',
+        msg(`${what}: the server allows no more connections (${reply}). Close other FTP programs connected as this user, or lower "poolSize" for this connection.`),
+        false,
+        err,
+      );
+    }
     if (err.code === 421) return new FsError('Unavailable', msg(`${what}: the server closed the connection (${reply}). Try again.`), false, err);
     if (err.code === 530 || err.code === 332 || err.code === 532) {
       return new FsError('NoPermissions', msg(`${what}: not logged in (${reply}). Check the user name and password.`), false, err);

@@ -4,7 +4,7 @@
  * operations themselves are in reading.ts, writing.ts and treeChanges.ts; site.ts puts them together.
  * No vscode import: errors are `FsError`s carrying the kind of vscode.FileSystemError to throw.
  */
-import { ServerTraits, type DataMode, type FileEntry } from '../ftp';
+import { isConnectionLimit, ServerTraits, type DataMode, type FileEntry } from '../ftp';
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
@@ -54,7 +54,8 @@ export class SiteCore {
         }
         return client;
       },
-      isConnectionError,
+      // A server's limit on connections counts as one too: the pool then makes do with the connections it has.
+      isConnectionError: (err) => isConnectionError(err) || isConnectionLimit(err),
       validateAfterIdleMs: 15000,
       keepAliveMs: opts.keepAliveMs,
       onInfo: (t) => opts.info?.(t),

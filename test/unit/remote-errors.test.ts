@@ -5,9 +5,37 @@ import {
   FtpDataConnectionError,
   FtpReplyError,
   FtpTimeoutError,
+  isConnectionLimit,
 } from '../../src/ftp';
 import { FsError, isConnectionError, isLoginError, scrubSecret, toFsError } from '../../src/remote/fsErrors';
 import { formatLogLines, LineBuffer, MAX_LINE } from '../../src/remote/logFormat';
+
+describe('a limit on connections is not a wrong password', () => {
+  const limits: [number, string][] = [
+    [530, 'Sorry, the maximum number of clients (1) for this user are already connected.'], // proftpd MaxClientsPerUser
+    [421, 'There are too many connections from your internet address.'], // vsftpd max_per_ip
+    [421, 'There are too many connected users, please try later.'], // vsftpd max_clients
+    [421, 'Too many connections from the same IP address.'], // pyftpdlib max_cons_per_ip
+    [421, 'Too many connections. Service temporarily unavailable.'], // pyftpdlib max_cons
+  ];
+  it('the servers\' words for it are a connection limit, never a login failure; its message says what to do', () => {
+    for (const [code, text] of limits) {
+      const err = new FtpReplyError(code, text, 'PASS');
+      assert.ok(isConnectionLimit(err), text);
+      assert.ok(!isLoginError(err), text);
+      const fe = toFsError(err, 'list', '/');
+      assert.equal(fe.kind, 'Unavailable');
+      assert.match(fe.message, /allows no more connections.*poolSize/);
+    }
+  });
+  it('a refused password is a login failure, not a limit', () => {
+    for (const text of ['Login incorrect.', 'Authentication failed.', 'Sorry, cannot login.']) {
+      const err = new FtpReplyError(530, text, 'PASS');
+      assert.ok(isLoginError(err), text);
+      assert.ok(!isConnectionLimit(err), text);
+    }
+  });
+});
 
 describe('remote/fsErrors: mapping to FileSystemError kinds', () => {
   const kind = (err: unknown) => toFsError(err, 'read', '/a.txt').kind;
