@@ -171,7 +171,7 @@ export function fileUnavailable(code: number): boolean {
 }
 
 /** A reply error saying the file is unavailable (550/450, see `fileUnavailable`): usually, it is not there. */
-export function isFileUnavailable(err: unknown): boolean {
+export function isFileUnavailable(err: unknown): err is FtpReplyError {
   return err instanceof FtpReplyError && fileUnavailable(err.code);
 }
 

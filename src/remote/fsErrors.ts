@@ -115,6 +115,8 @@ export function toFsError(err: unknown, op: string, path: string, secret?: strin
     // Not only 550: pyftpdlib answers MLSD of a missing folder "501 No such directory.", ftp-srv a missing file
     // "551 ENOENT: no such file or directory".
     const notFound = (err.code === 501 || err.code === 551) && NOT_FOUND_TEXT.test(text);
+    // ftp-srv answers a file it may not open "551 EACCES: permission denied, open ...".
+    if (err.code === 551 && PERMISSION_TEXT.test(text) && !notFound) return new FsError('NoPermissions', at, false, err);
     if (fileUnavailable(err.code) || notFound) {
       if (PERMISSION_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('NoPermissions', at, false, err);
       if (NOT_EMPTY_TEXT.test(text)) return new FsError('Unknown', at, false, err);

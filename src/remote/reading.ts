@@ -1,6 +1,6 @@
 /** A site's reading operations: stat, folder listings, reading a file into memory, streaming one to disk. */
 import type { Writable } from 'node:stream';
-import { FtpError, FtpProtocolError, FtpReplyError, type FileEntry } from '../ftp';
+import { FtpError, FtpProtocolError, FtpReplyError, isFileUnavailable, type FileEntry } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
@@ -88,6 +88,7 @@ export async function readFile(site: SiteCore, path: string, t: Transfer = {}): 
       site.cache.invalidate(parentPath(p));
       const e = await site.lookup(p).catch(() => undefined);
       if (e?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+      if (e && isFileUnavailable(err)) throw site.refused(err, 'read', p, 'it is there');
     }
     throw fe;
   }

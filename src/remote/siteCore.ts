@@ -4,11 +4,11 @@
  * operations themselves are in reading.ts, writing.ts and treeChanges.ts; site.ts puts them together.
  * No vscode import: errors are `FsError`s carrying the kind of vscode.FileSystemError to throw.
  */
-import { isConnectionLimit, ServerTraits, type DataMode, type FileEntry } from '../ftp';
+import { isConnectionLimit, isFileUnavailable, ServerTraits, type DataMode, type FileEntry, type FtpReplyError } from '../ftp';
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
-import { FsError, isConnectionError, toFsError } from './fsErrors';
+import { FsError, isConnectionError, scrubSecret, toFsError } from './fsErrors';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
@@ -136,6 +136,30 @@ export class SiteCore {
 
   fsError(err: unknown, op: string, path: string): FsError {
     return toFsError(err, op, path, this.opts.secret?.());
+  }
+
+  /**
+   * RFC 959's 550 says only "file unavailable": vsftpd answers a refused DELE, RETR or MKD with a bare "550
+   * Delete operation failed." and the like, which reads as "not found". When a fresh listing shows that `shown`
+   * is there (the path itself, or the folder a new name was to go into), the server refused: NoPermissions with
+   * its reply, said in the log too.
+   */
+  async explain(err: unknown, op: string, p: string, shown = p): Promise<FsError> {
+    const fe = this.fsError(err, op, p);
+    if (fe.kind !== 'FileNotFound' || !isFileUnavailable(err) || isProbe(p)) return fe;
+    this.cache.invalidate(parentPath(shown));
+    const there = await this.lookup(shown).catch(() => undefined);
+    return there ? this.refused(err, op, p, shown === p ? 'it is there' : `${shown} is there`) : fe;
+  }
+
+  /** The server refused `op` on `p` (a 550 while `why` shows the file is there): NoPermissions, logged. */
+  refused(err: FtpReplyError, op: string, p: string, why: string): FsError {
+    const text = scrubSecret(
+      `${op} ${p}: the server refused (${err.code} ${err.replyText}), although ${why}. Check the permissions of the file or its folder on the server.`,
+      this.opts.secret?.(),
+    );
+    this.opts.info?.(text);
+    return new FsError('NoPermissions', text, false, err);
   }
 
   notFound(p: string): FsError {

@@ -7,7 +7,7 @@ import { FtpReplyError, tempName } from '../ftp';
 import { FsError, isConnectionError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
-import { isUnder, joinPath, normalizePath } from './uri';
+import { isUnder, joinPath, normalizePath, parentPath } from './uri';
 
 export async function createDirectory(site: SiteCore, path: string): Promise<void> {
   const p = normalizePath(path);
@@ -20,7 +20,7 @@ export async function createDirectory(site: SiteCore, path: string): Promise<voi
     await site.pool.run((c) => c.mkdir(p));
   } catch (err) {
     site.cache.invalidatePath(p);
-    throw site.fsError(err, 'create folder', p);
+    throw await site.explain(err, 'create folder', p, parentPath(p));
   }
   site.cache.invalidatePath(p);
   site.cache.store(p, []);
@@ -44,7 +44,7 @@ export async function deletePath(site: SiteCore, path: string, opts: { recursive
     });
   } catch (err) {
     site.cache.invalidatePath(p);
-    throw site.fsError(err, 'delete', p);
+    throw await site.explain(err, 'delete', p);
   }
   site.links.forget(p);
   site.cache.invalidatePath(p);
@@ -71,7 +71,7 @@ export async function rename(site: SiteCore, from: string, to: string, opts: { o
   } catch (err) {
     site.cache.invalidatePath(a);
     site.cache.invalidatePath(b);
-    throw site.fsError(err, 'rename', a);
+    throw await site.explain(err, 'rename', a);
   }
   site.links.forget(a);
   site.links.forget(b);

@@ -5,7 +5,7 @@ import type { Change } from './changes';
 import { FsError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import { isLong, type Transfer, type UploadOptions } from './siteTypes';
-import { baseName, normalizePath } from './uri';
+import { baseName, normalizePath, parentPath } from './uri';
 
 export async function writeFile(
   site: SiteCore,
@@ -30,7 +30,7 @@ export async function writeFile(
     });
   } catch (err) {
     site.cache.invalidatePath(p);
-    throw site.fsError(err, 'write', p);
+    throw await site.explain(err, 'write', p, entry ? p : parentPath(p));
   }
   site.cache.invalidatePath(p);
   site.emit([{ type: entry ? 'changed' : 'created', path: p }]);
@@ -65,7 +65,7 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
     }
   } catch (err) {
     site.cache.invalidatePath(p);
-    throw site.fsError(err, 'upload', p);
+    throw await site.explain(err, 'upload', p, entry ? p : parentPath(p));
   }
   const change: Change = { type: entry ? 'changed' : 'created', path: p };
   if (t.batch) t.batch.add(change);
