@@ -10,6 +10,6 @@ export { safeSave, isSafeSaveTemp, tempName, type SafeSaveClient, type SafeSaveM
 export { probe, formatProbeReport } from './probe';
 export type { ProbeReport } from './probe';
 export { normalizeFingerprint, type CertificateInfo, type TlsMode } from './tls';
-export { parseFtpAuthority, parseFtpUrl, type FtpAuthority, type FtpUrl } from './url';
+export { maskUrlPassword, parseFtpAuthority, parseFtpUrl, type FtpAuthority, type FtpUrl } from './url';
 export { ServerTraits } from './traits';
 export { formatBytes } from './bytes';

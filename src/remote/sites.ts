@@ -2,6 +2,7 @@
  * All sites of this window: one Site per saved connection in use, plus one-off connections opened with
  * "FTP: Connect" or by an ftp:// URI. No vscode import.
  */
+import { maskUrlPassword } from '../ftp';
 import { needsReconnect, type ConnectionConfig, type GlobalSettings } from './config';
 import { FsError } from './fsErrors';
 import type { Change } from './changes';
@@ -35,7 +36,8 @@ export class SiteRegistry {
     if (!r) {
       throw new FsError(
         'Unavailable',
-        `No FTP connection named "${authority}". Add it with "FTP: Add Connection", or use ftp://user@host:port/path.`,
+        // (A mistyped authority may hold a password, user:pw@host: never echo it.)
+        `No FTP connection named "${maskUrlPassword(authority)}". Add it with "FTP: Add Connection", or use ftp://user@host:port/path.`,
       );
     }
     const site = this.siteFor(r);

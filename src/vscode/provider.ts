@@ -9,6 +9,7 @@
  * throws NoPermissions.
  */
 import * as vscode from 'vscode';
+import { maskUrlPassword } from '../ftp';
 import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
 import { isProbe } from '../remote/probes';
@@ -97,7 +98,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   private toVscodeError(err: unknown, uri: vscode.Uri, site?: Site): Error {
     const fe = err instanceof FsError ? err : new FsError('Unknown', `${uri.path}: ${err instanceof Error ? err.message : String(err)}`);
     const expected = fe.quiet || fe.kind === 'FileNotFound' || fe.kind === 'FileExists' || fe.kind === 'Cancelled';
-    if (!expected) this.log.error(site?.name ?? uri.authority, fe.message);
+    if (!expected) this.log.error(site?.name ?? maskUrlPassword(uri.authority), fe.message);
     return toFileSystemError(fe);
   }
 

@@ -263,6 +263,19 @@ describe('remote/sites: the registry', () => {
     assert.notEqual(sites.resolve('site'), a, 'a new host needs new connections');
     await sites.dispose();
   });
+
+  it('a malformed authority holding a password is refused without showing the password', async () => {
+    const sites = new SiteRegistry({
+      connections: () => [],
+      settings: () => ({ timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 }),
+      connect: () => new FakeServer().connect(),
+    });
+    assert.throws(
+      () => sites.resolve('bob:hunter22@bad host'),
+      (e: Error) => e instanceof FsError && e.message.includes('bob:****@bad host') && !e.message.includes('hunter22'),
+    );
+    await sites.dispose();
+  });
 });
 
 describe('remote/transfers', () => {
