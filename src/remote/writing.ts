@@ -16,6 +16,8 @@ export async function writeFile(
 ): Promise<void> {
   const p = normalizePath(path);
   site.assertWritable(p);
+  // What is on the server now, not a listing of a few seconds ago: someone may have made the file meanwhile.
+  site.cache.invalidate(parentPath(p));
   const entry = await site.lookup(p);
   if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
   if (!entry && !flags.create) throw site.notFound(p);

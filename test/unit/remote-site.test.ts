@@ -137,6 +137,17 @@ describe('remote/site: reading', () => {
 });
 
 describe('remote/site: writing', () => {
+  it('writeFile looks at the server now: a file someone made since the listing is not overwritten as new', async () => {
+    const server = new FakeServer().dir('/d');
+    const { site } = makeSite(server);
+    assert.deepEqual(await site.readDirectory('/d'), []);
+    server.file('/d/x.txt', 'a colleague\'s');
+    const err = await fsError(site.writeFile('/d/x.txt', new TextEncoder().encode('mine'), { create: true, overwrite: false }));
+    assert.equal(err.kind, 'FileExists');
+    assert.equal(server.content('/d/x.txt'), 'a colleague\'s');
+    await site.dispose();
+  });
+
   it('honours create and overwrite in writeFile', async () => {
     const server = new FakeServer().file('/d/old.txt', 'old');
     const { site } = makeSite(server);
