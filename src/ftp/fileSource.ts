@@ -3,6 +3,7 @@ import type * as net from 'node:net';
 import { finished } from 'node:stream/promises';
 import { TRANSFER_BUFFER_SIZE, giveBuffer, takeBuffer } from './buffers';
 import { prematureClose } from './errors';
+import { socketEvent } from './socketWait';
 
 /** Size of one read buffer, and how many exist at most (one being read, the others on their way to the socket). */
 const CHUNK = TRANSFER_BUFFER_SIZE;
@@ -78,7 +79,7 @@ export class FileSource {
             else free.push(buffer);
             signal();
           });
-          if (!ok) await drained(socket);
+          if (!ok) await socketEvent(socket, 'drain');
         }
         if (failure) throw failure;
         socket.end();
@@ -122,24 +123,4 @@ function read(fd: number, buffer: Buffer, length: number, position: number | und
   return new Promise((resolve, reject) =>
     fs.read(fd, buffer, 0, length, position ?? null, (err, n) => (err ? reject(err) : resolve(n))),
   );
-}
-
-/** Resolves on 'drain'; rejects when the socket fails or closes first, or has closed already. */
-function drained(socket: net.Socket): Promise<void> {
-  if (socket.destroyed) return Promise.reject(socket.errored ?? prematureClose());
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      socket.off('drain', onDrain);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onError = (err: Error) => done(err);
-    const onClose = () => done(prematureClose());
-    socket.once('drain', onDrain);
-    socket.once('error', onError);
-    socket.once('close', onClose);
-  });
 }

@@ -6,7 +6,7 @@
 import type * as net from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { prematureClose } from './errors';
+import { socketEvent } from './socketWait';
 import { FileSink } from './fileSink';
 import { FileSource } from './fileSource';
 import { MemorySink } from './memorySink';
@@ -83,26 +83,14 @@ export async function uploadFrom(
 }
 
 /** Every chunk of the socket until it ends; a close before the end is an error, as in pipeline(). */
-function collect(socket: net.Socket, chunks: Buffer[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => chunks.push(chunk);
-    const done = (err?: Error) => {
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onEnd = () => done();
-    const onError = (err: Error) => done(err);
-    const onClose = () => done(prematureClose());
-    if (socket.readableEnded) return resolve();
-    socket.on('data', onData);
-    socket.once('end', onEnd);
-    socket.once('error', onError);
-    socket.once('close', onClose);
-  });
+async function collect(socket: net.Socket, chunks: Buffer[]): Promise<void> {
+  const onData = (chunk: Buffer) => chunks.push(chunk);
+  socket.on('data', onData);
+  try {
+    await socketEvent(socket, 'end');
+  } finally {
+    socket.off('data', onData);
+  }
 }
 
 function closed(socket: net.Socket): Promise<void> {

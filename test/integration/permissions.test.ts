@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FtpClient } from '../../src/ftp';
-import { normalizeConnection } from '../../src/remote/config';
 import { FsError } from '../../src/remote/fsErrors';
-import { Site } from '../../src/remote/site';
+import type { Site } from '../../src/remote/site';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
+import { siteOf } from './connect';
 
 /**
  * What the server refuses for lack of permission is NoPermissions with the server's words, and said in the log;
@@ -28,12 +27,7 @@ for (const name of SERVER_NAMES) {
       fs.chmodSync(path.join(locked, 'secret.txt'), 0o000);
       fs.writeFileSync(path.join(locked, 'keep.txt'), 'keep');
       fs.chmodSync(locked, 0o755);
-      const cfg = normalizeConnection({ name: 'perm', host: srv.host, port: srv.port, username: srv.user }).config!;
-      site = new Site(cfg, 'saved:perm', {
-        poolSize: 1,
-        info: (t) => infos.push(t),
-        connect: () => FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000 }),
-      });
+      site = siteOf(srv, { name: 'perm', info: (t) => infos.push(t) });
     });
     after(async () => {
       await site?.dispose();

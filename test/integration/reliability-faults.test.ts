@@ -15,6 +15,7 @@ import {
   type FtpLogEvent,
 } from '../../src/ftp';
 import { startServer, type RunningServer } from '../servers';
+import { clientOf } from './connect';
 import { FaultProxy, type ProxyHooks } from '../faults/proxy';
 import { contentOf, openDescriptors, settle, until } from '../faults/util';
 
@@ -39,15 +40,7 @@ describe('Reliability: faults between the client and vsftpd', function () {
   const events: FtpLogEvent[] = [];
 
   const connect = async (extra: Partial<FtpConnectOptions> = {}) => {
-    const c = await FtpClient.connect({
-      host: proxy.host,
-      port: proxy.port,
-      user: srv.user,
-      password: srv.password,
-      timeoutMs: TIMEOUT_MS,
-      logger: (e) => events.push(e),
-      ...extra,
-    });
+    const c = await clientOf(srv, { timeoutMs: TIMEOUT_MS, logger: (e) => events.push(e), ...extra }, proxy);
     clients.push(c);
     return c;
   };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FtpClient, FtpTimeoutError, formatLogEvent, isSafeSaveTemp, safeSave, type FtpLogEvent } from '../../src/ftp';
 import { startServer, type RunningServer } from '../servers';
+import { clientOf } from './connect';
 import { FaultProxy, type CommandAction, type DataPlan, type ProxyHooks, type ProxySession, type ReplyAction } from '../faults/proxy';
 import { contentOf, openDescriptors, seeded, settle, until } from '../faults/util';
 
@@ -143,11 +144,7 @@ describe('Reliability: soak with random faults', function () {
       fs.mkdirSync(dir);
       fs.chmodSync(dir, 0o777);
       models.push(new Map());
-      const c = await FtpClient.connect({
-        host: proxy.host,
-        port: proxy.port,
-        user: srv.user,
-        password: srv.password,
+      const c = await clientOf(srv, {
         timeoutMs: TIMEOUT_MS,
         mode: i === CLIENTS - 1 ? 'active' : 'passive', // the last client's data connections come from the server
         logger: (e) => {
@@ -159,7 +156,7 @@ describe('Reliability: soak with random faults', function () {
           if (e.kind !== 'reply' && e.kind !== 'command') events.push(e);
           if (events.length > 2000) events.splice(0, 1000);
         },
-      });
+      }, proxy);
       clients.push(c);
     }
     stats.reconnects -= CLIENTS;

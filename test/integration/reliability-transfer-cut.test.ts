@@ -4,9 +4,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FtpClient, FtpError } from '../../src/ftp';
+import { FtpError, type FtpClient } from '../../src/ftp';
 import { FaultProxy, type CutHow } from '../faults/proxy';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
+import { clientOf } from './connect';
 
 /**
  * The control connection cut right after the server's 150 to STOR or RETR (FIN or RST), on the five servers: the
@@ -52,7 +53,7 @@ for (const name of SERVER_NAMES) {
     });
 
     const connect = async () => {
-      const c = await FtpClient.connect({ host: proxy.host, port: proxy.port, user: srv.user, password: srv.password, timeoutMs: TIMEOUT_MS });
+      const c = await clientOf(srv, { timeoutMs: TIMEOUT_MS }, proxy);
       clients.push(c);
       return c;
     };

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FtpClient } from '../../src/ftp';
-import { normalizeConnection } from '../../src/remote/config';
-import { Site } from '../../src/remote/site';
+import type { Site } from '../../src/remote/site';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
+import { siteOf } from './connect';
 
 /**
  * What the tree's Delete and Rename do where the server is not what a listing shows, on the five real servers:
@@ -45,12 +44,7 @@ for (const name of SERVER_NAMES) {
 
     before(async () => {
       srv = await startServer(name);
-      const cfg = normalizeConnection({ name: 'it', host: srv.host, port: srv.port, username: srv.user }).config!;
-      site = new Site(cfg, 'saved:it', {
-        poolSize: 1,
-        info: (t) => infos.push(t),
-        connect: () => FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000 }),
-      });
+      site = siteOf(srv, { info: (t) => infos.push(t) });
     });
     after(async () => {
       await site?.dispose();

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FtpClient } from '../../src/ftp';
+import type { FtpClient } from '../../src/ftp';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
+import { clientOf } from './connect';
 
 /**
  * A folder swapped on the server (renamed away and made again, as an atomic deploy does) lists its new content
@@ -31,7 +32,7 @@ for (const name of SERVER_NAMES) {
 
     it('lists the new folder right after the swap, on the same connection', async () => {
       make('site', ['old.html']);
-      client = await FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000 });
+      client = await clientOf(srv);
       assert.deepEqual((await client.list('/site')).map((e) => e.name), ['old.html']);
       fs.renameSync(path.join(srv.root, 'site'), path.join(srv.root, 'site-old'));
       make('site', ['new.html']);

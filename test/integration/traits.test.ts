@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { FtpClient, ServerTraits, type FtpClient as Client } from '../../src/ftp';
+import { ServerTraits, type FtpClient as Client } from '../../src/ftp';
 import { FaultProxy } from '../faults/proxy';
 import { startServer, type RunningServer } from '../servers';
+import { clientOf } from './connect';
 
 /**
  * ServerTraits: what one connection learns about a server is known to every connection that shares the record
@@ -28,15 +29,7 @@ describe('ServerTraits shared by the connections of a site (vsftpd)', function (
 
   const connect = async (traits?: ServerTraits) => {
     const commands: string[] = [];
-    const c = await FtpClient.connect({
-      host: proxy.host,
-      port: proxy.port,
-      user: srv.user,
-      password: srv.password,
-      timeoutMs: 10000,
-      traits,
-      logger: (e) => e.kind === 'command' && commands.push(e.text),
-    });
+    const c = await clientOf(srv, { traits, logger: (e) => e.kind === 'command' && commands.push(e.text) }, proxy);
     clients.push(c);
     return { c, commands };
   };
