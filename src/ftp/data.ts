@@ -16,21 +16,12 @@ import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
 import { replyMessage, type FtpReply } from './reply';
 import type { DataMode } from './options';
+import type { DataStrategy } from './traits';
 
-/**
- * What worked on this server (kept in ServerTraits.data), so later transfers skip refused commands. A transfer
- * forced to one method gets a throwaway strategy with `force` set instead, so it learns nothing.
- */
-export interface DataStrategy {
-  epsv?: boolean;
-  eprt?: boolean;
-  /** Use exactly this command and nothing else (for `probe`); never set in ServerTraits. */
+/** The strategy of one transfer: what was learned (DataStrategy), or for `probe` exactly one method, learning nothing. */
+export interface DataChoice extends DataStrategy {
+  /** Use exactly this command and nothing else (for `probe`): a throwaway choice, never ServerTraits.data. */
   force?: DataMethod;
-  /**
-   * A passive data connection to this server has been made. From then on the transfer command
-   * goes out while the next data connection is still being made (see PendingData.early).
-   */
-  passiveConnected?: boolean;
 }
 
 export type DataMethod = 'EPSV' | 'PASV' | 'EPRT' | 'PORT';
@@ -75,7 +66,7 @@ function positive(reply: FtpReply): boolean {
  */
 export async function openPassive(
   ctl: ControlConnection,
-  strategy: DataStrategy,
+  strategy: DataChoice,
   settings: DataSettings,
   log: FtpLogger,
   /** Read the data connection straight into these buffers (a download into a file, see FileSink). */
@@ -204,7 +195,7 @@ function passiveDiagnosis(err: unknown, t: HostPort, advertised: string | undefi
  */
 export async function openActive(
   ctl: ControlConnection,
-  strategy: DataStrategy,
+  strategy: DataChoice,
   settings: DataSettings,
   log: FtpLogger,
   /** Read the accepted connection straight into these buffers (a download into a file, see FileSink). */

@@ -26,6 +26,7 @@ import type { Readable } from 'node:stream';
 import type { FileEntry } from './entry';
 import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError, isFileUnavailable } from './errors';
 import type { TransferOptions } from './options';
+import type { SafeSaveMemory } from './traits';
 
 /** What safe save needs of a client (FtpClient has it all; size, stat, chmod and traits are optional). */
 export interface SafeSaveClient {
@@ -41,18 +42,6 @@ export interface SafeSaveClient {
 }
 
 /** What a server was found to allow, kept per site or connection (ServerTraits.save) so each fallback is said once. */
-export interface SafeSaveMemory {
-  /** false once RNTO onto an existing file was refused (then: rename aside). */
-  renameOver?: boolean;
-  /** false once SIZE was refused (then: the listing). */
-  size?: boolean;
-  /** false once SITE CHMOD was refused. */
-  chmod?: boolean;
-  /** Log texts already said. */
-  said?: Set<string>;
-  /** Temporary files a failed save could not delete (the server stopped answering): removed by a later save. */
-  leftovers?: Set<string>;
-}
 
 export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 'signal'> {
   /** false: upload straight onto the file (STOR); the size is still checked. Default true. */

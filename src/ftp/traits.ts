@@ -6,9 +6,32 @@
  *
  * Not here: the data mode a client fell back to (`FtpClient.activeMode`), which holds for that session only.
  */
-import type { DataStrategy } from './data';
 import type { ListingFormat } from './entry';
-import type { SafeSaveMemory } from './safeSave';
+
+/** Which data-connection commands work on this server (data.ts), so later transfers skip refused ones. */
+export interface DataStrategy {
+  epsv?: boolean;
+  eprt?: boolean;
+  /**
+   * A passive data connection to this server has been made. From then on the transfer command
+   * goes out while the next data connection is still being made (see PendingData.early).
+   */
+  passiveConnected?: boolean;
+}
+
+/** What safe save (safeSave.ts) found the server to allow, and what it left to clean up. */
+export interface SafeSaveMemory {
+  /** false once RNTO onto an existing file was refused (then: rename aside). */
+  renameOver?: boolean;
+  /** false once SIZE was refused (then: the listing). */
+  size?: boolean;
+  /** false once SITE CHMOD was refused. */
+  chmod?: boolean;
+  /** Log texts already said. */
+  said?: Set<string>;
+  /** Temporary files a failed save could not delete (the server stopped answering): removed by a later save. */
+  leftovers?: Set<string>;
+}
 
 export class ServerTraits {
   /** Which of EPSV/PASV and EPRT/PORT work, and whether a passive data connection has been made (data.ts). */

@@ -1,6 +1,6 @@
 import type * as net from 'node:net';
 import { formatEndpoint, maskCommand, type ControlConnection } from './control';
-import { openActive, openPassive, type DataMethod, type DataSettings, type DataStrategy, type PendingData } from './data';
+import { openActive, openPassive, type DataChoice, type DataMethod, type DataSettings, type PendingData } from './data';
 import {
   FtpCancelledError,
   FtpConnectionError,
@@ -112,7 +112,7 @@ export class DataTransfers {
 
   private async runIn(
     mode: DataMode,
-    strategy: DataStrategy,
+    strategy: DataChoice,
     command: string,
     direction: Direction,
     move: Move,
