@@ -54,6 +54,8 @@ interface Budget {
 
 export class LinkKinds {
   private readonly kinds = new Map<string, LinkKind | 'loop'>();
+  /** Link targets read from LIST (a link's target seldom changes; a save reads it again). */
+  private readonly targets = new Map<string, string>();
   /** LIST listings of folders (link targets), and when they were read. */
   private readonly lists = new Map<string, { at: number; entries: FileEntry[] }>();
   /** An MLSD listing of this site has shown a link as a link (so its MLSD does not follow links). */
@@ -173,6 +175,7 @@ export class LinkKinds {
 
   /** The target of a link whose listing entry does not say it (MLSD): from a LIST of its folder. */
   private async targetOf(p: string, budget: Budget): Promise<string | undefined> {
+    if (!budget.fresh && this.targets.has(p)) return this.targets.get(p);
     const dir = parentPath(p);
     const cached = this.lists.get(dir);
     const maxAge = budget.fresh ? 0 : this.site.cache.ttlMs;
@@ -186,6 +189,7 @@ export class LinkKinds {
     if (cached && maxAgeMs > 0 && this.now() - cached.at <= maxAgeMs) return cached.entries;
     const entries = await this.site.run('list', dir, (c) => c.list(dir, { useList: true }), { idempotent: true });
     this.lists.set(dir, { at: this.now(), entries });
+    for (const e of entries) if (e.type === 'symlink' && e.target) this.targets.set(joinPath(dir, e.name), e.target);
     return entries;
   }
 
@@ -216,6 +220,7 @@ export class LinkKinds {
   /** Forget what is known at and under `p` (it was deleted or renamed). */
   forget(p: string): void {
     for (const k of [...this.kinds.keys()]) if (isUnder(k, p)) this.kinds.delete(k);
+    for (const k of [...this.targets.keys()]) if (isUnder(k, p)) this.targets.delete(k);
     for (const k of [...this.lists.keys()]) if (isUnder(k, p) || isUnder(p, k)) this.lists.delete(k);
   }
 }
