@@ -111,8 +111,9 @@ export class LinkKinds {
     for (const e of entries) {
       const p = joinPath(dir, e.name);
       if (e.type !== 'symlink' || this.kinds.has(p)) continue;
-      const r = await this.follow(p, e, budget);
-      if (r.kind === 'dir' || r.kind === 'file' || r.kind === 'loop') this.kinds.set(p, r.kind);
+      // A listing the server refuses (a folder it may not read) leaves the link to CWD, which says what it can.
+      const r = await this.follow(p, e, budget).catch(() => undefined);
+      if (r?.kind === 'dir' || r?.kind === 'file' || r?.kind === 'loop') this.kinds.set(p, r.kind);
       else rest.push(p);
     }
     for (let i = 0; i < rest.length; i += MAX_LINK_PROBES) await this.probe(rest.slice(i, i + MAX_LINK_PROBES));

@@ -27,11 +27,12 @@ export async function stat(site: SiteCore, path: string): Promise<Stat> {
  * Where the server does not say where a link leads, CWD tells a folder from a file (the link's own facts).
  */
 async function linkStat(site: SiteCore, p: string, entry: FileEntry): Promise<Stat> {
-  const r = await site.links.resolve(p, entry, false);
-  if (r.kind === 'dir' || r.kind === 'file') {
+  // A listing the server refuses (a folder it may not read): the link's own facts, as below.
+  const r = await site.links.resolve(p, entry, false).catch(() => undefined);
+  if (r?.kind === 'dir' || r?.kind === 'file') {
     return { ...site.toStat(r.path, r.entry), type: FileType.SymbolicLink | (r.kind === 'dir' ? FileType.Directory : FileType.File) };
   }
-  if (r.kind === 'loop') return { ...site.toStat(p, entry), type: FileType.SymbolicLink };
+  if (r?.kind === 'loop') return { ...site.toStat(p, entry), type: FileType.SymbolicLink };
   return site.toStat(p, entry, await site.links.kind(p));
 }
 

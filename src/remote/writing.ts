@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import { FtpReplyError, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
 import type { Change } from './changes';
-import { FsError } from './fsErrors';
+import { FsError, isConnectionError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import { isLong, type Transfer, type UploadOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
@@ -63,7 +63,13 @@ async function saveTarget(site: SiteCore, p: string, entry: FileEntry | undefine
   // MLSD leaves out what its server cannot stat (proftpd, pyftpdlib: a loop, a link to nothing), so a name it
   // does not show may still be a link that a new file would replace.
   if (!link && (entry ? site.links.listingMayHideLinks : site.traits.mlsd === true)) {
-    const listed = await site.links.listed(p, maxAgeMs);
+    const listed = await site.links.listed(p, maxAgeMs).catch((err: unknown) => {
+      // A server that refuses LIST (where MLSD works) cannot show a link: saved as before, and said once.
+      const cause = err instanceof FsError ? err.cause : err;
+      if (!(cause instanceof FtpReplyError) || isConnectionError(cause)) throw err;
+      site.links.note('save:no-list', `The server refused LIST (${cause.code} ${cause.replyText}), so a save cannot tell whether a file is a link: a link is replaced by the saved file.`);
+      return undefined;
+    });
     if (listed?.type === 'symlink') link = listed;
   }
   if (!link) return { path: p, entry };

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { FtpReplyError } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import type { Change } from '../../src/remote/changes';
 import { MAX_LINK_LISTINGS, MAX_LINK_PROBES } from '../../src/remote/links';
@@ -59,6 +60,16 @@ describe('remote/links: where links lead', () => {
     for (let i = 0; i < 40; i++) assert.equal(types.get(`l${i}`), i % 2 ? LINK_DIR : LINK_FILE, `l${i}`);
     assert.equal(server.count('LIST'), 1);
     assert.equal(server.count('cd'), 0);
+  });
+
+  it('a LIST the server refuses leaves the links to CWD: the folder still lists', async () => {
+    const server = new FakeServer().dir('/www/assets').file('/www/index.html', 'hi');
+    server.listing = 'no-targets';
+    server.link('/www/ldir', 'assets').link('/www/lfile', 'index.html');
+    server.failNext('LIST', () => new FtpReplyError(550, 'Permission denied', 'LIST -a'));
+    const { site } = makeSite(server);
+    assert.deepEqual(new Map(await site.readDirectory('/www')).get('ldir'), LINK_DIR);
+    assert.equal((await site.stat('/www/lfile')).type, LINK_FILE);
   });
 
   it('a loop of links is a link to nothing, said once; a link to a folder that holds it is a link to a folder', async () => {
@@ -124,6 +135,16 @@ describe('remote/links: saving through a link', () => {
     await site.writeFile('/www/config.php', Buffer.from('new'), { create: false, overwrite: true });
     assert.equal(server.content('/shared/config.php'), 'new');
     assert.equal(server.nodes.get('/www/config.php')?.type, 'symlink');
+  });
+
+  it('a server that refuses LIST where MLSD works: the save goes ahead as before, said once', async () => {
+    const server = new FakeServer().file('/www/a.txt', 'old');
+    server.listing = 'follows';
+    server.failNext('LIST', () => new FtpReplyError(502, 'Command not implemented', 'LIST -a'));
+    const { site, infos } = makeSite(server);
+    await site.writeFile('/www/a.txt', Buffer.from('new'), { create: false, overwrite: true });
+    assert.equal(server.content('/www/a.txt'), 'new');
+    assert.ok(infos.some((t) => t.includes('The server refused LIST (502 Command not implemented)')), infos.join('\n'));
   });
 
   it('a loop of links, or a link to nothing, is not replaced by a file: the save is refused and says why', async () => {
