@@ -64,10 +64,6 @@ export class LinkKinds {
 
   constructor(private readonly site: LinkSite) {}
 
-  known(p: string): boolean {
-    return this.kinds.has(p);
-  }
-
   /** 'loop': the link leads back to itself (typed as a link to nothing). */
   get(p: string): LinkKind | 'loop' | undefined {
     return this.kinds.get(p);
@@ -124,7 +120,7 @@ export class LinkKinds {
    * read from the server now, and where the listing may hide links each step is checked with LIST.
    */
   async resolve(p: string, entry: FileEntry, fresh: boolean): Promise<Resolution> {
-    return this.follow(p, entry, { listings: fresh ? MAX_LINK_HOPS * 2 : MAX_LINK_LISTINGS, fresh });
+    return this.follow(p, entry, { listings: MAX_LINK_LISTINGS, fresh });
   }
 
   private async follow(p: string, entry: FileEntry, budget: Budget): Promise<Resolution> {
@@ -189,6 +185,8 @@ export class LinkKinds {
     const cached = this.lists.get(dir);
     if (cached && maxAgeMs > 0 && this.now() - cached.at <= maxAgeMs) return cached.entries;
     const entries = await this.site.run('list', dir, (c) => c.list(dir, { useList: true }), { idempotent: true });
+    // Only what is recent enough to answer again is kept (a LIST of a large folder is large).
+    for (const [k, v] of this.lists) if (this.now() - v.at > this.site.cache.ttlMs) this.lists.delete(k);
     this.lists.set(dir, { at: this.now(), entries });
     for (const e of entries) if (e.type === 'symlink' && e.target) this.targets.set(joinPath(dir, e.name), e.target);
     return entries;
@@ -226,6 +224,7 @@ export class LinkKinds {
   }
 }
 
+/** Whether one more listing may be read. A save's are bounded by MAX_LINK_HOPS instead (a few per hop). */
 function spend(budget: Budget): boolean {
   if (budget.fresh) return true;
   if (budget.listings <= 0) return false;
