@@ -9,7 +9,7 @@ import { downloadTo, downloadToBuffer, uploadFrom } from './fileTransfers';
 import { assertSafeArgument } from './guard';
 import { listFolder, statPath } from './listings';
 import type { FtpLogEvent, FtpLogger } from './log';
-import type { DataMode, FtpConnectOptions, TransferOptions } from './options';
+import type { DataMode, FtpConnectOptions, ListOptions, TransferOptions } from './options';
 import { redactError, redactEvent, safeLog, secretOf } from './redact';
 import { replyMessage, type FtpReply } from './reply';
 import { parseMdtm, parsePwd } from './replyParsers';
@@ -235,10 +235,13 @@ export class FtpClient extends EventEmitter {
 
   // ---------------------------------------------------------------- listings (listings.ts)
 
-  /** List a folder: MLSD when the server has it (RFC 3659 §7), else LIST with a per-line format detection. */
-  list(path = '.'): Promise<FileEntry[]> {
+  /**
+   * List a folder: MLSD when the server has it (RFC 3659 §7), else LIST with a per-line format detection.
+   * `opts.useList`: LIST all the same, to see symbolic links as links (see ListOptions).
+   */
+  list(path = '.', opts: ListOptions = {}): Promise<FileEntry[]> {
     const abs = this.resolve(path);
-    return this.run(() => listFolder(this.s, abs));
+    return this.run(() => listFolder(this.s, abs, undefined, opts.useList === true));
   }
 
   /** One path's entry, or undefined when it does not exist. MLST when available, else the parent's listing. */

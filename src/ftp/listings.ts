@@ -18,10 +18,11 @@ const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
 /**
  * List a folder. `method`: through exactly this data-connection method (probe), learning nothing about which
  * methods or whether MLSD work; what `LIST -a` does and the listing format are the server's whatever the method.
+ * `useList`: LIST even where MLSD works (see ListOptions).
  */
-export async function listFolder(s: Session, abs: string, method?: DataMethod): Promise<FileEntry[]> {
+export async function listFolder(s: Session, abs: string, method?: DataMethod, useList = false): Promise<FileEntry[]> {
   const traits = s.traits;
-  if (traits.mlsd !== false && (s.features.has('MLST') || s.features.has('MLSD'))) {
+  if (!useList && traits.mlsd !== false && (s.features.has('MLST') || s.features.has('MLSD'))) {
     try {
       const text = await readText(s, `MLSD ${abs}`, method);
       if (!method) traits.mlsd = true;

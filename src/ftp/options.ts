@@ -58,6 +58,16 @@ export interface FtpConnectOptions {
   traits?: ServerTraits;
 }
 
+/** How to list a folder (`FtpClient.list`). */
+export interface ListOptions {
+  /**
+   * LIST even where MLSD works: LIST shows a symbolic link as `l` with `name -> target`, where some servers'
+   * MLSD follows it (pyftpdlib says `type=file`) or omits its target (proftpd, pure-ftpd). RFC 3659 §7.5.1
+   * leaves the type of a link to the server. The entries carry no MLSD facts (LIST's own sizes and times).
+   */
+  useList?: boolean;
+}
+
 export interface TransferOptions {
   /** Resume: REST offset before RETR/STOR. */
   offset?: number;

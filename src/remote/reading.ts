@@ -4,10 +4,9 @@ import { FtpError, FtpProtocolError, FtpReplyError, isFileUnavailable, type File
 import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
-import { MAX_LINK_PROBES } from './links';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
-import { isLong, MAX_READ_BYTES, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
+import { FileType, isLong, MAX_READ_BYTES, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
 import { joinPath, normalizePath, parentPath } from './uri';
 
 /** readFile's "too large" error, an FtpError so the client passes it through unchanged (not a broken connection). */
@@ -19,7 +18,22 @@ export async function stat(site: SiteCore, path: string): Promise<Stat> {
   const p = normalizePath(path);
   const entry = await site.lookup(p);
   if (!entry) throw site.notFound(p);
-  return site.toStat(p, entry, entry.type === 'symlink' ? await site.links.kind(p) : undefined);
+  return entry.type === 'symlink' ? linkStat(site, p, entry) : site.toStat(p, entry);
+}
+
+/**
+ * A link's stat is what it leads to (type, size, mtime; as stat(2), and VS Code's own stat of a local link), so
+ * VS Code sees a change of the linked file. A loop leads nowhere: a link to nothing, with the link's own facts.
+ * Where the server does not say where a link leads, CWD tells a folder from a file (the link's own facts).
+ */
+async function linkStat(site: SiteCore, p: string, entry: FileEntry): Promise<Stat> {
+  // A listing the server refuses (a folder it may not read): the link's own facts, as below.
+  const r = await site.links.resolve(p, entry, false).catch(() => undefined);
+  if (r?.kind === 'dir' || r?.kind === 'file') {
+    return { ...site.toStat(r.path, r.entry), type: FileType.SymbolicLink | (r.kind === 'dir' ? FileType.Directory : FileType.File) };
+  }
+  if (r?.kind === 'loop') return { ...site.toStat(p, entry), type: FileType.SymbolicLink };
+  return site.toStat(p, entry, await site.links.kind(p));
 }
 
 /** [name, FileType] of the folder's entries, from a listing at most a few seconds old. */
@@ -32,11 +46,12 @@ export async function readDirectory(site: SiteCore, path: string): Promise<[stri
   const listing = await site.listing(p);
   if (listing === 'missing') throw site.notFound(p);
   const entries = site.usable(p, listing);
-  const links = entries.filter((e) => e.type === 'symlink' && !site.links.known(joinPath(p, e.name)));
-  if (links.length) await site.links.probe(links.slice(0, MAX_LINK_PROBES).map((e) => joinPath(p, e.name)));
+  await site.links.typeAll(p, entries);
   return entries.map((e) => {
-    const full = joinPath(p, e.name);
-    return [e.name, site.typeOf(e, e.type === 'symlink' ? site.links.get(full) : undefined)];
+    if (e.type !== 'symlink') return [e.name, site.typeOf(e)];
+    const kind = site.links.get(joinPath(p, e.name));
+    // A loop leads nowhere: a link to nothing (VS Code's own type for a dangling link), never entered.
+    return [e.name, kind === 'loop' ? FileType.SymbolicLink : site.typeOf(e, kind)];
   });
 }
 

@@ -20,7 +20,7 @@ export class SiteCore {
   readonly pool: ClientPool<RemoteClient>;
   /** Authorities VS Code has used for this site (change events go to each). */
   readonly authorities = new Set<string>();
-  /** Which symlinks lead to folders. */
+  /** Where symlinks lead, and which lead to folders. */
   readonly links: LinkKinds;
   /**
    * What has been learned about this server, shared by the connections of the pool (connector.ts passes it to
@@ -38,7 +38,7 @@ export class SiteCore {
   ) {
     this.cache = new DirCache(opts.ttlMs ?? DEFAULT_TTL_MS, opts.now);
     this.authorities.add(config.name);
-    this.links = new LinkKinds((fn, near) => this.run('list', parentPath(near), fn, { idempotent: true }));
+    this.links = new LinkKinds(this);
     this.pool = new ClientPool<RemoteClient>({
       size: opts.poolSize,
       mode: config.mode,

@@ -4,7 +4,7 @@
  * them through unchanged.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { FileEntry, TransferOptions } from '../ftp';
+import type { FileEntry, ListOptions, TransferOptions } from '../ftp';
 import type { ChangeBatch } from './changes';
 import type { PoolClient } from './pool';
 
@@ -12,7 +12,8 @@ import type { PoolClient } from './pool';
 export interface RemoteClient extends PoolClient {
   pwd(): Promise<string>;
   cd(path: string): Promise<void>;
-  list(path?: string): Promise<FileEntry[]>;
+  /** `opts.useList`: LIST even where MLSD works, to see symbolic links as links (links.ts). */
+  list(path?: string, opts?: ListOptions): Promise<FileEntry[]>;
   download(path: string, dest: Writable, opts?: TransferOptions): Promise<number>;
   downloadBuffer(path: string, opts?: TransferOptions): Promise<Buffer>;
   upload(source: Readable | Buffer, path: string, opts?: TransferOptions & { append?: boolean }): Promise<number>;

@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import { FtpReplyError, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
 import type { Change } from './changes';
-import { FsError } from './fsErrors';
+import { FsError, isConnectionError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import { isLong, type Transfer, type UploadOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
@@ -23,19 +23,73 @@ export async function writeFile(
   if (!entry && !flags.create) throw site.notFound(p);
   if (entry && !flags.overwrite) throw new FsError('FileExists', `${p} exists already`);
   if (!entry) await site.assertParentExists(p);
+  const to = await saveTarget(site, p, entry, 0);
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   try {
-    await site.pool.run((c) => safeSave(c, p, data, site.saveOptions(t, entry ?? null)), {
+    await site.pool.run((c) => safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null)), {
       idempotent: true,
       transfer: true,
       signal: t.signal,
     });
   } catch (err) {
     site.cache.invalidatePath(p);
-    throw await site.explain(err, 'write', p, entry ? p : parentPath(p));
+    site.cache.invalidatePath(to.path);
+    throw await site.explain(err, 'write', to.path, to.entry ? to.path : parentPath(to.path));
   }
   site.cache.invalidatePath(p);
-  site.emit([{ type: entry ? 'changed' : 'created', path: p }]);
+  site.cache.invalidatePath(to.path);
+  site.emit(changes(p, to.path, entry !== undefined));
+}
+
+/** The changes of a save of `p` that went to `to` (the file a link leads to, or `p` itself). */
+function changes(p: string, to: string, existed: boolean): Change[] {
+  const list: Change[] = [{ type: existed ? 'changed' : 'created', path: p }];
+  if (to !== p) list.push({ type: 'changed', path: to });
+  return list;
+}
+
+/**
+ * Where a save of `p` goes: `p` itself, or, when `p` is a symbolic link, the file it leads to, so that the link
+ * stays a link (safe save renames a new file over the path it saves to, which would replace a link with a plain
+ * file and leave the linked file as it was). Where the site's listing may show a link as what it leads to
+ * (pyftpdlib's MLSD), a LIST of the folder (at most `maxAgeMs` old) says what `p` is: one listing per save.
+ * A link that leads nowhere (a loop, a missing file) is an error: the save would replace it.
+ * ftp-srv's LIST and STAT follow links too, and it has no MLST: nothing over FTP tells a link there, so a save
+ * replaces the link with a file.
+ */
+async function saveTarget(site: SiteCore, p: string, entry: FileEntry | undefined, maxAgeMs: number): Promise<{ path: string; entry?: FileEntry }> {
+  if (entry?.type === 'dir') return { path: p, entry };
+  let link = entry?.type === 'symlink' ? entry : undefined;
+  // MLSD leaves out what its server cannot stat (proftpd, pyftpdlib: a loop, a link to nothing), so a name it
+  // does not show may still be a link that a new file would replace.
+  if (!link && (entry ? site.links.listingMayHideLinks : site.traits.mlsd === true)) {
+    const listed = await site.links.listed(p, maxAgeMs).catch((err: unknown) => {
+      // A server that refuses LIST (where MLSD works) cannot show a link: saved as before, and said once.
+      const cause = err instanceof FsError ? err.cause : err;
+      if (!(cause instanceof FtpReplyError) || isConnectionError(cause)) throw err;
+      site.links.note('save:no-list', `The server refused LIST (${cause.code} ${cause.replyText}), so a save cannot tell whether a file is a link: a link is replaced by the saved file.`);
+      return undefined;
+    });
+    if (listed?.type === 'symlink') link = listed;
+  }
+  if (!link) return { path: p, entry };
+  const r = await site.links.resolve(p, link, true);
+  switch (r.kind) {
+    case 'file':
+      site.links.note(`save:${p}`, `${p} is a link to ${r.path}: saving writes ${r.path}, and ${p} stays a link.`);
+      return { path: r.path, entry: r.entry };
+    case 'dir':
+      throw new FsError('FileIsADirectory', `${p} is a link to the folder ${r.path}`);
+    case 'loop':
+      throw new FsError('Unknown', `${p} is a loop of links (${[...r.chain, r.path].join(' -> ')}): nothing was saved. Fix the link on the server.`);
+    case 'missing':
+      throw new FsError('Unknown', `${p} is a link to ${r.path}, which does not exist: nothing was saved. Create ${r.path} on the server, or replace the link.`);
+    default:
+      throw new FsError(
+        'Unknown',
+        `${p} is a link, and the server does not say where it leads: nothing was saved (that would replace the link with a file). Open the file it leads to instead.`,
+      );
+  }
 }
 
 /**
@@ -48,6 +102,7 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
   const p = normalizePath(path);
   site.assertWritable(p);
   let entry: FileEntry | undefined;
+  let to: { path: string; entry?: FileEntry } = { path: p };
   let bytes: number;
   try {
     entry = t.existing === undefined ? await site.lookup(p) : t.existing ?? undefined;
@@ -55,10 +110,12 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
     if (!entry && !t.mayExist && site.config.safeSave !== false) {
       bytes = await uploadNew(site, source, p, t);
     } else {
+      to = await saveTarget(site, p, entry, site.cache.ttlMs);
       // A name that may exist without being listed as such: replaced as if it were (rename over it).
-      const existing = entry ?? (t.mayExist ? { name: baseName(p), type: 'file' as const } : null);
+      const existing = to.entry ?? (t.mayExist ? { name: baseName(p), type: 'file' as const } : null);
+      const dest = to.path;
       bytes = (
-        await site.pool.run((c) => safeSave(c, p, source, site.saveOptions(t, existing)), {
+        await site.pool.run((c) => safeSave(c, dest, source, site.saveOptions(t, existing)), {
           idempotent: true,
           transfer: isLong(t.bytes),
           signal: t.signal,
@@ -67,11 +124,12 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
     }
   } catch (err) {
     site.cache.invalidatePath(p);
-    throw await site.explain(err, 'upload', p, entry ? p : parentPath(p));
+    if (to.path !== p) site.cache.invalidatePath(to.path);
+    throw await site.explain(err, 'upload', to.path, entry ? to.path : parentPath(to.path));
   }
-  const change: Change = { type: entry ? 'changed' : 'created', path: p };
-  if (t.batch) t.batch.add(change);
-  else site.applyChanges([change]);
+  const list = changes(p, to.path, entry !== undefined);
+  if (t.batch) for (const c of list) t.batch.add(c);
+  else site.applyChanges(list);
   return bytes;
 }
 

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { Writable, Readable } from 'node:stream';
-import { FtpConnectionError, FtpReplyError, type DataMode, type FileEntry, type TransferOptions } from '../../src/ftp';
+import { FtpConnectionError, FtpReplyError, type DataMode, type FileEntry, type ListOptions, type TransferOptions } from '../../src/ftp';
 import type { RemoteClient } from '../../src/remote/site';
 import { FsError } from '../../src/remote/fsErrors';
 
@@ -127,10 +127,21 @@ export class FakeServer {
     }
   }
 
+  /**
+   * How the listing (MLSD) shows links: 'links' with their targets (vsftpd's LIST), 'no-targets' as links
+   * without (proftpd's and pure-ftpd's MLSD), 'follows' as what they lead to, leaving out loops (pyftpdlib's
+   * MLSD). A list with `useList` always shows links with their targets.
+   */
+  listing: 'links' | 'no-targets' | 'follows' = 'links';
+
   /** @internal */
   resolveLink(path: string): Node | undefined {
-    let n = this.nodes.get(path);
-    for (let i = 0; n?.type === 'symlink' && i < 8; i++) n = this.nodes.get(n.target!);
+    let p = path;
+    let n = this.nodes.get(p);
+    for (let i = 0; n?.type === 'symlink' && i < 8; i++) {
+      p = resolveTarget(parent(p), n.target!);
+      n = this.nodes.get(p);
+    }
     return n;
   }
 
@@ -140,6 +151,17 @@ export class FakeServer {
       .filter(([p]) => p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
       .map(([p, n]) => [p.slice(prefix.length), n]);
   }
+}
+
+/** A link's target as an absolute path: relative ones against the link's folder, '.' and '..' resolved. */
+function resolveTarget(dir: string, target: string): string {
+  const out: string[] = [];
+  for (const seg of (target.startsWith('/') ? target : `${dir}/${target}`).split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return '/' + out.join('/');
 }
 
 function parent(p: string): string {
@@ -211,15 +233,23 @@ export class FakeClient implements RemoteClient {
     });
   }
 
-  list(path = '/'): Promise<FileEntry[]> {
-    return this.op('list', path, () => {
+  /** Recorded as 'list' (the site's listing) or, with `useList`, 'LIST'. */
+  list(path = '/', opts: ListOptions = {}): Promise<FileEntry[]> {
+    const how = opts.useList ? 'links' : this.server.listing;
+    return this.op(opts.useList ? 'LIST' : 'list', path, () => {
       if (this.server.resolveLink(path)?.type !== 'dir') throw notFound(`MLSD ${path}`);
-      return this.server.children(path).map(([name, n]) => {
+      const out: FileEntry[] = [];
+      for (const [name, node] of this.server.children(path)) {
+        let n: Node | undefined = node;
+        if (how === 'follows' && n.type === 'symlink') n = this.server.resolveLink(`${path === '/' ? '' : path}/${name}`);
+        if (!n || n.type === 'symlink' && how === 'follows') continue;
         const e: FileEntry = { name, type: n.type, mtimeMs: n.mtime.getTime() };
         if (n.type === 'file') e.size = n.content!.length;
-        if (n.target) e.target = n.target;
-        return e;
-      });
+        if (n.type === 'symlink') e.size = n.target!.length;
+        if (n.target && how === 'links') e.target = n.target;
+        out.push(e);
+      }
+      return out;
     });
   }
 
