@@ -78,8 +78,8 @@ describe('FileSink', function () {
 
   it('rejects when the sender resets the connection', async () => {
     // The reset comes once the sink has bytes (mid-transfer, the client connected) and the data has left the
-    // sender (its write called back: with writes still queued, node closes with a FIN instead, which reads as a
-    // clean end of the data, and FTP's 226 or 426 tells the rest): on those two events, not after a guess.
+    // sender (its write called back: reset with writes still queued, the reading side here often sees a clean end
+    // instead of ECONNRESET, and FTP's 226 or 426 tells the rest): on those two events, not after a guess.
     let sent!: () => void;
     let received!: () => void;
     const both = Promise.all([new Promise<void>((r) => (sent = r)), new Promise<void>((r) => (received = r))]);
