@@ -77,13 +77,21 @@ describe('FileSink', function () {
   });
 
   it('rejects when the sender resets the connection', async () => {
+    // The reset comes once the sink has bytes (mid-transfer, the client connected) and the data has left the
+    // sender (its write called back: reset with writes still queued, the reading side here often sees a clean end
+    // instead of ECONNRESET, and FTP's 226 or 426 tells the rest): on those two events, not after a guess.
+    let sent!: () => void;
+    let received!: () => void;
+    const both = Promise.all([new Promise<void>((r) => (sent = r)), new Promise<void>((r) => (received = r))]);
     const port = await serve((s) => {
-      s.write(crypto.randomBytes(100_000), () => setTimeout(() => s.resetAndDestroy(), 20));
+      s.on('error', () => undefined);
+      s.write(crypto.randomBytes(100_000), () => sent());
+      void both.then(() => s.resetAndDestroy());
     });
-    const sink = new FileSink(fs.createWriteStream(path.join(tmp, 'reset.bin')));
+    const sink = new FileSink(fs.createWriteStream(path.join(tmp, 'reset.bin')), () => received());
     const socket = await connect(port, sink);
     socket.on('error', () => undefined);
-    await assert.rejects(sink.finish(socket, true));
+    await assert.rejects(sink.finish(socket, true), { code: 'ECONNRESET' });
   });
 
   it('rejects and stops the socket when the file stream fails', async () => {

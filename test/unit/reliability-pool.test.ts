@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { mock } from 'node:test';
 import type { DataMode } from '../../src/ftp';
 import { ClientPool, type PoolClient } from '../../src/remote/pool';
 
@@ -38,20 +39,39 @@ describe('remote/pool: keep-alive', () => {
     await pool.dispose();
   });
 
-  it('setKeepAlive turns it on and off on a running pool (ftpExplorer.keepAliveSeconds changed)', async () => {
-    const clients: Fake[] = [];
-    const pool = new ClientPool<Fake>({ size: 1, create: async () => (clients.push(new Fake()), clients[clients.length - 1]) });
-    await pool.run(async () => undefined);
-    const noop = new Promise<void>((resolve) => (clients[0].onNoop = resolve));
-    pool.setKeepAlive(400);
-    let timer: NodeJS.Timeout | undefined;
-    const got = await Promise.race([noop.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 3000)))]);
-    clearTimeout(timer);
-    assert.ok(got, 'no keep-alive NOOP within 3 s of setKeepAlive(400)');
-    pool.setKeepAlive(0);
-    const n = clients[0].noops;
-    await pool.keepAlive(); // a manual check still works; the timer is gone
-    assert.ok(clients[0].noops >= n);
-    await pool.dispose();
+  it('setKeepAlive turns it on and off on a running pool (ftpExplorer.keepAliveSeconds changed): off sends no NOOP at all', async () => {
+    // The pool's timer is a setInterval: node's fake timers move it (mocha has none of its own), so an hour
+    // passes in no time and "no NOOP while off" is checked over that hour, not over a real second or two.
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const clock = { t: 0 };
+      const clients: Fake[] = [];
+      const pool = new ClientPool<Fake>({ size: 1, create: async () => (clients.push(new Fake()), clients[clients.length - 1]), now: () => clock.t });
+      await pool.run(async () => undefined);
+      /** `ms` of fake time in steps of `step`, letting each NOOP finish (its client back in the pool) before the next. */
+      const pass = async (ms: number, step = 100) => {
+        for (let done = 0; done < ms; done += step) {
+          clock.t += step;
+          mock.timers.tick(step);
+          await new Promise((r) => setImmediate(r));
+        }
+      };
+      await pass(3_600_000, 10_000);
+      assert.equal(clients[0].noops, 0, 'a NOOP while keep-alive was never on');
+
+      pool.setKeepAlive(400);
+      await pass(400);
+      assert.ok(clients[0].noops >= 1, 'no NOOP within one period of setKeepAlive(400)');
+      await pass(10_000 - 400);
+      assert.ok(clients[0].noops >= 10_000 / 400, `${clients[0].noops} NOOPs in 10 s: an idle gap longer than the period`);
+
+      pool.setKeepAlive(0);
+      const n = clients[0].noops;
+      await pass(3_600_000, 10_000);
+      assert.equal(clients[0].noops, n, 'a NOOP after setKeepAlive(0)');
+      await pool.dispose();
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

@@ -9,6 +9,9 @@ import {
 } from '../../src/ftp';
 import { FsError, isConnectionError, isLoginError, scrubSecret, toFsError } from '../../src/remote/fsErrors';
 import { formatLogLines, LineBuffer, MAX_LINE } from '../../src/remote/logFormat';
+import { normalizeConnection } from '../../src/remote/config';
+import { Site } from '../../src/remote/site';
+import { FakeServer, fsError } from './remote-fake-client';
 
 describe('a limit on connections is not a wrong password', () => {
   const limits: [number, string][] = [
@@ -46,7 +49,17 @@ describe('remote/fsErrors: mapping to FileSystemError kinds', () => {
     assert.match(e.message, /550 No such file or directory/);
     assert.match(e.message, /\/a\.txt/);
     assert.equal(kind(new FtpReplyError(450, 'File not found')), 'FileNotFound');
-    assert.equal(kind(new FtpReplyError(550, 'Requested action not taken')), 'FileNotFound');
+  });
+
+  it('a bare 550 is "not found" at this level: the reply alone cannot say more (the Site asks the listing)', () => {
+    // RFC 959 §4.2: 550 is "file unavailable (e.g., file not found, no access)". toFsError has only the reply,
+    // and vsftpd's refusals carry no reason, so "not found" is its best guess; the Site's refinement of it with
+    // the listing is tested in 'remote/site: a 550 on a name the listing shows' below.
+    for (const text of ['Requested action not taken', 'Failed to open file.', 'Delete operation failed.', 'Create directory operation failed.']) {
+      const e = toFsError(new FtpReplyError(550, text, 'DELE /a.txt'), 'delete', '/a.txt');
+      assert.equal(e.kind, 'FileNotFound', text);
+      assert.ok(e.message.includes(`550 ${text}`), e.message);
+    }
   });
 
   it('501/551 with "not found" text are FileNotFound (pyftpdlib MLSD, ftp-srv RETR); other 501/551 are not', () => {
@@ -97,6 +110,60 @@ describe('remote/fsErrors: mapping to FileSystemError kinds', () => {
     assert.ok(!isConnectionError(new Error('plain')));
     assert.ok(isLoginError(new FtpReplyError(530, 'Login incorrect', 'login')));
     assert.ok(!isLoginError(new FtpReplyError(550, 'x')));
+  });
+});
+
+describe('remote/site: a 550 on a name the listing shows', () => {
+  // vsftpd's words for a refused RETR, DELE and MKD (RFC 959 §4.2: 550 "file unavailable" covers both).
+  const refusals = [
+    { op: 'download', text: 'Failed to open file.', run: (site: Site) => site.readFile('/d/a.txt') },
+    { op: 'delete', text: 'Delete operation failed.', run: (site: Site) => site.delete('/d/a.txt', { recursive: false }) },
+    { op: 'mkdir', text: 'Create directory operation failed.', run: (site: Site) => site.createDirectory('/d/new') },
+  ];
+
+  function makeSite(server: FakeServer) {
+    const infos: string[] = [];
+    const config = normalizeConnection({ name: 'site', host: 'h', username: 'bob' }).config!;
+    const site = new Site(config, 'saved:site', { connect: () => server.connect(), poolSize: 1, info: (t) => infos.push(t) });
+    return { site, infos };
+  }
+
+  for (const { op, text, run } of refusals) {
+    it(`${op}: the server refused what is there: NoPermissions with its words, and logged`, async () => {
+      const server = new FakeServer().file('/d/a.txt', 'a');
+      const { site, infos } = makeSite(server);
+      server.failNext(op, () => new FtpReplyError(550, text, op));
+      const e = await fsError(run(site));
+      assert.equal(e.kind, 'NoPermissions', e.message);
+      assert.ok(e.message.includes(`550 ${text}`), e.message);
+      assert.match(e.message, /Check the permissions/);
+      assert.deepEqual(infos, [e.message], 'the refusal is said in the log, once');
+      await site.dispose();
+    });
+  }
+
+  for (const { op, text, run } of refusals.filter((r) => r.op !== 'mkdir')) {
+    it(`${op}: a name gone from the listing by the time the server answered 550: FileNotFound, nothing logged`, async () => {
+      const server = new FakeServer().file('/d/a.txt', 'a');
+      const { site, infos } = makeSite(server);
+      // Someone else deleted it between the Site's look-up and the command.
+      server.failNext(op, () => (server.nodes.delete('/d/a.txt'), new FtpReplyError(550, text, op)));
+      const e = await fsError(run(site));
+      assert.equal(e.kind, 'FileNotFound', e.message);
+      assert.ok(e.message.includes(`550 ${text}`), e.message);
+      assert.deepEqual(infos, []);
+      await site.dispose();
+    });
+  }
+
+  it('mkdir: a 550 in a folder gone from the listing: FileNotFound, nothing logged', async () => {
+    const server = new FakeServer().dir('/d');
+    const { site, infos } = makeSite(server);
+    server.failNext('mkdir', () => (server.nodes.delete('/d'), new FtpReplyError(550, 'Create directory operation failed.', 'MKD /d/new')));
+    const e = await fsError(site.createDirectory('/d/new'));
+    assert.equal(e.kind, 'FileNotFound', e.message);
+    assert.deepEqual(infos, []);
+    await site.dispose();
   });
 });
 

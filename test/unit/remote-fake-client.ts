@@ -2,7 +2,7 @@
  * An in-memory FTP server and client with the surface src/vscode uses (RemoteClient), for unit tests of the
  * vscode-free modules. It records every operation, refuses two operations at once on one client (like a real
  * control connection would garble them), can hold an operation at a gate until the test releases it, and can
- * fail or drop connections on demand. No timers anywhere.
+ * fail or drop connections on demand. No timers, but the bound of until().
  */
 import * as assert from 'node:assert/strict';
 import { Writable, Readable } from 'node:stream';
@@ -54,6 +54,7 @@ export class FakeServer {
   violations = 0;
   home = '/';
   private gates: Gate[] = [];
+  private watchers: { check: () => boolean; done: () => void }[] = [];
   private failures: { op: string; err: () => unknown; path?: string }[] = [];
   connectError: (() => unknown) | undefined;
 
@@ -90,6 +91,29 @@ export class FakeServer {
     return g;
   }
 
+  /**
+   * Resolves as soon as `check()` holds, re-checked each time an operation is recorded (the call log as the
+   * event); rejects saying `what` did not happen if it still does not hold after `ms` (a bound, so a test of
+   * something that never happens fails instead of hanging).
+   */
+  until(check: () => boolean, what: string, ms = 2000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const w = {
+        check,
+        done: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.watchers = this.watchers.filter((x) => x !== w);
+        reject(new Error(`${what} (not within ${ms} ms)`));
+      }, ms);
+      this.watchers.push(w);
+    });
+  }
+
   failNext(op: string, err: () => unknown, path?: string): void {
     this.failures.push({ op, err, path });
   }
@@ -114,6 +138,10 @@ export class FakeServer {
   /** @internal */
   async enter(client: FakeClient, op: string, path: string): Promise<void> {
     this.calls.push(`${client.id} ${op} ${path}`);
+    for (const w of this.watchers.filter((x) => x.check())) {
+      this.watchers = this.watchers.filter((x) => x !== w);
+      w.done();
+    }
     const f = this.failures.findIndex((x) => x.op === op && (x.path === undefined || x.path === path));
     if (f >= 0) {
       const [failure] = this.failures.splice(f, 1);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { mock } from 'node:test';
 import { FtpReplyError } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { ChangeBatch, type Change } from '../../src/remote/changes';
@@ -72,8 +73,7 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
     const first = server.hold('upload', '/up/src/f0.txt');
     const running = uploadTo(site, [local], '/up');
     await first.reached.promise;
-    for (let i = 0; i < 50 && ops(server, 'upload').length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.ok(ops(server, 'upload').length >= 3, 'only one file moved at a time');
+    await server.until(() => ops(server, 'upload').length >= 3, 'only one file moved at a time');
     first.release();
     const r = await running;
     assert.equal(r.files, 40);
@@ -204,8 +204,7 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
     const running = downloadTo(site, '/www', tmp);
     await first.reached.promise;
     // While f0 is held on one connection, the other keeps going.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.ok(ops(server, 'download').length > 1, 'only one file moved at a time');
+    await server.until(() => ops(server, 'download').length >= 3, 'only one file moved at a time');
     first.release();
     const r = await running;
     assert.equal(r.files, 31);
@@ -258,17 +257,26 @@ describe('remote/site: readFile into one buffer', () => {
 });
 
 describe('remote/site: ChangeBatch', () => {
-  it('applies changes in batches: at maxCount, after the delay, and at close', async () => {
-    const applied: Change[][] = [];
-    const b = new ChangeBatch((c) => applied.push(c), 20, 3);
-    for (let i = 0; i < 7; i++) b.add({ type: 'created', path: `/f${i}` });
-    assert.deepEqual(applied.map((a) => a.length), [3, 3]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    assert.deepEqual(applied.map((a) => a.length), [3, 3, 1]);
-    b.add({ type: 'changed', path: '/x' });
-    b.close();
-    assert.deepEqual(applied.map((a) => a.length), [3, 3, 1, 1]);
-    b.close();
-    assert.equal(applied.length, 4, 'nothing pending: nothing applied');
+  it('applies changes in batches: at maxCount, after the delay, and at close', () => {
+    // The delay is what is tested: node's fake timers move it (mocha has none of its own).
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const applied: Change[][] = [];
+      const b = new ChangeBatch((c) => applied.push(c), 20, 3);
+      for (let i = 0; i < 7; i++) b.add({ type: 'created', path: `/f${i}` });
+      assert.deepEqual(applied.map((a) => a.length), [3, 3]);
+      mock.timers.tick(19);
+      assert.deepEqual(applied.map((a) => a.length), [3, 3], 'applied before the delay');
+      mock.timers.tick(1);
+      assert.deepEqual(applied.map((a) => a.length), [3, 3, 1], 'not applied at the delay');
+      b.add({ type: 'changed', path: '/x' });
+      b.close();
+      assert.deepEqual(applied.map((a) => a.length), [3, 3, 1, 1]);
+      mock.timers.tick(20);
+      b.close();
+      assert.equal(applied.length, 4, 'nothing pending: nothing applied');
+    } finally {
+      mock.timers.reset();
+    }
   });
 });
