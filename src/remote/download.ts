@@ -6,7 +6,7 @@ import * as nodePath from 'node:path';
 import { FtpError } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
-import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
+import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
 import { checkCancelled, emptyResult, inParallel, isSafeLocalName, OverwriteQuestions, parallel, Tally, type ExistingFile, type TransferContext, type TransferResult } from './transfers';
 import { baseName, joinPath, normalizePath } from './uri';
 
@@ -26,22 +26,37 @@ interface Run {
   questions: OverwriteQuestions;
 }
 
+function newRun(ctx: TransferContext): Run {
+  const result = emptyResult();
+  return { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result) };
+}
+
 /** Download `remotePath` (file or folder) into the local folder `localDir`. */
 export async function downloadTo(site: Site, remotePath: string, localDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
-  const result = emptyResult();
-  const run: Run = { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result) };
+  const run = newRun(ctx);
   const p = normalizePath(remotePath);
   const stat = await site.stat(p);
   const name = p === '/' ? site.name : baseName(p);
   if (!isSafeLocalName(name)) throw new FsError('NoPermissions', `"${name}" cannot be a local file name`);
   const local = nodePath.join(localDir, name);
-  if ((stat.type & FileType.Directory) !== 0) {
-    await getDir(site, p, local, run);
-  } else {
-    const bytes = stat.type === FileType.File ? stat.size : undefined;
-    await inParallel([{ remote: p, local, bytes, oneOfMany: false }], 1, ctx.signal, (job) => getFile(site, job, run));
-  }
-  return result;
+  if ((stat.type & FileType.Directory) !== 0) await getDir(site, p, local, run);
+  else await getOne(site, p, stat, local, run);
+  return run.result;
+}
+
+/** Download the file `remotePath` to the local path `localFile` (a name of the caller's choice, not a folder). */
+export async function downloadFile(site: Site, remotePath: string, localFile: string, ctx: TransferContext = {}): Promise<TransferResult> {
+  const run = newRun(ctx);
+  const p = normalizePath(remotePath);
+  const stat = await site.stat(p);
+  if ((stat.type & FileType.Directory) !== 0) throw new FsError('FileIsADirectory', `${p} is a folder`);
+  await getOne(site, p, stat, localFile, run);
+  return run.result;
+}
+
+function getOne(site: Site, remote: string, stat: Stat, local: string, run: Run): Promise<void> {
+  const bytes = stat.type === FileType.File ? stat.size : undefined;
+  return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run));
 }
 
 async function getDir(site: Site, remote: string, local: string, run: Run): Promise<void> {

@@ -7,7 +7,7 @@ import type { ChangeBatch } from './changes';
 import { FsError } from './fsErrors';
 import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
 import { checkCancelled, emptyResult, inParallel, OverwriteQuestions, parallel, Tally, type TransferContext, type TransferResult } from './transfers';
-import { joinPath, normalizePath } from './uri';
+import { baseName, joinPath, normalizePath, parentPath } from './uri';
 
 interface PutJob {
   local: string;
@@ -85,6 +85,26 @@ export async function uploadTo(site: Site, localPaths: string[], remoteDir: stri
       await putFiles(site, jobs, run);
     }
     for (const local of dirs) await putDir(site, local, joinPath(dir, nodePath.basename(local)), run);
+  } finally {
+    batch.close();
+  }
+  return result;
+}
+
+/**
+ * Upload the local file `localFile` to the remote path `remotePath` (a name of the caller's choice). The folder
+ * is listed once, as for uploadTo, to know whether the name exists.
+ */
+export async function uploadFile(site: Site, localFile: string, remotePath: string, ctx: TransferContext = {}): Promise<TransferResult> {
+  const result = emptyResult();
+  const batch = site.batch();
+  const run: Run = { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result), batch };
+  const p = normalizePath(remotePath);
+  site.assertWritable(p);
+  try {
+    if (!(await fsp.stat(localFile)).isFile()) throw new FsError('FileIsADirectory', `${localFile} is not a file`);
+    const [known] = existingOf([baseName(p)], await site.entries(parentPath(p)));
+    await putFiles(site, [{ local: localFile, remote: p, ...known, oneOfMany: false }], run);
   } finally {
     batch.close();
   }
