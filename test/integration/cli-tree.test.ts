@@ -45,7 +45,7 @@ function sameTree(a: string, b: string): void {
   for (const [k, v] of ta) assert.ok(v.equals(tb.get(k)!), `${k} differs`);
 }
 
-for (const name of ['pyftpdlib', 'proftpd'] as ServerName[]) {
+for (const name of ['pyftpdlib', 'proftpd', 'vsftpd'] as ServerName[]) {
   describe(`CLI over src/remote on ${name}: rm -r, get -r, put -r, stat, overwrite rules`, function () {
     this.timeout(120000);
     let srv: RunningServer;
@@ -132,9 +132,9 @@ for (const name of ['pyftpdlib', 'proftpd'] as ServerName[]) {
       assert.equal(r.code, 0, r.stderr);
       const l = JSON.parse(r.stdout) as { type: string; targetType?: string; target?: string };
       // pyftpdlib's MLSD shows the file a link leads to; proftpd's MLSD says "link" (OS.unix=symlink) without
-      // the target, so the target is null there.
+      // the target, so the target is null there; vsftpd's LIST names it (`l ... l.txt -> f.txt`).
       if (name === 'pyftpdlib') assert.equal(l.type, 'file');
-      else assert.deepEqual([l.type, l.targetType, l.target], ['symlink', 'file', null]);
+      else assert.deepEqual([l.type, l.targetType, l.target], ['symlink', 'file', name === 'vsftpd' ? 'f.txt' : null]);
       r = await cli(['stat', `${url}/st/f.txt`], env());
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^path: {2}\/st\/f\.txt\ntype: {2}file\nsize: {2}12\nmtime: \d{4}-/);
