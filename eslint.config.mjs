@@ -55,12 +55,12 @@ const remoteRule = (depth) => ({
 
 const vscodeRule = (depth) => ({ patterns: [ftpIndexOnly(depth)] });
 
-function cliRule() {
+function cliRule(depth = 0) {
   return {
     paths: [noVscode("the command line runs without VS Code: no 'vscode'.")],
     patterns: [
-      layersAbove(0, ['vscode', 'extension'], 'the command line runs without VS Code: no src/vscode, no src/extension.ts.'),
-      ftpIndexOnly(0),
+      layersAbove(depth, ['vscode', 'extension'], 'the command line runs without VS Code: no src/vscode, no src/extension.ts.'),
+      ftpIndexOnly(depth),
     ],
   };
 }
@@ -94,9 +94,10 @@ export default defineConfig(
   ...perDepth('vscode', 3, vscodeRule),
   { files: ['src/extension.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [ftpIndexOnly(0)] }] } },
   { files: ['src/cli.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', cliRule()] } },
+  ...perDepth('cli', 1, cliRule),
   {
     // Printing is what these are for: the command line, the scripts, the tests and the benchmarks.
-    files: ['src/cli.ts', 'scripts/**', 'test/**', 'bench/**', '*.mjs'],
+    files: ['src/cli.ts', 'src/cli/**', 'scripts/**', 'test/**', 'bench/**', '*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {

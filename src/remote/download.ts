@@ -6,8 +6,8 @@ import * as nodePath from 'node:path';
 import { FtpError } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
-import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
-import { checkCancelled, inParallel, isSafeLocalName, parallel, Tally, type TransferContext, type TransferResult } from './transfers';
+import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
+import { checkCancelled, emptyResult, inParallel, isSafeLocalName, OverwriteQuestions, parallel, Tally, type ExistingFile, type TransferContext, type TransferResult } from './transfers';
 import { baseName, joinPath, normalizePath } from './uri';
 
 interface GetJob {
@@ -15,27 +15,52 @@ interface GetJob {
   local: string;
   /** From the listing, for plain files (a symlink's listed size is its target's name). */
   bytes?: number;
+  oneOfMany: boolean;
+}
+
+/** What the files of one download share. */
+interface Run {
+  ctx: TransferContext;
+  result: TransferResult;
+  tally: Tally;
+  questions: OverwriteQuestions;
+}
+
+function newRun(ctx: TransferContext): Run {
+  const result = emptyResult();
+  return { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result) };
 }
 
 /** Download `remotePath` (file or folder) into the local folder `localDir`. */
 export async function downloadTo(site: Site, remotePath: string, localDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
-  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
-  const tally = new Tally(result, ctx);
+  const run = newRun(ctx);
   const p = normalizePath(remotePath);
   const stat = await site.stat(p);
   const name = p === '/' ? site.name : baseName(p);
   if (!isSafeLocalName(name)) throw new FsError('NoPermissions', `"${name}" cannot be a local file name`);
   const local = nodePath.join(localDir, name);
-  if ((stat.type & FileType.Directory) !== 0) {
-    await getDir(site, p, local, ctx, result, tally);
-  } else {
-    const bytes = stat.type === FileType.File ? stat.size : undefined;
-    await inParallel([{ remote: p, local, bytes }], 1, ctx.signal, (job) => getFile(site, job, ctx, tally));
-  }
-  return result;
+  if ((stat.type & FileType.Directory) !== 0) await getDir(site, p, local, run);
+  else await getOne(site, p, stat, local, run);
+  return run.result;
 }
 
-async function getDir(site: Site, remote: string, local: string, ctx: TransferContext, r: TransferResult, tally: Tally): Promise<void> {
+/** Download the file `remotePath` to the local path `localFile` (a name of the caller's choice, not a folder). */
+export async function downloadFile(site: Site, remotePath: string, localFile: string, ctx: TransferContext = {}): Promise<TransferResult> {
+  const run = newRun(ctx);
+  const p = normalizePath(remotePath);
+  const stat = await site.stat(p);
+  if ((stat.type & FileType.Directory) !== 0) throw new FsError('FileIsADirectory', `${p} is a folder`);
+  await getOne(site, p, stat, localFile, run);
+  return run.result;
+}
+
+function getOne(site: Site, remote: string, stat: Stat, local: string, run: Run): Promise<void> {
+  const bytes = stat.type === FileType.File ? stat.size : undefined;
+  return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run));
+}
+
+async function getDir(site: Site, remote: string, local: string, run: Run): Promise<void> {
+  const { ctx, result: r } = run;
   checkCancelled(ctx.signal);
   await fsp.mkdir(local, { recursive: true });
   r.folders++;
@@ -51,15 +76,19 @@ async function getDir(site: Site, remote: string, local: string, ctx: TransferCo
     }
     if (type === (FileType.SymbolicLink | FileType.Directory)) r.links.push(joinPath(remote, name));
     else if ((type & FileType.Directory) !== 0) dirs.push(name);
-    else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined });
+    else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
   }
-  await inParallel(files, parallel(site), ctx.signal, (job) => getFile(site, job, ctx, tally));
-  for (const name of dirs) await getDir(site, joinPath(remote, name), nodePath.join(local, name), ctx, r, tally);
+  await inParallel(files, parallel(site), ctx.signal, (job) => getFile(site, job, run));
+  for (const name of dirs) await getDir(site, joinPath(remote, name), nodePath.join(local, name), run);
 }
 
-async function getFile(site: Site, job: GetJob, ctx: TransferContext, tally: Tally): Promise<void> {
+async function getFile(site: Site, job: GetJob, run: Run): Promise<void> {
+  const { ctx } = run;
+  const there = await fsp.lstat(job.local).catch(() => undefined);
+  if (there?.isDirectory()) throw new FsError('FileIsADirectory', `${job.local} is a local folder: the file ${job.remote} cannot replace it`);
+  if (there && !(await run.questions.replace(existing(job, there)))) return;
   ctx.onFile?.(job.remote);
-  const t = tally.start();
+  const t = run.tally.start();
   // Into a temporary file next to the target, renamed over it once complete: a failed or cancelled download
   // leaves a local file of that name exactly as it was.
   const part = partName(job.local);
@@ -72,7 +101,14 @@ async function getFile(site: Site, job: GetJob, ctx: TransferContext, tally: Tal
       bytes: job.bytes,
     });
     if (stream) await closed(stream);
-    await fsp.rename(part, job.local);
+    const placed = there || !ctx.onExisting ? 'rename' : await placeNew(part, job.local);
+    // A file made there meanwhile is asked about like one that was there from the start.
+    if (placed === 'exists' && !(await run.questions.replace(existing(job, await fsp.lstat(job.local))))) {
+      await fsp.rm(part, { force: true });
+      t.failed();
+      return;
+    }
+    if (placed !== 'placed') await fsp.rename(part, job.local);
     t.done(n);
   } catch (err) {
     t.failed();
@@ -80,6 +116,25 @@ async function getFile(site: Site, job: GetJob, ctx: TransferContext, tally: Tal
     await fsp.rm(part, { force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+function existing(job: GetJob, st: fs.Stats): ExistingFile {
+  return { direction: 'download', local: job.local, remote: job.remote, size: st.size, mtime: st.mtimeMs, oneOfMany: job.oneOfMany };
+}
+
+/**
+ * Put the downloaded `part` at `target`, where no file was when the download started, without replacing one made
+ * there meanwhile: a hard link fails on a name that exists (link(2): EEXIST), where rename(2) would replace it.
+ * 'exists': a file appeared; 'rename': this file system has no hard links, rename it.
+ */
+async function placeNew(part: string, target: string): Promise<'placed' | 'exists' | 'rename'> {
+  try {
+    await fsp.link(part, target);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists' : 'rename';
+  }
+  await fsp.rm(part, { force: true });
+  return 'placed';
 }
 
 /** `.<name>.<random>.ftpx-part` in the target's folder: the same file system, so the rename is atomic (a very long name is cut, to stay within the 255 bytes of a name). */

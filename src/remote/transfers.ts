@@ -20,6 +20,41 @@ export interface TransferContext {
   onBytes?: (total: number) => void;
   /** The file being moved now (remote path on download, local path on upload); several move at once. */
   onFile?: (path: string) => void;
+  /**
+   * Asked before a file that exists is replaced (download: a local file, upload: a remote one), one question at
+   * a time. Absent: replaced. 'skip' keeps it (listed in the result's `kept`), 'cancel' stops the transfer.
+   */
+  onExisting?: (file: ExistingFile) => Promise<OverwriteAnswer>;
+}
+
+export type OverwriteAnswer = 'overwrite' | 'skip' | 'cancel';
+
+/** What a person may answer: also for all the files still to come. */
+export type OverwriteChoice = OverwriteAnswer | 'overwrite-all' | 'skip-all';
+
+/** An onExisting that asks `ask` until it answers for all files, then gives that answer itself. */
+export function answersForAll(ask: (file: ExistingFile) => Promise<OverwriteChoice>): (file: ExistingFile) => Promise<OverwriteAnswer> {
+  let all: OverwriteAnswer | undefined;
+  return async (file) => {
+    if (all) return all;
+    const a = await ask(file);
+    if (a === 'overwrite-all') return (all = 'overwrite');
+    if (a === 'skip-all') return (all = 'skip');
+    return a;
+  };
+}
+
+/** A file a transfer would replace. */
+export interface ExistingFile {
+  /** download: the local file is in the way; upload: the remote one. */
+  direction: 'download' | 'upload';
+  local: string;
+  remote: string;
+  /** Size and modification time (ms) of the file that would be replaced, when known. */
+  size?: number;
+  mtime?: number;
+  /** Other files of this transfer may be asked about too (a folder, or several items): an answer for all helps. */
+  oneOfMany: boolean;
 }
 
 export interface TransferResult {
@@ -30,6 +65,53 @@ export interface TransferResult {
   skipped: string[];
   /** Download: links to folders, not followed (what they lead to may be anywhere, or the folder itself). */
   links: string[];
+  /** Files that existed and were kept as they were (onExisting answered 'skip'): local paths on download, remote on upload. */
+  kept: string[];
+}
+
+export function emptyResult(): TransferResult {
+  return { files: 0, folders: 0, bytes: 0, skipped: [], links: [], kept: [] };
+}
+
+/** Add `r` to `total` (a command that transfers several items). */
+export function addResult(total: TransferResult, r: TransferResult): void {
+  total.files += r.files;
+  total.folders += r.folders;
+  total.bytes += r.bytes;
+  total.skipped.push(...r.skipped);
+  total.links.push(...r.links);
+  total.kept.push(...r.kept);
+}
+
+/**
+ * ctx.onExisting, asked one file at a time: files move several at once, and a person answers one question at a
+ * time (an answer "for all" given to one then answers those waiting behind it).
+ */
+export class OverwriteQuestions {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: TransferContext,
+    private readonly r: TransferResult,
+  ) {}
+
+  /** Whether to replace `file`; false when it is kept (then in the result's `kept`). Throws Cancelled on 'cancel'. */
+  async replace(file: ExistingFile): Promise<boolean> {
+    const ask = this.ctx.onExisting;
+    if (!ask) return true;
+    const answer = this.queue.then(() => {
+      checkCancelled(this.ctx.signal);
+      return ask(file);
+    });
+    this.queue = answer.catch(() => undefined);
+    const a = await answer;
+    if (a === 'overwrite') return true;
+    if (a === 'skip') {
+      this.r.kept.push(file.direction === 'download' ? file.local : file.remote);
+      return false;
+    }
+    throw new FsError('Cancelled', 'Cancelled');
+  }
 }
 
 /** A remote name that is safe as one local path segment. */

@@ -6,8 +6,8 @@ import type { FileEntry } from '../ftp';
 import type { ChangeBatch } from './changes';
 import { FsError } from './fsErrors';
 import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
-import { checkCancelled, inParallel, parallel, Tally, type TransferContext, type TransferResult } from './transfers';
-import { joinPath, normalizePath } from './uri';
+import { checkCancelled, emptyResult, inParallel, OverwriteQuestions, parallel, Tally, type TransferContext, type TransferResult } from './transfers';
+import { baseName, joinPath, normalizePath, parentPath } from './uri';
 
 interface PutJob {
   local: string;
@@ -16,6 +16,18 @@ interface PutJob {
   existing: FileEntry | null;
   /** Not listed, but may be a file all the same (see existingOf). */
   mayExist: boolean;
+  /** The listed file this upload replaces: `existing`, or another case or Unicode form of the name. */
+  shown: FileEntry | null;
+  oneOfMany: boolean;
+}
+
+/** What the files of one upload share. */
+interface Run {
+  ctx: TransferContext;
+  result: TransferResult;
+  tally: Tally;
+  questions: OverwriteQuestions;
+  batch: ChangeBatch;
 }
 
 /**
@@ -31,23 +43,28 @@ function fold(name: string): string {
  * that is not listed but differs from a listed one only in case or Unicode form (one file on a case-insensitive
  * server), or that another upload of this folder also goes to, "may exist": it gets the safe path too.
  */
-function existingOf(names: string[], listing: FileEntry[]): { existing: FileEntry | null; mayExist: boolean }[] {
+function existingOf(names: string[], listing: FileEntry[]): { existing: FileEntry | null; mayExist: boolean; shown: FileEntry | null }[] {
   const exact = new Map(listing.map((e) => [e.name, e]));
+  const listedFolded = new Map(listing.map((e) => [fold(e.name), e]));
   const folded = new Map<string, number>();
   const count = (n: string) => folded.set(fold(n), (folded.get(fold(n)) ?? 0) + 1);
   for (const e of listing) count(e.name);
   for (const n of names) count(n);
   return names.map((n) => {
     const e = exact.get(n);
-    return e ? { existing: e, mayExist: true } : { existing: null, mayExist: (folded.get(fold(n)) ?? 0) > 1 };
+    if (e) return { existing: e, mayExist: true, shown: e };
+    return { existing: null, mayExist: (folded.get(fold(n)) ?? 0) > 1, shown: listedFolded.get(fold(n)) ?? null };
   });
 }
 
-/** Upload local files and folders into the remote folder `remoteDir`. Existing files are overwritten. */
+/**
+ * Upload local files and folders into the remote folder `remoteDir`. A file that exists is replaced when
+ * ctx.onExisting says so (or when there is no ctx.onExisting).
+ */
 export async function uploadTo(site: Site, localPaths: string[], remoteDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
-  const result: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
-  const tally = new Tally(result, ctx);
+  const result = emptyResult();
   const batch = site.batch();
+  const run: Run = { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result), batch };
   const dir = normalizePath(remoteDir);
   site.assertWritable(dir);
   try {
@@ -63,17 +80,39 @@ export async function uploadTo(site: Site, localPaths: string[], remoteDir: stri
     if (files.length) {
       const names = files.map((f) => nodePath.basename(f));
       const known = existingOf(names, await site.entries(dir));
-      const jobs = files.map((local, i) => ({ local, remote: joinPath(dir, names[i]), ...known[i] }));
-      await putFiles(site, jobs, ctx, result, tally, batch);
+      const oneOfMany = localPaths.length > 1 || dirs.length > 0;
+      const jobs = files.map((local, i) => ({ local, remote: joinPath(dir, names[i]), ...known[i], oneOfMany }));
+      await putFiles(site, jobs, run);
     }
-    for (const local of dirs) await putDir(site, local, joinPath(dir, nodePath.basename(local)), ctx, result, tally, batch);
+    for (const local of dirs) await putDir(site, local, joinPath(dir, nodePath.basename(local)), run);
   } finally {
     batch.close();
   }
   return result;
 }
 
-async function putDir(site: Site, local: string, remote: string, ctx: TransferContext, r: TransferResult, tally: Tally, batch: ChangeBatch): Promise<void> {
+/**
+ * Upload the local file `localFile` to the remote path `remotePath` (a name of the caller's choice). The folder
+ * is listed once, as for uploadTo, to know whether the name exists.
+ */
+export async function uploadFile(site: Site, localFile: string, remotePath: string, ctx: TransferContext = {}): Promise<TransferResult> {
+  const result = emptyResult();
+  const batch = site.batch();
+  const run: Run = { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result), batch };
+  const p = normalizePath(remotePath);
+  site.assertWritable(p);
+  try {
+    if (!(await fsp.stat(localFile)).isFile()) throw new FsError('FileIsADirectory', `${localFile} is not a file`);
+    const [known] = existingOf([baseName(p)], await site.entries(parentPath(p)));
+    await putFiles(site, [{ local: localFile, remote: p, ...known, oneOfMany: false }], run);
+  } finally {
+    batch.close();
+  }
+  return result;
+}
+
+async function putDir(site: Site, local: string, remote: string, run: Run): Promise<void> {
+  const { ctx, result: r, batch } = run;
   checkCancelled(ctx.signal);
   let listing: FileEntry[];
   try {
@@ -105,9 +144,9 @@ async function putDir(site: Site, local: string, remote: string, ctx: TransferCo
     }
   }
   const known = existingOf(files, listing);
-  const jobs = files.map((name, i) => ({ local: nodePath.join(local, name), remote: joinPath(remote, name), ...known[i] }));
-  await putFiles(site, jobs, ctx, r, tally, batch);
-  for (const name of dirs) await putDir(site, nodePath.join(local, name), joinPath(remote, name), ctx, r, tally, batch);
+  const jobs = files.map((name, i) => ({ local: nodePath.join(local, name), remote: joinPath(remote, name), ...known[i], oneOfMany: true }));
+  await putFiles(site, jobs, run);
+  for (const name of dirs) await putDir(site, nodePath.join(local, name), joinPath(remote, name), run);
 }
 
 /**
@@ -153,20 +192,27 @@ async function prepare(local: string): Promise<Prepared> {
   }
 }
 
-async function putFiles(site: Site, jobs: PutJob[], ctx: TransferContext, r: TransferResult, tally: Tally, batch: ChangeBatch): Promise<void> {
+async function putFiles(site: Site, jobs: PutJob[], run: Run): Promise<void> {
   const ahead = new ReadAhead(jobs);
   const index = new Map(jobs.map((j, i) => [j, i]));
-  await inParallel(jobs, parallel(site), ctx.signal, async (job) => putFile(site, job, await ahead.get(index.get(job)!), ctx, r, tally, batch));
+  await inParallel(jobs, parallel(site), run.ctx.signal, async (job) => putFile(site, job, await ahead.get(index.get(job)!), run));
 }
 
-async function putFile(site: Site, job: PutJob, prepared: Prepared, ctx: TransferContext, r: TransferResult, tally: Tally, batch: ChangeBatch): Promise<void> {
+async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run): Promise<void> {
+  const { ctx, batch } = run;
   const st = prepared.stat ?? (await fsp.stat(job.local));
   if (!st.isFile()) {
-    r.skipped.push(job.local);
+    run.result.skipped.push(job.local);
     return;
   }
+  // A listed folder of that name is not asked about: the upload fails on it (FileIsADirectory).
+  const shown = job.shown;
+  if (shown && shown.type !== 'dir') {
+    const file = { direction: 'upload' as const, local: job.local, remote: job.remote, size: shown.type === 'file' ? shown.size : undefined, mtime: shown.mtimeMs, oneOfMany: job.oneOfMany };
+    if (!(await run.questions.replace(file))) return;
+  }
   ctx.onFile?.(job.local);
-  const t = tally.start();
+  const t = run.tally.start();
   try {
     const n = await site.upload(prepared.data ?? (() => fs.createReadStream(job.local)), job.remote, {
       signal: ctx.signal,

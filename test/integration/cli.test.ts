@@ -82,7 +82,7 @@ describe('CLI (dist/cli.js)', function () {
   it('fails with exit code 1 and one clear line', async () => {
     let r = await cli(['get', `${url}/no-such-file`, path.join(tmp, 'x')], env());
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^ftp-explorer: RETR \/no-such-file: 550 /);
+    assert.match(r.stderr, /^ftp-explorer: \/no-such-file does not exist\n$/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.ok(!fs.existsSync(path.join(tmp, 'x')), 'a failed download left a file');
     r = await cli(['ls', url], { FTP_PASSWORD: 'wrong' });

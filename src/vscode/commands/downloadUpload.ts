@@ -1,15 +1,34 @@
-/** `ftpExplorer.download` and `ftpExplorer.upload`: files and whole folders, with progress and Cancel. */
+/**
+ * `ftpExplorer.download` and `ftpExplorer.upload`: files and whole folders, with progress and Cancel. A file
+ * that exists where one would be written is replaced, kept or asked about by the `overwrite` option (see
+ * overwritePrompt.ts): from the tree or the palette it is asked; with plain arguments it defaults to 'none'
+ * (nothing is replaced unasked), and the result's `kept` lists what was left as it was.
+ */
 import * as vscode from 'vscode';
 import { formatBytes } from '../../remote/bytes';
 import { withTransferProgress } from '../progress';
 import { downloadTo } from '../../remote/download';
-import { localSize, type TransferResult } from '../../remote/transfers';
+import { addResult, emptyResult, localSize, type TransferResult } from '../../remote/transfers';
 import { uploadTo } from '../../remote/upload';
 import { baseName } from '../../remote/uri';
+import { isOverwriteRule, onExisting, type OverwriteRule } from '../overwritePrompt';
 import type { CommandDeps } from './deps';
-import { folderOf, targetOf, type Target } from './targets';
+import { folderOf, isNode, targetOf, uriOf, type Target } from './targets';
 
-export async function download(d: CommandDeps, arg: Target, second?: unknown): Promise<TransferResult | undefined> {
+/** The last argument of both commands. */
+export interface TransferOptions {
+  overwrite?: OverwriteRule;
+}
+
+/** The overwrite rule of a command: given, or asked from the tree and the palette, or 'none' with plain arguments. */
+function ruleOf(arg: Target, opts: unknown): OverwriteRule {
+  const given = opts && typeof opts === 'object' ? (opts as TransferOptions).overwrite : undefined;
+  if (given !== undefined && !isOverwriteRule(given)) throw new Error(`overwrite must be 'all', 'none' or 'ask', not ${JSON.stringify(given)}`);
+  return given ?? (arg === undefined || isNode(arg) ? 'ask' : 'none');
+}
+
+export async function download(d: CommandDeps, arg: Target, second?: unknown, opts?: unknown): Promise<TransferResult | undefined> {
+  const rule = ruleOf(arg, opts);
   const items: Target[] = Array.isArray(second) && second.length > 0 && (arg === undefined || second.includes(arg)) ? second : [arg];
   let local: string | undefined;
   if (second instanceof vscode.Uri) local = second.fsPath;
@@ -27,7 +46,9 @@ export async function download(d: CommandDeps, arg: Target, second?: unknown): P
   }
   if (!local) return undefined;
   const folder = local;
-  const total: TransferResult = { files: 0, folders: 0, bytes: 0, skipped: [], links: [] };
+  const total = emptyResult();
+  // One for all the items: an answer for all files holds for the items after this one too.
+  const existing = onExisting(rule, uriOf, targets.length > 1);
   await withTransferProgress(`Downloading to ${folder}`, undefined, async (p) => {
     for (const t of targets) {
       const base = total.bytes;
@@ -35,15 +56,13 @@ export async function download(d: CommandDeps, arg: Target, second?: unknown): P
         signal: p.signal,
         onBytes: (n) => p.bytes(base + n),
         onFile: (f) => p.detail(baseName(f)),
+        onExisting: (f) => existing(t.site, f),
       });
-      total.files += r.files;
-      total.folders += r.folders;
-      total.bytes += r.bytes;
-      total.skipped.push(...r.skipped);
-      total.links.push(...r.links);
+      addResult(total, r);
     }
   });
   const skipped =
+    kept(total) +
     (total.skipped.length ? ` Skipped ${total.skipped.length} name(s) that cannot be local files.` : '') +
     (total.links.length ? ` Did not follow ${total.links.length} link(s) to folders (${total.links.slice(0, 3).join(', ')}${total.links.length > 3 ? ', ...' : ''}).` : '');
   void vscode.window
@@ -52,7 +71,8 @@ export async function download(d: CommandDeps, arg: Target, second?: unknown): P
   return total;
 }
 
-export async function upload(d: CommandDeps, arg: Target, files?: (vscode.Uri | string)[]): Promise<TransferResult | undefined> {
+export async function upload(d: CommandDeps, arg: Target, files?: (vscode.Uri | string)[], opts?: unknown): Promise<TransferResult | undefined> {
+  const rule = ruleOf(arg, opts);
   const dir = await folderOf(d, arg);
   let paths = files?.map((f) => (f instanceof vscode.Uri ? f.fsPath : f));
   if (!paths || paths.length === 0) {
@@ -68,9 +88,19 @@ export async function upload(d: CommandDeps, arg: Target, files?: (vscode.Uri | 
   if (!paths || paths.length === 0) return undefined;
   const list = paths;
   const size = await localSize(list);
+  const existing = onExisting(rule, uriOf, list.length > 1);
   const result = await withTransferProgress(`Uploading to ${dir.site.name}: ${dir.path}`, size, (p) =>
-    uploadTo(dir.site, list, dir.path, { signal: p.signal, onBytes: (n) => p.bytes(n), onFile: (f) => p.detail(baseName(f)) }),
+    uploadTo(dir.site, list, dir.path, {
+      signal: p.signal,
+      onBytes: (n) => p.bytes(n),
+      onFile: (f) => p.detail(baseName(f)),
+      onExisting: (f) => existing(dir.site, f),
+    }),
   );
-  void vscode.window.setStatusBarMessage(`FTP: uploaded ${result.files} file(s), ${formatBytes(result.bytes)}`, 5000);
+  void vscode.window.setStatusBarMessage(`FTP: uploaded ${result.files} file(s), ${formatBytes(result.bytes)}.${kept(result)}`, 5000);
   return result;
+}
+
+function kept(r: TransferResult): string {
+  return r.kept.length ? ` Kept ${r.kept.length} existing file(s) as they were.` : '';
 }

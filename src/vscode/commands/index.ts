@@ -64,8 +64,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.newFolder', (arg?: Target, name?: string) => newEntry(d, arg, name, true)),
     reg('ftpExplorer.rename', (arg?: Target, newName?: string) => rename(d, arg, newName)),
     reg('ftpExplorer.delete', (arg?: Target, selection?: unknown) => remove(d, arg, selection)),
-    reg('ftpExplorer.download', (arg?: Target, second?: unknown) => download(d, arg, second)),
-    reg('ftpExplorer.upload', (arg?: Target, files?: (vscode.Uri | string)[]) => upload(d, arg, files)),
+    reg('ftpExplorer.download', (arg?: Target, second?: unknown, opts?: unknown) => download(d, arg, second, opts)),
+    reg('ftpExplorer.upload', (arg?: Target, files?: (vscode.Uri | string)[], opts?: unknown) => upload(d, arg, files, opts)),
     reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
   ];

@@ -391,6 +391,30 @@ interface SavedConnection {
         }
       });
 
+      it("download onto a local file that exists: overwrite 'none' keeps it byte-identical, 'all' replaces it", async () => {
+        const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ftp-e2e-overwrite-'));
+        try {
+          const mine = path.join(local, 'notes.md');
+          const precious = Buffer.from('local and precious\n\u0000\u00ff');
+          fs.writeFileSync(mine, precious);
+          type Result = { files: number; kept: string[] };
+          const kept = await vscode.commands.executeCommand<Result>('ftpExplorer.download', uri('/notes.md').toString(), local, { overwrite: 'none' });
+          assert.deepStrictEqual([kept?.files, kept?.kept], [0, [mine]]);
+          assert.ok(fs.readFileSync(mine).equals(precious), 'the local file changed');
+          // Plain arguments without the option: nothing is replaced unasked either.
+          const plain = await vscode.commands.executeCommand<Result>('ftpExplorer.download', uri('/notes.md').toString(), local);
+          assert.deepStrictEqual(plain?.kept, [mine]);
+          assert.ok(fs.readFileSync(mine).equals(precious), 'the local file changed');
+          const replaced = await vscode.commands.executeCommand<Result>('ftpExplorer.download', uri('/notes.md').toString(), local, { overwrite: 'all' });
+          assert.deepStrictEqual([replaced?.files, replaced?.kept], [1, []]);
+          assert.strictEqual(fs.readFileSync(mine, 'utf8'), SAMPLE_FILES['notes.md']);
+          assert.deepStrictEqual(fs.readdirSync(local), ['notes.md'], 'a temporary file was left');
+          await assert.rejects(Promise.resolve(vscode.commands.executeCommand('ftpExplorer.download', uri('/notes.md').toString(), local, { overwrite: 'yes' })), /overwrite must be/);
+        } finally {
+          fs.rmSync(local, { recursive: true, force: true });
+        }
+      });
+
       it('an editor opens the remote file, edits and saves it (server disk), twice; the status bar shows the mode', async () => {
         // The web workbench auto-saves after a second by default; an explicit save racing it returns false.
         assert.strictEqual(vscode.workspace.getConfiguration('files').get('autoSave'), 'off', 'the outer test turns auto save off');
