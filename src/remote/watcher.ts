@@ -106,16 +106,17 @@ export class Watchers {
       if (done) return;
       done = true;
       release();
-      if (poller.empty) {
-        poller.stop();
-        this.pollers.delete(poller.authority);
-      }
+      // The poller stays (a few per window): it remembers the folders VS Code listed for the next recursive watch.
+      if (poller.empty) poller.forget();
     };
   }
 
-  /** VS Code listed `dir` (readDirectory): a recursive watch above it polls it too. */
+  /**
+   * VS Code listed `dir` (readDirectory): a recursive watch above it polls it too, even one that begins after
+   * (VS Code lists a new workspace folder and watches it in either order).
+   */
   listed(authority: string, dir: string): void {
-    this.pollers.get(authority.toLowerCase())?.noteListed(normalizePath(dir));
+    if (!this.disposed) this.poller(authority).noteListed(normalizePath(dir));
   }
 
   /** The window gained or lost focus: polling stops while it is not focused, and catches up when it is again. */
@@ -175,6 +176,7 @@ class Poller {
   private readonly precise = new Map<string, number>();
   private site: SiteCore | undefined;
   private timer: unknown;
+  /** When the last poll ended. */
   private last = 0;
   private mdtm = true;
   running: Promise<void> | undefined;
@@ -182,9 +184,7 @@ class Poller {
   constructor(
     readonly authority: string,
     private readonly owner: Watchers,
-  ) {
-    this.last = owner.now();
-  }
+  ) {}
 
   get empty(): boolean {
     return this.regs.size === 0;
@@ -192,6 +192,8 @@ class Poller {
 
   add(path: string, opts: WatchOptions): () => void {
     const key = `${opts.recursive ? 'r' : 'n'}|${path}`;
+    // The first watch: VS Code has just read what it watches, so the first poll is one interval away.
+    if (this.empty) this.last = this.owner.now();
     const reg = this.regs.get(key) ?? { path, recursive: opts.recursive, folder: opts.folder, count: 0 };
     if (opts.folder !== undefined) reg.folder = opts.folder;
     reg.count++;
@@ -206,6 +208,13 @@ class Poller {
     this.recent.delete(dir);
     this.recent.add(dir);
     if (this.recent.size > MAX_REMEMBERED) this.recent.delete(this.recent.values().next().value as string);
+  }
+
+  /** Nothing is watched any more: no timer, and what was seen is no baseline for a later watch. */
+  forget(): void {
+    this.stop();
+    this.seen.clear();
+    this.precise.clear();
   }
 
   stop(): void {

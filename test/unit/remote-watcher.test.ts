@@ -145,7 +145,7 @@ describe('remote/watcher: polling what is watched for changes made by others', (
     server.failNext('list', () => new FtpReplyError(451, 'Local error', 'MLSD /www'));
     await tick();
     assert.deepEqual(show(changes), []);
-    server.failNext('list', () => new FtpReplyError(550, 'Permission denied', 'MLSD /www'));
+    server.failNext('list', () => new FtpReplyError(550, 'No such file or directory', 'MLSD /www'));
     await tick();
     assert.deepEqual(show(changes), [], 'a 550 on the folder: no "deleted" for everything in it');
     await tick();
@@ -210,6 +210,15 @@ describe('remote/watcher: polling what is watched for changes made by others', (
     server.file(`/www/d${MAX_RECENT_FOLDERS + 2}/x.txt`, 'x');
     await tick();
     assert.deepEqual(show(changes), [`created /www/d${MAX_RECENT_FOLDERS + 2}/x.txt`]);
+  });
+
+  it('a recursive watch that begins after VS Code listed a folder under it polls that folder too', async () => {
+    const { site, watchers, tick, lists } = setup();
+    await site.readDirectory('/www');
+    watchers.listed('site', '/www/sub');
+    watchers.watch('site', '/www', { recursive: true });
+    await tick();
+    assert.deepEqual(lists().slice(1).sort(), ['/www', '/www/sub']);
   });
 
   it('polling never reconnects a site the user disconnected; it goes on once the user connects again', async () => {
