@@ -116,18 +116,24 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
 
   private setVisible(visible: boolean): void {
     this.visible = visible;
-    for (const [key, f] of this.expanded) {
-      if (visible && !this.watching.has(key)) this.watching.set(key, this.watchers?.watch(f.authority, f.path, { recursive: false, folder: true }) ?? (() => undefined));
-      if (!visible) this.watching.get(key)?.();
+    if (visible) {
+      for (const [key, f] of this.expanded) this.startWatch(key, f);
+      return;
     }
-    if (!visible) this.watching.clear();
+    for (const stop of this.watching.values()) stop();
+    this.watching.clear();
   }
 
   private watchFolder(key: string, authority: string, path: string): void {
-    this.expanded.set(key, { authority, path });
-    this.lastShown.set(key, { authority, path });
+    const f = { authority, path };
+    this.expanded.set(key, f);
+    this.lastShown.set(key, f);
+    this.startWatch(key, f);
+  }
+
+  private startWatch(key: string, f: { authority: string; path: string }): void {
     if (this.visible && this.watchers && !this.watching.has(key)) {
-      this.watching.set(key, this.watchers.watch(authority, path, { recursive: false, folder: true }));
+      this.watching.set(key, this.watchers.watch(f.authority, f.path, { recursive: false, folder: true }));
     }
   }
 
