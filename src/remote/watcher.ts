@@ -15,6 +15,7 @@
  */
 import type { Change } from './changes';
 import { DEFAULT_POLL_SECONDS } from './config';
+import { probeAnchor } from './probes';
 import { FsError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import { baseName, isUnder, joinPath, normalizePath, parentPath } from './uri';
@@ -327,6 +328,13 @@ class Poller {
       } else if (this.isFolder(site, reg.path, reg.folder)) {
         dirs.add(reg.path);
       } else {
+        // VS Code watches .vscode/settings.json and the like in every workspace folder; they seldom exist. The
+        // folder that would hold .vscode is listed, and .vscode itself only once it is there (no LIST that fails).
+        const anchor = probeAnchor(reg.path);
+        if (anchor && anchor !== reg.path) {
+          dirs.add(parentPath(anchor));
+          if (!this.seen.get(parentPath(anchor))?.has(baseName(anchor))) continue;
+        }
         // A file (or not known yet): its folder's listing shows it; the poll after learns when it is a folder.
         dirs.add(parentPath(reg.path));
         files.add(reg.path);

@@ -221,6 +221,22 @@ describe('remote/watcher: polling what is watched for changes made by others', (
     assert.deepEqual(lists().slice(1).sort(), ['/www', '/www/sub']);
   });
 
+  it('.vscode/settings.json, watched by VS Code in each workspace folder, costs no LIST of a missing .vscode', async () => {
+    const { server, site, changes, watchers, tick, lists } = setup();
+    await site.readDirectory('/www');
+    watchers.watch('site', '/www/.vscode/settings.json', { recursive: false });
+    await tick();
+    await tick();
+    assert.deepEqual(lists(), ['/www', '/www', '/www']);
+    server.file('/www/.vscode/settings.json', '{}');
+    await tick();
+    await tick();
+    assert.deepEqual(lists().slice(3), ['/www', '/www', '/www/.vscode'], 'its folder once it is there');
+    server.file('/www/.vscode/settings.json', '{ "a": 1 }');
+    await tick();
+    assert.deepEqual(show(changes), ['created /www/.vscode', 'changed /www/.vscode/settings.json']);
+  });
+
   it('polling never reconnects a site the user disconnected; it goes on once the user connects again', async () => {
     const { server, site, changes, watchers, tick, lists } = setup();
     await site.readDirectory('/www');
