@@ -13,14 +13,13 @@
  *   one), never two polls of one connection at once;
  * - nothing from a read that failed: the snapshot of that folder stays, and the next poll compares with it.
  */
+import type { FileEntry } from '../ftp';
 import type { Change } from './changes';
 import { DEFAULT_POLL_SECONDS } from './config';
-import { probeAnchor } from './probes';
 import { FsError } from './fsErrors';
+import { probeAnchor } from './probes';
 import type { SiteCore } from './siteCore';
 import { baseName, isUnder, joinPath, normalizePath, parentPath } from './uri';
-import type { FileEntry } from '../ftp';
-
 
 /**
  * A recursive watch (VS Code watches each workspace folder recursively) polls its folder and at most this many of
@@ -214,8 +213,7 @@ class Poller {
   /** Nothing is watched any more: no timer, and what was seen is no baseline for a later watch. */
   forget(): void {
     this.stop();
-    this.seen.clear();
-    this.precise.clear();
+    this.site = undefined;
   }
 
   stop(): void {
@@ -291,7 +289,7 @@ class Poller {
         if (listing === 'missing') continue;
         entries = site.usable(dir, listing);
       } catch (err) {
-        // The server is out of reach: the other folders would fail the same way, each after its own timeout.
+        // Out of reach: the other folders would fail the same way, each after its own timeout.
         if (err instanceof FsError && err.kind === 'Unavailable') break;
         continue;
       }
