@@ -7,6 +7,7 @@ import { CertificateTrust } from './remote/certificates';
 import { connector } from './remote/connector';
 import { SiteRegistry } from './remote/sites';
 import { SCHEME } from './remote/uri';
+import { Watchers } from './remote/watcher';
 import { createApi, type FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
 import { FtpLog } from './vscode/output';
@@ -40,13 +41,19 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   registry = sites;
   context.subscriptions.push({ dispose: () => void sites.dispose() });
 
-  const provider = new FtpFileSystemProvider(sites, log);
+  const watchers = new Watchers({ sites: () => sites.all(), focused: vscode.window.state.focused });
+  context.subscriptions.push(
+    { dispose: () => watchers.dispose() },
+    vscode.window.onDidChangeWindowState((s) => watchers.setFocused(s.focused)),
+  );
+
+  const provider = new FtpFileSystemProvider(sites, log, watchers);
   context.subscriptions.push(provider, vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
-  const tree = new FtpTree(sites, settings, log);
+  const tree = new FtpTree(sites, settings, log, watchers);
   const view = vscode.window.createTreeView<Node>('ftpExplorer.view', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const status = new ModeStatusBar(sites);
-  context.subscriptions.push(tree, view, status);
+  context.subscriptions.push(tree, view, tree.attach(view), status);
 
   context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect }));
 
@@ -54,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   context.subscriptions.push(
     settings.onDidChange(async () => {
       await sites.reconcile();
+      watchers.refresh();
       tree.refresh();
       status.update();
       warnings.check();

@@ -31,6 +31,11 @@ export interface ConnectionConfig {
   tls?: TlsMode;
   /** SHA-256 fingerprint (upper-case hex with colons) of a certificate the user trusted for this connection. */
   trustedFingerprint?: string;
+  /**
+   * How often what the user looks at is listed again to see changes made by others (watcher.ts); 0: never.
+   * Absent (one-off connections): DEFAULT_POLL_SECONDS.
+   */
+  pollSeconds?: number;
 }
 
 export type { TlsMode };
@@ -41,6 +46,9 @@ export interface GlobalSettings {
   /** 0 = no keep-alive NOOPs on idle connections. */
   keepAliveSeconds: number;
 }
+
+/** Default of a connection's pollSeconds. */
+export const DEFAULT_POLL_SECONDS = 10;
 
 export const DEFAULT_SETTINGS: GlobalSettings = { timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 };
 export const MAX_POOL_SIZE = 8;
@@ -112,6 +120,10 @@ export function normalizeConnection(raw: unknown): Normalized {
   if (port < 1 || port > 65535) return { hasPassword, problem: `Connection "${name}": port must be 1-65535.` };
   const mode: DataMode = r.mode === 'active' ? 'active' : 'passive';
   const poolSize = int(r.poolSize);
+  const poll = r.pollSeconds;
+  if (poll !== undefined && (typeof poll !== 'number' || !Number.isFinite(poll) || poll < 0)) {
+    return { hasPassword, problem: `Connection "${name}": "pollSeconds" must be a number of seconds, 0 or more (0 turns watching for changes off).` };
+  }
   const range = str(r.activePortRange)?.trim() || undefined;
   if (range !== undefined && !parsePortRange(range)) {
     return { hasPassword, problem: `Connection "${name}": activePortRange must look like "50000-50100".` };
@@ -133,6 +145,8 @@ export function normalizeConnection(raw: unknown): Normalized {
     poolSize: poolSize !== undefined ? clamp(poolSize, 1, MAX_POOL_SIZE) : undefined,
     tls,
     trustedFingerprint,
+    // At least a second: each poll is a LIST per watched folder on the user's server.
+    pollSeconds: poll === undefined ? DEFAULT_POLL_SECONDS : poll === 0 ? 0 : Math.max(1, poll),
   };
   return { config, hasPassword };
 }

@@ -28,6 +28,7 @@ export class SiteCore {
    */
   readonly traits = new ServerTraits();
   private loginDir: string | undefined;
+  private userDisconnected = false;
   private readonly warnedNames = new Set<string>();
   private readonly listeners = new Set<(changes: Change[]) => void>();
 
@@ -60,6 +61,9 @@ export class SiteCore {
       keepAliveMs: opts.keepAliveMs,
       onInfo: (t) => opts.info?.(t),
       now: opts.now,
+    });
+    this.pool.onDidChange(() => {
+      if (this.connected) this.userDisconnected = false;
     });
   }
 
@@ -105,6 +109,15 @@ export class SiteCore {
   async disconnect(): Promise<void> {
     this.cache.clear();
     await this.pool.closeAll();
+    this.userDisconnected = true;
+  }
+
+  /**
+   * Disconnect was asked and nothing has connected since: background work (polling for changes, watcher.ts) must
+   * not open a connection again; the user's next operation does.
+   */
+  get disconnectedByUser(): boolean {
+    return this.userDisconnected && !this.connected;
   }
 
   async dispose(): Promise<void> {
@@ -213,6 +226,12 @@ export class SiteCore {
     } catch (err) {
       throw this.fsError(err, 'list', dir);
     }
+  }
+
+  /** A listing of `dir` from the server now, not the cache (polling for changes); the cache keeps it. */
+  freshListing(dir: string): Promise<Listing> {
+    this.cache.invalidate(dir);
+    return this.listing(dir);
   }
 
   /**

@@ -26,6 +26,8 @@ export interface RemoteClient extends PoolClient {
   size?(path: string): Promise<number>;
   stat?(path: string): Promise<FileEntry | undefined>;
   chmod?(path: string, mode: string): Promise<void>;
+  /** MDTM (RFC 3659 section 3), used when present: the precise time of a watched file (watcher.ts). */
+  lastModified?(path: string): Promise<Date>;
 }
 
 /** vscode.FileType values. */

@@ -18,6 +18,7 @@ import type { Change } from '../remote/changes';
 import type { Site, Stat } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
 import { SCHEME, baseName, normalizePath } from '../remote/uri';
+import type { Watchers } from '../remote/watcher';
 
 export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -27,13 +28,18 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   constructor(
     private readonly sites: SiteRegistry,
     private readonly log: FtpLog,
+    private readonly watchers?: Watchers,
   ) {
     this.unsubscribe = sites.onDidChangeFiles((site, changes) => this.fire(site, changes));
   }
 
-  watch(): vscode.Disposable {
-    // The server cannot tell us about changes; our own changes are reported through onDidChangeFile.
-    return new vscode.Disposable(() => undefined);
+  /**
+   * VS Code watches open editors' files, and folders (workspace folders recursively). The server cannot tell us of
+   * changes, so the watchers poll them (src/remote/watcher.ts); our own changes are reported at once.
+   */
+  watch(uri: vscode.Uri, options: { readonly recursive: boolean }): vscode.Disposable {
+    const stop = this.watchers?.watch(uri.authority, normalizePath(uri.path), { recursive: options.recursive });
+    return new vscode.Disposable(() => stop?.());
   }
 
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
@@ -41,7 +47,12 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
-    return this.call(uri, (site, path) => site.readDirectory(path) as Promise<[string, vscode.FileType][]>);
+    return this.call(uri, async (site, path) => {
+      const entries = (await site.readDirectory(path)) as [string, vscode.FileType][];
+      // A folder the Explorer shows: a recursive watch above it polls it.
+      this.watchers?.listed(uri.authority, path);
+      return entries;
+    });
   }
 
   createDirectory(uri: vscode.Uri): Promise<void> {

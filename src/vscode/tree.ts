@@ -11,6 +11,7 @@ import { FileType, type Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
 import type { Settings } from './settings';
 import { SCHEME, baseName, isUnder, parentPath } from '../remote/uri';
+import type { Watchers } from '../remote/watcher';
 
 export class ConnectionNode {
   readonly kind = 'connection';
@@ -64,11 +65,21 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
   /** Bumped by collapse(): part of the tree item ids, so VS Code sees new (collapsed) items. */
   private readonly generations = new Map<string, number>();
   private readonly unsubscribe: (() => void)[] = [];
+  /**
+   * Folders shown expanded (listed, not collapsed since), by the same key as `folders`, and the watches polling
+   * them for changes made by others (src/remote/watcher.ts) while the view is visible.
+   */
+  private readonly expanded = new Map<string, { authority: string; path: string }>();
+  private readonly watching = new Map<string, () => void>();
+  /** Folders listed at least once (collapsed or not), so expanding one again watches it again. */
+  private readonly lastShown = new Map<string, { authority: string; path: string }>();
+  private visible = true;
 
   constructor(
     private readonly sites: SiteRegistry,
     private readonly settings: Settings,
     private readonly log: FtpLog,
+    private readonly watchers?: Watchers,
   ) {
     this.unsubscribe.push(
       sites.onDidChangeFiles((site, changes) => this.onFilesChanged(site, changes)),
@@ -81,8 +92,63 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     if (!node) {
       this.folders.clear();
       this.rootPaths.clear();
+      this.unwatch(() => true);
     }
     this.emitter.fire(node);
+  }
+
+  /** The view this tree is shown in: collapsed folders and a hidden view are not polled. */
+  attach(view: vscode.TreeView<Node>): vscode.Disposable {
+    this.setVisible(view.visible);
+    return vscode.Disposable.from(
+      view.onDidChangeVisibility((e) => this.setVisible(e.visible)),
+      view.onDidCollapseElement((e) => {
+        const key = this.keyOf(e.element);
+        if (key) this.unwatch((k) => k === key);
+      }),
+      view.onDidExpandElement((e) => {
+        const key = this.keyOf(e.element);
+        const folder = key && this.lastShown.get(key);
+        if (key && folder) this.watchFolder(key, folder.authority, folder.path);
+      }),
+    );
+  }
+
+  private setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) {
+      for (const [key, f] of this.expanded) this.startWatch(key, f);
+      return;
+    }
+    for (const stop of this.watching.values()) stop();
+    this.watching.clear();
+  }
+
+  private watchFolder(key: string, authority: string, path: string): void {
+    const f = { authority, path };
+    this.expanded.set(key, f);
+    this.lastShown.set(key, f);
+    this.startWatch(key, f);
+  }
+
+  private startWatch(key: string, f: { authority: string; path: string }): void {
+    if (this.visible && this.watchers && !this.watching.has(key)) {
+      this.watching.set(key, this.watchers.watch(f.authority, f.path, { recursive: false, folder: true }));
+    }
+  }
+
+  private unwatch(match: (key: string) => boolean): void {
+    for (const key of [...this.expanded.keys()]) {
+      if (!match(key)) continue;
+      this.expanded.delete(key);
+      this.watching.get(key)?.();
+      this.watching.delete(key);
+    }
+  }
+
+  private keyOf(node: Node): string | undefined {
+    for (const [k, n] of this.folders) if (n === node) return k;
+    return undefined;
   }
 
   connectionNodes(): ConnectionNode[] {
@@ -111,6 +177,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       this.rootPaths.delete(node);
       this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
       for (const k of [...this.folders.keys()]) if (k.startsWith(`${key}|`)) this.folders.delete(k);
+      this.unwatch((k) => k.startsWith(`${key}|`));
+      for (const k of [...this.lastShown.keys()]) if (k.startsWith(`${key}|`)) this.lastShown.delete(k);
     }
   }
 
@@ -185,6 +253,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       }
       this.folders.set(`${site.key}|${dir}`, node);
       const entries = await site.readDirectory(dir);
+      // VS Code asks for the children of expanded folders only: poll it for changes made by others.
+      this.watchFolder(`${site.key}|${dir}`, connection.name, dir);
       const children = entries.map(([name, type]) => {
         const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
         return new EntryNode(connection, path, (type & FileType.Directory) !== 0, (type & FileType.SymbolicLink) !== 0, node);
@@ -220,7 +290,10 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       if (c.type === 'deleted') {
         // (isUnder, not a prefix of the text: deleting /a must not forget /ab.)
         const prefix = `${site.key}|`;
-        for (const k of [...this.folders.keys()]) if (k.startsWith(prefix) && isUnder(k.slice(prefix.length), c.path)) this.folders.delete(k);
+        const gone = (k: string) => k.startsWith(prefix) && isUnder(k.slice(prefix.length), c.path);
+        for (const k of [...this.folders.keys()]) if (gone(k)) this.folders.delete(k);
+        for (const k of [...this.lastShown.keys()]) if (gone(k)) this.lastShown.delete(k);
+        this.unwatch(gone);
       }
     }
     for (const d of dirs) {
@@ -248,6 +321,7 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
 
   dispose(): void {
     for (const u of this.unsubscribe) u();
+    this.unwatch(() => true);
     this.emitter.dispose();
   }
 }

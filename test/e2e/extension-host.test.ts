@@ -17,6 +17,7 @@ import { tempDir, type TempDir } from './tempDir';
 const SERVERS: ServerName[] = (process.env.E2E_FTP_SERVER_NAMES ?? 'vsftpd,pyftpdlib,ftp-srv').split(',').filter(Boolean) as ServerName[];
 const MODES = (process.env.E2E_FTP_MODES ?? 'passive,active').split(',').filter(Boolean);
 const HOST_TESTS = path.join(PROJECT_ROOT, 'out', 'test', 'e2e', 'host', 'ftpExplorer.test.js');
+const WATCH_TESTS = path.join(PROJECT_ROOT, 'out', 'test', 'e2e', 'host', 'watch.test.js');
 
 describe('FTP Explorer in-host tests (code-server extension host, real FTP servers)', function () {
   this.timeout(400_000);
@@ -54,7 +55,7 @@ describe('FTP Explorer in-host tests (code-server extension host, real FTP serve
     const r = await runProjectInHostTests({
       folder: workspace,
       userDataDir,
-      testFiles: [HOST_TESTS],
+      testFiles: [HOST_TESTS, WATCH_TESTS],
       // As in desktop VS Code (the web workbench defaults to "afterDelay"): saves happen when the tests save.
       // A stuck transfer fails within a test's time (E2E_HOST_TIMEOUT_MS) instead of the default 30 s.
       settings: { 'files.autoSave': 'off', 'ftpExplorer.timeoutSeconds': 15 },

@@ -30,7 +30,19 @@ describe('remote/config', () => {
       poolSize: undefined,
       tls: 'none',
       trustedFingerprint: undefined,
+      pollSeconds: 10,
     });
+  });
+
+  it('pollSeconds: 10 by default, 0 turns watching off, at least a second otherwise; anything else is a problem', () => {
+    assert.equal(normalizeConnection({ host: 'h', pollSeconds: 0 }).config?.pollSeconds, 0);
+    assert.equal(normalizeConnection({ host: 'h', pollSeconds: 2.5 }).config?.pollSeconds, 2.5);
+    assert.equal(normalizeConnection({ host: 'h', pollSeconds: 0.01 }).config?.pollSeconds, 1);
+    for (const bad of [-1, '10', null, Number.NaN]) {
+      const n = normalizeConnection({ host: 'h', pollSeconds: bad });
+      assert.equal(n.config, undefined, String(bad));
+      assert.match(n.problem ?? '', /"pollSeconds" must be a number of seconds, 0 or more/);
+    }
   });
 
   it('keeps given values and clamps the pool size', () => {
