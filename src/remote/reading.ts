@@ -5,6 +5,7 @@ import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
 import { MAX_LINK_PROBES } from './links';
+import { withPreciseTime } from './preciseTime';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
 import { isLong, MAX_READ_BYTES, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
@@ -19,7 +20,9 @@ export async function stat(site: SiteCore, path: string): Promise<Stat> {
   const p = normalizePath(path);
   const entry = await site.lookup(p);
   if (!entry) throw site.notFound(p);
-  return site.toStat(p, entry, entry.type === 'symlink' ? await site.links.kind(p) : undefined);
+  const link = entry.type === 'symlink' ? await site.links.kind(p) : undefined;
+  // A file's time to the second (LIST gives minutes): VS Code's save compares it with the one it read.
+  return site.toStat(p, await withPreciseTime(site, p, entry), link);
 }
 
 /** [name, FileType] of the folder's entries, from a listing at most a few seconds old. */
