@@ -42,6 +42,8 @@ export class ServerTraits {
   mlsd?: boolean;
   /** MLST (RFC 3659 §7) works; false once refused as not implemented. */
   mlst?: boolean;
+  /** MDTM (RFC 3659 §3) works; false once refused as not implemented. */
+  mdtm?: boolean;
   /** `LIST -a` shows dotfiles on most servers; false once a server took `-a` as a path. */
   listHidden?: boolean;
   /** The LIST format this server's listings were last read in. */

@@ -4,6 +4,7 @@ import { FtpError, FtpProtocolError, FtpReplyError, isFileUnavailable, type File
 import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
+import { withPreciseTime } from './preciseTime';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
 import { FileType, isLong, MAX_READ_BYTES, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
@@ -18,7 +19,9 @@ export async function stat(site: SiteCore, path: string): Promise<Stat> {
   const p = normalizePath(path);
   const entry = await site.lookup(p);
   if (!entry) throw site.notFound(p);
-  return entry.type === 'symlink' ? linkStat(site, p, entry) : site.toStat(p, entry);
+  if (entry.type === 'symlink') return linkStat(site, p, entry);
+  // A file's time to the second (LIST gives minutes): VS Code's save compares it with the one it read.
+  return site.toStat(p, await withPreciseTime(site, p, entry));
 }
 
 /**
@@ -30,7 +33,8 @@ async function linkStat(site: SiteCore, p: string, entry: FileEntry): Promise<St
   // A listing the server refuses (a folder it may not read): the link's own facts, as below.
   const r = await site.links.resolve(p, entry, false).catch(() => undefined);
   if (r?.kind === 'dir' || r?.kind === 'file') {
-    return { ...site.toStat(r.path, r.entry), type: FileType.SymbolicLink | (r.kind === 'dir' ? FileType.Directory : FileType.File) };
+    const target = r.kind === 'file' ? await withPreciseTime(site, r.path, r.entry) : r.entry;
+    return { ...site.toStat(r.path, target), type: FileType.SymbolicLink | (r.kind === 'dir' ? FileType.Directory : FileType.File) };
   }
   if (r?.kind === 'loop') return { ...site.toStat(p, entry), type: FileType.SymbolicLink };
   return site.toStat(p, entry, await site.links.kind(p));

@@ -26,7 +26,9 @@ export interface RemoteClient extends PoolClient {
   size?(path: string): Promise<number>;
   stat?(path: string): Promise<FileEntry | undefined>;
   chmod?(path: string, mode: string): Promise<void>;
-  /** MDTM (RFC 3659 section 3), used when present: the precise time of a watched file (watcher.ts). */
+  /** FEAT lines (RFC 2389), upper-case keys: stat asks MLST only of a server that has it. */
+  readonly features?: ReadonlyMap<string, string>;
+  /** MDTM (RFC 3659 §3): a file's time to the second, for stat where the listing gives minutes. */
   lastModified?(path: string): Promise<Date>;
 }
 

@@ -18,6 +18,7 @@ import type { Change } from './changes';
 import { DEFAULT_POLL_SECONDS } from './config';
 import { FsError } from './fsErrors';
 import { probeAnchor } from './probes';
+import { withPreciseTime } from './preciseTime';
 import type { SiteCore } from './siteCore';
 import { baseName, isUnder, joinPath, normalizePath, parentPath } from './uri';
 
@@ -172,13 +173,12 @@ class Poller {
   private readonly recent = new Set<string>();
   /** Per folder: name -> signature, from the last listing that worked. */
   private readonly seen = new Map<string, Seen>();
-  /** Per watched file: its precise time (MDTM) when its listing has no seconds. */
+  /** Per watched file: its time to the second (MLST or MDTM) when its listing has no seconds. */
   private readonly precise = new Map<string, number>();
   private site: SiteCore | undefined;
   private timer: unknown;
   /** When the last poll ended. */
   private last = 0;
-  private mdtm = true;
   running: Promise<void> | undefined;
 
   constructor(
@@ -267,7 +267,6 @@ class Poller {
     this.site = site;
     this.seen.clear();
     this.precise.clear();
-    this.mdtm = true;
   }
 
   private async pollOnce(): Promise<void> {
@@ -356,25 +355,13 @@ class Poller {
   /**
    * LIST times on many servers (vsftpd) are whole minutes (older files: whole days), so a change that keeps the
    * size within the same minute does not show in the listing. For a watched file whose listed time has no
-   * seconds, ask the server for its precise time (MDTM, RFC 3659 section 3) when the client can: one command per
-   * open file per poll. The first answer is the baseline.
+   * seconds, its time to the second (preciseTime.ts: MLST or MDTM, RFC 3659, once per listing) tells: one command
+   * per open file per poll. The first answer is the baseline.
    */
   private async preciseChanged(site: SiteCore, p: string, e: FileEntry): Promise<boolean> {
-    if (!this.mdtm || e.type !== 'file' || (e.mtimeMs !== undefined && e.mtimeMs % 60_000 !== 0)) return false;
-    let t: number;
-    try {
-      const d = await site.pool.run(async (c) => (c.lastModified ? c.lastModified(p) : undefined), { idempotent: true });
-      if (!d) {
-        this.mdtm = false;
-        return false;
-      }
-      t = d.getTime();
-    } catch (err) {
-      // 500/502: the server has no MDTM; stop asking it. A 550 or a lost connection: nothing learned this time.
-      const code = (err as { code?: unknown }).code;
-      if (code === 500 || code === 502) this.mdtm = false;
-      return false;
-    }
+    if (e.type !== 'file' || (e.mtimeMs !== undefined && e.mtimeMs % 60_000 !== 0)) return false;
+    const t = (await withPreciseTime(site, p, e)).mtimeMs;
+    if (t === undefined) return false;
     const before = this.precise.get(p);
     this.precise.set(p, t);
     return before !== undefined && before !== t;

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { Writable, Readable } from 'node:stream';
-import { FtpConnectionError, FtpReplyError, type DataMode, type FileEntry, type ListOptions, type TransferOptions } from '../../src/ftp';
+import { FtpConnectionError, FtpReplyError, type DataMode, type FileEntry, type ListOptions, type ServerTraits, type TransferOptions } from '../../src/ftp';
 import type { RemoteClient } from '../../src/remote/site';
 import { FsError } from '../../src/remote/fsErrors';
 
@@ -53,6 +53,14 @@ export class FakeServer {
   /** Operations that started on a client already running one: must stay 0. */
   violations = 0;
   home = '/';
+  /** MDTM (RFC 3659 §3): false, the client has no such method; 'refused', the server answers 502. */
+  mdtm: boolean | 'refused' = false;
+  /** MLST (RFC 3659 §7), advertised in FEAT. */
+  mlst = false;
+  /** Listings give times to the minute, as LIST does (MLSD's are exact). */
+  minuteTimes = false;
+  /** The time a STOR gives the file. */
+  uploadTime = () => new Date(Date.UTC(2024, 5, 1));
   private gates: Gate[] = [];
   private watchers: { check: () => boolean; done: () => void }[] = [];
   private failures: { op: string; err: () => unknown; path?: string }[] = [];
@@ -128,9 +136,10 @@ export class FakeServer {
     for (const c of this.clients) c.drop();
   }
 
-  async connect(): Promise<FakeClient> {
+  /** `traits`: the site's, as connector.ts gives FtpClient (MLST records that it works there). */
+  async connect(traits?: ServerTraits): Promise<FakeClient> {
     if (this.connectError) throw this.connectError();
-    const c = new FakeClient(this, this.clients.length + 1);
+    const c = new FakeClient(this, this.clients.length + 1, traits);
     this.clients.push(c);
     return c;
   }
@@ -202,13 +211,44 @@ const notFound = (cmd: string) => new FtpReplyError(550, 'No such file or direct
 export class FakeClient implements RemoteClient {
   closed = false;
   mode: DataMode = 'passive';
+  readonly features = new Map<string, string>();
+  lastModified?: (path: string) => Promise<Date>;
+  stat?: (path: string) => Promise<FileEntry | undefined>;
   private active = false;
   private closeListeners: ((err?: Error) => void)[] = [];
 
   constructor(
     readonly server: FakeServer,
     readonly id: number,
-  ) {}
+    private readonly traits?: ServerTraits,
+  ) {
+    if (server.mdtm === true) this.features.set('MDTM', '');
+    if (server.mdtm !== false) this.lastModified = (path) => this.mdtm(path);
+    if (server.mlst) {
+      this.features.set('MLST', 'type*;size*;modify*;');
+      this.stat = (path) => this.mlstEntry(path);
+    }
+  }
+
+  private mdtm(path: string): Promise<Date> {
+    return this.op('mdtm', path, () => {
+      if (this.server.mdtm === 'refused') throw new FtpReplyError(502, 'Command not implemented', `MDTM ${path}`);
+      const n = this.server.resolveLink(path);
+      if (n?.type !== 'file') throw new FtpReplyError(550, 'Could not get file modification time.', `MDTM ${path}`);
+      return n.mtime;
+    });
+  }
+
+  private mlstEntry(path: string): Promise<FileEntry | undefined> {
+    return this.op('mlst', path, () => {
+      if (this.traits) this.traits.mlst = true;
+      const n = this.server.nodes.get(path);
+      if (!n) return undefined;
+      const e: FileEntry = { name: path.slice(path.lastIndexOf('/') + 1), type: n.type, mtimeMs: n.mtime.getTime() };
+      if (n.type === 'file') e.size = n.content!.length;
+      return e;
+    });
+  }
 
   on(event: 'close', listener: (err?: Error) => void): this {
     if (event === 'close') this.closeListeners.push(listener);
@@ -271,7 +311,8 @@ export class FakeClient implements RemoteClient {
         let n: Node | undefined = node;
         if (how === 'follows' && n.type === 'symlink') n = this.server.resolveLink(`${path === '/' ? '' : path}/${name}`);
         if (!n || n.type === 'symlink' && how === 'follows') continue;
-        const e: FileEntry = { name, type: n.type, mtimeMs: n.mtime.getTime() };
+        const ms = n.mtime.getTime();
+        const e: FileEntry = { name, type: n.type, mtimeMs: this.server.minuteTimes ? ms - (ms % 60000) : ms };
         if (n.type === 'file') e.size = n.content!.length;
         if (n.type === 'symlink') e.size = n.target!.length;
         if (n.target && how === 'links') e.target = n.target;
@@ -318,7 +359,7 @@ export class FakeClient implements RemoteClient {
         for await (const c of source) chunks.push(Buffer.from(c as Buffer));
         data = Buffer.concat(chunks);
       }
-      this.server.nodes.set(path, { type: 'file', content: data, mtime: new Date(Date.UTC(2024, 5, 1)) });
+      this.server.nodes.set(path, { type: 'file', content: data, mtime: this.server.uploadTime() });
       opts.onProgress?.(data.length);
       return data.length;
     });

@@ -1,0 +1,80 @@
+/**
+ * A file's modification time to the second, for stat. VS Code's save compares the time stat gives now with the
+ * one it read when it opened the file, and says "the content of the file is newer" only when the time moved on
+ * (and the size changed). LIST gives times to the minute (older files: to the day), so on a server without MLSD
+ * (vsftpd, ftp-srv) a change someone else made within the same minute kept the file's time, and the save
+ * overwrote it without a word. MLSD's `modify` fact has seconds (RFC 3659 §7.5.3): nothing to ask there.
+ *
+ * Elsewhere one MLST (RFC 3659 §7) when the server has it, else one MDTM (RFC 3659 §3), asked once per listing:
+ * the answer is kept with the listing's entry object, which lives exactly as long as that listing. A new listing
+ * (after the cache's few seconds, or after a write of ours) has new entries, so the time is asked again and a
+ * stat after our own save has the new file's time. Only files: a folder's time means nothing to a save, and VS
+ * Code's own probes (.vscode/settings.json, ...) are not files someone edits. A server with neither command keeps
+ * the listing's time.
+ */
+import { FtpProtocolError, FtpReplyError, type FileEntry } from '../ftp';
+import { isProbe } from './probes';
+import type { SiteCore } from './siteCore';
+import type { RemoteClient } from './siteTypes';
+
+/** Listing entry -> the same entry with its precise time (or itself when the server could not say). */
+const precise = new WeakMap<FileEntry, Promise<FileEntry>>();
+
+/** `entry` (from the listing of `p`'s folder) with a time to the second where the listing's is not. */
+export async function withPreciseTime(site: SiteCore, p: string, entry: FileEntry): Promise<FileEntry> {
+  if (entry.type !== 'file' || isProbe(p)) return entry;
+  if (site.traits.mlsd === true && entry.mtimeMs !== undefined) return entry;
+  let known = precise.get(entry);
+  if (!known) {
+    known = ask(site, p, entry);
+    precise.set(entry, known);
+  }
+  return known;
+}
+
+async function ask(site: SiteCore, p: string, entry: FileEntry): Promise<FileEntry> {
+  try {
+    return await site.pool.run(async (c) => (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry)), {
+      idempotent: true,
+    });
+  } catch {
+    // The connection broke (after the pool's retry): the listing's time this once; the next stat asks again.
+    precise.delete(entry);
+    return entry;
+  }
+}
+
+/** MLST's entry (type, size and time of one moment), or undefined when the server has no MLST. */
+async function byMlst(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<FileEntry | undefined> {
+  const traits = site.traits;
+  if (!c.stat || !c.features?.has('MLST') || traits.mlst === false) return undefined;
+  const m = await c.stat(p);
+  // Without MLST after all (500/502), FtpClient.stat reads the parent's listing: its time is LIST's again.
+  if (traits.mlst !== true) return undefined;
+  // Gone or no longer a file since the listing: the listing's entry; the next listing says what is there.
+  if (m?.type !== 'file' || m.mtimeMs === undefined) return entry;
+  return { ...entry, size: m.size ?? entry.size, mtimeMs: m.mtimeMs };
+}
+
+async function byMdtm(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<FileEntry> {
+  const traits = site.traits;
+  if (!c.lastModified || traits.mdtm === false) return entry;
+  try {
+    const ms = (await c.lastModified(p)).getTime();
+    traits.mdtm = true;
+    return Number.isFinite(ms) ? { ...entry, mtimeMs: ms } : entry;
+  } catch (err) {
+    // A reply that is not a time: the dialogue is in step, the listing's time stands.
+    if (err instanceof FtpProtocolError && err.command?.startsWith('MDTM')) return entry;
+    if (!(err instanceof FtpReplyError) || err.code === 421) throw err;
+    if ((err.code === 500 || err.code === 502) && traits.mdtm !== true) {
+      traits.mdtm = false;
+      site.opts.info?.(
+        'The server has neither MLST nor MDTM, so file times are to the minute: a change someone else makes to an ' +
+          'open file within the same minute may go unnoticed when you save.',
+      );
+    }
+    // 550 and the like (gone, not a plain file, not allowed): the listing's time.
+    return entry;
+  }
+}
