@@ -7,7 +7,7 @@ import { FtpError } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
-import { checkCancelled, emptyResult, inParallel, isSafeLocalName, OverwriteQuestions, parallel, Tally, type ExistingFile, type TransferContext, type TransferResult } from './transfers';
+import { checkCancelled, inParallel, isSafeLocalName, newRun, parallel, type ExistingFile, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath } from './uri';
 
 interface GetJob {
@@ -18,18 +18,6 @@ interface GetJob {
   oneOfMany: boolean;
 }
 
-/** What the files of one download share. */
-interface Run {
-  ctx: TransferContext;
-  result: TransferResult;
-  tally: Tally;
-  questions: OverwriteQuestions;
-}
-
-function newRun(ctx: TransferContext): Run {
-  const result = emptyResult();
-  return { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result) };
-}
 
 /** Download `remotePath` (file or folder) into the local folder `localDir`. */
 export async function downloadTo(site: Site, remotePath: string, localDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
@@ -54,12 +42,12 @@ export async function downloadFile(site: Site, remotePath: string, localFile: st
   return run.result;
 }
 
-function getOne(site: Site, remote: string, stat: Stat, local: string, run: Run): Promise<void> {
+function getOne(site: Site, remote: string, stat: Stat, local: string, run: TransferRun): Promise<void> {
   const bytes = stat.type === FileType.File ? stat.size : undefined;
   return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run));
 }
 
-async function getDir(site: Site, remote: string, local: string, run: Run): Promise<void> {
+async function getDir(site: Site, remote: string, local: string, run: TransferRun): Promise<void> {
   const { ctx, result: r } = run;
   checkCancelled(ctx.signal);
   await fsp.mkdir(local, { recursive: true });
@@ -82,7 +70,7 @@ async function getDir(site: Site, remote: string, local: string, run: Run): Prom
   for (const name of dirs) await getDir(site, joinPath(remote, name), nodePath.join(local, name), run);
 }
 
-async function getFile(site: Site, job: GetJob, run: Run): Promise<void> {
+async function getFile(site: Site, job: GetJob, run: TransferRun): Promise<void> {
   const { ctx } = run;
   const there = await fsp.lstat(job.local).catch(() => undefined);
   if (there?.isDirectory()) throw new FsError('FileIsADirectory', `${job.local} is a local folder: the file ${job.remote} cannot replace it`);

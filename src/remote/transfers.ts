@@ -73,6 +73,19 @@ export function emptyResult(): TransferResult {
   return { files: 0, folders: 0, bytes: 0, skipped: [], links: [], kept: [] };
 }
 
+/** What the files of one download or upload share: its context, its result, its byte count, its questions. */
+export interface TransferRun {
+  ctx: TransferContext;
+  result: TransferResult;
+  tally: Tally;
+  questions: OverwriteQuestions;
+}
+
+export function newRun(ctx: TransferContext): TransferRun {
+  const result = emptyResult();
+  return { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result) };
+}
+
 /** Add `r` to `total` (a command that transfers several items). */
 export function addResult(total: TransferResult, r: TransferResult): void {
   total.files += r.files;

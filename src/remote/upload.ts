@@ -6,7 +6,7 @@ import type { FileEntry } from '../ftp';
 import type { ChangeBatch } from './changes';
 import { FsError } from './fsErrors';
 import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
-import { checkCancelled, emptyResult, inParallel, OverwriteQuestions, parallel, Tally, type TransferContext, type TransferResult } from './transfers';
+import { checkCancelled, inParallel, newRun, parallel, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
 
 interface PutJob {
@@ -21,12 +21,8 @@ interface PutJob {
   oneOfMany: boolean;
 }
 
-/** What the files of one upload share. */
-interface Run {
-  ctx: TransferContext;
-  result: TransferResult;
-  tally: Tally;
-  questions: OverwriteQuestions;
+/** What the files of one upload share: the changes go to the site in batches. */
+interface Run extends TransferRun {
   batch: ChangeBatch;
 }
 
@@ -62,9 +58,8 @@ function existingOf(names: string[], listing: FileEntry[]): { existing: FileEntr
  * ctx.onExisting says so (or when there is no ctx.onExisting).
  */
 export async function uploadTo(site: Site, localPaths: string[], remoteDir: string, ctx: TransferContext = {}): Promise<TransferResult> {
-  const result = emptyResult();
-  const batch = site.batch();
-  const run: Run = { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result), batch };
+  const run: Run = { ...newRun(ctx), batch: site.batch() };
+  const { result, batch } = run;
   const dir = normalizePath(remoteDir);
   site.assertWritable(dir);
   try {
@@ -96,9 +91,8 @@ export async function uploadTo(site: Site, localPaths: string[], remoteDir: stri
  * is listed once, as for uploadTo, to know whether the name exists.
  */
 export async function uploadFile(site: Site, localFile: string, remotePath: string, ctx: TransferContext = {}): Promise<TransferResult> {
-  const result = emptyResult();
-  const batch = site.batch();
-  const run: Run = { ctx, result, tally: new Tally(result, ctx), questions: new OverwriteQuestions(ctx, result), batch };
+  const run: Run = { ...newRun(ctx), batch: site.batch() };
+  const { result, batch } = run;
   const p = normalizePath(remotePath);
   site.assertWritable(p);
   try {

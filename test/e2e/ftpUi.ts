@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from './processGroup';
+import { notifications, screenshot } from './browser';
 
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
@@ -152,4 +153,25 @@ export async function waitForDisk(file: string, check: (text: string | undefined
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * For a describe() whose tests are the steps of one scenario, each building on the last: after a failed step,
+ * a screenshot and the notifications go to the log and the later steps are skipped; after all, `cleanup`.
+ */
+export function scenarioSteps(page: () => Page | undefined, name: (step: string) => string, cleanup: () => Promise<void>): void {
+  let failed = false;
+  beforeEach(function () {
+    if (failed) this.skip();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    failed = true;
+    const p = page();
+    if (p) {
+      const file = await screenshot(p, name(`FAILED-${this.currentTest.title.slice(0, 40)}`)).catch(() => 'none');
+      console.log(`      screenshot of the failure: ${file}; notifications: ${JSON.stringify(await notifications(p).catch(() => []))}`);
+    }
+  });
+  after(cleanup);
 }

@@ -18,7 +18,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, expandRow, ftpView, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, expandRow, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -35,7 +35,6 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
   let session: BrowserSession | undefined;
   let page: Page;
   let userDataDir: string;
-  let failed = false;
   /** Two moments of the last whole minute: when the files were written, and when the colleague changed them. */
   let written: number;
   let changed: number;
@@ -101,24 +100,15 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     await openWorkbench(page, workbenchUrl(server, workspace));
   });
 
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = true;
-    if (page) {
-      const file = await snap(`FAILED-${this.currentTest.title.slice(0, 40)}`).catch(() => 'none');
-      console.log(`      screenshot of the failure: ${file}; notifications: ${JSON.stringify(await notifications(page).catch(() => []))}`);
-    }
-  });
-
-  after(async () => {
-    await Promise.allSettled([session?.close(), server?.stop()]);
-    await ftp?.stop();
-    tmp?.remove();
-  });
+  scenarioSteps(
+    () => page,
+    (step) => `ui-conflict-${step}`,
+    async () => {
+      await Promise.allSettled([session?.close(), server?.stop()]);
+      await ftp?.stop();
+      tmp?.remove();
+    },
+  );
 
   it('1. add the connection and expand it', async () => {
     await runCommand(page, 'FTP: Add Connection');

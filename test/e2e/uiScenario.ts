@@ -15,7 +15,7 @@ import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeSe
 import { ARTIFACTS_DIR, assertInstalled } from './env';
 import { SAMPLE_FILES, ownerOf, seedFolder } from './ftpFixture';
 import {
-  answerPrompts, confirmDialog, contextMenu, expandRow, ftpView, outputPanelLines, treeRow, waitForDisk,
+  answerPrompts, confirmDialog, contextMenu, expandRow, ftpView, outputPanelLines, scenarioSteps, treeRow, waitForDisk,
 } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
@@ -45,7 +45,6 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
     let userDataDir: string;
     /** The connection's name: Add Connection names it after the host. */
     let name: string;
-    let failed = false;
     const snap = (what: string) => screenshot(page, `ui-${mode}-${what}`);
     const disk = (rel: string) => path.join(ftp.root, rel);
 
@@ -76,24 +75,15 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       console.log(`      [time] ${mode}: package + servers + workbench: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });
 
-    beforeEach(function () {
-      if (failed) this.skip();
-    });
-
-    afterEach(async function () {
-      if (this.currentTest?.state !== 'failed') return;
-      failed = true;
-      if (page) {
-        const file = await screenshot(page, `ui-${mode}-FAILED-${this.currentTest.title.slice(0, 40)}`).catch(() => 'none');
-        console.log(`      screenshot of the failure: ${file}; notifications: ${JSON.stringify(await notifications(page).catch(() => []))}`);
-      }
-    });
-
-    after(async () => {
-      await Promise.allSettled([session?.close(), server?.stop()]);
-      await ftp?.stop();
-      tmp?.remove();
-    });
+    scenarioSteps(
+      () => page,
+      (step) => `ui-${mode}-${step}`,
+      async () => {
+        await Promise.allSettled([session?.close(), server?.stop()]);
+        await ftp?.stop();
+        tmp?.remove();
+      },
+    );
 
     it('1. "FTP: Add Connection" from the command palette: host, port, user, password, mode; the connection shows in the FTP Explorer view', async () => {
       await runCommand(page, 'FTP: Add Connection');

@@ -1,7 +1,7 @@
 import { FtpClient, type FtpConnectOptions } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site } from '../../src/remote/site';
-import type { RunningServer } from '../servers';
+import { startServer, type RunningServer, type ServerName } from '../servers';
 
 /** A logged-in client of `srv`, through `via` (a fault proxy) when given; 10 s timeout unless `extra` says. */
 export function clientOf(srv: RunningServer, extra: Partial<FtpConnectOptions> = {}, via?: { host: string; port: number }): Promise<FtpClient> {
@@ -15,10 +15,34 @@ export function clientOf(srv: RunningServer, extra: Partial<FtpConnectOptions> =
   });
 }
 
-/** A Site over `srv`, as the extension makes one but without VS Code: a saved connection, its pool, its cache. */
+/**
+ * A Site over `srv`, as the extension makes one but without VS Code: a saved connection, its pool, its cache, and
+ * its one record of the server that every connection of the pool shares (as the connector passes it).
+ */
 export function siteOf(srv: RunningServer, opts: { name?: string; poolSize?: number; info?: (text: string) => void } = {}): Site {
   const name = opts.name ?? 'it';
   const poolSize = opts.poolSize ?? 1;
   const cfg = normalizeConnection({ name, host: srv.host, port: srv.port, username: srv.user, poolSize }).config!;
-  return new Site(cfg, `saved:${name}`, { poolSize, info: opts.info, connect: () => clientOf(srv) });
+  const site: Site = new Site(cfg, `saved:${name}`, { poolSize, info: opts.info, connect: () => clientOf(srv, { traits: site.traits }) });
+  return site;
+}
+
+/**
+ * Inside a describe(): start the server `name` and a site over it before its tests (with its log lines in
+ * `infos`, emptied before each test), stop both after them.
+ */
+export function withSite(name: ServerName): { readonly srv: RunningServer; readonly site: Site; readonly infos: string[] } {
+  const ctx = { srv: undefined as unknown as RunningServer, site: undefined as unknown as Site, infos: [] as string[] };
+  before(async () => {
+    ctx.srv = await startServer(name);
+    ctx.site = siteOf(ctx.srv, { info: (t) => ctx.infos.push(t) });
+  });
+  after(async () => {
+    await ctx.site?.dispose();
+    await ctx.srv?.stop();
+  });
+  beforeEach(() => {
+    ctx.infos.length = 0;
+  });
+  return ctx;
 }

@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { FtpClient } from '../../src/ftp';
-import { normalizeConnection } from '../../src/remote/config';
-import { FileType, Site } from '../../src/remote/site';
-import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
+import { FileType } from '../../src/remote/site';
+import { SERVER_NAMES } from '../servers';
+import { withSite } from './connect';
+import { serverDisk } from './serverDisk';
 
 /**
  * Symbolic links made on the server's disk, seen through a Site on the five real servers: saving a linked file
@@ -18,57 +17,20 @@ import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
 for (const name of SERVER_NAMES) {
   describe(`symlinks through a site on ${name}`, function () {
     this.timeout(60000);
-    let srv: RunningServer;
-    let site: Site;
-    const infos: string[] = [];
+    const ctx = withSite(name);
+    const { infos } = ctx;
     /** ftp-srv shows no link as a link anywhere. pyftpdlib's MLSD follows links (and leaves out loops). */
     const blind = name === 'ftp-srv';
     const mlsdFollows = name === 'pyftpdlib';
     /** proftpd's and pyftpdlib's MLSD leave out what they cannot stat: a link in a loop. */
     const mlsdHidesLoops = name === 'proftpd' || name === 'pyftpdlib';
 
-    const abs = (rel: string) => path.join(srv.root, rel);
-    /** What the test makes as root belongs to the FTP user, as if it had made it (the server runs as that user). */
-    const own = (rel: string) => {
-      const { uid, gid } = fs.statSync(srv.root);
-      for (let r = rel; r !== '.'; r = path.dirname(r)) fs.lchownSync(abs(r), uid, gid);
-    };
-    const mkdir = (rel: string) => {
-      fs.mkdirSync(abs(rel), { recursive: true });
-      own(rel);
-    };
-    const write = (rel: string, content: string | Buffer) => {
-      fs.writeFileSync(abs(rel), content);
-      own(rel);
-    };
-    const link = (rel: string, target: string) => {
-      fs.symlinkSync(target, abs(rel));
-      own(rel);
-    };
-    const isLink = (rel: string) => fs.lstatSync(abs(rel)).isSymbolicLink();
+    const { abs, mkdir, write, link, isLink } = serverDisk(() => ctx.srv.root);
     /** No temporary file of a safe save left behind. */
     const noTemps = (...dirs: string[]) => {
       for (const d of dirs) assert.deepEqual(fs.readdirSync(abs(d)).filter((n) => n.includes('ftpx-')), [], `temporary files in ${d}`);
     };
 
-    before(async () => {
-      srv = await startServer(name);
-      const cfg = normalizeConnection({ name: 'it', host: srv.host, port: srv.port, username: srv.user }).config!;
-      site = new Site(cfg, 'saved:it', {
-        poolSize: 1,
-        info: (t) => infos.push(t),
-        // The site's record of the server, as the extension's connector passes it (what MLSD does is learned there).
-        connect: () =>
-          FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000, traits: site.traits }),
-      });
-    });
-    after(async () => {
-      await site?.dispose();
-      await srv?.stop();
-    });
-    beforeEach(() => {
-      infos.length = 0;
-    });
 
     it('saving a linked file writes the file it leads to, and the link stays a link', async () => {
       mkdir('www/shared');
@@ -76,7 +38,7 @@ for (const name of SERVER_NAMES) {
       link('www/config.php', 'shared/config.php');
       link('www/alias.php', 'config.php'); // a chain: alias.php -> config.php -> shared/config.php
       const content = Buffer.concat([Buffer.from('<?php // new\n'), randomBytes(3000), Buffer.from([0, 13, 10, 255])]);
-      await site.writeFile('/www/config.php', content, { create: false, overwrite: true });
+      await ctx.site.writeFile('/www/config.php', content, { create: false, overwrite: true });
       if (blind) {
         // ftp-srv: the link cannot be seen, so safe save renamed a new file over it; the linked file is as it was.
         assert.ok(!isLink('www/config.php'), 'ftp-srv shows no link: the save replaced it');
@@ -92,14 +54,14 @@ for (const name of SERVER_NAMES) {
 
       // Through a chain of links, and by upload: the same file, and the same links.
       const second = randomBytes(5000);
-      await site.upload(second, '/www/alias.php');
+      await ctx.site.upload(second, '/www/alias.php');
       assert.ok(isLink('www/alias.php') && isLink('www/config.php'));
       assert.deepEqual(fs.readFileSync(abs('www/shared/config.php')), second);
-      assert.deepEqual(Buffer.from(await site.readFile('/www/alias.php')), second);
+      assert.deepEqual(Buffer.from(await ctx.site.readFile('/www/alias.php')), second);
       noTemps('www', 'www/shared');
       // Said once per link, not at every save.
       const before = infos.length;
-      await site.writeFile('/www/config.php', content, { create: false, overwrite: true });
+      await ctx.site.writeFile('/www/config.php', content, { create: false, overwrite: true });
       assert.deepEqual(fs.readFileSync(abs('www/shared/config.php')), content);
       assert.equal(infos.length, before);
     });
@@ -111,11 +73,11 @@ for (const name of SERVER_NAMES) {
       fs.utimesSync(abs('st/data/report.csv'), old, old);
       link('st/report.csv', 'data/report.csv');
       link('st/folder', 'data');
-      const s = await site.stat('/st/report.csv');
+      const s = await ctx.site.stat('/st/report.csv');
       assert.equal(s.size, 600, 'the size of the linked file, not the length of the link');
       assert.ok(Math.abs(s.mtime - old.getTime()) <= 24 * 3600 * 1000, `mtime ${new Date(s.mtime).toISOString()} is the linked file's`);
       assert.equal(s.type, blind || mlsdFollows ? FileType.File : FileType.SymbolicLink | FileType.File);
-      const d = await site.stat('/st/folder');
+      const d = await ctx.site.stat('/st/folder');
       assert.equal(d.type, blind || mlsdFollows ? FileType.Directory : FileType.SymbolicLink | FileType.Directory);
     });
 
@@ -130,7 +92,7 @@ for (const name of SERVER_NAMES) {
         const t = toDir ? FileType.Directory : FileType.File;
         want.set(n, blind || mlsdFollows ? t : FileType.SymbolicLink | t);
       }
-      const got = new Map((await site.readDirectory('/many')).filter(([n]) => n.startsWith('l')));
+      const got = new Map((await ctx.site.readDirectory('/many')).filter(([n]) => n.startsWith('l')));
       assert.deepEqual([...got].sort(), [...want].sort());
     });
 
@@ -142,10 +104,10 @@ for (const name of SERVER_NAMES) {
       link('loops/b', 'a');
       link('loops/dot', '.');
       link('loops/up', '..');
-      const types = new Map(await site.readDirectory('/loops'));
+      const types = new Map(await ctx.site.readDirectory('/loops'));
       if (!blind) {
         // Saving onto a link in a loop (listed or not) would replace the link: refused, and said so.
-        await assert.rejects(site.writeFile('/loops/a', Buffer.from('x'), { create: true, overwrite: true }), /loop of links \(\/loops\/a -> \/loops\/b -> \/loops\/a\)/);
+        await assert.rejects(ctx.site.writeFile('/loops/a', Buffer.from('x'), { create: true, overwrite: true }), /loop of links \(\/loops\/a -> \/loops\/b -> \/loops\/a\)/);
         assert.ok(isLink('loops/a') && isLink('loops/b'));
         noTemps('loops');
       }
@@ -166,7 +128,7 @@ for (const name of SERVER_NAMES) {
       }
       if (!mlsdHidesLoops) {
         assert.ok(infos.some((t) => /\/loops\/self is a loop of links/.test(t)), infos.join('\n'));
-        assert.equal((await site.stat('/loops/a')).type, FileType.SymbolicLink);
+        assert.equal((await ctx.site.stat('/loops/a')).type, FileType.SymbolicLink);
       }
     });
   });

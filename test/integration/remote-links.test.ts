@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Site } from '../../src/remote/site';
-import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
-import { siteOf } from './connect';
+import { SERVER_NAMES } from '../servers';
+import { withSite } from './connect';
+import { serverDisk } from './serverDisk';
 
 /**
  * What the tree's Delete and Rename do where the server is not what a listing shows, on the five real servers:
@@ -16,43 +16,13 @@ const DATA = 'the only copy of important data\n';
 for (const name of SERVER_NAMES) {
   describe(`links and replacing on ${name}`, function () {
     this.timeout(60000);
-    let srv: RunningServer;
-    let site: Site;
-    const infos: string[] = [];
+    const ctx = withSite(name);
+    const { infos } = ctx;
 
-    /** What the test makes as root belongs to the FTP user, as if it had made it (the server runs as that user). */
-    const own = (rel: string) => {
-      const { uid, gid } = fs.statSync(srv.root);
-      for (let r = rel; r !== '.'; r = path.dirname(r)) fs.lchownSync(path.join(srv.root, r), uid, gid);
-    };
-    const mkdir = (rel: string) => {
-      fs.mkdirSync(path.join(srv.root, rel), { recursive: true });
-      own(rel);
-    };
-    const write = (rel: string, content: string) => {
-      fs.writeFileSync(path.join(srv.root, rel), content);
-      own(rel);
-    };
-    const link = (rel: string, target: string) => {
-      fs.symlinkSync(target, path.join(srv.root, rel));
-      own(rel);
-    };
+    const { mkdir, write, link, exists, read } = serverDisk(() => ctx.srv.root);
     /** ftp-srv deletes with rmdir() whatever stat() calls a folder, so it cannot delete a link to a folder at all. */
     const cannotDeleteLinks = name === 'ftp-srv';
-    const exists = (rel: string) => fs.existsSync(path.join(srv.root, rel));
-    const read = (rel: string) => fs.readFileSync(path.join(srv.root, rel), 'utf8');
 
-    before(async () => {
-      srv = await startServer(name);
-      site = siteOf(srv, { info: (t) => infos.push(t) });
-    });
-    after(async () => {
-      await site?.dispose();
-      await srv?.stop();
-    });
-    beforeEach(() => {
-      infos.length = 0;
-    });
 
     it('deleting a folder that holds links removes the links, never their targets', async () => {
       mkdir('important/deep');
@@ -64,10 +34,10 @@ for (const name of SERVER_NAMES) {
       link('victim/link-file', '../important/data.db');
       link('victim/real/up', '..');
       if (cannotDeleteLinks) {
-        await assert.rejects(site.delete('/victim', { recursive: true }), /link to a folder.*not touched/);
+        await assert.rejects(ctx.site.delete('/victim', { recursive: true }), /link to a folder.*not touched/);
         assert.ok(exists('victim/link-dir'));
       } else {
-        await site.delete('/victim', { recursive: true });
+        await ctx.site.delete('/victim', { recursive: true });
         assert.ok(!exists('victim'), 'the folder is gone');
       }
       assert.equal(read('important/data.db'), DATA);
@@ -78,14 +48,14 @@ for (const name of SERVER_NAMES) {
       mkdir('keep');
       write('keep/data.db', DATA);
       link('alias', 'keep');
-      await site.readDirectory('/');
+      await ctx.site.readDirectory('/');
       if (cannotDeleteLinks) {
-        await assert.rejects(site.delete('/alias', { recursive: true }), /link to a folder.*not touched/);
+        await assert.rejects(ctx.site.delete('/alias', { recursive: true }), /link to a folder.*not touched/);
       } else {
-        await site.delete('/alias', { recursive: true });
+        await ctx.site.delete('/alias', { recursive: true });
         assert.ok(!exists('alias'), 'the link is gone');
       }
-      assert.ok(!fs.lstatSync(path.join(srv.root, 'keep')).isSymbolicLink());
+      assert.ok(!fs.lstatSync(path.join(ctx.srv.root, 'keep')).isSymbolicLink());
       assert.equal(read('keep/data.db'), DATA);
     });
 
@@ -95,17 +65,17 @@ for (const name of SERVER_NAMES) {
       write('from/src.txt', 'new');
       write('to/dst.txt', 'precious');
       // The server refuses to move a file out of a folder it may not write.
-      fs.chmodSync(path.join(srv.root, 'from'), 0o555);
-      await site.readDirectory('/to');
-      await assert.rejects(site.rename('/from/src.txt', '/to/dst.txt', { overwrite: true }));
+      fs.chmodSync(path.join(ctx.srv.root, 'from'), 0o555);
+      await ctx.site.readDirectory('/to');
+      await assert.rejects(ctx.site.rename('/from/src.txt', '/to/dst.txt', { overwrite: true }));
       assert.equal(read('to/dst.txt'), 'precious');
       assert.equal(read('from/src.txt'), 'new');
-      assert.deepEqual(fs.readdirSync(path.join(srv.root, 'to')), ['dst.txt'], 'no copy left aside');
-      fs.chmodSync(path.join(srv.root, 'from'), 0o755);
-      await site.rename('/from/src.txt', '/to/dst.txt', { overwrite: true });
+      assert.deepEqual(fs.readdirSync(path.join(ctx.srv.root, 'to')), ['dst.txt'], 'no copy left aside');
+      fs.chmodSync(path.join(ctx.srv.root, 'from'), 0o755);
+      await ctx.site.rename('/from/src.txt', '/to/dst.txt', { overwrite: true });
       assert.equal(read('to/dst.txt'), 'new');
       assert.ok(!exists('from/src.txt'));
-      assert.deepEqual(fs.readdirSync(path.join(srv.root, 'to')), ['dst.txt'], 'no copy left aside');
+      assert.deepEqual(fs.readdirSync(path.join(ctx.srv.root, 'to')), ['dst.txt'], 'no copy left aside');
     });
 
     it('renaming over a folder that holds a link leaves the link target alone', async () => {
@@ -115,14 +85,14 @@ for (const name of SERVER_NAMES) {
       link('old/portal', '../treasure');
       mkdir('fresh');
       write('fresh/a.txt', 'a');
-      await site.readDirectory('/');
+      await ctx.site.readDirectory('/');
       if (cannotDeleteLinks) {
         // The old folder cannot be deleted (its link cannot): the rename is done, the old folder is kept aside.
-        await site.rename('/fresh', '/old', { overwrite: true });
+        await ctx.site.rename('/fresh', '/old', { overwrite: true });
         assert.ok(infos.some((t) => /could not be deleted and is at \/\.old\.[0-9a-f]{8}\.ftpx-old/.test(t)), infos.join('\n'));
       } else {
-        await site.rename('/fresh', '/old', { overwrite: true });
-        assert.ok(!fs.readdirSync(srv.root).some((n) => n.includes('ftpx-')), 'no copy left aside');
+        await ctx.site.rename('/fresh', '/old', { overwrite: true });
+        assert.ok(!fs.readdirSync(ctx.srv.root).some((n) => n.includes('ftpx-')), 'no copy left aside');
       }
       assert.equal(read('old/a.txt'), 'a');
       assert.ok(!exists('old/portal'));

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site } from '../../src/remote/site';
@@ -8,6 +7,7 @@ import { downloadTo } from '../../src/remote/download';
 import { answersForAll, type ExistingFile, type OverwriteAnswer, type OverwriteChoice } from '../../src/remote/transfers';
 import { uploadTo } from '../../src/remote/upload';
 import { Deferred, FakeServer, fsError } from './remote-fake-client';
+import { tempDirPerTest } from './tempDir';
 
 /**
  * TransferContext.onExisting: a download or upload asks before it replaces a file that exists (a local one, a
@@ -39,22 +39,20 @@ function asker<A extends OverwriteChoice>(answers: (f: ExistingFile) => A) {
 }
 
 describe('remote/transfers: onExisting, before a file is replaced', () => {
-  let tmp: string;
+  const { dir: tmp } = tempDirPerTest('ftpx-overwrite-');
   let sites: Site[];
-  beforeEach(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ftpx-overwrite-'));
+  beforeEach(() => {
     sites = [];
   });
   afterEach(async () => {
     for (const s of sites) await s.dispose();
-    await fs.rm(tmp, { recursive: true, force: true });
   });
   const site = (server: FakeServer) => {
     const s = makeSite(server);
     sites.push(s);
     return s;
   };
-  const local = (...p: string[]) => path.join(tmp, ...p);
+  const local = (...p: string[]) => path.join(tmp(), ...p);
 
   async function localFiles(files: Record<string, string>): Promise<void> {
     for (const [f, content] of Object.entries(files)) {
@@ -68,7 +66,7 @@ describe('remote/transfers: onExisting, before a file is replaced', () => {
     for (const n of ['a', 'b', 'c', 'd', 'e']) server.file(`/www/${n}.txt`, `new ${n}`);
     await localFiles({ 'www/a.txt': 'old a', 'www/b.txt': 'old b', 'www/c.txt': 'old c' });
     const q = asker((f): OverwriteAnswer => (path.basename(f.local) === 'b.txt' ? 'skip' : 'overwrite'));
-    const r = await downloadTo(site(server), '/www', tmp, { onExisting: q.ask });
+    const r = await downloadTo(site(server), '/www', tmp(), { onExisting: q.ask });
     assert.deepEqual(q.asked.sort(), ['a.txt', 'b.txt', 'c.txt']);
     assert.equal(q.maxOpen(), 1, 'two questions open at once');
     assert.equal(await fs.readFile(local('www/a.txt'), 'utf8'), 'new a');
@@ -83,7 +81,7 @@ describe('remote/transfers: onExisting, before a file is replaced', () => {
     const server = new FakeServer().file('/f.txt', 'new');
     await localFiles({ 'f.txt': 'old!' });
     const seen: ExistingFile[] = [];
-    await downloadTo(site(server), '/f.txt', tmp, {
+    await downloadTo(site(server), '/f.txt', tmp(), {
       onExisting: async (f) => {
         seen.push(f);
         return 'skip';
@@ -97,7 +95,7 @@ describe('remote/transfers: onExisting, before a file is replaced', () => {
   it('download: cancel stops the transfer, the local file byte-identical, nothing of the file downloaded', async () => {
     const server = new FakeServer().file('/www/a.txt', 'new a').file('/www/b.txt', 'new b');
     await localFiles({ 'www/a.txt': 'old a' });
-    const e = await fsError(downloadTo(site(server), '/www', tmp, { onExisting: async () => 'cancel' }));
+    const e = await fsError(downloadTo(site(server), '/www', tmp(), { onExisting: async () => 'cancel' }));
     assert.equal(e.kind, 'Cancelled');
     assert.equal(await fs.readFile(local('www/a.txt'), 'utf8'), 'old a');
     assert.ok(!server.calls.some((c) => c.includes('download /www/a.txt')), 'downloaded a file it was told to leave');
@@ -108,7 +106,7 @@ describe('remote/transfers: onExisting, before a file is replaced', () => {
     const server = new FakeServer().file('/late.txt', 'from the server');
     const gate = server.hold('download', '/late.txt');
     const asked = new Deferred<ExistingFile>();
-    const running = downloadTo(site(server), '/late.txt', tmp, {
+    const running = downloadTo(site(server), '/late.txt', tmp(), {
       onExisting: async (f) => {
         asked.resolve(f);
         return 'skip';
@@ -121,7 +119,7 @@ describe('remote/transfers: onExisting, before a file is replaced', () => {
     assert.equal((await asked.promise).local, local('late.txt'));
     assert.equal(await fs.readFile(local('late.txt'), 'utf8'), 'made meanwhile');
     assert.deepEqual(r.kept, [local('late.txt')]);
-    assert.deepEqual(await fs.readdir(tmp), ['late.txt']);
+    assert.deepEqual(await fs.readdir(tmp()), ['late.txt']);
   });
 
   it('download: "skip all" and "overwrite all" answer every question after them (answersForAll)', async () => {

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FtpConnectionError, FtpReplyError } from '../../src/ftp';
 import { normalizeConnection, type ConnectionConfig } from '../../src/remote/config';
@@ -11,6 +10,7 @@ import { SiteRegistry } from '../../src/remote/sites';
 import { downloadTo } from '../../src/remote/download';
 import { isSafeLocalName } from '../../src/remote/transfers';
 import { uploadTo } from '../../src/remote/upload';
+import { tempDirPerTest } from './tempDir';
 import { FakeServer, fsError } from './remote-fake-client';
 
 function config(extra: Record<string, unknown> = {}): ConnectionConfig {
@@ -290,35 +290,29 @@ describe('remote/sites: the registry', () => {
 });
 
 describe('remote/transfers', () => {
-  let tmp: string;
-  beforeEach(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ftp-explorer-'));
-  });
-  afterEach(async () => {
-    await fs.rm(tmp, { recursive: true, force: true });
-  });
+  const { dir: tmp } = tempDirPerTest('ftp-explorer-');
 
   it('downloads a folder recursively', async () => {
     const server = new FakeServer().file('/www/index.html', '<h1>').file('/www/css/site.css', 'body{}').dir('/www/empty');
     const { site } = makeSite(server);
     const seen: number[] = [];
-    const r = await downloadTo(site, '/www', tmp, { onBytes: (n) => seen.push(n) });
+    const r = await downloadTo(site, '/www', tmp(), { onBytes: (n) => seen.push(n) });
     assert.equal(r.files, 2);
     assert.equal(r.bytes, 10);
-    assert.equal(await fs.readFile(path.join(tmp, 'www/index.html'), 'utf8'), '<h1>');
-    assert.equal(await fs.readFile(path.join(tmp, 'www/css/site.css'), 'utf8'), 'body{}');
-    assert.ok((await fs.stat(path.join(tmp, 'www/empty'))).isDirectory());
+    assert.equal(await fs.readFile(path.join(tmp(), 'www/index.html'), 'utf8'), '<h1>');
+    assert.equal(await fs.readFile(path.join(tmp(), 'www/css/site.css'), 'utf8'), 'body{}');
+    assert.ok((await fs.stat(path.join(tmp(), 'www/empty'))).isDirectory());
     assert.equal(seen[seen.length - 1], 10);
   });
 
   it('uploads local files and folders', async () => {
-    await fs.mkdir(path.join(tmp, 'src/lib'), { recursive: true });
-    await fs.writeFile(path.join(tmp, 'src/a.txt'), 'A');
-    await fs.writeFile(path.join(tmp, 'src/lib/b.txt'), 'BB');
-    await fs.writeFile(path.join(tmp, 'single.txt'), 'S');
+    await fs.mkdir(path.join(tmp(), 'src/lib'), { recursive: true });
+    await fs.writeFile(path.join(tmp(), 'src/a.txt'), 'A');
+    await fs.writeFile(path.join(tmp(), 'src/lib/b.txt'), 'BB');
+    await fs.writeFile(path.join(tmp(), 'single.txt'), 'S');
     const server = new FakeServer().dir('/up');
     const { site } = makeSite(server);
-    const r = await uploadTo(site, [path.join(tmp, 'src'), path.join(tmp, 'single.txt')], '/up');
+    const r = await uploadTo(site, [path.join(tmp(), 'src'), path.join(tmp(), 'single.txt')], '/up');
     assert.equal(r.files, 3);
     assert.equal(server.content('/up/src/a.txt'), 'A');
     assert.equal(server.content('/up/src/lib/b.txt'), 'BB');
@@ -330,16 +324,16 @@ describe('remote/transfers', () => {
     const { site } = makeSite(server);
     const abort = new AbortController();
     const gate = server.hold('download', '/big.bin');
-    const running = fsError(downloadTo(site, '/big.bin', tmp, { signal: abort.signal }));
+    const running = fsError(downloadTo(site, '/big.bin', tmp(), { signal: abort.signal }));
     await gate.reached.promise;
     abort.abort();
     gate.release();
     const e = await running;
     assert.equal(e.kind, 'Cancelled');
-    await assert.rejects(fs.stat(path.join(tmp, 'big.bin')), /ENOENT/);
-    assert.equal((await fsError(downloadTo(site, '/next.bin', tmp, { signal: abort.signal }))).kind, 'Cancelled');
+    await assert.rejects(fs.stat(path.join(tmp(), 'big.bin')), /ENOENT/);
+    assert.equal((await fsError(downloadTo(site, '/next.bin', tmp(), { signal: abort.signal }))).kind, 'Cancelled');
     assert.equal(server.count('download'), 1, 'nothing more starts after a cancel');
-    const r = await downloadTo(site, '/next.bin', tmp);
+    const r = await downloadTo(site, '/next.bin', tmp());
     assert.equal(r.files, 1, 'the connection is still usable');
   });
 

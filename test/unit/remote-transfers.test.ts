@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { mock } from 'node:test';
 import { FtpReplyError } from '../../src/ftp';
@@ -9,6 +8,7 @@ import { ChangeBatch, type Change } from '../../src/remote/changes';
 import { SHORT_TRANSFER_BYTES, Site, type RemoteClient } from '../../src/remote/site';
 import { downloadTo } from '../../src/remote/download';
 import { uploadTo } from '../../src/remote/upload';
+import { tempDirPerTest } from './tempDir';
 import { FakeServer, fsError, type FakeClient } from './remote-fake-client';
 
 /**
@@ -46,16 +46,10 @@ function makeSite(server: FakeServer, opts: { lie?: (p: string, n: number) => nu
 const ops = (server: FakeServer, op: string) => server.calls.filter((c) => c.split(' ')[1] === op);
 
 describe('remote/transfers: what a folder transfer costs per file', () => {
-  let tmp: string;
-  beforeEach(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ftpx-transfers-'));
-  });
-  afterEach(async () => {
-    await fs.rm(tmp, { recursive: true, force: true });
-  });
+  const { dir: tmp } = tempDirPerTest('ftpx-transfers-');
 
   async function localFolder(name: string, files: Record<string, string>): Promise<string> {
-    const dir = path.join(tmp, name);
+    const dir = path.join(tmp(), name);
     for (const [f, content] of Object.entries(files)) {
       await fs.mkdir(path.dirname(path.join(dir, f)), { recursive: true });
       await fs.writeFile(path.join(dir, f), content);
@@ -163,7 +157,7 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
     const big = Buffer.alloc(SHORT_TRANSFER_BYTES + 1, 7);
     const server = new FakeServer().file('/www/big.bin', big).file('/www/small.txt', 'new');
     const { site } = makeSite(server);
-    const dir = path.join(tmp, 'here');
+    const dir = path.join(tmp(), 'here');
     await fs.mkdir(dir);
     await fs.writeFile(path.join(dir, 'big.bin'), 'old big');
     await fs.writeFile(path.join(dir, 'small.txt'), 'old small');
@@ -187,10 +181,10 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
     const server = new FakeServer().file('/www/a.txt', 'a').file('/elsewhere/secret.txt', 's');
     server.link('/www/loop', '/www').link('/www/out', '/elsewhere').link('/www/alias.txt', '/www/a.txt');
     const { site } = makeSite(server);
-    const r = await downloadTo(site, '/www', tmp);
+    const r = await downloadTo(site, '/www', tmp());
     assert.deepEqual(r.links.sort(), ['/www/loop', '/www/out']);
-    assert.deepEqual((await fs.readdir(path.join(tmp, 'www'))).sort(), ['a.txt', 'alias.txt']);
-    assert.equal(await fs.readFile(path.join(tmp, 'www/alias.txt'), 'utf8'), 'a');
+    assert.deepEqual((await fs.readdir(path.join(tmp(), 'www'))).sort(), ['a.txt', 'alias.txt']);
+    assert.equal(await fs.readFile(path.join(tmp(), 'www/alias.txt'), 'utf8'), 'a');
     assert.equal(r.files, 2);
     await site.dispose();
   });
@@ -201,15 +195,15 @@ describe('remote/transfers: what a folder transfer costs per file', () => {
     server.file('/www/sub/deep.txt', 'deep');
     const { site } = makeSite(server);
     const first = server.hold('download', '/www/f0.txt');
-    const running = downloadTo(site, '/www', tmp);
+    const running = downloadTo(site, '/www', tmp());
     await first.reached.promise;
     // While f0 is held on one connection, the other keeps going.
     await server.until(() => ops(server, 'download').length >= 3, 'only one file moved at a time');
     first.release();
     const r = await running;
     assert.equal(r.files, 31);
-    assert.equal(await fs.readFile(path.join(tmp, 'www/f7.txt'), 'utf8'), 'file 7');
-    assert.equal(await fs.readFile(path.join(tmp, 'www/sub/deep.txt'), 'utf8'), 'deep');
+    assert.equal(await fs.readFile(path.join(tmp(), 'www/f7.txt'), 'utf8'), 'file 7');
+    assert.equal(await fs.readFile(path.join(tmp(), 'www/sub/deep.txt'), 'utf8'), 'deep');
     // "/" (for the stat of /www), /www and /www/sub: one listing each.
     assert.equal(ops(server, 'list').length, 3);
     assert.equal(ops(server, 'download').length, 31);
