@@ -315,7 +315,8 @@ export class ClientPool<C extends PoolClient> {
       (err) => {
         this.connecting--;
         if (w.transfer) this.transfers--;
-        const alive = this.idle.length + this.busy.size;
+        // Open, or still being opened: a refusal may come back before another connection is through its login.
+        const alive = this.idle.length + this.busy.size + this.connecting;
         if (alive > 0 && this.isConnectionError(err) && !w.settled && !this.disposed) {
           // The server refuses another connection: make do with the ones we have.
           this.limit = alive;

@@ -19,11 +19,14 @@ export function clientOf(srv: RunningServer, extra: Partial<FtpConnectOptions> =
  * A Site over `srv`, as the extension makes one but without VS Code: a saved connection, its pool, its cache, and
  * its one record of the server that every connection of the pool shares (as the connector passes it).
  */
-export function siteOf(srv: RunningServer, opts: { name?: string; poolSize?: number; info?: (text: string) => void } = {}): Site {
+export function siteOf(
+  srv: RunningServer,
+  opts: { name?: string; poolSize?: number; info?: (text: string) => void; via?: { host: string; port: number } } = {},
+): Site {
   const name = opts.name ?? 'it';
   const poolSize = opts.poolSize ?? 1;
   const cfg = normalizeConnection({ name, host: srv.host, port: srv.port, username: srv.user, poolSize }).config!;
-  const site: Site = new Site(cfg, `saved:${name}`, { poolSize, info: opts.info, connect: () => clientOf(srv, { traits: site.traits }) });
+  const site: Site = new Site(cfg, `saved:${name}`, { poolSize, info: opts.info, connect: () => clientOf(srv, { traits: site.traits }, opts.via) });
   return site;
 }
 

@@ -9,7 +9,8 @@ import { startServer, type RunningServer } from '../servers';
 /**
  * proftpd with MaxClientsPerUser 1 answers a second login "530 Sorry, the maximum number of clients (1) for this
  * user are already connected.": a limit, not a wrong password. A site with a pool of 2 browses on the one
- * connection it may have, and never asks for the password again (asking again forgets the stored one).
+ * connection it may have (whichever of its two got in first), and never asks for the password again (asking again
+ * forgets the stored one).
  */
 describe('a server that allows one connection per user (proftpd MaxClientsPerUser 1)', function () {
   this.timeout(60000);
@@ -53,7 +54,7 @@ describe('a server that allows one connection per user (proftpd MaxClientsPerUse
     assert.deepEqual(a.map(([n]) => n), ['x.txt']);
     assert.equal(Buffer.from(x).toString(), 'in b');
     assert.equal(retries, 0, 'the password was asked again (and would have been forgotten)');
-    assert.ok(infos.some((t) => /refused connection 2/.test(t)), infos.join('\n'));
+    assert.ok(infos.some((t) => /refused connection \d/.test(t)), infos.join('\n'));
     assert.equal(s.pool.size, 1);
   });
 });

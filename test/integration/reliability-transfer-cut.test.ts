@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { FtpError, type FtpClient } from '../../src/ftp';
 import { FaultProxy, type CutHow } from '../faults/proxy';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
-import { clientOf } from './connect';
+import { clientOf, siteOf } from './connect';
+import { downloadTo } from '../../src/remote/download';
 
 /**
  * The control connection cut right after the server's 150 to STOR or RETR (FIN or RST), on the five servers: the
@@ -92,6 +93,24 @@ for (const name of SERVER_NAMES) {
         });
       }
     }
+
+    it('a download cut halfway leaves the local file of that name byte-identical, and no temporary file', async () => {
+      const here = path.join(tmp, 'here');
+      fs.mkdirSync(here, { recursive: true });
+      const old = crypto.randomBytes(1000);
+      fs.writeFileSync(path.join(here, 'big.bin'), old);
+      const site = siteOf(srv, { via: proxy });
+      proxy.hooks = { data: (t) => (t.verb === 'RETR' ? { cutAfter: SIZE / 2 } : undefined) };
+      try {
+        const r = await outcome(downloadTo(site, '/big.bin', here));
+        assert.ok(r instanceof Error, `the download ${String(r)}`);
+        assert.ok(fs.readFileSync(path.join(here, 'big.bin')).equals(old), 'the local file changed');
+        assert.deepEqual(fs.readdirSync(here), ['big.bin']);
+      } finally {
+        proxy.hooks = {};
+        await site.dispose();
+      }
+    });
 
     it('CLI put with the session cut after the 150: a non-zero exit, the old file untouched', async () => {
       fs.writeFileSync(path.join(srv.root, 'kept.bin'), 'old');

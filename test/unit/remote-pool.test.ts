@@ -294,6 +294,25 @@ describe('remote/pool', () => {
     assert.equal(pool.size, 1);
   });
 
+  it('a refusal that comes back while another connection is still logging in waits for that one', async () => {
+    const second = new Deferred<Client>();
+    const pool = new ClientPool<Client>({
+      size: 2,
+      isConnectionError,
+      // Both open at once; the server lets the second in, and refuses the first before the second is through.
+      create: async (n) => {
+        if (n === 1) throw new FtpReplyError(421, 'Too many connections from your IP');
+        return second.promise;
+      },
+      // The refusal has been handled: now the second connection gets through.
+      onInfo: () => second.resolve(new Client(2)),
+    });
+    const a = pool.run(async (c) => c.id);
+    const b = pool.run(async (c) => c.id);
+    assert.deepEqual(await Promise.all([a, b]), [2, 2], 'both requests ran on the connection the server let in');
+    assert.equal(pool.size, 1);
+  });
+
   it('reports a failed first connection to the caller', async () => {
     const pool = new ClientPool<Client>({
       size: 2,
