@@ -8,7 +8,7 @@ import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
 import { checkCancelled, inParallel, isSafeLocalName, newRun, parallel, type ExistingFile, type TransferContext, type TransferResult, type TransferRun } from './transfers';
-import { baseName, joinPath, normalizePath } from './uri';
+import { baseName, joinPath, normalizePath, parentPath } from './uri';
 
 interface GetJob {
   remote: string;
@@ -89,6 +89,7 @@ async function getFile(site: Site, job: GetJob, run: TransferRun): Promise<void>
       bytes: job.bytes,
     });
     if (stream) await closed(stream);
+    if (job.bytes !== undefined && n !== job.bytes) await checkComplete(site, job.remote, n, job.bytes);
     const placed = there || !ctx.onExisting ? 'rename' : await placeNew(part, job.local);
     // A file made there meanwhile is asked about like one that was there from the start.
     if (placed === 'exists' && !(await run.questions.replace(existing(job, await fsp.lstat(job.local))))) {
@@ -103,6 +104,26 @@ async function getFile(site: Site, job: GetJob, run: TransferRun): Promise<void>
     if (stream) await closed(stream);
     await fsp.rm(part, { force: true }).catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * In stream mode the end of the data connection is the end of the file (RFC 959 §3.4.1), so a connection closed
+ * early by something in between looks like a shorter file, and the server, which sent everything, says 226.
+ * When the bytes that arrived differ from the listing's size, the server's listing now tells a file that changed
+ * meanwhile from a download cut short: then nothing is put in place.
+ */
+async function checkComplete(site: Site, remote: string, got: number, listed: number): Promise<void> {
+  site.cache.invalidate(parentPath(remote));
+  const now = await site.entries(parentPath(remote)).then((es) => es.find((e) => e.name === baseName(remote)));
+  if (now?.type === 'file' && now.size !== undefined && now.size !== got) {
+    throw new FsError(
+      'Unavailable',
+      `download ${remote}: only ${got} of its ${now.size} bytes arrived (the data connection closed early). The local file was left as it was; download it again.`,
+    );
+  }
+  if (now?.size === undefined && got < listed) {
+    throw new FsError('Unavailable', `download ${remote}: only ${got} of the ${listed} bytes listed arrived. The local file was left as it was; download it again.`);
   }
 }
 
