@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { FtpError } from '../ftp';
+import { FtpError, type FileEntry } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
@@ -47,14 +47,22 @@ function getOne(site: Site, remote: string, stat: Stat, local: string, run: Tran
   return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run));
 }
 
-async function getDir(site: Site, remote: string, local: string, run: TransferRun): Promise<void> {
+async function getDir(site: Site, remote: string, local: string, run: TransferRun, above: string[] = []): Promise<void> {
   const { ctx, result: r } = run;
   checkCancelled(ctx.signal);
+  // One listing: entries() has the sizes, readDirectory() (from the same cached listing) the types of symlinks.
+  const listing = await site.entries(remote);
+  // A folder that lists exactly as a folder above it is that folder again, reached through a link no listing
+  // shows (ftp-srv's LIST follows links: `loop -> .` is a folder there): a walk into it would never end.
+  const seen = signature(listing);
+  if (seen && above.includes(seen)) {
+    r.links.push(remote);
+    return;
+  }
   await fsp.mkdir(local, { recursive: true });
   r.folders++;
-  // One listing: entries() has the sizes, readDirectory() (from the same cached listing) the types of symlinks.
   const sizes = new Map<string, number>();
-  for (const e of await site.entries(remote)) if (e.type === 'file' && e.size !== undefined) sizes.set(e.name, e.size);
+  for (const e of listing) if (e.type === 'file' && e.size !== undefined) sizes.set(e.name, e.size);
   const files: GetJob[] = [];
   const dirs: string[] = [];
   for (const [name, type] of await site.readDirectory(remote)) {
@@ -67,7 +75,30 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
     else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
   }
   await inParallel(files, parallel(site), ctx.signal, (job) => getFile(site, job, run));
-  for (const name of dirs) await getDir(site, joinPath(remote, name), nodePath.join(local, name), run);
+  for (const name of dirs) {
+    const sub = joinPath(remote, name);
+    if (await linkInDisguise(site, sub)) r.links.push(sub);
+    else await getDir(site, sub, nodePath.join(local, name), run, [...above, seen]);
+  }
+}
+
+/** What a listing holds (names, types, sizes, times), to tell a folder reached again; '' for an empty one. */
+function signature(listing: FileEntry[]): string {
+  return listing
+    .map((e) => `${e.name}|${e.type}|${e.size ?? ''}|${e.mtimeMs ?? ''}`)
+    .sort()
+    .join('\n');
+}
+
+/**
+ * A "folder" that LIST shows as a link: where the site's listing is an MLSD that follows links (pyftpdlib lists
+ * `loop -> .` as a folder), a walk into it would never end. One LIST of the folder, for all its subfolders, and
+ * only on such a server; a LIST it refuses leaves the listing's word.
+ */
+async function linkInDisguise(site: Site, p: string): Promise<boolean> {
+  if (!site.links.listingMayHideLinks) return false;
+  const listed = await site.links.listed(p, site.cache.ttlMs).catch(() => undefined);
+  return listed?.type === 'symlink';
 }
 
 async function getFile(site: Site, job: GetJob, run: TransferRun): Promise<void> {

@@ -32,7 +32,8 @@ export function siteOf(
 
 /**
  * Inside a describe(): start the server `name` and a site over it before its tests (with its log lines in
- * `infos`, emptied before each test), stop both after them.
+ * `infos`), stop both after them. Each test starts with no log lines and no cached listing: what the tests before
+ * it listed is not what the server holds now.
  */
 export function withSite(name: ServerName): { readonly srv: RunningServer; readonly site: Site; readonly infos: string[] } {
   const ctx = { srv: undefined as unknown as RunningServer, site: undefined as unknown as Site, infos: [] as string[] };
@@ -46,6 +47,7 @@ export function withSite(name: ServerName): { readonly srv: RunningServer; reado
   });
   beforeEach(() => {
     ctx.infos.length = 0;
+    ctx.site?.cache.clear();
   });
   return ctx;
 }

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { downloadTo } from '../../src/remote/download';
 import { SERVER_NAMES } from '../servers';
 import { withSite } from './connect';
 import { serverDisk } from './serverDisk';
@@ -57,6 +59,26 @@ for (const name of SERVER_NAMES) {
       }
       assert.ok(!fs.lstatSync(path.join(ctx.srv.root, 'keep')).isSymbolicLink());
       assert.equal(read('keep/data.db'), DATA);
+    });
+
+    it('a folder download does not walk into a link to a folder (a loop)', async () => {
+      mkdir('tree/real');
+      write('tree/real/inner.txt', 'inner');
+      write('tree/top.txt', 'top');
+      link('tree/loop', '.');
+      link('tree/real/back', '..');
+      const here = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpx-links-'));
+      try {
+        const r = await downloadTo(ctx.site, '/tree', here);
+        assert.equal(fs.readFileSync(path.join(here, 'tree/real/inner.txt'), 'utf8'), 'inner');
+        assert.equal(fs.readFileSync(path.join(here, 'tree/top.txt'), 'utf8'), 'top');
+        // Where a listing shows no link as a link (ftp-srv's LIST follows them), the loop lists as the folder again.
+        assert.ok(!fs.existsSync(path.join(here, 'tree/loop')), 'walked into the loop');
+        assert.ok(!fs.existsSync(path.join(here, 'tree/real/back')), 'walked back up');
+        assert.equal(r.folders, 2, `${r.folders} folders downloaded`);
+      } finally {
+        fs.rmSync(here, { recursive: true, force: true });
+      }
     });
 
     it('renaming over a file keeps it when the rename is refused', async () => {
