@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { FtpClient } from '../../src/ftp';
 import { ClientPool } from '../../src/remote/pool';
 import { Site } from '../../src/remote/site';
-import { isConnectionError } from '../../src/remote/fsErrors';
+import { isConnectionLost } from '../../src/ftp';
 import { downloadTo } from '../../src/remote/download';
 import { uploadTo } from '../../src/remote/upload';
 import { BareFtp } from './bare-ftp';
@@ -54,7 +54,7 @@ async function mover(p: Params): Promise<FolderMover> {
       size: p.connections,
       maxTransfers: p.connections,
       create: () => connectOurs(p.server, {}, (e) => e.kind === 'command' && count()),
-      isConnectionError,
+      isConnectionError: isConnectionLost,
     });
     await Promise.all(Array.from({ length: p.connections }, () => pool.run((c) => c.noop())));
     return {

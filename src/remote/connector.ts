@@ -7,10 +7,9 @@
  * No vscode here: the extension passes its password store, trust and log (src/vscode/passwords.ts,
  * src/vscode/trustStore.ts, src/vscode/output.ts); tests pass fakes.
  */
-import { FtpClient, type FtpConnectOptions, type FtpLogEvent } from '../ftp';
+import { FtpClient, isLoginFailure, type FtpConnectOptions, type FtpLogEvent } from '../ftp';
 import type { CertificateTrust } from './certificates';
 import { isAnonymous, toConnectOptions, type ConnectionConfig, type GlobalSettings } from './config';
-import { isLoginError } from './fsErrors';
 import type { RemoteClient, Site } from './site';
 
 /** Where the password of a connection comes from. */
@@ -48,7 +47,7 @@ export function connector(deps: ConnectorDeps): Connector {
     try {
       return await attempt(password);
     } catch (err) {
-      if (!isLoginError(err) || isAnonymous(cfg.username)) throw err;
+      if (!isLoginFailure(err) || isAnonymous(cfg.username)) throw err;
       return attempt(await deps.passwords.retry(cfg, password));
     }
   };

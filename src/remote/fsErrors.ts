@@ -16,7 +16,6 @@ import {
   fileUnavailable,
   isConnectionLost,
   isConnectionLimit,
-  isLoginFailure,
 } from '../ftp';
 
 export type FsErrorKind =
@@ -48,7 +47,6 @@ const EXISTS_TEXT = /already exists|file exists|directory exists|exists already|
 const NOT_EMPTY_TEXT = /not empty/i;
 
 /** Decided in src/ftp/errors.ts; the old names stay so callers compile. */
-export { isConnectionLost as isConnectionError, isLoginFailure as isLoginError };
 
 /** Remove a secret from text, in case some layer echoed it. Short secrets are only masked after PASS. */
 export function scrubSecret(text: string, secret: string | undefined): string {

@@ -7,9 +7,8 @@
  * it is in, is a loop. Where that cannot answer (no target known, or too many folders to list), CWD tells a
  * link to a folder from a link to a file (it works only into a folder).
  */
-import type { FileEntry, ListOptions } from '../ftp';
+import { isConnectionLost, type FileEntry, type ListOptions } from '../ftp';
 import type { Lookup } from './dirCache';
-import { isConnectionError } from './fsErrors';
 import { isUnder, joinPath, normalizePath, parentPath } from './uri';
 
 export type LinkKind = 'dir' | 'file';
@@ -207,7 +206,7 @@ export class LinkKinds {
             await c.cd(p);
             this.kinds.set(p, 'dir');
           } catch (err) {
-            if (isConnectionError(err)) throw err;
+            if (isConnectionLost(err)) throw err;
             this.kinds.set(p, 'file');
           }
         }

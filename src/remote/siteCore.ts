@@ -4,11 +4,11 @@
  * operations themselves are in reading.ts, writing.ts and treeChanges.ts; site.ts puts them together.
  * No vscode import: errors are `FsError`s carrying the kind of vscode.FileSystemError to throw.
  */
-import { isConnectionLimit, isFileUnavailable, ServerTraits, type DataMode, type FileEntry, type FtpReplyError } from '../ftp';
+import { isConnectionLimit, isConnectionLost, isFileUnavailable, ServerTraits, type DataMode, type FileEntry, type FtpReplyError } from '../ftp';
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
-import { FsError, isConnectionError, scrubSecret, toFsError } from './fsErrors';
+import { FsError, scrubSecret, toFsError } from './fsErrors';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
@@ -56,7 +56,7 @@ export class SiteCore {
         return client;
       },
       // A server's limit on connections counts as one too: the pool then makes do with the connections it has.
-      isConnectionError: (err) => isConnectionError(err) || isConnectionLimit(err),
+      isConnectionError: (err) => isConnectionLost(err) || isConnectionLimit(err),
       validateAfterIdleMs: 15000,
       keepAliveMs: opts.keepAliveMs,
       onInfo: (t) => opts.info?.(t),
@@ -216,7 +216,7 @@ export class SiteCore {
             try {
               return await c.list(dir);
             } catch (err) {
-              if (!isConnectionError(err) && toFsError(err, 'list', dir).kind === 'FileNotFound') return 'missing' as const;
+              if (!isConnectionLost(err) && toFsError(err, 'list', dir).kind === 'FileNotFound') return 'missing' as const;
               throw err;
             }
           },

@@ -3,8 +3,8 @@
  * folder removes the links in it, never what they lead to, and replacing something by a rename keeps it until
  * the rename has succeeded.
  */
-import { FtpReplyError, tempName } from '../ftp';
-import { FsError, isConnectionError } from './fsErrors';
+import { FtpReplyError, isConnectionLost, tempName } from '../ftp';
+import { FsError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
 import { isUnder, joinPath, normalizePath, parentPath } from './uri';
@@ -104,7 +104,7 @@ async function replace(site: SiteCore, c: RemoteClient, a: string, b: string, fo
     if (folder) await removeFolder(c, aside);
     else await c.delete(aside);
   } catch (err) {
-    if (isConnectionError(err)) throw err;
+    if (isConnectionLost(err)) throw err;
     site.opts.info?.(`${a} replaced ${b}; the old ${b} could not be deleted and is at ${aside} (${(err as Error).message}).`);
   }
 }
@@ -136,7 +136,7 @@ async function deletedAsLink(c: RemoteClient, p: string): Promise<boolean> {
     await c.delete(p);
     return true;
   } catch (err) {
-    if (isConnectionError(err)) throw err;
+    if (isConnectionLost(err)) throw err;
     // A server that deletes with rmdir() whatever stat() calls a folder (ftp-srv) says a link is "not a
     // directory": it cannot delete the link, and what the link leads to must not be deleted in its place.
     if (err instanceof FtpReplyError && NOT_A_FOLDER.test(err.replyText)) {

@@ -1,8 +1,8 @@
 /** A site's writing operations: saving a file from the editor, and uploading local content (safe save). */
 import type { Readable } from 'node:stream';
-import { FtpReplyError, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
+import { FtpReplyError, isConnectionLost, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
 import type { Change } from './changes';
-import { FsError, isConnectionError } from './fsErrors';
+import { FsError } from './fsErrors';
 import type { SiteCore } from './siteCore';
 import { isLong, type Transfer, type UploadOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
@@ -66,7 +66,7 @@ async function saveTarget(site: SiteCore, p: string, entry: FileEntry | undefine
     const listed = await site.links.listed(p, maxAgeMs).catch((err: unknown) => {
       // A server that refuses LIST (where MLSD works) cannot show a link: saved as before, and said once.
       const cause = err instanceof FsError ? err.cause : err;
-      if (!(cause instanceof FtpReplyError) || isConnectionError(cause)) throw err;
+      if (!(cause instanceof FtpReplyError) || isConnectionLost(cause)) throw err;
       site.links.note('save:no-list', `The server refused LIST (${cause.code} ${cause.replyText}), so a save cannot tell whether a file is a link: a link is replaced by the saved file.`);
       return undefined;
     });

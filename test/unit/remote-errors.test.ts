@@ -6,8 +6,10 @@ import {
   FtpReplyError,
   FtpTimeoutError,
   isConnectionLimit,
+  isConnectionLost,
+  isLoginFailure,
 } from '../../src/ftp';
-import { FsError, isConnectionError, isLoginError, scrubSecret, toFsError } from '../../src/remote/fsErrors';
+import { FsError, scrubSecret, toFsError } from '../../src/remote/fsErrors';
 import { formatLogLines, LineBuffer, MAX_LINE } from '../../src/remote/logFormat';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site } from '../../src/remote/site';
@@ -25,7 +27,7 @@ describe('a limit on connections is not a wrong password', () => {
     for (const [code, text] of limits) {
       const err = new FtpReplyError(code, text, 'PASS');
       assert.ok(isConnectionLimit(err), text);
-      assert.ok(!isLoginError(err), text);
+      assert.ok(!isLoginFailure(err), text);
       const fe = toFsError(err, 'list', '/');
       assert.equal(fe.kind, 'Unavailable');
       assert.match(fe.message, /allows no more connections.*poolSize/);
@@ -34,7 +36,7 @@ describe('a limit on connections is not a wrong password', () => {
   it('a refused password is a login failure, not a limit', () => {
     for (const text of ['Login incorrect.', 'Authentication failed.', 'Sorry, cannot login.']) {
       const err = new FtpReplyError(530, text, 'PASS');
-      assert.ok(isLoginError(err), text);
+      assert.ok(isLoginFailure(err), text);
       assert.ok(!isConnectionLimit(err), text);
     }
   });
@@ -102,14 +104,14 @@ describe('remote/fsErrors: mapping to FileSystemError kinds', () => {
   });
 
   it('tells connection errors (reconnect and retry) from others', () => {
-    assert.ok(isConnectionError(new FtpReplyError(421, 'bye')));
-    assert.ok(isConnectionError(new FtpConnectionError('reset')));
-    assert.ok(isConnectionError(new FtpTimeoutError('slow')));
-    assert.ok(isConnectionError(Object.assign(new Error('x'), { code: 'ECONNRESET' })));
-    assert.ok(!isConnectionError(new FtpReplyError(550, 'No such file')));
-    assert.ok(!isConnectionError(new Error('plain')));
-    assert.ok(isLoginError(new FtpReplyError(530, 'Login incorrect', 'login')));
-    assert.ok(!isLoginError(new FtpReplyError(550, 'x')));
+    assert.ok(isConnectionLost(new FtpReplyError(421, 'bye')));
+    assert.ok(isConnectionLost(new FtpConnectionError('reset')));
+    assert.ok(isConnectionLost(new FtpTimeoutError('slow')));
+    assert.ok(isConnectionLost(Object.assign(new Error('x'), { code: 'ECONNRESET' })));
+    assert.ok(!isConnectionLost(new FtpReplyError(550, 'No such file')));
+    assert.ok(!isConnectionLost(new Error('plain')));
+    assert.ok(isLoginFailure(new FtpReplyError(530, 'Login incorrect', 'login')));
+    assert.ok(!isLoginFailure(new FtpReplyError(550, 'x')));
   });
 });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { FtpConnectionError, FtpReplyError, type DataMode } from '../../src/ftp';
-import { isConnectionError } from '../../src/remote/fsErrors';
+import { isConnectionLost } from '../../src/ftp';
 import { ClientPool, PoolClosedError, type PoolClient } from '../../src/remote/pool';
 import { Deferred } from './remote-fake-client';
 
@@ -41,7 +41,7 @@ function makePool(size: number, extra: Partial<ConstructorParameters<typeof Clie
   const clients: Client[] = [];
   const pool = new ClientPool<Client>({
     size,
-    isConnectionError,
+    isConnectionError: isConnectionLost,
     create: async (n) => {
       const c = new Client(n);
       clients.push(c);
@@ -277,7 +277,7 @@ describe('remote/pool', () => {
     let n = 0;
     const pool = new ClientPool<Client>({
       size: 2,
-      isConnectionError,
+      isConnectionError: isConnectionLost,
       create: async () => {
         n++;
         if (n === 2) throw new FtpReplyError(421, 'Too many connections from your IP');
@@ -298,7 +298,7 @@ describe('remote/pool', () => {
     const second = new Deferred<Client>();
     const pool = new ClientPool<Client>({
       size: 2,
-      isConnectionError,
+      isConnectionError: isConnectionLost,
       // Both open at once; the server lets the second in, and refuses the first before the second is through.
       create: async (n) => {
         if (n === 1) throw new FtpReplyError(421, 'Too many connections from your IP');
@@ -316,7 +316,7 @@ describe('remote/pool', () => {
   it('reports a failed first connection to the caller', async () => {
     const pool = new ClientPool<Client>({
       size: 2,
-      isConnectionError,
+      isConnectionError: isConnectionLost,
       create: async () => {
         throw new FtpConnectionError('ECONNREFUSED');
       },
