@@ -14,6 +14,7 @@ import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
 import { FileType, type RemoteClient, type SiteOptions, type Stat, type Transfer } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
+import { SeenVersions } from './versions';
 
 export class SiteCore {
   readonly cache: DirCache;
@@ -22,6 +23,8 @@ export class SiteCore {
   readonly authorities = new Set<string>();
   /** Where symlinks lead, and which lead to folders. */
   readonly links: LinkKinds;
+  /** Which version of each open file the editor's copy is based on (a save refuses to replace another). */
+  readonly versions = new SeenVersions();
   /**
    * What has been learned about this server, shared by the connections of the pool (connector.ts passes it to
    * each), so a fact (MLSD works, EPSV does not, safe save may not rename over a file) is learned once per site.

@@ -41,6 +41,8 @@ export interface Stat {
   mtime: number;
   ctime: number;
   readonly: boolean;
+  /** `mtime` is to the second (MLSD, MLST, MDTM), not LIST's minute. */
+  mtimeExact?: boolean;
 }
 
 export interface SiteOptions {
@@ -60,6 +62,18 @@ export interface SiteOptions {
 
 /** Transfer options for a single read/write: progress and cancel. */
 export type Transfer = Pick<TransferOptions, 'onProgress' | 'signal'>;
+
+/** Options of readFile. */
+export interface ReadOptions extends Transfer {
+  /** Read what is on the server without making it the editor's copy (a comparison's other side: versions.ts). */
+  peek?: boolean;
+}
+
+/** Options of writeFile. */
+export interface WriteOptions extends Transfer {
+  /** Replace the file even if it changed on the server since the editor's copy was read (the user said so). */
+  force?: boolean;
+}
 
 /** A transfer whose size the caller knows (a listing's or a local file's): small ones are quick pool operations. */
 export interface SizedTransfer extends Transfer {

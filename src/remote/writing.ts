@@ -4,15 +4,18 @@ import { FtpReplyError, isConnectionLost, isFileUnavailable, safeSave, type File
 import type { Change } from './changes';
 import { FsError } from './fsErrors';
 import type { SiteCore } from './siteCore';
-import { isLong, type Transfer, type UploadOptions } from './siteTypes';
+import { hasExactTime, withPreciseTime } from './preciseTime';
+import { lookStat } from './reading';
+import { isLong, type UploadOptions, type WriteOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
+import { versionOf, type Version } from './versions';
 
 export async function writeFile(
   site: SiteCore,
   path: string,
   content: Uint8Array,
   flags: { create: boolean; overwrite: boolean },
-  t: Transfer = {},
+  t: WriteOptions = {},
 ): Promise<void> {
   const p = normalizePath(path);
   site.assertWritable(p);
@@ -24,6 +27,12 @@ export async function writeFile(
   if (entry && !flags.overwrite) throw new FsError('FileExists', `${p} exists already`);
   if (!entry) await site.assertParentExists(p);
   const to = await saveTarget(site, p, entry, 0);
+  if (entry && !t.force) {
+    // Someone else's change since the editor's copy was read is not replaced without the user's word.
+    const now = await serverVersion(site, to);
+    const conflict = now && site.versions.conflict(p, now);
+    if (conflict) throw conflict;
+  }
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   try {
     await site.pool.run((c) => safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null)), {
@@ -38,7 +47,16 @@ export async function writeFile(
   }
   site.cache.invalidatePath(p);
   site.cache.invalidatePath(to.path);
+  // The editor's copy is now what we saved: the stat VS Code makes next reads the same listing.
+  site.versions.based(p, await lookStat(site, p).then(versionOf, () => undefined));
   site.emit(changes(p, to.path, entry !== undefined));
+}
+
+/** The version of the file a save goes to, as stat would give it (time to the second where the server can). */
+async function serverVersion(site: SiteCore, to: { path: string; entry?: FileEntry }): Promise<Version | undefined> {
+  if (to.entry?.type !== 'file') return undefined;
+  const e = await withPreciseTime(site, to.path, to.entry);
+  return { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: hasExactTime(site, e) };
 }
 
 /** The changes of a save of `p` that went to `to` (the file a link leads to, or `p` itself). */

@@ -15,7 +15,8 @@ import type { FtpLog } from './output';
 import { isProbe } from '../remote/probes';
 import { withTransferProgress } from './progress';
 import type { Change } from '../remote/changes';
-import type { Site, Stat } from '../remote/site';
+import { SaveConflict, type Site, type Stat } from '../remote/site';
+import type { SaveConflictPrompt } from './saveConflictPrompt';
 import type { SiteRegistry } from '../remote/sites';
 import { SCHEME, baseName, normalizePath } from '../remote/uri';
 import type { Watchers } from '../remote/watcher';
@@ -29,6 +30,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     private readonly sites: SiteRegistry,
     private readonly log: FtpLog,
     private readonly watchers?: Watchers,
+    private readonly conflicts?: SaveConflictPrompt,
   ) {
     this.unsubscribe = sites.onDidChangeFiles((site, changes) => this.fire(site, changes));
   }
@@ -71,14 +73,25 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
-    return this.call(uri, (site, path) =>
-      withTransferProgress(`Uploading ${baseName(path)} to ${site.name}`, content.byteLength, (p) =>
-        site.writeFile(path, content, { create: options.create, overwrite: options.overwrite }, {
-          signal: p.signal,
-          onProgress: (n) => p.bytes(n),
-        }),
-      ),
-    );
+    return this.call(uri, async (site, path) => {
+      const save = (force: boolean) =>
+        withTransferProgress(`Uploading ${baseName(path)} to ${site.name}`, content.byteLength, (p) =>
+          site.writeFile(path, content, { create: options.create, overwrite: options.overwrite }, {
+            signal: p.signal,
+            onProgress: (n) => p.bytes(n),
+            force,
+          }),
+        );
+      try {
+        await save(false);
+      } catch (err) {
+        // Someone else changed the file since it was opened, and VS Code's own check did not see it: ask.
+        if (!(err instanceof SaveConflict) || !this.conflicts) throw err;
+        const answer = await this.conflicts.ask(uri, site, err);
+        if (answer !== true) throw new FsError('Unknown', answer.message, true);
+        await save(true);
+      }
+    });
   }
 
   delete(uri: vscode.Uri, options: { readonly recursive: boolean }): Promise<void> {

@@ -174,7 +174,8 @@ describe('remote/site: writing', () => {
     const lists = server.count('list');
     assert.equal((await site.stat('/d/b.txt')).size, 4, 'the new file is seen at once');
     assert.equal((await site.stat('/d/a.txt')).size, 2);
-    assert.equal(server.count('list'), lists + 1);
+    // At most one listing for both (the save itself may have listed the folder again, for its stat).
+    assert.ok(server.count('list') <= lists + 1, `${server.count('list') - lists} listings`);
   });
 
   it('creates folders, refusing existing ones and missing parents', async () => {
