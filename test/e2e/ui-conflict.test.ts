@@ -13,12 +13,12 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_TTL_MS } from '../../src/remote/dirCache';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot, waitForEditorTab } from './browser';
+import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot, waitForEditorTab, waitForNotification } from './browser';
 import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, confirmDialog, expandRow, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, confirmDialog, contextMenu, expandRow, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -37,6 +37,8 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
   let session: BrowserSession | undefined;
   let page: Page;
   let userDataDir: string;
+  /** The local folder open in VS Code. */
+  let workspace: string;
   /** Two moments of the last whole minute: when the files were written, and when the colleague changed them. */
   let written: number;
   let changed: number;
@@ -92,7 +94,7 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     for (const f of FILES) fs.utimesSync(disk(f), written / 1000, written / 1000);
     const extensionsDir = path.join(tmp.dir, 'extensions');
     await installVsix(vsix, extensionsDir);
-    const workspace = path.join(tmp.dir, 'project');
+    workspace = path.join(tmp.dir, 'project');
     fs.mkdirSync(workspace);
     userDataDir = path.join(tmp.dir, 'user-data');
     // Auto save off, as in desktop VS Code (the web workbench defaults to "afterDelay"): Ctrl+S is what saves.
@@ -198,4 +200,51 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     await snap('4-saved-without-a-word');
     assert.strictEqual(await conflictToast(0), undefined, `no conflict notification: ${JSON.stringify(await notifications(page))}`);
   });
+
+  it('5. Download to Local Folder onto a local file of the same name: Skip keeps it, Compare shows both, Overwrite replaces it', async () => {
+    const local = path.join(workspace, 'unchanged.txt');
+    const mine = 'my local notes\n';
+    fs.writeFileSync(local, mine);
+    const serverText = read('unchanged.txt');
+    const replace = /"unchanged\.txt" exists in .*project\. Replace it with the file from the server\?/;
+    const question = page.locator('.monaco-dialog-box', { hasText: replace }).first();
+    const downloadHere = async () => {
+      await contextMenu(page, treeRow(page, 'unchanged.txt', ftpView(page)), 'Download to Local Folder...');
+      await pickFolder(page, workspace);
+      await question.waitFor({ state: 'visible', timeout: 20_000 });
+    };
+
+    await downloadHere();
+    await snap('5a-download-over-a-local-file');
+    await confirmDialog(page, replace, 'Skip');
+    await waitForNotification(page, 'Downloaded 0 file(s)');
+    assert.strictEqual(fs.readFileSync(local, 'utf8'), mine, 'Skip: the local file stays');
+
+    // Compare shows both side by side, then asks again: Overwrite.
+    await downloadHere();
+    await confirmDialog(page, replace, 'Compare');
+    await page.locator('.tabs-container .tab', { hasText: /unchanged\.txt \(local\) ↔ unchanged\.txt \(server\)/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await question.waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('5b-compare-then-asked-again');
+    assert.strictEqual(fs.readFileSync(local, 'utf8'), mine, 'Compare changes nothing');
+    await confirmDialog(page, replace, 'Overwrite');
+    await waitForNotification(page, 'Downloaded 1 file(s)');
+    assert.strictEqual(fs.readFileSync(local, 'utf8'), serverText, 'Overwrite: the server\'s file');
+    assert.deepEqual(fs.readdirSync(workspace).filter((n) => n.includes('ftpx')), [], 'no temporary file left');
+  });
 });
+
+/**
+ * Answers VS Code's own folder picker (the web workbench's simple file dialog: a quick input holding a path) with
+ * `folder`: typed, then Enter until it closes (the first Enter may only move the dialog into the folder).
+ */
+async function pickFolder(page: Page, folder: string): Promise<void> {
+  const box = page.locator('.quick-input-widget .quick-input-box input');
+  await box.waitFor({ state: 'visible', timeout: 15_000 });
+  await box.fill(`${folder}/`);
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Enter');
+    if (await box.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`the folder picker did not accept ${folder}`);
+}
