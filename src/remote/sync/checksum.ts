@@ -75,7 +75,8 @@ export function parseHashReply(r: Pick<FtpReply, 'code' | 'lines'>): { algorithm
 export function parseXReply(r: Pick<FtpReply, 'code' | 'lines'>, algorithm: Algorithm): { algorithm: Algorithm; hex: string } | undefined {
   if (r.code !== 250 && r.code !== 213 && r.code !== 251) return undefined;
   const words = (r.lines[r.lines.length - 1] ?? '').slice(4).trim().split(/\s+/);
-  const hex = words.find((w) => /^[0-9a-fA-F]+$/.test(w) && w.length >= 8);
+  // A CRC may come without its leading zeros; a digest is at least MD5's 32 digits.
+  const hex = words.find((w) => (algorithm === 'crc32' ? /^[0-9a-fA-F]{1,8}$/ : /^[0-9a-fA-F]{32,}$/).test(w));
   return hex ? { algorithm, hex: hex.toLowerCase().padStart(algorithm === 'crc32' ? 8 : 0, '0') } : undefined;
 }
 
