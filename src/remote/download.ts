@@ -54,7 +54,7 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
   const listing = await site.entries(remote);
   // A folder that lists exactly as a folder above it is that folder again, reached through a link no listing
   // shows (ftp-srv's LIST follows links: `loop -> .` is a folder there): a walk into it would never end.
-  const seen = signature(listing);
+  const seen = listingSignature(listing);
   if (seen && above.includes(seen)) {
     r.links.push(remote);
     return;
@@ -83,7 +83,7 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
 }
 
 /** What a listing holds (names, types, sizes, times), to tell a folder reached again; '' for an empty one. */
-function signature(listing: FileEntry[]): string {
+export function listingSignature(listing: FileEntry[]): string {
   return listing
     .map((e) => `${e.name}|${e.type}|${e.size ?? ''}|${e.mtimeMs ?? ''}`)
     .sort()

@@ -4,7 +4,7 @@
  * them through unchanged.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { FileEntry, ListOptions, TransferOptions } from '../ftp';
+import type { FileEntry, FtpReply, ListOptions, TransferOptions } from '../ftp';
 import type { ChangeBatch } from './changes';
 import type { PoolClient } from './pool';
 
@@ -30,6 +30,8 @@ export interface RemoteClient extends PoolClient {
   readonly features?: ReadonlyMap<string, string>;
   /** MDTM (RFC 3659 §3): a file's time to the second, for stat where the listing gives minutes. */
   lastModified?(path: string): Promise<Date>;
+  /** A raw command, resolving on any final reply: a sync's --checksum asks HASH, XSHA256, ... (sync/checksum.ts). */
+  send?(command: string): Promise<FtpReply>;
 }
 
 /** vscode.FileType values. */
