@@ -29,9 +29,11 @@ const INVALID = -2;
 /** The encoding of a folder's (or server's) names. Names of ASCII only say nothing and are skipped. */
 export function detectNameEncoding(names: readonly Uint8Array[]): EncodingVerdict {
   const evidence = names.filter((n) => n.some((b) => b >= 0x80));
-  if (evidence.every((n) => isUtf8(n))) return { encoding: 'utf8', names: evidence.length, scores: {} };
-  // Names valid in UTF-8 are decoded as UTF-8 one by one (pathCodec.ts): the code page is judged on the others.
-  const others = evidence.filter((n) => !isUtf8(n));
+  const utf8 = { encoding: 'utf8' as const, names: evidence.length, scores: {} };
+  // Names valid in UTF-8 are read as UTF-8 one by one (pathCodec.ts): the code page is judged on the others, and
+  // on those whose UTF-8 reading makes no word (bytes of a code page that are valid UTF-8 by chance).
+  const others = evidence.filter((n) => !isUtf8(n) || oddUtf8(Buffer.from(n).toString('utf8')));
+  if (others.length === 0) return utf8;
   const scores: Partial<Record<CodePage, number>> = {};
   let best: CodePage = CODE_PAGES[0];
   for (const cp of CODE_PAGES) {
@@ -45,6 +47,8 @@ export function detectNameEncoding(names: readonly Uint8Array[]): EncodingVerdic
     scores[cp] = bytes ? sum / bytes : 0;
     if (scores[cp]! > scores[best]!) best = cp;
   }
+  // Only odd UTF-8 names: a code page must read them well to be believed over UTF-8.
+  if (others.every((n) => isUtf8(n)) && scores[best]! < 1) return { ...utf8, scores };
   return { encoding: best, names: evidence.length, scores };
 }
 
@@ -73,6 +77,11 @@ export function codePageOfName(name: Uint8Array, usual: CodePage): CodePage {
  * U+07FF) that are no word: not an accented letter in a Latin word, not a letter of a Cyrillic or Greek word.
  */
 export function readsBetterIn(name: Uint8Array, text: string, usual: CodePage): boolean {
+  return oddUtf8(text) && perByte(weigh(name, usual)) >= 1;
+}
+
+/** Whether a name read as UTF-8 has two-byte characters that make no word (see readsBetterIn). */
+export function oddUtf8(text: string): boolean {
   let odd = false;
   for (let i = 0; i < text.length && !odd; i++) {
     const c = text.charCodeAt(i);
@@ -83,7 +92,7 @@ export function readsBetterIn(name: Uint8Array, text: string, usual: CodePage): 
     else if (inRange(c, 0x370, 0x45f)) odd = !inRange(prev, 0x370, 0x45f) && !inRange(next, 0x370, 0x45f);
     else odd = true;
   }
-  return odd && perByte(weigh(name, usual)) >= 1;
+  return odd;
 }
 
 function perByte(w: Weight): number {

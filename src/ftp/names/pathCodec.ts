@@ -13,7 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import { charsetFor, utf8, type Charset } from '../encoding';
 import type { FtpLogger } from '../log';
-import { codePageOfName, detectNameEncoding, readsBetterIn, type CodePage } from './detect';
+import { codePageOfName, detectNameEncoding, oddUtf8, readsBetterIn, type CodePage } from './detect';
 import { bytesToRaw, hasEscapes, isAscii, rawToBytes } from './rawText';
 
 /** What was learned of a server's names (ServerTraits.names). */
@@ -114,7 +114,7 @@ export class PathCodec {
       name: (raw) => {
         if (isAscii(raw)) return raw;
         const b = rawToBytes(raw);
-        if (!learned && this.memory.codePage === undefined && !isUtf8(b)) {
+        if (!learned && this.memory.codePage === undefined && notUtf8(b)) {
           learned = true;
           this.learn(text);
         }
@@ -142,7 +142,7 @@ export class PathCodec {
    * has any (more evidence than the one name that raised the question).
    */
   private learn(rawListing: string): void {
-    const lines = rawListing.split(/\r?\n/).map(rawToBytes).filter((b) => !isUtf8(b));
+    const lines = rawListing.split(/\r?\n/).map(rawToBytes).filter(notUtf8);
     const v = detectNameEncoding(lines);
     if (v.encoding === 'utf8') return;
     this.memory.codePage = v.encoding;
@@ -160,4 +160,9 @@ export class PathCodec {
     kept.set(path, raw);
     if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as string);
   }
+}
+
+/** Bytes that are not UTF-8, or whose UTF-8 reading makes no word (detect.ts: oddUtf8). */
+function notUtf8(b: Buffer): boolean {
+  return !isUtf8(b) || oddUtf8(b.toString('utf8'));
 }
