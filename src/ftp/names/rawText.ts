@@ -75,3 +75,10 @@ export function encodeWithEscapes(text: string, encode: (run: string) => Buffer)
   if (start < text.length) parts.push(encode(text.slice(start)));
   return Buffer.concat(parts);
 }
+
+/** A name for people to read: each escape as \xNN (the byte it stands for), the rest as it is. */
+export function visibleName(text: string): string {
+  return ESCAPE.test(text)
+    ? text.replace(/[\uf780-\uf7ff]/g, (c) => `\\x${(c.charCodeAt(0) - BASE).toString(16).toUpperCase().padStart(2, '0')}`)
+    : text;
+}
