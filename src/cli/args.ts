@@ -40,7 +40,7 @@ options:
   --verbose               sync: also print the files that are the same
   --log                   print the control dialogue to stderr (PASS masked)
   --timeout SECONDS       timeout of every wait (default 30)
-  --encoding NAME         encoding of names on the server (default utf8)
+  --encoding NAME         encoding of names on the server: auto (default: found from the names), utf8, gbk, big5 ...
   --tls explicit|implicit FTPS: AUTH TLS before login, or TLS from the first byte (port 990)
   --trust-fingerprint FP  accept the server certificate with this SHA-256 fingerprint (self-signed servers)
 URL: ftp://user[:password]@host[:port]/path (ftps:// for implicit TLS); the password may also come from FTP_PASSWORD.

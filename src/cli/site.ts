@@ -27,7 +27,7 @@ function openSite(urlText: string, flags: Flags): { site: Site; urlPath: string 
     trustPasvAddress: opts.trustPasvAddress === true,
     activeAddress: opts.activeAddress,
     activePortRange: text(flags, 'active-ports'),
-    encoding: opts.encoding ?? 'utf8',
+    encoding: opts.encoding ?? 'auto',
     readOnly: false,
     poolSize,
     safeSave: !flags.has('no-safe-save'),

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { posix } from 'node:path';
-import { codecFor } from './encoding';
+import { PathCodec } from './names/pathCodec';
 import type { DataMethod } from './data';
 import type { FileEntry } from './entry';
 import { FtpConnectionError, FtpError, FtpProtocolError, isConnectionLost } from './errors';
@@ -58,7 +58,7 @@ export class FtpClient extends EventEmitter {
     };
     this.configuredMode = options.mode ?? 'passive';
     this.traits = options.traits ?? new ServerTraits();
-    this.s = new Session(options, codecFor(options.encoding), this.log, this.traits, (err) => {
+    this.s = new Session(options, new PathCodec(options.encoding, this.traits.names, this.log), this.log, this.traits, (err) => {
       this.log({ kind: 'close', reason: err.message });
       this.emit('close', err);
     });

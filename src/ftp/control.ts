@@ -3,7 +3,7 @@ import type * as tls from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { ReplyParser, type FtpReply } from './reply';
 import { FtpConnectionError, FtpProtocolError, FtpTimeoutError } from './errors';
-import type { Codec } from './encoding';
+import type { PathCodec } from './names/pathCodec';
 import type { FtpLogger } from './log';
 import { checkCertificate, logTls, startTls, type CertificateInfo, type TlsSettings } from './tls';
 
@@ -60,13 +60,13 @@ export class ControlConnection extends EventEmitter {
 
   private constructor(
     public socket: net.Socket,
-    private readonly codec: Codec,
+    private readonly codec: PathCodec,
     private readonly timeoutMs: number,
     private readonly log: FtpLogger,
     maxLineLength: number,
   ) {
     super();
-    this.parser = new ReplyParser((b) => codec.decode(b), maxLineLength);
+    this.parser = new ReplyParser((b) => codec.decodeLine(b), maxLineLength);
     socket.setNoDelay(true);
     this.attach(socket);
   }
@@ -119,7 +119,7 @@ export class ControlConnection extends EventEmitter {
   static async open(
     host: string,
     port: number,
-    codec: Codec,
+    codec: PathCodec,
     timeoutMs: number,
     log: FtpLogger,
     maxLineLength: number,
@@ -157,9 +157,10 @@ export class ControlConnection extends EventEmitter {
     if (this.failure) throw this.failure;
     this.lastCommand = maskCommand(command);
     this.log({ kind: 'command', text: this.lastCommand });
-    // UTF-8 (the default, RFC 2640): the string goes to the socket as it is, without a Buffer made for it.
-    if (this.codec.name === 'utf8') this.socket.write(`${command}\r\n`, 'utf8');
-    else this.socket.write(Buffer.concat([this.codec.encode(command), CRLF]));
+    // ASCII or UTF-8 (RFC 2640): the string goes to the socket as it is, without a Buffer made for it.
+    const line = this.codec.encodeLine(command);
+    if (typeof line === 'string') this.socket.write(`${line}\r\n`, 'utf8');
+    else this.socket.write(Buffer.concat([line, CRLF]));
   }
 
   /** Take unsolicited replies that arrived while nobody was waiting (e.g. a late 226, or 421 before a command). */

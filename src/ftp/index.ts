@@ -13,3 +13,6 @@ export { normalizeFingerprint, type CertificateInfo, type TlsMode } from './tls'
 export { maskUrlPassword, parseFtpAuthority, parseFtpUrl, type FtpAuthority, type FtpUrl } from './url';
 export { ServerTraits, type DataStrategy, type SafeSaveMemory } from './traits';
 export { formatBytes } from './bytes';
+export { hasEscapes as hasUndecodableBytes, visibleName } from './names/rawText';
+export { CODE_PAGES, detectNameEncoding, type CodePage, type EncodingVerdict } from './names/detect';
+export type { NameMemory } from './names/pathCodec';

@@ -12,6 +12,7 @@ import { formatBytes } from './bytes';
 import { parseList, parseMlsd, parseMlstLine } from './listing';
 import { replyMessage } from './reply';
 import type { Session } from './session';
+import type { ListingText } from './names/pathCodec';
 
 const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
 
@@ -24,9 +25,9 @@ export async function listFolder(s: Session, abs: string, method?: DataMethod, u
   const traits = s.traits;
   if (!useList && traits.mlsd !== false && (s.features.has('MLST') || s.features.has('MLSD'))) {
     try {
-      const text = await readText(s, `MLSD ${abs}`, method);
+      const text = s.codec.listing(await readBytes(s, `MLSD ${abs}`, method), abs);
       if (!method) traits.mlsd = true;
-      return parseMlsd(text).entries;
+      return named(parseMlsd(text.text).entries, text);
     } catch (err) {
       if (!(err instanceof FtpReplyError) || (err.code !== 500 && err.code !== 502)) throw err;
       if (!method) traits.mlsd = false;
@@ -35,28 +36,40 @@ export async function listFolder(s: Session, abs: string, method?: DataMethod, u
   // LIST's argument is ambiguous (servers read "-name" as options and split on spaces), so change into the
   // folder and list it without a path.
   await s.changeDir(abs);
-  let text: string;
+  let bytes: Buffer;
   if (traits.listHidden !== false) {
     try {
-      text = await readText(s, 'LIST -a', method);
+      bytes = await readBytes(s, 'LIST -a', method);
       traits.listHidden = true;
     } catch (err) {
       if (!(err instanceof FtpReplyError) || traits.listHidden === true) throw err;
       traits.listHidden = false;
-      text = await readText(s, 'LIST', method);
+      bytes = await readBytes(s, 'LIST', method);
     }
   } else {
-    text = await readText(s, 'LIST', method);
+    bytes = await readBytes(s, 'LIST', method);
   }
-  const result = parseList(text, { now: new Date(), format: traits.listFormat });
+  const text = s.codec.listing(bytes, abs);
+  const result = parseList(text.text, { now: new Date(), format: traits.listFormat });
   if (result.format) traits.listFormat = result.format;
   if (result.unparsed.count > 0) {
     s.log({
       kind: 'info',
-      text: `${result.unparsed.count} listing line(s) fit no known format, e.g. ${JSON.stringify(result.unparsed.sample[0])}`,
+      text: `${result.unparsed.count} listing line(s) fit no known format, e.g. ${JSON.stringify(text.path?.(result.unparsed.sample[0]) ?? result.unparsed.sample[0])}`,
     });
   }
-  return result.entries;
+  return named(result.entries, text);
+}
+
+/** Entries parsed from a listing's raw text (names/pathCodec.ts) with their names and link targets read. */
+function named(entries: FileEntry[], text: ListingText): FileEntry[] {
+  const { name, path } = text;
+  if (!name || !path) return entries;
+  for (const e of entries) {
+    e.name = name(e.name);
+    if (e.target !== undefined) e.target = path(e.target);
+  }
+  return entries;
 }
 
 /** One path's entry, or undefined when it does not exist. MLST when available, else the parent's listing. */
@@ -89,8 +102,8 @@ export async function statPath(s: Session, abs: string): Promise<FileEntry | und
   return entries.find((e) => e.name === name);
 }
 
-/** The text a listing command sends over its data connection, at most `maxListingBytes`. */
-async function readText(s: Session, command: string, method?: DataMethod): Promise<string> {
+/** The bytes a listing command sends over its data connection, at most `maxListingBytes`. */
+async function readBytes(s: Session, command: string, method?: DataMethod): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const max = s.options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
   await s.transfers.run(
@@ -115,5 +128,5 @@ async function readText(s: Session, command: string, method?: DataMethod): Promi
     },
     { method },
   );
-  return s.codec.decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }

@@ -28,7 +28,10 @@ export interface FtpConnectOptions {
   activeAddress?: string;
   /** Active mode: listen within this inclusive port range. Default: any free port. */
   activePortRange?: [number, number];
-  /** Encoding of paths and names on the wire, an iconv-lite name. Default 'utf8'. */
+  /**
+   * Encoding of paths and names on the wire: 'auto' (the default: UTF-8 names as UTF-8, the others in the code
+   * page found from their bytes, see names/detect.ts), or an iconv-lite name (utf8, gbk, big5, shift_jis ...).
+   */
   encoding?: string;
   /** Timeout of every wait (connect, reply, data connection, idle data). Default 30000 ms. */
   timeoutMs?: number;

@@ -4,7 +4,7 @@
  * open() puts a new one in its place; the transfers (transfer.ts) always reach the current one through `ctl`.
  */
 import { ControlConnection, maskCommand } from './control';
-import type { Codec } from './encoding';
+import type { PathCodec } from './names/pathCodec';
 import { FtpReplyError, FtpTlsError } from './errors';
 import type { FtpLogger } from './log';
 import type { FtpConnectOptions } from './options';
@@ -29,7 +29,7 @@ export class Session implements TransferHost {
 
   constructor(
     readonly options: FtpConnectOptions,
-    readonly codec: Codec,
+    readonly codec: PathCodec,
     readonly log: FtpLogger,
     readonly traits: ServerTraits,
     /** Told when the current control connection closes (dropped by either side, or closed). */
@@ -160,8 +160,9 @@ export class Session implements TransferHost {
     this.features.clear();
     let r = await ctl.send('FEAT');
     if (r.code === 211) for (const [k, v] of parseFeatures(r.lines)) this.features.set(k, v);
-    // RFC 2640 §3.1: only ask for UTF8 when advertised and when paths are UTF-8; a refusal is not an error.
-    if (this.features.has('UTF8') && this.codec.name === 'utf8') await ctl.send('OPTS UTF8 ON');
+    // RFC 2640 §3.1: only ask for UTF8 when advertised and when paths may be UTF-8 (the setting 'auto' or utf8);
+    // a refusal is not an error. Servers that announce it and still send other bytes exist: 'auto' reads the names.
+    if (this.features.has('UTF8') && this.codec.wantsUtf8) await ctl.send('OPTS UTF8 ON');
     // RFC 3659 §7.9: a fact listed without '*' is off (pyftpdlib: unix.mode). Turn UNIX.mode on with the facts we
     // read, so a safe save can keep a file's permissions; a refusal is not an error.
     const mlstOpts = mlstFactsToEnable(this.features.get('MLST'));

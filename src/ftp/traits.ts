@@ -7,6 +7,7 @@
  * Not here: the data mode a client fell back to (`FtpClient.activeMode`), which holds for that session only.
  */
 import type { ListingFormat } from './entry';
+import type { NameMemory } from './names/pathCodec';
 
 /** Which data-connection commands work on this server (data.ts), so later transfers skip refused ones. */
 export interface DataStrategy {
@@ -50,4 +51,6 @@ export class ServerTraits {
   listFormat?: ListingFormat;
   /** What safe save found the server to allow (safeSave.ts). */
   readonly save: SafeSaveMemory = {};
+  /** The code page of names that are not UTF-8, and the bytes of names kept for sending back (names/pathCodec.ts). */
+  readonly names: NameMemory = { raw: new Map() };
 }

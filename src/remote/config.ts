@@ -139,7 +139,7 @@ export function normalizeConnection(raw: unknown): Normalized {
     trustPasvAddress: r.trustPasvAddress === true,
     activeAddress: str(r.activeAddress)?.trim() || undefined,
     activePortRange: range,
-    encoding: str(r.encoding)?.trim() || 'utf8',
+    encoding: str(r.encoding)?.trim() || 'auto',
     readOnly: r.readOnly === true,
     safeSave: r.safeSave !== false,
     poolSize: poolSize !== undefined ? clamp(poolSize, 1, MAX_POOL_SIZE) : undefined,

@@ -89,7 +89,7 @@ export function oneOffConfig(parts: AuthorityParts): ConnectionConfig {
     mode: 'passive',
     fallback: true,
     trustPasvAddress: false,
-    encoding: 'utf8',
+    encoding: 'auto',
     readOnly: false,
   };
 }

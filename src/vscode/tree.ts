@@ -3,6 +3,7 @@
  * files opened with `vscode.open` on their ftp: URI.
  */
 import * as vscode from 'vscode';
+import { hasUndecodableBytes, visibleName } from '../ftp';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
@@ -212,11 +213,14 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       const tls = node.config.tls === 'explicit' || node.config.tls === 'implicit' ? node.config.tls : undefined;
       item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${connected ? 'connected' : 'not connected'}${node.config.readOnly ? ' · read-only' : ''}`;
       const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || '(login folder)');
-      item.tooltip = new vscode.MarkdownString(
+      const tooltip = new vscode.MarkdownString(
         `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
           `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
-          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}`,
+          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}  \n` +
+          namesLine(node, site?.traits.names.codePage),
       );
+      tooltip.isTrusted = { enabledCommands: ['ftpExplorer.setEncoding'] };
+      item.tooltip = tooltip;
       item.iconPath = new vscode.ThemeIcon(connected ? 'vm-active' : 'vm-outline');
       item.contextValue = `connection${connected ? '.connected' : '.disconnected'}${node.oneOff ? '.oneoff' : ''}${node.config.readOnly ? '.readonly' : ''}`;
       return item;
@@ -225,8 +229,14 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     const item = new vscode.TreeItem(uri, node.isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const connKey = `${node.connection.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
     item.id = `entry:${connKey}${this.generationOf(connKey)}:${node.path}`;
-    item.label = baseName(node.path);
+    const name = baseName(node.path);
+    item.label = visibleName(name);
     item.tooltip = `${node.name}: ${node.path}${node.isLink ? ' (link)' : ''}`;
+    if (hasUndecodableBytes(name)) {
+      // Shown with its bytes as \xNN; opening, renaming and deleting it send the server's own bytes.
+      item.description = 'name not in its encoding';
+      item.tooltip = `${node.name}: ${visibleName(node.path)}\nSome bytes of this name are no character in the connection's encoding: they are shown as \\xNN. It can still be opened, renamed and deleted.`;
+    }
     item.contextValue = `${node.isDir ? 'dir' : 'file'}${node.connection.config.readOnly ? '.readonly' : ''}`;
     if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
     if (node.isLink) item.description = '\u2192';
@@ -334,4 +344,13 @@ function messageOf(err: unknown): string {
 
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
+/** The tooltip's line about file names: the encoding set, or the one found, and a link to change it. */
+function namesLine(node: ConnectionNode, found: string | undefined): string {
+  const set = node.config.encoding;
+  const what = set === 'auto' ? (found ? `${found} (found from the names)` : 'UTF-8 (found from the names so far)') : set;
+  if (node.oneOff) return `file names: ${what}`;
+  const args = encodeURIComponent(JSON.stringify([{ name: node.name }]));
+  return `file names: ${what} \u2014 [change](command:ftpExplorer.setEncoding?${args})`;
 }

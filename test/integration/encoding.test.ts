@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as iconv from 'iconv-lite';
-import { FtpClient } from '../../src/ftp';
+import { FtpClient, hasUndecodableBytes } from '../../src/ftp';
 import { startServer, type RunningServer } from '../servers';
 
 /**
  * A server whose file names are GBK bytes, not UTF-8: pyftpdlib with surrogateescape passes the bytes of names
  * through unchanged, like old servers on a GBK file system. With `encoding: 'gbk'` every path sent and every name
- * received is converted; with the default UTF-8 the same names come out garbled.
+ * received is converted; with 'utf8' the same names come out marked as not decoding, and with the default ('auto') right.
  */
 describe('non-UTF-8 server (GBK file names)', function () {
   this.timeout(60000);
@@ -51,12 +51,25 @@ describe('non-UTF-8 server (GBK file names)', function () {
     assert.deepEqual(onDisk, expected, 'the names on the server are not the GBK bytes');
   });
 
-  it('garbles the same names when the encoding is left at UTF-8 (so the setting really matters)', async () => {
-    const client = await connect();
+  it('with the encoding set to UTF-8, shows the names marked as not decoding, and still opens them by their bytes', async () => {
+    const client = await connect('utf8');
     try {
       const names = (await client.list('/')).map((e) => e.name);
       assert.equal(names.length, 1);
       assert.notEqual(names[0], '目录');
+      const [file] = await client.list(`/${names[0]}`); // (目录's GBK bytes happen to be valid UTF-8: "Ŀ¼")
+      assert.ok(hasUndecodableBytes(file.name), file.name);
+      assert.equal((await client.downloadBuffer(`/${names[0]}/${file.name}`)).toString(), 'gbk content\n');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('with the default (auto), shows the names right', async () => {
+    const client = await connect();
+    try {
+      assert.deepEqual((await client.list('/')).map((e) => e.name), ['目录']);
+      assert.deepEqual((await client.list('/目录')).map((e) => e.name).sort(), ['中文文件名.txt', '改名.txt']);
     } finally {
       await client.close();
     }

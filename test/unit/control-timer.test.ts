@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { ControlConnection } from '../../src/ftp/control';
-import { codecFor } from '../../src/ftp/encoding';
+import { PathCodec } from '../../src/ftp/names/pathCodec';
 import { FtpTimeoutError } from '../../src/ftp/errors';
 
 /**
@@ -32,7 +32,7 @@ describe('ControlConnection reply timer', function () {
   beforeEach(() => (answer = true));
 
   async function open(timeoutMs: number): Promise<ControlConnection> {
-    const ctl = await ControlConnection.open('127.0.0.1', port, codecFor('utf8'), timeoutMs, () => undefined, 8192);
+    const ctl = await ControlConnection.open('127.0.0.1', port, new PathCodec('utf8', { raw: new Map() }, () => undefined), timeoutMs, () => undefined, 8192);
     assert.equal((await ctl.read()).code, 220);
     return ctl;
   }

@@ -24,7 +24,7 @@ describe('remote/config', () => {
       trustPasvAddress: false,
       activeAddress: undefined,
       activePortRange: undefined,
-      encoding: 'utf8',
+      encoding: 'auto',
       readOnly: false,
       safeSave: true,
       poolSize: undefined,

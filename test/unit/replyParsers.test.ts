@@ -3,7 +3,7 @@ import { parseFeatures, parseMdtm, parsePwd } from '../../src/ftp/replyParsers';
 import { assertSafeArgument } from '../../src/ftp/guard';
 import { maskCommand } from '../../src/ftp/control';
 import { FtpInputError } from '../../src/ftp/errors';
-import { codecFor } from '../../src/ftp/encoding';
+import { charsetFor } from '../../src/ftp/encoding';
 
 describe('single-reply parsers', () => {
   it('reads FEAT (RFC 2389) into upper-case keys', () => {
@@ -41,11 +41,11 @@ describe('input guards', () => {
   });
 
   it('encodes paths in the connection\'s encoding', () => {
-    const gbk = codecFor('GBK');
+    const gbk = charsetFor('GBK');
     const bytes = gbk.encode('中文');
     assert.deepEqual([...bytes], [0xd6, 0xd0, 0xce, 0xc4]);
     assert.equal(gbk.decode(bytes), '中文');
-    assert.equal(codecFor(undefined).name, 'utf8');
-    assert.throws(() => codecFor('klingon'), /Unknown encoding "klingon"/);
+    assert.equal(charsetFor(undefined).name, 'utf8');
+    assert.throws(() => charsetFor('klingon'), /Unknown encoding "klingon"/);
   });
 });

@@ -16,6 +16,7 @@ import { diagnose, type DiagnoseArg } from './diagnose';
 import { download, upload } from './downloadUpload';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { switchMode } from './mode';
+import { setEncoding } from './encoding';
 import { editConnections, removeConnection } from './savedConnections';
 import { isNode, type Target } from './targets';
 
@@ -56,6 +57,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.editConnections', () => editConnections()),
     reg('ftpExplorer.removeConnection', (arg?: Target) => removeConnection(d, arg)),
     reg('ftpExplorer.switchMode', (arg?: Target | { name: string; mode?: DataMode }) => switchMode(d, arg)),
+    reg('ftpExplorer.setEncoding', (arg?: Target | { name: string; encoding?: string }) => setEncoding(d, arg)),
     reg('ftpExplorer.showLog', async () => d.log.show()),
     reg('ftpExplorer.diagnose', (arg?: DiagnoseArg) => diagnose(d, docs, arg), logOnly),
     reg('ftpExplorer.trustCertificate', (arg?: CertificateArg) => trustCertificate(d, arg), logOnly),
