@@ -107,7 +107,8 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
   try {
     entry = t.existing === undefined ? await site.lookup(p) : t.existing ?? undefined;
     if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
-    if (!entry && !t.mayExist && site.config.safeSave !== false) {
+    // A resumable upload goes into a temporary file even for a new name: that file is what the next upload continues.
+    if (!entry && !t.mayExist && site.config.safeSave !== false && !t.resume) {
       bytes = await uploadNew(site, source, p, t);
     } else {
       to = await saveTarget(site, p, entry, site.cache.ttlMs);
@@ -115,7 +116,7 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
       const existing = to.entry ?? (t.mayExist ? { name: baseName(p), type: 'file' as const } : null);
       const dest = to.path;
       bytes = (
-        await site.pool.run((c) => safeSave(c, dest, source, site.saveOptions(t, existing)), {
+        await site.pool.run((c) => safeSave(c, dest, source, { ...site.saveOptions(t, existing), ...resumeOf(t) }), {
           idempotent: true,
           transfer: isLong(t.bytes),
           signal: t.signal,
@@ -181,4 +182,9 @@ function mayHaveWritten(err: unknown, moved: boolean): boolean {
   if (moved) return true;
   if (err instanceof FtpReplyError) return ![450, 500, 501, 502, 504, 530, 532, 550, 553].includes(err.code);
   return true;
+}
+
+/** safeSave's resume options for an upload that may be continued later (a large local file, resume.ts). */
+function resumeOf(t: UploadOptions): { resume?: UploadOptions['resume']; expectedBytes?: number } {
+  return t.resume && t.bytes !== undefined ? { resume: t.resume, expectedBytes: t.bytes } : {};
 }
