@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { FtpReplyError, isConnectionLost, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
 import type { Change } from './changes';
 import { FsError } from './fsErrors';
+import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
 import { isLong, type Transfer, type UploadOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
@@ -26,7 +27,10 @@ export async function writeFile(
   const to = await saveTarget(site, p, entry, 0);
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   try {
-    await site.pool.run((c) => safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null)), {
+    await site.pool.run(async (c) => {
+      await safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null));
+      if (!to.entry) await applyDefaultMode(site, c, to.path, 'file');
+    }, {
       idempotent: true,
       transfer: true,
       signal: t.signal,
@@ -116,11 +120,14 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
       const existing = to.entry ?? (t.mayExist ? { name: baseName(p), type: 'file' as const } : null);
       const dest = to.path;
       bytes = (
-        await site.pool.run((c) => safeSave(c, dest, source, { ...site.saveOptions(t, existing), ...resumeOf(t) }), {
-          idempotent: true,
-          transfer: isLong(t.bytes),
-          signal: t.signal,
-        })
+        await site.pool.run(
+          async (c) => {
+            const r = await safeSave(c, dest, source, { ...site.saveOptions(t, existing), ...resumeOf(t) });
+            if (!existing) await applyDefaultMode(site, c, dest, 'file');
+            return r;
+          },
+          { idempotent: true, transfer: isLong(t.bytes), signal: t.signal },
+        )
       ).bytes;
     }
   } catch (err) {
@@ -148,9 +155,11 @@ async function uploadNew(site: SiteCore, source: Buffer | (() => Readable), p: s
   };
   try {
     const r = await site.pool.run(
-      (c) => {
+      async (c) => {
         started = true;
-        return safeSave(c, p, source, { ...site.saveOptions({ onProgress, signal: t.signal }, null), safe: false });
+        const r = await safeSave(c, p, source, { ...site.saveOptions({ onProgress, signal: t.signal }, null), safe: false });
+        await applyDefaultMode(site, c, p, 'file');
+        return r;
       },
       { idempotent: true, transfer: isLong(t.bytes), signal: t.signal },
     );
