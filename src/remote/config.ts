@@ -36,6 +36,9 @@ export interface ConnectionConfig {
    * Absent (one-off connections): DEFAULT_POLL_SECONDS.
    */
   pollSeconds?: number;
+  /** Mode bits given to files and folders this extension makes (SITE CHMOD after STOR / MKD); absent: the server's. */
+  fileMode?: number;
+  folderMode?: number;
 }
 
 export type { TlsMode };
@@ -124,6 +127,15 @@ export function normalizeConnection(raw: unknown): Normalized {
   if (poll !== undefined && (typeof poll !== 'number' || !Number.isFinite(poll) || poll < 0)) {
     return { hasPassword, problem: `Connection "${name}": "pollSeconds" must be a number of seconds, 0 or more (0 turns watching for changes off).` };
   }
+  const modes: { fileMode?: number; folderMode?: number } = {};
+  for (const key of ['fileMode', 'folderMode'] as const) {
+    const v = r[key];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string' || !/^[0-7]{3,4}$/.test(v.trim())) {
+      return { hasPassword, problem: `Connection "${name}": "${key}" must be an octal mode in quotes, like "644" or "0755".` };
+    }
+    modes[key] = parseInt(v.trim(), 8);
+  }
   const range = str(r.activePortRange)?.trim() || undefined;
   if (range !== undefined && !parsePortRange(range)) {
     return { hasPassword, problem: `Connection "${name}": activePortRange must look like "50000-50100".` };
@@ -147,6 +159,7 @@ export function normalizeConnection(raw: unknown): Normalized {
     trustedFingerprint,
     // At least a second: each poll is a LIST per watched folder on the user's server.
     pollSeconds: poll === undefined ? DEFAULT_POLL_SECONDS : poll === 0 ? 0 : Math.max(1, poll),
+    ...modes,
   };
   return { config, hasPassword };
 }

@@ -163,11 +163,11 @@ function tooLarge(p: string, bytes: number, max: number, atLeast = false): FsErr
   );
 }
 
-/** Stream a file into `dest` (downloads to disk). Returns the bytes moved. */
+/** Stream a file into `dest` (downloads to disk), from byte `t.offset` on (REST) when given. Returns the bytes moved. */
 export async function download(site: SiteCore, path: string, dest: () => Writable, t: SizedTransfer = {}): Promise<number> {
   const p = normalizePath(path);
   try {
-    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal }), {
+    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal, offset: t.offset }), {
       transfer: isLong(t.bytes),
       signal: t.signal,
     });

@@ -6,6 +6,8 @@
 import type { Readable, Writable } from 'node:stream';
 import type { FileEntry } from '../ftp';
 import { ChangeBatch } from './changes';
+import * as permissions from './permissions';
+import type { ChmodOptions, ChmodResult } from './permissions';
 import * as reading from './reading';
 import { SiteCore } from './siteCore';
 import type { ReadOptions, SizedTransfer, Stat, UploadOptions, WriteOptions } from './siteTypes';
@@ -67,5 +69,10 @@ export class Site extends SiteCore {
 
   rename(from: string, to: string, opts: { overwrite: boolean }): Promise<void> {
     return tree.rename(this, from, to, opts);
+  }
+
+  /** SITE CHMOD `mode` on `path`, with `recursive` inside a folder too; never through a link (permissions.ts). */
+  chmod(path: string, mode: number, opts: ChmodOptions = {}): Promise<ChmodResult> {
+    return permissions.chmod(this, path, mode, opts);
   }
 }

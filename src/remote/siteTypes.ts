@@ -58,6 +58,8 @@ export interface SiteOptions {
   secret?: () => string | undefined;
   /** Extension-level log lines (pool shrinking, keep-alive failures). */
   info?: (text: string) => void;
+  /** Transfers of files at least this large are resumed after a failure (resume.ts). Default RESUME_MIN_BYTES. */
+  resumeMinBytes?: number;
   /** readFile refuses files larger than this (VS Code holds the whole file in memory). Default MAX_READ_BYTES. */
   maxReadBytes?: number;
 }
@@ -80,6 +82,8 @@ export interface WriteOptions extends Transfer {
 /** A transfer whose size the caller knows (a listing's or a local file's): small ones are quick pool operations. */
 export interface SizedTransfer extends Transfer {
   bytes?: number;
+  /** Download only: start at this byte (REST, RFC 959 §4.1.3), to continue an interrupted download. */
+  offset?: number;
 }
 
 /** Options of an upload (folder uploads pass what they know, so nothing is looked up per file). */
@@ -94,6 +98,12 @@ export interface UploadOptions extends SizedTransfer {
    * the listing as the same file, or another upload of this batch goes to it), so replace it safely all the same.
    */
   mayExist?: boolean;
+  /**
+   * A large local file: the safe save's temporary file is named from `key` (the local file's path, size and time),
+   * kept on the server when the upload fails, and continued from its length by the next upload with the same key;
+   * `from(offset)` reads the local file from there (resume.ts).
+   */
+  resume?: { key: string; from: (offset: number) => Readable };
   /** Collect the change in this batch (cache invalidation and change events in bulk) instead of at once. */
   batch?: ChangeBatch;
 }
