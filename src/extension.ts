@@ -35,8 +35,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
     connections: () => settings.connections(),
     settings: () => settings.global(),
     connect,
-    secret: (site) => passwords.current(site.config),
-    info: (site, text) => log.info(site.name, text, passwords.current(site.config)),
+    info: (site, text) => log.info(site.name, text),
   });
   registry = sites;
   context.subscriptions.push({ dispose: () => void sites.dispose() });

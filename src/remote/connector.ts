@@ -25,8 +25,8 @@ export interface ConnectorDeps {
   trust: Pick<CertificateTrust, 'connect'>;
   /** The settings every connection shares (timeout), read at each connection. */
   settings: () => GlobalSettings;
-  /** The dialogue log; `secret` is scrubbed out of what it writes. */
-  log: { event(prefix: string, e: FtpLogEvent, secret?: string): void };
+  /** The dialogue log (the client masks PASS where it sends it). */
+  log: { event(prefix: string, e: FtpLogEvent): void };
   /** Opens and logs in one client; FtpClient.connect unless a test passes another. */
   open?: (options: FtpConnectOptions) => Promise<RemoteClient>;
 }
@@ -41,7 +41,7 @@ export function connector(deps: ConnectorDeps): Connector {
     const prefix = `${site.name}#${n}`;
     const attempt = (password: string | undefined) =>
       deps.trust.connect(cfg, (trustedFingerprint) =>
-        open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e, password)), trustedFingerprint, traits: site.traits }),
+        open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e)), trustedFingerprint, traits: site.traits }),
       );
     const password = await deps.passwords.get(cfg);
     try {

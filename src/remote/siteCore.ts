@@ -8,7 +8,7 @@ import { isConnectionLimit, isConnectionLost, isFileUnavailable, ServerTraits, t
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
-import { FsError, scrubSecret, toFsError } from './fsErrors';
+import { FsError, toFsError } from './fsErrors';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
@@ -148,7 +148,7 @@ export class SiteCore {
   }
 
   fsError(err: unknown, op: string, path: string): FsError {
-    return toFsError(err, op, path, this.opts.secret?.());
+    return toFsError(err, op, path);
   }
 
   /**
@@ -167,10 +167,7 @@ export class SiteCore {
 
   /** The server refused `op` on `p` (a 550 while `why` shows the file is there): NoPermissions, logged. */
   refused(err: FtpReplyError, op: string, p: string, why: string): FsError {
-    const text = scrubSecret(
-      `${op} ${p}: the server refused (${err.code} ${err.replyText}), although ${why}. Check the permissions of the file or its folder on the server.`,
-      this.opts.secret?.(),
-    );
+    const text = `The server refused to ${op} '${p}': ${err.code} ${err.replyText} (although ${why}). Check the permissions of the file or its folder on the server.`;
     this.opts.info?.(text);
     return new FsError('NoPermissions', text, false, err);
   }

@@ -50,8 +50,6 @@ export interface SiteOptions {
   keepAliveMs?: number;
   ttlMs?: number;
   now?: () => number;
-  /** For scrubbing error messages: the password in use, if any. */
-  secret?: () => string | undefined;
   /** Extension-level log lines (pool shrinking, keep-alive failures). */
   info?: (text: string) => void;
   /** readFile refuses files larger than this (VS Code holds the whole file in memory). Default MAX_READ_BYTES. */

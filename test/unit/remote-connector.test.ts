@@ -22,7 +22,7 @@ function setup(opts: { retryGives?: string; fail?: unknown; username?: string } 
   const site = { name: cfg.name, config: cfg, traits: new ServerTraits() };
   const seen: FtpConnectOptions[] = [];
   const asked: { retry: (string | undefined)[] } = { retry: [] };
-  const logged: { prefix: string; secret?: string }[] = [];
+  const logged: { prefix: string }[] = [];
   const client = { closed: false } as unknown as RemoteClient;
   const deps: ConnectorDeps = {
     passwords: {
@@ -34,7 +34,7 @@ function setup(opts: { retryGives?: string; fail?: unknown; username?: string } 
     },
     trust: { connect: (_cfg, open) => open(undefined) },
     settings: () => ({ timeoutSeconds: 7, poolSize: 2, keepAliveSeconds: 0 }),
-    log: { event: (prefix, _e, secret) => logged.push({ prefix, secret }) },
+    log: { event: (prefix) => logged.push({ prefix }) },
     open: async (o) => {
       seen.push(o);
       o.logger?.({ kind: 'info', text: 'hello' });
@@ -53,7 +53,7 @@ describe('remote/connector: one logged-in client of a site', () => {
     assert.deepEqual(t.seen.map((o) => o.password), ['wrong', 'right']);
     assert.deepEqual(t.asked.retry, ['wrong']);
     assert.equal(t.seen[0].timeoutMs, 7000);
-    assert.deepEqual(t.logged, [{ prefix: 'Site#3', secret: 'wrong' }, { prefix: 'Site#3', secret: 'right' }]);
+    assert.deepEqual(t.logged, [{ prefix: 'Site#3' }, { prefix: 'Site#3' }]);
   });
 
   it('every connection of a site gets the site\'s one record of what the server can do', async () => {

@@ -14,7 +14,6 @@ import {
   type CertificateFinding,
   type DiagnosisExtras,
   formatDiagnosis,
-  scrubDeep,
   settingsText,
   tlsCandidates,
   type DiagnosisAction,
@@ -51,12 +50,12 @@ export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: Diagn
   const global = d.settings.global();
   const prefix = `${site.name}#diagnose`;
   const options: FtpConnectOptions = {
-    ...toConnectOptions(cfg, global, password, (e) => d.log.event(prefix, e, password)),
+    ...toConnectOptions(cfg, global, password, (e) => d.log.event(prefix, e)),
     trustedFingerprint: d.trust.trusted(cfg),
     timeoutMs: Math.min(Math.round(global.timeoutSeconds * 1000), MAX_DIAGNOSIS_WAIT_MS),
   };
   const run = async () => {
-    d.log.info(prefix, `diagnosis: ${cfg.tls && cfg.tls !== 'none' ? `${cfg.tls} TLS, ` : ''}EPSV, PASV, EPRT and PORT alone`, password);
+    d.log.info(prefix, `diagnosis: ${cfg.tls && cfg.tls !== 'none' ? `${cfg.tls} TLS, ` : ''}EPSV, PASV, EPRT and PORT alone`);
     const report = await probe(options, cfg.remoteRoot || '.');
     // The refused certificate with all its details (for the report, and for the modal if the user wants to see it).
     const certError = report.login.failure === 'tls' ? await certificateCheck(options) : undefined;
@@ -70,9 +69,9 @@ export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: Diagn
         run,
       )
     : await run();
-  const clean = scrubDeep(report, password);
-  const extras: DiagnosisExtras = scrubDeep({ alternatives, certificate }, password);
-  const text = formatDiagnosis(clean, cfg, { ...extras, password });
+  const clean = report;
+  const extras: DiagnosisExtras = { alternatives, certificate };
+  const text = formatDiagnosis(clean, cfg, extras);
   const actions = diagnosisActions(clean, cfg, extras);
   const result: DiagnosisResult = { ...clean, text, actions, alternatives: extras.alternatives ?? [], certificate: extras.certificate };
   if (ui) {
