@@ -18,6 +18,8 @@ export interface ConnectorPasswords {
   get(cfg: ConnectionConfig): Promise<string | undefined>;
   /** After `tried` was refused: a password to try once more (asked again, or one another connection got meanwhile). */
   retry(cfg: ConnectionConfig, tried: string | undefined): Promise<string>;
+  /** The login with `password` worked (the extension then offers to remember a password just typed). */
+  loggedIn?(cfg: ConnectionConfig, password: string | undefined): Promise<void>;
 }
 
 export interface ConnectorDeps {
@@ -43,12 +45,19 @@ export function connector(deps: ConnectorDeps): Connector {
       deps.trust.connect(cfg, (trustedFingerprint) =>
         open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e)), trustedFingerprint, traits: site.traits }),
       );
+    // Offering to remember waits for the user: the connection does not.
+    const worked = (pw: string | undefined) => void deps.passwords.loggedIn?.(cfg, pw).catch(() => undefined);
     const password = await deps.passwords.get(cfg);
+    let client: RemoteClient;
+    let used = password;
     try {
-      return await attempt(password);
+      client = await attempt(password);
     } catch (err) {
       if (!isLoginFailure(err) || isAnonymous(cfg.username)) throw err;
-      return attempt(await deps.passwords.retry(cfg, password));
+      used = await deps.passwords.retry(cfg, password);
+      client = await attempt(used);
     }
+    worked(used);
+    return client;
   };
 }

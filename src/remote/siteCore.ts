@@ -44,6 +44,9 @@ export class SiteCore {
       size: opts.poolSize,
       mode: config.mode,
       create: async (n) => {
+        // After Disconnect nothing connects by itself (polling, a tree refresh, VS Code reading an open editor
+        // again): only what the user does on this connection (resume()).
+        if (this.userDisconnected) throw this.disconnectedError();
         const client = await opts.connect(n);
         if (this.loginDir === undefined) {
           try {
@@ -61,9 +64,6 @@ export class SiteCore {
       keepAliveMs: opts.keepAliveMs,
       onInfo: (t) => opts.info?.(t),
       now: opts.now,
-    });
-    this.pool.onDidChange(() => {
-      if (this.connected) this.userDisconnected = false;
     });
   }
 
@@ -103,21 +103,34 @@ export class SiteCore {
 
   /** Open one connection now (Connect command), so a wrong password shows at once. */
   async connect(): Promise<void> {
+    this.resume();
     await this.run('connect', '/', async () => undefined, { idempotent: true });
   }
 
   async disconnect(): Promise<void> {
+    this.userDisconnected = true;
     this.cache.clear();
     await this.pool.closeAll();
-    this.userDisconnected = true;
+  }
+
+  /** The user acted on this connection (Connect, expanding it in the tree): it may connect again. */
+  resume(): void {
+    this.userDisconnected = false;
   }
 
   /**
-   * Disconnect was asked and nothing has connected since: background work (polling for changes, watcher.ts) must
-   * not open a connection again; the user's next operation does.
+   * Disconnect was asked and the user has not acted on the connection since: nothing opens a connection (every
+   * operation fails with Unavailable, saying how to connect again).
    */
   get disconnectedByUser(): boolean {
-    return this.userDisconnected && !this.connected;
+    return this.userDisconnected;
+  }
+
+  private disconnectedError(): FsError {
+    return new FsError(
+      'Unavailable',
+      `"${this.name}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.`,
+    );
   }
 
   async dispose(): Promise<void> {

@@ -1,7 +1,7 @@
 // UI, the first hour of a new user (issue 19), in code-server with the packaged .vsix (no smoke-test driver: the
 // prompts, toasts and dialogs are the real ones). Two servers on one host: vsftpd (A) and pyftpdlib (B), the same
 // user name on both. Steps, in one window:
-//   1. Add Connection asks for a name, default user@host, and user@host:port for the second connection to the host;
+//   1. Add Connection asks for a name, default "user on host", with the port for the second connection to the host;
 //   2. both connections need a password at once: one prompt at a time, each named with host:port; a wrong password
 //      is asked again and never offered for remembering; "Remember?" comes after the login worked;
 //   3. the log of a session whose password is also a folder's name shows that name; PASS ****;
@@ -96,18 +96,21 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
         },
       },
     ], async () => settingsNames(userDataDir).length > before);
+    // The prompts' widget closes after the last answer: the next command opens the palette afresh.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
     return defaultName;
   };
 
-  it('1. Add Connection asks for the name: user@host, and user@host:port for a second connection to the same host', async () => {
+  it('1. Add Connection asks for the name: "user on host", with the port for a second connection to the same host', async () => {
     await openFtpExplorer(page);
     const defA = await addConnection(a);
     const defB = await addConnection(b);
     [nameA, nameB] = settingsNames(userDataDir);
     await treeRow(page, nameB, ftpView(page)).waitFor({ state: 'visible', timeout: 15_000 });
     await snap('1-two-connections');
-    assert.strictEqual(defA, `${a.user}@${a.host}`, 'the first connection to the host: user@host');
-    assert.strictEqual(defB, `${b.user}@${b.host}:${b.port}`, 'the second one to the same host and user: with its port');
+    // Not user@host:port: a name is the authority of its ftp: URIs, where "@" and ":" mean user and port.
+    assert.strictEqual(defA, `${a.user} on ${a.host}`, 'the first connection to the host: user on host');
+    assert.strictEqual(defB, `${b.user} on ${b.host} port ${b.port}`, 'the second one to the same host and user: with its port');
     assert.deepStrictEqual([nameA, nameB], [defA, defB]);
   });
 

@@ -135,6 +135,35 @@ describe('remote/site: reading', () => {
   });
 });
 
+describe('remote/site: Disconnect sticks', () => {
+  it('after Disconnect nothing connects (stat, readFile, readDirectory of anything fail Unavailable) until resume()', async () => {
+    const server = new FakeServer().file('/www/a.txt', 'aaa');
+    const { site } = makeSite(server);
+    await site.readFile('/www/a.txt');
+    await site.disconnect();
+    const clients = server.clients.length;
+    for (const op of [() => site.stat('/www/a.txt'), () => site.readFile('/www/a.txt'), () => site.readDirectory('/www')]) {
+      const e = await fsError(op());
+      assert.equal(e.kind, 'Unavailable');
+      assert.match(e.message, /is disconnected\. Connect again with "FTP: Connect"/);
+    }
+    assert.equal(server.clients.length, clients, 'no new connection after Disconnect');
+    assert.ok(site.disconnectedByUser);
+    site.resume();
+    assert.equal(new TextDecoder().decode(await site.readFile('/www/a.txt')), 'aaa');
+    assert.ok(!site.disconnectedByUser);
+  });
+
+  it('connect() is the user acting: it connects again', async () => {
+    const server = new FakeServer().file('/a.txt', 'a');
+    const { site } = makeSite(server);
+    await site.disconnect();
+    await site.connect();
+    assert.ok(site.connected);
+    assert.equal((await site.stat('/a.txt')).size, 1);
+  });
+});
+
 describe('remote/site: writing', () => {
   it('writeFile looks at the server now: a file someone made since the listing is not overwritten as new', async () => {
     const server = new FakeServer().dir('/d');
