@@ -60,14 +60,29 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    return this.call(uri, (site, path) =>
+    return this.call(uri, (site, path) => this.sayRefused(path, () =>
       // What VS Code reads on its own (.vscode/settings.json, launch.json, ... of a workspace folder) gets no
       // progress: right after a window reload the login alone takes over a second, and "Downloading launch.json"
       // toasts for files that are not there are noise.
       isProbe(path) ? site.readFile(path) : withTransferProgress(`Downloading ${baseName(path)} from ${site.name}`, undefined, (p) =>
         site.readFile(path, { signal: p.signal, onProgress: (n) => p.bytes(n) }),
       ),
-    );
+    ));
+  }
+
+  /**
+   * A file the server refuses to read: VS Code's editor says only "could not be opened due to an unexpected
+   * error" for any error but "not found", so the server's reply is said in a notification as well.
+   */
+  private async sayRefused<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof FsError && err.kind === 'NoPermissions' && !isProbe(path)) {
+        void vscode.window.showErrorMessage(err.message, 'Show Log').then((c) => c && this.log.show());
+      }
+      throw err;
+    }
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {

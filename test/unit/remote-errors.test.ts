@@ -139,6 +139,7 @@ describe('remote/site: a 550 on a name the listing shows', () => {
       assert.equal(e.kind, 'NoPermissions', e.message);
       assert.ok(e.message.includes(`550 ${text}`), e.message);
       assert.match(e.message, /Check the permissions/);
+      assert.match(e.message, /^The server refused to (read|delete|create folder) '\/d\/(a\.txt|new)': 550 /);
       assert.deepEqual(infos, [e.message], 'the refusal is said in the log, once');
       await site.dispose();
     });

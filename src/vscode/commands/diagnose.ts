@@ -20,6 +20,7 @@ import {
   type SettingsChange,
   type TlsAlternative,
 } from '../../remote/diagnosis';
+import { formatDiagnosisMarkdown } from '../../remote/diagnosisMarkdown';
 import type { Site } from '../../remote/site';
 import type { ReportDocuments } from '../reportDocuments';
 import { ConnectionNode } from '../tree';
@@ -75,8 +76,11 @@ export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: Diagn
   const actions = diagnosisActions(clean, cfg, extras);
   const result: DiagnosisResult = { ...clean, text, actions, alternatives: extras.alternatives ?? [], certificate: extras.certificate };
   if (ui) {
-    const doc = await vscode.workspace.openTextDocument(docs.add(site.name, text));
-    await vscode.window.showTextDocument(doc, { preview: false });
+    // The report in Markdown's preview: the verdict first, lines wrapped; the text editor if there is no preview.
+    const uri = docs.add(site.name, formatDiagnosisMarkdown(clean, cfg, extras), 'md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const previewed = await vscode.commands.executeCommand('markdown.showPreview', uri).then(() => true, () => false);
+    if (!previewed) await vscode.window.showTextDocument(doc, { preview: false });
     void offer(d, site, clean, cfg, actions, extras, certError);
   }
   return result;
