@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
     vscode.window.onDidChangeWindowState((s) => watchers.setFocused(s.focused)),
   );
 
-  const provider = new FtpFileSystemProvider(sites, log, watchers);
+  const provider = new FtpFileSystemProvider(sites, log, watchers, (site) => passwords.logsInUnasked(site.config));
   context.subscriptions.push(provider, vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
   const tree = new FtpTree(sites, settings, log, watchers);

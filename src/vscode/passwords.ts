@@ -42,6 +42,11 @@ export class Passwords {
     return this.ask(cfg, true);
   }
 
+  /** Whether a login needs no prompt: anonymous, or a password known in this window or in SecretStorage. */
+  async logsInUnasked(cfg: Account): Promise<boolean> {
+    return isAnonymous(cfg.username) || (await this.known(cfg)) !== undefined;
+  }
+
   /** Set a password without asking (Add Connection, a password in a typed URL, tests). */
   async set(cfg: Account, password: string, remember: boolean): Promise<void> {
     const id = accountId(cfg);

@@ -29,6 +29,8 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     private readonly sites: SiteRegistry,
     private readonly log: FtpLog,
     private readonly watchers?: Watchers,
+    /** Whether a site can log in without asking the user for a password (anonymous, or a password known). */
+    private readonly logsInUnasked?: (site: Site) => Promise<boolean>,
   ) {
     this.unsubscribe = sites.onDidChangeFiles((site, changes) => this.fire(site, changes));
   }
@@ -115,10 +117,21 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     let site: Site | undefined;
     try {
       site = this.sites.resolve(uri.authority);
-      return await fn(site, normalizePath(uri.path));
+      const path = normalizePath(uri.path);
+      if (isProbe(path) && !site.connected && !(await this.mayConnectFor(site))) {
+        // What VS Code looks for by itself (.mcp.json, .vscode/settings.json, ...) never asks for a password nor
+        // reconnects a connection the user disconnected: to VS Code it is not there.
+        throw new FsError('FileNotFound', `${path}: not looked up (${site.name} is not connected)`, true);
+      }
+      return await fn(site, path);
     } catch (err) {
       throw this.toVscodeError(err, uri, site);
     }
+  }
+
+  private async mayConnectFor(site: Site): Promise<boolean> {
+    if (site.disconnectedByUser) return false;
+    return this.logsInUnasked ? this.logsInUnasked(site) : true;
   }
 
   private toVscodeError(err: unknown, uri: vscode.Uri, site?: Site): Error {

@@ -2,13 +2,15 @@
 // untitled workspace and reloads it; once it came back with "No Folder Opened" until a manual reload. Each run
 // starts from a fresh single-folder window, adds the remote folder from the FTP Explorer view's context menu and
 // waits for the Explorer to list it, with no manual reload. The packaged .vsix, no smoke-test driver.
+// After each reload VS Code looks for what it reads by itself in the new folder (.mcp.json, AGENTS.md, ...): no
+// toast, no password prompt, and no RETR for any of them in the FTP log.
 // E2E_OPEN_RUNS sets the number of runs (default 20). Screenshots: test-artifacts/e2e/ui-open-in-workspace-*.png.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, openWorkbench, screenshot } from './browser';
+import { BrowserSession, launchBrowser, notifications, openWorkbench, screenshot } from './browser';
 import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
@@ -61,6 +63,8 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
 
   it(`shows the remote folder in the Explorer after each of ${RUNS} runs, without a manual reload`, async () => {
     const failures: string[] = [];
+    const toasts = new Set<string>();
+    let askedForPassword = 0;
     for (let run = 1; run <= RUNS; run++) {
       await openWorkbench(page, workbenchUrl(server!, workspace));
       await openFtpExplorer(page);
@@ -80,6 +84,8 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
       const explorer = page.locator('.sidebar .explorer-folders-view');
       const folder = treeRow(page, `${NAME}: /docs`, explorer);
       const shown = await waitFor(async () => {
+        for (const t of await notifications(page)) toasts.add(t);
+        if (run > 1 && (await page.locator('.quick-input-widget', { hasText: /password/i }).isVisible())) askedForPassword = run;
         if ((await folder.isVisible()) && (await folder.getAttribute('aria-expanded')) !== 'true') await folder.click().catch(() => undefined);
         return treeRow(page, 'readme.md', explorer).isVisible();
       }, 30_000, 200);
@@ -91,5 +97,26 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
       console.log(`      run ${run}: ${shown ? 'the Explorer lists the remote folder' : 'NOT listed'}`);
     }
     assert.deepStrictEqual(failures, [], `runs where the Explorer did not list the remote folder after the reload`);
+    assert.ok(![...toasts].some((t) => /Downloading/.test(t)), `no download toasts for what VS Code looks for: ${JSON.stringify([...toasts])}`);
+    assert.strictEqual(askedForPassword, 0, 'no password prompt after the first run (remembered)');
+    const log = ftpChannel(path.join(tmp.dir, 'user-data'));
+    const fetched = log.split('\n').filter((l) => /---> (RETR|SIZE|MDTM) \S*\/(\.mcp\.json|AGENTS\.md|CLAUDE(\.local)?\.md)\b/.test(l));
+    assert.deepStrictEqual(fetched, [], 'what VS Code looks for is answered from the listing, never fetched');
+    assert.match(log, /---> LIST|---> MLSD/, 'the FTP log was read');
   });
 });
+
+/** The "FTP" output channel as VS Code keeps it in the logs folder (every window of the run). */
+function ftpChannel(userDataDir: string): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/-FTP\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+}
