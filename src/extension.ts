@@ -36,8 +36,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
     connections: () => settings.connections(),
     settings: () => settings.global(),
     connect,
-    secret: (site) => passwords.current(site.config),
-    info: (site, text) => log.info(site.name, text, passwords.current(site.config)),
+    info: (site, text) => log.info(site.name, text),
   });
   registry = sites;
   context.subscriptions.push({ dispose: () => void sites.dispose() });
@@ -49,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   );
 
   const conflicts = new SaveConflictPrompt(sites);
-  const provider = new FtpFileSystemProvider(sites, log, watchers, conflicts);
+  const provider = new FtpFileSystemProvider(sites, log, watchers, (site) => passwords.logsInUnasked(site.config), conflicts);
   context.subscriptions.push(conflicts, provider, vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
   const tree = new FtpTree(sites, settings, log, watchers);

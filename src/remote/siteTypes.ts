@@ -54,8 +54,6 @@ export interface SiteOptions {
   keepAliveMs?: number;
   ttlMs?: number;
   now?: () => number;
-  /** For scrubbing error messages: the password in use, if any. */
-  secret?: () => string | undefined;
   /** Extension-level log lines (pool shrinking, keep-alive failures). */
   info?: (text: string) => void;
   /** Transfers of files at least this large are resumed after a failure (resume.ts). Default RESUME_MIN_BYTES. */

@@ -207,16 +207,17 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       const connected = site?.connected ?? false;
       const mode = site?.mode ?? node.config.mode;
       const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
-      this.shownState.set(key, `${connected}|${mode}|${node.config.readOnly}`);
+      this.shownState.set(key, `${connected}|${site?.disconnectedByUser === true}|${mode}|${node.config.readOnly}`);
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `conn:${key}${this.generationOf(key)}`;
       const tls = node.config.tls === 'explicit' || node.config.tls === 'implicit' ? node.config.tls : undefined;
-      item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${connected ? 'connected' : 'not connected'}${node.config.readOnly ? ' · read-only' : ''}`;
+      const state = connected ? 'connected' : site?.disconnectedByUser ? 'disconnected' : 'not connected';
+      item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${state}${node.config.readOnly ? ' · read-only' : ''}`;
       const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || '(login folder)');
       const tooltip = new vscode.MarkdownString(
         `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
           `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
-          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}  \n` +
+          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${state}  \n` +
           namesLine(node, site?.traits.names.codePage),
       );
       tooltip.isTrusted = { enabledCommands: ['ftpExplorer.setEncoding'] };
@@ -256,6 +257,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     try {
       let dir: string;
       if (node instanceof ConnectionNode) {
+        // VS Code asks for a connection's children only when the user expands it (Disconnect collapses it).
+        site.resume();
         dir = await site.root();
         this.rootPaths.set(node, dir);
       } else {
@@ -323,7 +326,7 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     for (const node of nodes) {
       const site = this.existingSite(node);
       const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
-      const state = `${site?.connected ?? false}|${site?.mode ?? node.config.mode}|${node.config.readOnly}`;
+      const state = `${site?.connected ?? false}|${site?.disconnectedByUser === true}|${site?.mode ?? node.config.mode}|${node.config.readOnly}`;
       const was = this.shownState.get(key);
       if (was !== undefined && was !== state) this.emitter.fire(node);
     }

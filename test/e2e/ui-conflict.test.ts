@@ -123,6 +123,7 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
       { when: /user name/i, type: ftp.user },
       { when: /password/i, type: ftp.password },
       { when: /data connection mode/i, pick: 'passive' },
+      { when: /connection name/i, type: ftp.host },
     ], () => treeRow(page, ftp.host, ftpView(page)).isVisible());
     await expandRow(treeRow(page, ftp.host, ftpView(page)));
     for (const f of FILES) await treeRow(page, f, ftpView(page)).waitFor({ state: 'visible', timeout: 20_000 });
