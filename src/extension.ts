@@ -19,6 +19,7 @@ import { SettingsWarnings } from './vscode/settingsWarnings';
 import { ModeStatusBar } from './vscode/statusBar';
 import { FtpTree, type Node } from './vscode/tree';
 import { TrustStore } from './vscode/trustStore';
+import { VersionMemento } from './vscode/versionMemento';
 
 let registry: SiteRegistry | undefined;
 
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
     settings: () => settings.global(),
     connect,
     info: (site, text) => log.info(site.name, text),
+    versions: new VersionMemento(context.workspaceState),
   });
   registry = sites;
   context.subscriptions.push({ dispose: () => void sites.dispose() });

@@ -24,7 +24,7 @@ export class SiteCore {
   /** Where symlinks lead, and which lead to folders. */
   readonly links: LinkKinds;
   /** Which version of each open file the editor's copy is based on (a save refuses to replace another). */
-  readonly versions = new SeenVersions();
+  readonly versions: SeenVersions;
   /**
    * What has been learned about this server, shared by the connections of the pool (connector.ts passes it to
    * each), so a fact (MLSD works, EPSV does not, safe save may not rename over a file) is learned once per site.
@@ -43,6 +43,7 @@ export class SiteCore {
     this.cache = new DirCache(opts.ttlMs ?? DEFAULT_TTL_MS, opts.now);
     this.authorities.add(config.name);
     this.links = new LinkKinds(this);
+    this.versions = new SeenVersions(opts.versions, `${config.username}@${config.host}:${config.port}`);
     this.pool = new ClientPool<RemoteClient>({
       size: opts.poolSize,
       mode: config.mode,

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { FileEntry, FtpReply, ListOptions, TransferOptions } from '../ftp';
 import type { ChangeBatch } from './changes';
 import type { PoolClient } from './pool';
+import type { VersionStore } from './versions';
 
 /** The subset of FtpClient a site uses (FtpClient satisfies it; tests use a fake). */
 export interface RemoteClient extends PoolClient {
@@ -58,6 +59,8 @@ export interface SiteOptions {
   info?: (text: string) => void;
   /** Transfers of files at least this large are resumed after a failure (resume.ts). Default RESUME_MIN_BYTES. */
   resumeMinBytes?: number;
+  /** Where the versions of open files outlive the site (versions.ts). */
+  versions?: VersionStore;
   /** readFile refuses files larger than this (VS Code holds the whole file in memory). Default MAX_READ_BYTES. */
   maxReadBytes?: number;
 }
