@@ -83,7 +83,7 @@ for (const name of SERVER_NAMES) {
 
       r = await cli(['sync', local(), `${ctx.url}/www`, '--delete'], ctx.env);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^delete   old\.html  \(only on the server\)$/m);
+      assert.match(r.stdout, /^delete {3}old\.html {2}\(only on the server\)$/m);
       assert.match(r.stdout, /done: 3 uploaded, 1 folders made, 1 deleted, 0 failed, 0 conflicts/);
       assert.deepEqual(snapshot(disk.abs('www')), snapshot(local(), state));
 
@@ -98,8 +98,8 @@ for (const name of SERVER_NAMES) {
       write('ünï.txt', 'changed here');
       let r = await cli(['sync', local(), `${ctx.url}/www`], ctx.env);
       assert.equal(r.code, 3, `${r.stdout}\n${r.stderr}`);
-      assert.match(r.stdout, /^conflict index\.html  \(changed on the server since the last sync \(--overwrite replaces it\)\)$/m);
-      assert.match(r.stdout, /^upload   ünï\.txt  \(size differs: 12 here, 2 on the server\)$/m);
+      assert.match(r.stdout, /^conflict index\.html {2}\(changed on the server since the last sync \(--overwrite replaces it\)\)$/m);
+      assert.match(r.stdout, /^upload {3}ünï\.txt {2}\(size differs: 12 here, 2 on the server\)$/m);
       assert.equal(disk.read('www/index.html'), '<h1>edited on the server</h1>');
       assert.equal(disk.read('www/ünï.txt'), 'changed here');
       r = await cli(['sync', local(), `${ctx.url}/www`], ctx.env);
