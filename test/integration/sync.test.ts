@@ -151,6 +151,17 @@ for (const name of SERVER_NAMES) {
       seen = result.seen;
     });
 
+    it('upload into a remote folder that does not exist makes it; a missing local folder is an error, not an empty one', async () => {
+      const { rows, result } = await syncOnce(site, { direction: 'upload', localRoot: path.join(local, 'dir'), remoteRoot: '/new/deeper', seen: new Map() });
+      noFailures(result);
+      assert.equal(rows['nested.txt'], 'copy new');
+      assert.deepEqual(snapshot(disk.abs('new/deeper')), snapshot(path.join(local, 'dir')));
+      await assert.rejects(planOnly(site, 'upload', path.join(tmp, 'no such folder'), '/site', new Map(), { delete: true }), /No such local folder: .*no such folder/);
+      await assert.rejects(planOnly(site, 'download', path.join(tmp, 'x'), '/site/same.txt', new Map()), /\/site\/same\.txt is a file on the server, not a folder/);
+      await assert.rejects(planOnly(site, 'download', path.join(tmp, 'x'), '/nothing here', new Map()), /\/nothing here does not exist on the server/);
+      assert.ok(disk.exists('site/same.txt'), 'nothing was deleted');
+    });
+
     it('download: a new local folder becomes byte-identical to the server; a second sync plans nothing', async () => {
       const down = path.join(tmp, 'down');
       const { rows, result } = await syncOnce(site, { direction: 'download', localRoot: down, remoteRoot: '/site', seen: new Map() });
