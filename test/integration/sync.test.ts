@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Site } from '../../src/remote/site';
-import type { Seen } from '../../src/remote/sync';
+import { applyPlan, planSync, type Seen } from '../../src/remote/sync';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
 import { siteOf } from './connect';
 import { serverDisk } from './serverDisk';
@@ -160,6 +160,30 @@ for (const name of SERVER_NAMES) {
       await assert.rejects(planOnly(site, 'download', path.join(tmp, 'x'), '/site/same.txt', new Map()), /\/site\/same\.txt is a file on the server, not a folder/);
       await assert.rejects(planOnly(site, 'download', path.join(tmp, 'x'), '/nothing here', new Map()), /\/nothing here does not exist on the server/);
       assert.ok(disk.exists('site/same.txt'), 'nothing was deleted');
+    });
+
+    it('cancel: the files not started stay as they were, the progress counts the rows, the next sync does the rest', async () => {
+      const src = path.join(tmp, 'cancel');
+      for (const n of ['a', 'b', 'c', 'd']) lw(`../cancel/${n}.txt`, n.repeat(1000));
+      const { plan } = await planSync(site, { direction: 'upload', localRoot: src, remoteRoot: '/cancel', seen: new Map(), parallel: 1 });
+      const abort = new AbortController();
+      const progress: string[] = [];
+      const r = await applyPlan(site, plan, {
+        localRoot: src,
+        remoteRoot: '/cancel',
+        parallel: 1,
+        seen: new Map(),
+        signal: abort.signal,
+        onRow: () => abort.abort(),
+        onProgress: (p) => progress.push(`${p.done}/${p.total}`),
+      });
+      assert.equal(r.cancelled, true);
+      assert.deepEqual(progress, ['1/4']);
+      assert.deepEqual(r.done.map((x) => x.path), ['a.txt']);
+      assert.deepEqual(fs.readdirSync(disk.abs('cancel')), ['a.txt']);
+      const next = await syncOnce(site, { direction: 'upload', localRoot: src, remoteRoot: '/cancel', seen: r.seen });
+      assert.deepEqual(next.rows, { 'b.txt': 'copy new', 'c.txt': 'copy new', 'd.txt': 'copy new' });
+      assert.deepEqual(snapshot(disk.abs('cancel')), snapshot(src));
     });
 
     it('download: a new local folder becomes byte-identical to the server; a second sync plans nothing', async () => {
