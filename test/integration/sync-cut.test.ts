@@ -87,7 +87,8 @@ for (const name of SERVER_NAMES) {
       const first = await syncOnce(site, { direction: 'upload', localRoot: local, remoteRoot: '/up', seen: new Map() });
       proxy.hooks = {};
       await proxy.settled();
-      assert.deepEqual(first.result.failed.map((f) => f.row.path).sort(), [NAMES[0], NAMES[1]], 'two uploads were cut');
+      const failed = first.result.failed.map((f) => `${f.row.path}: ${f.error.message}`).sort();
+      assert.deepEqual(failed.map((x) => x.slice(0, 9)), [NAMES[0], NAMES[1]], `two uploads were cut:\n${failed.join('\n')}`);
       noneTruncated(disk.abs('up'), NAMES[0], true);
       const second = await syncOnce(site, { direction: 'upload', localRoot: local, remoteRoot: '/up', seen: first.result.seen });
       noFailures(second.result);
@@ -105,7 +106,8 @@ for (const name of SERVER_NAMES) {
       cutTwo('RETR');
       const first = await syncOnce(site, { direction: 'download', localRoot: local, remoteRoot: '/down', seen: new Map() });
       proxy.hooks = {};
-      assert.deepEqual(first.result.failed.map((f) => `${f.row.path}: ${f.error.message}`).sort().map((x) => x.slice(0, 9)), [NAMES[0], NAMES[1]], 'two downloads were cut');
+      const failed = first.result.failed.map((f) => `${f.row.path}: ${f.error.message}`).sort();
+      assert.deepEqual(failed.map((x) => x.slice(0, 9)), [NAMES[0], NAMES[1]], `two downloads were cut:\n${failed.join('\n')}`);
       noneTruncated(local, NAMES[1]);
       const second = await syncOnce(site, { direction: 'download', localRoot: local, remoteRoot: '/down', seen: first.result.seen });
       noFailures(second.result);

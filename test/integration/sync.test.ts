@@ -186,6 +186,17 @@ for (const name of SERVER_NAMES) {
       assert.deepEqual(snapshot(disk.abs('cancel')), snapshot(src));
     });
 
+    it('a remote folder made seconds after its parent was listed (and cached) is synced all the same', async () => {
+      await site.entries('/');
+      disk.mkdir('made-just-now');
+      sw('made-just-now/a.txt', 'new on the server');
+      const down = path.join(tmp, 'just-now');
+      const { rows, result } = await syncOnce(site, { direction: 'download', localRoot: down, remoteRoot: '/made-just-now', seen: new Map() });
+      noFailures(result);
+      assert.deepEqual(rows, { 'a.txt': 'copy new' });
+      assert.equal(fs.readFileSync(path.join(down, 'a.txt'), 'utf8'), 'new on the server');
+    });
+
     it('download: a new local folder becomes byte-identical to the server; a second sync plans nothing', async () => {
       const down = path.join(tmp, 'down');
       const { rows, result } = await syncOnce(site, { direction: 'download', localRoot: down, remoteRoot: '/site', seen: new Map() });

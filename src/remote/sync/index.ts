@@ -14,7 +14,7 @@ import { sameContent, type ChecksumMethod } from './checksum';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './ignore';
 import { makePlan, type Direction, type Plan } from './plan';
 import type { Seen } from './state';
-import { walkLocal, walkRemote, type Tree } from './trees';
+import { forgetAncestors, walkLocal, walkRemote, type Tree } from './trees';
 
 export { applyPlan, type ApplyOptions, type ApplyResult, type RowOutcome } from './apply';
 export { actionWord, countRows, hasWork, reasonText, type Action, type Direction, type Plan, type PlanRow, type Reason } from './plan';
@@ -60,6 +60,7 @@ export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync>
   if (o.direction === 'upload' && !(await fsp.stat(o.localRoot).catch(() => undefined))?.isDirectory()) {
     throw new FsError('FileNotFound', `No such local folder: ${o.localRoot}`);
   }
+  forgetAncestors(site, remoteRoot);
   if (remoteRoot !== '/' && (await site.lookup(remoteRoot))?.type === 'file') throw new FsError('FileNotADirectory', `${remoteRoot} is a file on the server, not a folder`);
   // Local first: its .gitignore files are the rules of both sides.
   const local = await walkLocal(o.localRoot, walk);
