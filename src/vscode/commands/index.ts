@@ -15,6 +15,7 @@ import type { CommandDeps } from './deps';
 import { diagnose, type DiagnoseArg } from './diagnose';
 import { download, upload } from './downloadUpload';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
+import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLinks';
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
 import { editConnections, removeConnection } from './savedConnections';
@@ -70,6 +71,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.upload', (arg?: Target, files?: (vscode.Uri | string)[], opts?: unknown) => upload(d, arg, files, opts)),
     reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
+    reg('ftpExplorer.linkFolder', (folder?: vscode.Uri, args?: LinkFolderArgs | vscode.Uri[]) => linkFolder(d, folder, Array.isArray(args) ? {} : args)),
+    reg('ftpExplorer.compareWithServer', (file?: vscode.Uri) => compareWithServer(d, file)),
   ];
 }
 
