@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
+import { entryTooltip } from './entryTooltip';
 import type { FtpLog } from './output';
 import type { Change } from '../remote/changes';
 import { FileType, type Site } from '../remote/site';
@@ -226,10 +227,19 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     const connKey = `${node.connection.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
     item.id = `entry:${connKey}${this.generationOf(connKey)}:${node.path}`;
     item.label = baseName(node.path);
-    item.tooltip = `${node.name}: ${node.path}${node.isLink ? ' (link)' : ''}`;
+    // No tooltip here: VS Code asks resolveTreeItem for one only when it is undefined (on hover).
     item.contextValue = `${node.isDir ? 'dir' : 'file'}${node.connection.config.readOnly ? '.readonly' : ''}`;
     if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
     if (node.isLink) item.description = '\u2192';
+    return item;
+  }
+
+  /** A file's or folder's tooltip with what its listing says (size, time, owner, mode), made on hover. */
+  async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
+    if (!(node instanceof EntryNode)) return item;
+    const site = this.existingSite(node.connection);
+    const tip = site && (await entryTooltip(site, node.path, node.isLink));
+    if (tip) item.tooltip = tip;
     return item;
   }
 

@@ -16,6 +16,7 @@ import { diagnose, type DiagnoseArg } from './diagnose';
 import { download, upload } from './downloadUpload';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { switchMode } from './mode';
+import { changePermissions } from './permissions';
 import { editConnections, removeConnection } from './savedConnections';
 import { isNode, type Target } from './targets';
 
@@ -68,6 +69,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.upload', (arg?: Target, files?: (vscode.Uri | string)[], opts?: unknown) => upload(d, arg, files, opts)),
     reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
+    reg('ftpExplorer.changePermissions', (arg?: Target, selection?: unknown, mode?: string | number, opts?: unknown) =>
+      changePermissions(d, arg, selection, mode, opts as Parameters<typeof changePermissions>[4]),
+    ),
   ];
 }
 
