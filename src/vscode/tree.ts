@@ -229,7 +229,9 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     item.label = baseName(node.path);
     // No tooltip here: VS Code asks resolveTreeItem for one only when it is undefined (on hover).
     item.contextValue = `${node.isDir ? 'dir' : 'file'}${node.connection.config.readOnly ? '.readonly' : ''}`;
-    if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    // As a click in VS Code's Explorer: a preview that leaves the keyboard in the view, so the arrow keys, F2 and
+    // Delete go on working there (Enter opens for good: ftpExplorer.open).
+    if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { preview: true, preserveFocus: true }] };
     if (node.isLink) item.description = '\u2192';
     return item;
   }

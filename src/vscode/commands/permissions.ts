@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { octal, parseMode, rwx, type ChmodOptions } from '../../remote/permissions';
 import { baseName, parentPath } from '../../remote/uri';
 import type { CommandDeps } from './deps';
-import { selectedTargets } from './selection';
+import { selectedTargets, type KEYBOARD } from './selection';
 import type { Target } from './targets';
 
 interface BitItem extends vscode.QuickPickItem {
@@ -23,7 +23,7 @@ const WHO = ['Owner', 'Group', 'Others'];
 const WHAT = ['read', 'write', 'execute'];
 
 /** Change the permissions of `arg` (or the selection); returns how many files and folders changed. */
-export async function changePermissions(d: CommandDeps, arg: Target, selection?: unknown, mode?: string | number, opts?: ChmodOptions): Promise<number> {
+export async function changePermissions(d: CommandDeps, arg: Target | typeof KEYBOARD, selection?: unknown, mode?: string | number, opts?: ChmodOptions): Promise<number> {
   const targets = await selectedTargets(d, arg, selection);
   if (targets.length === 0) throw new Error('Select a file or folder in the FTP Explorer view first.');
   const site = targets[0].site;
