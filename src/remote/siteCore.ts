@@ -12,6 +12,7 @@ import { FsError, scrubSecret, toFsError } from './fsErrors';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
+import { RecentReads } from './recentReads';
 import { FileType, type RemoteClient, type SiteOptions, type Stat, type Transfer } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
 
@@ -27,6 +28,8 @@ export class SiteCore {
    * each), so a fact (MLSD works, EPSV does not, safe save may not rename over a file) is learned once per site.
    */
   readonly traits = new ServerTraits();
+  /** The large files read last, for VS Code's repeated reads of one file it opens (recentReads.ts). */
+  readonly recentReads: RecentReads;
   private loginDir: string | undefined;
   private userDisconnected = false;
   private readonly warnedNames = new Set<string>();
@@ -38,6 +41,7 @@ export class SiteCore {
     readonly opts: SiteOptions,
   ) {
     this.cache = new DirCache(opts.ttlMs ?? DEFAULT_TTL_MS, opts.now);
+    this.recentReads = new RecentReads(opts.now);
     this.authorities.add(config.name);
     this.links = new LinkKinds(this);
     this.pool = new ClientPool<RemoteClient>({
@@ -108,6 +112,7 @@ export class SiteCore {
 
   async disconnect(): Promise<void> {
     this.cache.clear();
+    this.recentReads.clear();
     await this.pool.closeAll();
     this.userDisconnected = true;
   }
@@ -289,6 +294,7 @@ export class SiteCore {
   }
 
   emit(changes: Change[]): void {
+    for (const c of changes) this.recentReads.forget(c.path);
     for (const l of [...this.listeners]) {
       try {
         l(changes);

@@ -22,6 +22,7 @@ const FILES: Record<string, string> = {
   'b.txt': 'b\n',
   'c.txt': 'c\n',
   'perm.txt': 'permissions\n',
+  'drag.txt': 'dragged\n',
   'dir/inside.txt': 'inside\n',
 };
 
@@ -35,6 +36,11 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
   const snap = (what: string) => screenshot(page, `ui-filemanager-${what}`);
   const disk = (rel: string) => path.join(ftp.root, rel);
   const row = (name: string) => treeRow(page, name, ftpView(page));
+  /** A row of the connection's own folder (not of a subfolder shown expanded above it). */
+  const top = (name: string) =>
+    ftpView(page)
+      .locator('.monaco-list-row[aria-level="2"]', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+      .first();
   const QUICK_TITLE = '.quick-input-widget .quick-input-title';
 
   /** Waits (bounded) until `check` holds for the server's disk. */
@@ -149,11 +155,11 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
     await row('dir').click();
     await page.keyboard.press('Control+V');
     await onDisk('dir/a.txt', () => fs.existsSync(disk('dir/a.txt')) && fs.readFileSync(disk('dir/a.txt'), 'utf8') === FILES['a.txt']);
-    await row('a.txt').click();
+    await top('a.txt').click();
     await page.keyboard.press('Control+C');
     await page.keyboard.press('Control+V');
     await onDisk('a copy.txt', () => fs.existsSync(disk('a copy.txt')) && fs.readFileSync(disk('a copy.txt'), 'utf8') === FILES['a.txt']);
-    await row('a copy.txt').waitFor({ state: 'visible', timeout: 20_000 });
+    await top('a copy.txt').waitFor({ state: 'visible', timeout: 20_000 });
     await snap('7-copied');
   });
 
@@ -165,12 +171,34 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
   });
 
   it('9. two rows selected with Ctrl+click, then Delete: both deleted, after one question', async () => {
-    await row('a copy.txt').click();
-    await row('c-renamed.txt').click({ modifiers: ['Control'] });
+    await top('a copy.txt').click();
+    await top('c-renamed.txt').click({ modifiers: ['Control'] });
     await page.keyboard.press('Delete');
     await confirmDialog(page, /Delete 2 items/, 'Delete');
     await onDisk('both deleted', () => !fs.existsSync(disk('a copy.txt')) && !fs.existsSync(disk('c-renamed.txt')));
     assert.ok(fs.existsSync(disk('a.txt')), 'a.txt was deleted');
     await snap('9-multi-delete');
+  });
+
+  it('10. a row dragged onto a folder moves there', async () => {
+    await top('drag.txt').dragTo(row('dir'));
+    await onDisk('drag.txt moved into dir', () => fs.existsSync(disk('dir/drag.txt')) && !fs.existsSync(disk('drag.txt')));
+    assert.strictEqual(fs.readFileSync(disk('dir/drag.txt'), 'utf8'), FILES['drag.txt']);
+  });
+
+  it("11. a file dropped from the operating system onto a folder is uploaded into it (the workbench's drop events)", async () => {
+    const target = row('dir');
+    const dt = await page.evaluateHandle(() => {
+      // Runs in the page; the harness compiles without the DOM lib.
+      const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string, o: object) => unknown };
+      const t = new g.DataTransfer();
+      t.items.add(new g.File(['from the operating system\n'], 'dropped.txt', { type: 'text/plain' }));
+      return t;
+    });
+    for (const type of ['dragenter', 'dragover', 'drop']) await target.dispatchEvent(type, { dataTransfer: dt });
+    await onDisk('dir/dropped.txt', () => fs.existsSync(disk('dir/dropped.txt')) && fs.readFileSync(disk('dir/dropped.txt'), 'utf8') === 'from the operating system\n');
+    await expandRow(row('dir'));
+    await row('dropped.txt').waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('11-dropped-from-os');
   });
 });

@@ -118,3 +118,37 @@ describe('copyName', () => {
     assert.equal(copyName('.env', new Set(['.env'])), '.env copy');
   });
 });
+
+describe('opening a large file: VS Code reads it three times, it is downloaded once', function () {
+  this.timeout(60000);
+  let srv: RunningServer;
+  let proxy: FaultProxy;
+  let site: Site;
+  const disk = serverDisk(() => srv.root);
+  before(async () => {
+    srv = await startServer('vsftpd');
+    proxy = await FaultProxy.start({ host: srv.host, port: srv.port });
+    site = siteOf(srv, { via: proxy });
+  });
+  after(async () => {
+    await site?.dispose();
+    await proxy?.close();
+    await srv?.stop();
+  });
+  const retrs = () => proxy.sessions.flatMap((s) => s.commands).filter((c) => c.startsWith('RETR ')).length;
+
+  it('stat, read, read, read: one RETR; after a change on the server, read again', async () => {
+    const data = crypto.randomBytes(3 * 1024 * 1024);
+    disk.write('large.bin', data);
+    for (let i = 0; i < 3; i++) {
+      await site.stat('/large.bin');
+      assert.ok(Buffer.from(await site.readFile('/large.bin')).equals(data));
+    }
+    assert.equal(retrs(), 1);
+    disk.write('large.bin', data.subarray(1));
+    site.cache.clear();
+    await site.stat('/large.bin');
+    assert.equal((await site.readFile('/large.bin')).byteLength, data.length - 1);
+    assert.equal(retrs(), 2);
+  });
+});

@@ -36,13 +36,12 @@ export async function selectedTargets(d: CommandDeps, arg: Target | typeof KEYBO
 /** The one item of a command that acts on one (Rename): from the keyboard, the focused row. */
 export async function singleItem(d: CommandDeps, arg: Target | typeof KEYBOARD): Promise<Target> {
   if (!isKeyboard(arg)) return arg;
-  const focused = await focusedRow(d);
+  const { focused } = await focusedRow(d);
   return focused ?? d.view.selection[0];
 }
 
 async function keyboardItems(d: CommandDeps): Promise<Node[]> {
-  const before = [...d.view.selection];
-  const focused = await focusedRow(d);
+  const { focused, before } = await focusedRow(d);
   if (!focused) return before;
   return before.includes(focused) ? before : [focused];
 }
@@ -51,24 +50,33 @@ async function keyboardItems(d: CommandDeps): Promise<Node[]> {
 const SELECTION_EVENT_MS = 2000;
 
 /**
- * The focused row of the view, which then is selected (alone unless it was part of the selection: that is kept).
- * Undefined when the toggle changed nothing (no row has the focus).
+ * The focused row of the view, which then is selected (alone unless it was part of the selection: that is kept),
+ * and the selection before. No `focused` when the toggle changed nothing (no row has the focus).
  */
-export async function focusedRow(d: CommandDeps): Promise<Node | undefined> {
+export function focusedRow(d: CommandDeps): Promise<{ focused?: Node; before: Node[] }> {
+  // Keys pressed quickly (Ctrl+C, Ctrl+V) run their commands at once: one toggle at a time, or they mix.
+  const next = queue.then(() => findFocused(d));
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function findFocused(d: CommandDeps): Promise<{ focused?: Node; before: Node[] }> {
   const before = [...d.view.selection];
   const after = await toggled(d);
-  if (!after) return undefined;
+  if (!after) return { before };
   const added = after.filter((n) => !before.includes(n));
   const removed = before.filter((n) => !after.includes(n));
   if (added.length === 1) {
     await d.view.reveal(added[0], { select: true, focus: true }).then(undefined, () => undefined);
-    return added[0];
+    return { focused: added[0], before };
   }
   if (removed.length === 1) {
     await toggled(d); // it was selected: select it again, the selection is as before
-    return removed[0];
+    return { focused: removed[0], before };
   }
-  return undefined;
+  return { before };
 }
 
 /** Toggle the focused row's selection; the selection afterwards, or undefined when it did not change. */
