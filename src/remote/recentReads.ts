@@ -6,11 +6,16 @@
  */
 import type { FileEntry } from '../ftp';
 
-/** How long a file's bytes are kept after it was read. */
-export const RECENT_READ_MS = 30_000;
+/**
+ * How long a file's bytes are kept after it was read: VS Code reads a file above its large-file threshold
+ * (workbench.editorLargeFileConfirmation) once, then asks, and reads it again when the person answers "Open Anyway".
+ */
+export const RECENT_READ_MS = 120_000;
 /** Only files at least this large are kept (smaller ones cost little to download again). */
 export const RECENT_READ_MIN_BYTES = 1024 * 1024;
 const MAX_ENTRIES = 2;
+/** What all kept files may take together; a file larger than this is not kept. */
+const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 
 interface Kept {
   size: number;
@@ -37,9 +42,11 @@ export class RecentReads {
 
   remember(path: string, entry: FileEntry | undefined, data: Uint8Array): void {
     if (!entry || entry.type !== 'file' || entry.size !== data.byteLength || data.byteLength < RECENT_READ_MIN_BYTES) return;
+    if (data.byteLength > MAX_TOTAL_BYTES) return;
     this.kept.delete(path);
     this.kept.set(path, { size: data.byteLength, mtimeMs: entry.mtimeMs, data, at: this.now() });
-    while (this.kept.size > MAX_ENTRIES) this.kept.delete(this.kept.keys().next().value as string);
+    const total = () => [...this.kept.values()].reduce((n, k) => n + k.size, 0);
+    while (this.kept.size > MAX_ENTRIES || total() > MAX_TOTAL_BYTES) this.kept.delete(this.kept.keys().next().value as string);
   }
 
   /** A change to `path` (or under it): forget it. */

@@ -17,6 +17,9 @@ import { answerPrompts, confirmDialog, contextMenu, expandRow, ftpView, scenario
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
+/** 30 MB of text: above the 20 MB large-file threshold set for this run. */
+const LARGE_LINES = 300_000;
+
 const FILES: Record<string, string> = {
   'a.txt': 'a\n',
   'b.txt': 'b\n',
@@ -33,6 +36,7 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
   let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   let page: Page;
+  let userDataDir: string;
   const snap = (what: string) => screenshot(page, `ui-filemanager-${what}`);
   const disk = (rel: string) => path.join(ftp.root, rel);
   const row = (name: string) => treeRow(page, name, ftpView(page));
@@ -55,11 +59,20 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
     tmp = tempDir('vscode-e2e-ui-filemanager-');
     ftp = await startServer('vsftpd');
     seedFolder(ftp.root, ownerOf(ftp.root), FILES);
+    // Above VS Code's large-file threshold (workbench.editorLargeFileConfirmation, set to 20 MB below).
+    fs.writeFileSync(disk('large.txt'), `${'x'.repeat(99)}\n`.repeat(LARGE_LINES));
+    fs.chownSync(disk('large.txt'), ownerOf(ftp.root).uid, ownerOf(ftp.root).gid);
     const extensionsDir = path.join(tmp.dir, 'extensions');
     await installVsix(vsix, extensionsDir);
     const workspace = path.join(tmp.dir, 'project');
     fs.mkdirSync(workspace);
-    server = await startCodeServer({ folder: workspace, extensionsDir, userDataDir: path.join(tmp.dir, 'user-data'), settings: { 'workbench.hover.delay': 200 } });
+    userDataDir = path.join(tmp.dir, 'user-data');
+    server = await startCodeServer({
+      folder: workspace,
+      extensionsDir,
+      userDataDir,
+      settings: { 'workbench.hover.delay': 200, 'workbench.editorLargeFileConfirmation': 20 },
+    });
     session = await launchBrowser();
     page = session.page;
     await openWorkbench(page, workbenchUrl(server, workspace));
@@ -201,4 +214,40 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
     await row('dropped.txt').waitFor({ state: 'visible', timeout: 20_000 });
     await snap('11-dropped-from-os');
   });
+
+  it('12. a file above the large-file threshold: VS Code asks (after reading it once); Open Anyway opens it without a second download', async () => {
+    await top('large.txt').click();
+    const ask = page.locator('.editor-group-container', { hasText: /very large|Open Anyway/i }).first();
+    await ask.waitFor({ state: 'visible', timeout: 30_000 });
+    await snap('12a-large-file-asks');
+    const before = retrCount(userDataDir, '/large.txt');
+    await page.locator('.editor-group-container .monaco-button, .editor-group-container a', { hasText: /Open Anyway/i }).first().click({ timeout: 10_000 });
+    const text = page.locator('.editor-group-container .monaco-editor .view-lines').first();
+    await text.filter({ hasText: 'xxxxxxxxxx' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await snap('12b-large-file-open');
+    const after = await waitFor(() => {
+      const n = retrCount(userDataDir, '/large.txt');
+      return n > 0 ? n : undefined;
+    }, 15_000, 200);
+    // VS Code 1.139 reads the file before it asks (one RETR), and again after "Open Anyway": that read is answered
+    // from the bytes just downloaded (src/remote/recentReads.ts).
+    assert.strictEqual(before, 1, `RETR /large.txt ${before} times before Open Anyway`);
+    assert.strictEqual(after, 1, `RETR /large.txt ${after} times in all`);
+  });
 });
+
+/** How often the FTP log (the "FTP" output channel as VS Code keeps it in the logs folder) has RETR of `file`. */
+function retrCount(userDataDir: string, file: string): number {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/-FTP\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  const text = found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  return text.split('\n').filter((l) => l.includes(`---> RETR ${file}`)).length;
+}
