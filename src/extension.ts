@@ -10,6 +10,7 @@ import { SCHEME } from './remote/uri';
 import { Watchers } from './remote/watcher';
 import { createApi, type FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
+import { FtpDragAndDrop } from './vscode/dragAndDrop';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
 import { FtpFileSystemProvider } from './vscode/provider';
@@ -54,7 +55,12 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   context.subscriptions.push(conflicts, provider, vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
   const tree = new FtpTree(sites, settings, log, watchers);
-  const view = vscode.window.createTreeView<Node>('ftpExplorer.view', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const view = vscode.window.createTreeView<Node>('ftpExplorer.view', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    canSelectMany: true,
+    dragAndDropController: new FtpDragAndDrop(sites, log),
+  });
   const status = new ModeStatusBar(sites);
   context.subscriptions.push(tree, view, tree.attach(view), status);
 

@@ -12,6 +12,7 @@ import { FsError, toFsError } from './fsErrors';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
+import { RecentReads } from './recentReads';
 import { FileType, type RemoteClient, type SiteOptions, type Stat, type Transfer } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
 import { SeenVersions } from './versions';
@@ -30,6 +31,8 @@ export class SiteCore {
    * each), so a fact (MLSD works, EPSV does not, safe save may not rename over a file) is learned once per site.
    */
   readonly traits = new ServerTraits();
+  /** The large files read last, for VS Code's repeated reads of one file it opens (recentReads.ts). */
+  readonly recentReads: RecentReads;
   private loginDir: string | undefined;
   private userDisconnected = false;
   private readonly warnedNames = new Set<string>();
@@ -41,6 +44,7 @@ export class SiteCore {
     readonly opts: SiteOptions,
   ) {
     this.cache = new DirCache(opts.ttlMs ?? DEFAULT_TTL_MS, opts.now);
+    this.recentReads = new RecentReads(opts.now);
     this.authorities.add(config.name);
     this.links = new LinkKinds(this);
     this.versions = new SeenVersions(opts.versions, `${config.username}@${config.host}:${config.port}`);
@@ -114,6 +118,7 @@ export class SiteCore {
   async disconnect(): Promise<void> {
     this.userDisconnected = true;
     this.cache.clear();
+    this.recentReads.clear();
     await this.pool.closeAll();
   }
 
@@ -303,6 +308,7 @@ export class SiteCore {
   }
 
   emit(changes: Change[]): void {
+    for (const c of changes) this.recentReads.forget(c.path);
     for (const l of [...this.listeners]) {
       try {
         l(changes);

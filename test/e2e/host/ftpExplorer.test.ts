@@ -303,6 +303,19 @@ interface SavedConnection {
         assert.strictEqual((await vscode.workspace.fs.stat(uri('/moved/c.txt'))).type, vscode.FileType.File);
       });
 
+      it('workspace.fs.copy: a file and a folder, on the server (FileSystemProvider.copy); FileExists without overwrite (server disk)', async () => {
+        await vscode.workspace.fs.copy(uri('/hello.txt'), uri('/hello copy.txt'));
+        assert.strictEqual(readDisk('hello copy.txt'), SAMPLE_FILES['hello.txt']);
+        await vscode.workspace.fs.copy(uri('/docs'), uri('/docs copy'));
+        assert.strictEqual(readDisk('docs copy/nested/deep.txt'), SAMPLE_FILES['docs/nested/deep.txt']);
+        assert.strictEqual(readDisk('docs/readme.md'), SAMPLE_FILES['docs/readme.md'], 'the original is as it was');
+        await rejectsWith(vscode.workspace.fs.copy(uri('/notes.md'), uri('/hello copy.txt')), 'FileExists');
+        await vscode.workspace.fs.copy(uri('/notes.md'), uri('/hello copy.txt'), { overwrite: true });
+        assert.strictEqual(readDisk('hello copy.txt'), SAMPLE_FILES['notes.md']);
+        await vscode.workspace.fs.delete(uri('/docs copy'), { recursive: true });
+        await vscode.workspace.fs.delete(uri('/hello copy.txt'));
+      });
+
       it('delete: a file, a folder with everything in it; a non-empty folder without recursive is refused (server disk)', async () => {
         await vscode.workspace.fs.delete(uri('/created.txt'));
         assert.ok(!fs.existsSync(disk('created.txt')));
