@@ -96,7 +96,12 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
         },
       },
     ], async () => settingsNames(userDataDir).length > before);
-    // The prompts' widget closes after the last answer: the next command opens the palette afresh.
+    // Add Connection ends by revealing the new row in the view (which takes the focus): wait for that, so that the
+    // next command's palette is not closed by it.
+    const added = settingsNames(userDataDir).slice(-1)[0];
+    const row = treeRow(page, added, ftpView(page));
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitFor(async () => (await row.getAttribute('aria-selected')) === 'true', 5000, 100);
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
     return defaultName;
   };

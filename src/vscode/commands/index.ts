@@ -17,6 +17,7 @@ import { download, upload } from './downloadUpload';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { switchMode } from './mode';
 import { editConnections, removeConnection } from './savedConnections';
+import { findFiles, searchInFiles, type FindArgs } from './search';
 import { isNode, type Target } from './targets';
 
 export type { AddConnectionArgs } from './addConnection';
@@ -68,6 +69,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.upload', (arg?: Target, files?: (vscode.Uri | string)[], opts?: unknown) => upload(d, arg, files, opts)),
     reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
+    reg('ftpExplorer.findFiles', (arg?: Target | FindArgs) => findFiles(d, arg)),
+    reg('ftpExplorer.searchInFiles', (arg?: Target | FindArgs) => searchInFiles(d, arg)),
   ];
 }
 
