@@ -13,3 +13,4 @@ export { normalizeFingerprint, type CertificateInfo, type TlsMode } from './tls'
 export { maskUrlPassword, parseFtpAuthority, parseFtpUrl, type FtpAuthority, type FtpUrl } from './url';
 export { ServerTraits, type DataStrategy, type SafeSaveMemory } from './traits';
 export { formatBytes } from './bytes';
+export { addressScope } from './address';

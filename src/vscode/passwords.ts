@@ -18,6 +18,12 @@ export class Passwords {
   private readonly pending = new Map<string, string>();
   /** The prompt shown now, so that the next waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The account whose login is being settled (password asked, tried, asked again, remembered): other accounts'
+   * prompts wait until it ends, so that one connection's prompts come together.
+   */
+  private turn: string | undefined;
+  private waitingForTurn: (() => void)[] = [];
 
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
@@ -92,7 +98,20 @@ export class Passwords {
    */
   async loggedIn(cfg: Account, password: string | undefined): Promise<void> {
     const id = accountId(cfg);
-    if (password === undefined || this.pending.get(id) !== password) return;
+    try {
+      if (password !== undefined && this.pending.get(id) === password) await this.offerToRemember(cfg, password);
+    } finally {
+      this.endTurn(id);
+    }
+  }
+
+  /** The login of the account failed for good (or without a prompt): other accounts' prompts may come. */
+  loginEnded(cfg: Account): void {
+    this.endTurn(accountId(cfg));
+  }
+
+  private async offerToRemember(cfg: Account, password: string): Promise<void> {
+    const id = accountId(cfg);
     this.pending.delete(id);
     const choice = await this.oneAtATime(() =>
       vscode.window.showQuickPick(
@@ -122,12 +141,24 @@ export class Passwords {
     return next;
   }
 
+  private async takeTurn(id: string): Promise<void> {
+    while (this.turn !== undefined && this.turn !== id) await new Promise<void>((resolve) => this.waitingForTurn.push(resolve));
+    this.turn = id;
+  }
+
+  private endTurn(id: string): void {
+    if (this.turn !== id) return;
+    this.turn = undefined;
+    for (const wake of this.waitingForTurn.splice(0)) wake();
+  }
+
   /** One prompt per account at a time: concurrent connections of the account wait for the same answer. */
   private ask(cfg: Account, failed: boolean): Promise<string> {
     const id = accountId(cfg);
     const running = this.prompts.get(id);
     if (running) return running;
     const p = (async () => {
+      await this.takeTurn(id);
       const pw = await this.oneAtATime(() =>
         vscode.window.showInputBox({
           title: `FTP: password for "${cfg.name}"`,
@@ -139,6 +170,7 @@ export class Passwords {
         }),
       );
       if (pw === undefined) {
+        this.endTurn(id);
         throw new FsError('NoPermissions', `No password given for "${cfg.name}". Run "FTP: Connect" to enter it.`);
       }
       await this.setPending(cfg, pw);
