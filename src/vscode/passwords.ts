@@ -11,8 +11,6 @@ type Account = Pick<ConnectionConfig, 'name' | 'username' | 'host' | 'port'>;
 export class Passwords {
   /** Passwords given for this window only. */
   private readonly session = new Map<string, string>();
-  /** The password each account last logged in with (to scrub it from messages). */
-  private readonly inUse = new Map<string, string>();
   private readonly prompts = new Map<string, Promise<string>>();
   /** Passwords typed but not yet seen to work: offered for remembering after a login with them (loggedIn). */
   private readonly pending = new Map<string, string>();
@@ -56,7 +54,6 @@ export class Passwords {
   /** Set a password without asking (Add Connection, a password in a typed URL, tests). */
   async set(cfg: Account, password: string, remember: boolean): Promise<void> {
     const id = accountId(cfg);
-    this.inUse.set(id, password);
     if (remember) {
       this.session.delete(id);
       await this.secrets.store(secretKey(cfg), password);
@@ -69,7 +66,6 @@ export class Passwords {
     const id = accountId(cfg);
     this.session.delete(id);
     this.pending.delete(id);
-    this.inUse.delete(id);
     await this.secrets.delete(secretKey(cfg));
   }
 
@@ -78,17 +74,11 @@ export class Passwords {
     return (await this.secrets.get(secretKey(cfg))) !== undefined;
   }
 
-  /** The password in use for an account, for scrubbing; never shown. */
-  current(cfg: Account): string | undefined {
-    return this.inUse.get(accountId(cfg));
-  }
-
   private async known(cfg: Account): Promise<string | undefined> {
     const id = accountId(cfg);
     const s = this.session.get(id);
     if (s !== undefined) return s;
     const stored = await this.secrets.get(secretKey(cfg));
-    if (stored !== undefined) this.inUse.set(id, stored);
     return stored;
   }
 
