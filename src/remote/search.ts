@@ -108,12 +108,13 @@ export async function searchInFiles(
   text: string,
   limits: SearchLimits = SEARCH_LIMITS,
   opts: WalkOptions = {},
-): Promise<{ matches: TextMatch[]; truncated: Truncation; skipped: number }> {
+): Promise<{ matches: TextMatch[]; truncated: Truncation; skipped: number; unreadable: number }> {
   if (!text) throw new FsError('Unknown', 'Enter the text to search for.');
   const needle = text.toLowerCase();
   const matches: TextMatch[] = [];
   let read = 0;
   let skipped = 0;
+  let unreadable = 0;
   let filesCut: Truncation;
   const truncated = await walk(site, root, limits, opts, { found: () => matches.length }, async (path, type) => {
     if ((type & FileType.Directory) !== 0) return false;
@@ -127,8 +128,15 @@ export async function searchInFiles(
       return false;
     }
     read++;
-    const bytes = await site.readFile(path, { signal: opts.signal });
-    if (bytes.includes(0)) return false;
+    const bytes = await site.readFile(path, { signal: opts.signal }).catch((err: unknown) => {
+      // A file the server will not give (permissions) is left out, not the end of the search.
+      if (err instanceof FsError && (err.kind === 'NoPermissions' || err.kind === 'FileNotFound')) {
+        unreadable++;
+        return undefined;
+      }
+      throw err;
+    });
+    if (!bytes || bytes.includes(0)) return false;
     const lines = new TextDecoder('utf-8').decode(bytes).split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
       const column = lines[i].toLowerCase().indexOf(needle);
@@ -138,7 +146,7 @@ export async function searchInFiles(
     }
     return false;
   }, false);
-  return { matches, truncated: filesCut ?? truncated, skipped };
+  return { matches, truncated: filesCut ?? truncated, skipped, unreadable };
 }
 
 function preview(line: string, column: number): string {

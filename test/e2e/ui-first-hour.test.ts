@@ -170,7 +170,10 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
     const row = treeRow(page, nameA, ftpView(page));
     const rowSays = async () => (await row.locator('.label-description').textContent()) ?? '';
     await runCommand(page, 'FTP: Disconnect');
-    await answerPrompts(page, [{ when: /disconnect which/i, pick: nameA }], async () => /disconnected/.test(await rowSays()), 20_000);
+    await answerPrompts(page, [{ when: /disconnect which/i, pick: nameA }], async () => /disconnected/.test(await rowSays()), 20_000).catch(async (e: Error) => {
+      const lines = channel().split('\n').filter((l) => l.includes(`[${nameA}`));
+      throw new Error(`${e.message}; the row says "${await rowSays()}"; the log of ${nameA}:\n${lines.slice(-40).join('\n')}`);
+    });
     const mark = channel().length;
     // Idle, as a user reading something else: the window loses and regains focus, the open editor is shown again.
     await page.evaluate(() => (globalThis as unknown as { dispatchEvent(e: unknown): void; Event: new (t: string) => unknown }).dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('blur')));

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { FtpReplyError } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { findFiles, namePattern, searchInFiles, SEARCH_LIMITS, FIND_LIMITS } from '../../src/remote/search';
 import { Site } from '../../src/remote/site';
@@ -57,6 +58,16 @@ describe('remote/search: FTP: Find Files and FTP: Search in Files', () => {
     assert.deepEqual(matches.map((m) => `${m.path}:${m.line}:${m.column}`), ['/www/a.txt:2:4', '/www/sub/b.php:1:9']);
     assert.equal(matches[0].preview, 'the Needle-42 here');
     assert.equal(skipped, 1);
+    await site.dispose();
+  });
+
+  it('a file the server refuses to give is left out and counted, not the end of the search', async () => {
+    const server = new FakeServer().file('/a.txt', 'hit').file('/b.txt', 'hit');
+    const site = makeSite(server);
+    server.failNext('download', () => new FtpReplyError(550, 'Failed to open file.', 'RETR /a.txt'), '/a.txt');
+    const r = await searchInFiles(site, '/', 'hit');
+    assert.deepEqual(r.matches.map((m) => m.path), ['/b.txt']);
+    assert.equal(r.unreadable, 1);
     await site.dispose();
   });
 

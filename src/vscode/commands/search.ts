@@ -108,10 +108,12 @@ export async function searchInFiles(d: CommandDeps, arg?: Arg): Promise<TextMatc
     validateInput: (v) => (v ? undefined : 'Enter the text to search for.'),
   });
   if (!text) return undefined;
-  const { matches, truncated, skipped } = await withSearchProgress(`FTP: searching for "${text}" in ${site.name}`, (signal, onProgress) =>
+  const { matches, truncated, skipped, unreadable } = await withSearchProgress(`FTP: searching for "${text}" in ${site.name}`, (signal, onProgress) =>
     walkSearch(site, path, text, limits, { signal, onProgress }),
   );
-  const big = skipped ? `; ${skipped} files over ${Math.round(limits.maxFileBytes / 1024)} KB not searched` : '';
+  const big =
+    (skipped ? `; ${skipped} files over ${Math.round(limits.maxFileBytes / 1024)} KB not searched` : '') +
+    (unreadable ? `; ${unreadable} files the server would not give` : '');
   await showResults(
     site,
     matches.map((m) => ({ label: m.preview, description: `${m.path}:${m.line}`, path: m.path, match: m })),
