@@ -231,29 +231,28 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
   });
 
   it('8. FTP: Find Files and FTP: Search in Files find on the server by name and by content, and open the file', async () => {
+    const tab = page.locator('.tabs-container .tab', { hasText: 'needle-file.txt' }).first();
     await runCommand(page, 'FTP: Find Files');
     await answerPrompts(page, [
       { when: /which connection/i, pick: nameA },
       { when: /file name/i, type: 'needle', before: () => snap('8a-find-files-pattern') },
-    ], async () => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'needle-file.txt' }).first().isVisible(), 60_000);
-    await snap('8b-find-files-results');
-    await page.keyboard.press('Enter');
-    await waitForEditorTab(page, 'needle-file.txt', { timeoutMs: 20_000 });
+      // The results: a list that opens the file picked.
+      { when: /named like "needle"/, pick: 'needle-file.txt', before: () => snap('8b-find-files-results') },
+    ], () => tab.isVisible(), 60_000);
     await page.keyboard.press('Control+W');
+    await tab.waitFor({ state: 'hidden', timeout: 10_000 });
 
     await runCommand(page, 'FTP: Search in Files');
     await answerPrompts(page, [
       { when: /which connection/i, pick: nameA },
       { when: /search for/i, type: 'needle-42' },
-    ], async () => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'needle-42' }).first().isVisible(), 60_000);
-    await snap('8c-search-results');
-    await page.keyboard.press('Enter');
-    await waitForEditorTab(page, 'needle-file.txt', { timeoutMs: 20_000 });
+      { when: /lines with "needle-42"/, pick: 'needle-42', before: () => snap('8c-search-results') },
+    ], () => tab.isVisible(), 60_000);
     // The match is selected: line 2 of the file.
     await page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'needle-42' }).first().waitFor({ timeout: 10_000 });
     await snap('8d-search-opened-at-match');
     const status = (await page.locator('.statusbar').textContent()) ?? '';
-    assert.match(status, /Ln 2, Col \d+/);
+    assert.match(status, /Ln 2, Col 13/, 'the cursor at the match (line 2, after "with the ")');
   });
 });
 
