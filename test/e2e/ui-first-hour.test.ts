@@ -246,13 +246,14 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
     await answerPrompts(page, [
       { when: /which connection/i, pick: nameA },
       { when: /search for/i, type: 'needle-42' },
-      { when: /lines with "needle-42"/, pick: 'needle-42', before: () => snap('8c-search-results') },
+      { when: /lines? with "needle-42"/, pick: 'needle-42', before: () => snap('8c-search-results') },
     ], () => tab.isVisible(), 60_000);
     // The match is selected: line 2 of the file.
     await page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'needle-42' }).first().waitFor({ timeout: 10_000 });
     await snap('8d-search-opened-at-match');
     const status = (await page.locator('.statusbar').textContent()) ?? '';
-    assert.match(status, /Ln 2, Col 13/, 'the cursor at the match (line 2, after "with the ")');
+    // "with the needle-42": the match (9 characters) selected, on line 2.
+    assert.match(status, /Ln 2, Col 19 \(9 selected\)/, status);
   });
 });
 

@@ -53,8 +53,12 @@ async function where(d: CommandDeps, arg: Arg | undefined, verb: string): Promis
   return { site, path: await site.root() };
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function progressText(p: WalkProgress): string {
-  return `${p.folders} folders, ${p.files} files looked at, ${p.found} found`;
+  return `${plural(p.folders, 'folder')}, ${plural(p.files, 'file')} looked at, ${p.found} found`;
 }
 
 /** Runs `fn` under a cancellable notification that counts folders, files and results. */
@@ -112,12 +116,12 @@ export async function searchInFiles(d: CommandDeps, arg?: Arg): Promise<TextMatc
     walkSearch(site, path, text, limits, { signal, onProgress }),
   );
   const big =
-    (skipped ? `; ${skipped} files over ${Math.round(limits.maxFileBytes / 1024)} KB not searched` : '') +
-    (unreadable ? `; ${unreadable} files the server would not give` : '');
+    (skipped ? `; ${plural(skipped, 'file')} over ${Math.round(limits.maxFileBytes / 1024)} KB not searched` : '') +
+    (unreadable ? `; ${plural(unreadable, 'file')} the server would not give` : '');
   await showResults(
     site,
     matches.map((m) => ({ label: m.preview, description: `${m.path}:${m.line}`, path: m.path, match: m })),
-    `${matches.length} lines with "${text}" in ${path}${limitsNote(truncated)}${big}`,
+    `${plural(matches.length, 'line')} with "${text}" in ${path}${limitsNote(truncated)}${big}`,
     `"${text}" is in no file in ${path}${limitsNote(truncated)}${big}.`,
   );
   return matches;
