@@ -75,7 +75,8 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
       await answerPrompts(page, [
         { when: /remember/i, pick: 'Remember' },
         { when: /password/i, type: ftp.password },
-      ], () => treeRow(page, 'docs', ftpView(page)).isVisible(), 30_000);
+        // Listed, and no prompt left open (the listing does not wait for "Remember?").
+      ], async () => (await treeRow(page, 'docs', ftpView(page)).isVisible()) && !(await page.locator('.quick-input-widget').isVisible()), 30_000);
       await expandRow(row);
       await contextMenu(page, treeRow(page, 'docs', ftpView(page)), 'Open in Workspace');
       await page.waitForURL(/[?&]workspace=/, { timeout: 30_000 });

@@ -24,4 +24,6 @@ export interface CommandDeps {
   trust: CertificateTrust;
   /** Open one logged-in client of a site (password, trust prompt, log), as the pool does. */
   connect: (site: Site, n: number) => Promise<RemoteClient>;
+  /** The extension's globalState (Open in Workspace keeps what a reload must show: workspaceOpening.ts). */
+  state?: vscode.Memento;
 }
