@@ -12,7 +12,7 @@ import { createApi, type FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
-import { finishOpening } from './vscode/workspaceOpening';
+import { finishOpening, openingStore } from './vscode/workspaceOpening';
 import { FtpFileSystemProvider } from './vscode/provider';
 import { Settings } from './vscode/settings';
 import { SettingsWarnings } from './vscode/settingsWarnings';
@@ -55,8 +55,8 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   const status = new ModeStatusBar(sites);
   context.subscriptions.push(tree, view, tree.attach(view), status);
 
-  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect, state: context.globalState }));
-  void finishOpening(context.globalState, (text) => log.info('workspace', text));
+  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect, opening: openingStore(context) }));
+  void finishOpening(openingStore(context), (text) => log.info('workspace', text));
 
   const warnings = new SettingsWarnings(settings);
   context.subscriptions.push(

@@ -92,6 +92,8 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
       }, 30_000, 200);
       if (!shown) {
         failures.push(`run ${run}: ${await screenshot(page, `ui-open-in-workspace-FAILED-run-${run}`)}`);
+        const said = ftpChannel(path.join(tmp.dir, 'user-data')).split('\n').filter((l) => l.includes('Open in Workspace:'));
+        console.log(`      run ${run}: what the extension said after the reload:\n        ${said.slice(-3).join('\n        ') || '(nothing)'}`);
       } else if (run === 1 || run === RUNS) {
         await screenshot(page, `ui-open-in-workspace-run-${run}`);
       }

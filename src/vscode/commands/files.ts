@@ -128,7 +128,7 @@ export async function openInWorkspace(d: CommandDeps, arg: Target): Promise<bool
   }
   const name = t.path === '/' ? t.site.name : `${t.site.name}: ${t.path}`;
   // From a single-folder window VS Code reloads into a new workspace: what it should hold is kept for after.
-  if (!vscode.workspace.workspaceFile && d.state) await rememberOpening(d.state, { uri, name });
+  if (!vscode.workspace.workspaceFile && d.opening) await rememberOpening(d.opening, { uri, name });
   const ok = vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name });
   if (!ok) throw new Error(`Could not add ${uri.toString(true)} to the workspace. Try again when the workspace has finished loading.`);
   return true;
