@@ -13,6 +13,7 @@ import { registerCommands } from './vscode/commands';
 import { FtpDragAndDrop } from './vscode/dragAndDrop';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
+import { finishOpening, openingStore } from './vscode/workspaceOpening';
 import { FtpFileSystemProvider } from './vscode/provider';
 import { SaveConflictPrompt } from './vscode/saveConflictPrompt';
 import { Settings } from './vscode/settings';
@@ -64,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   const status = new ModeStatusBar(sites);
   context.subscriptions.push(tree, view, tree.attach(view), status);
 
-  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect }));
+  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect, opening: openingStore(context) }));
+  void finishOpening(openingStore(context), (text) => log.info('workspace', text));
 
   const warnings = new SettingsWarnings(settings);
   context.subscriptions.push(

@@ -136,9 +136,11 @@ export class SiteCore {
   }
 
   private disconnectedError(): FsError {
+    // Quiet: VS Code reading an open editor or a workspace folder again by itself is no error worth a log line.
     return new FsError(
       'Unavailable',
       `"${this.name}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.`,
+      true,
     );
   }
 

@@ -109,6 +109,15 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
         if (key) this.unwatch((k) => k === key);
       }),
       view.onDidExpandElement((e) => {
+        // The user expanded a connection they had disconnected: it may connect again (VS Code also asks for the
+        // children of a connection by itself after a refresh, so getChildren is no sign of the user).
+        if (e.element instanceof ConnectionNode) {
+          const site = this.existingSite(e.element);
+          if (site?.disconnectedByUser) {
+            site.resume();
+            this.emitter.fire(e.element);
+          }
+        }
         const key = this.keyOf(e.element);
         const folder = key && this.lastShown.get(key);
         if (key && folder) this.watchFolder(key, folder.authority, folder.path);
@@ -269,8 +278,6 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     try {
       let dir: string;
       if (node instanceof ConnectionNode) {
-        // VS Code asks for a connection's children only when the user expands it (Disconnect collapses it).
-        site.resume();
         dir = await site.root();
         this.rootPaths.set(node, dir);
       } else {

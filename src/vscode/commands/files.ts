@@ -6,6 +6,7 @@ import { baseName, joinPath, normalizePath, parentPath } from '../../remote/uri'
 import type { CommandDeps } from './deps';
 import { isKeyboard, selectedItems, singleItem, type KEYBOARD } from './selection';
 import { folderOf, isNode, siteOf, targetOf, uriOf, type Target } from './targets';
+import { rememberOpening } from '../workspaceOpening';
 
 
 export async function refresh(d: CommandDeps, arg?: Target): Promise<void> {
@@ -128,6 +129,8 @@ export async function openInWorkspace(d: CommandDeps, arg: Target): Promise<bool
     return false;
   }
   const name = t.path === '/' ? t.site.name : `${t.site.name}: ${t.path}`;
+  // From a single-folder window VS Code reloads into a new workspace: what it should hold is kept for after.
+  if (!vscode.workspace.workspaceFile && d.opening) await rememberOpening(d.opening, { uri, name });
   const ok = vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name });
   if (!ok) throw new Error(`Could not add ${uri.toString(true)} to the workspace. Try again when the workspace has finished loading.`);
   return true;

@@ -22,6 +22,7 @@ import { setEncoding } from './encoding';
 import { changePermissions } from './permissions';
 import { editConnections, removeConnection } from './savedConnections';
 import { isKeyboard, type KEYBOARD } from './selection';
+import { findFiles, searchInFiles, type FindArgs } from './search';
 import { isNode, type Target } from './targets';
 
 export type { AddConnectionArgs } from './addConnection';
@@ -82,6 +83,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.changePermissions', (arg?: Target, selection?: unknown, mode?: string | number, opts?: unknown) =>
       changePermissions(d, arg, selection, mode, opts as Parameters<typeof changePermissions>[4]),
     ),
+    reg('ftpExplorer.findFiles', (arg?: Target | FindArgs) => findFiles(d, arg)),
+    reg('ftpExplorer.searchInFiles', (arg?: Target | FindArgs) => searchInFiles(d, arg)),
   ];
 }
 

@@ -214,7 +214,7 @@ interface SavedConnection {
         assert.strictEqual(api.pool(name)?.connectedCount, 0);
         const root = (await api.tree.getChildren()).find((r) => r.kind === 'connection' && r.name === name);
         assert.ok(root);
-        assert.match(String(api.tree.getTreeItem(root).description), /not connected/);
+        assert.match(String(api.tree.getTreeItem(root).description), /· disconnected/);
         assert.strictEqual(await vscode.commands.executeCommand('ftpExplorer.connect', name), name);
         assert.ok((api.pool(name)?.connectedCount ?? 0) > 0, 'connected again');
         assert.match(String(api.tree.getTreeItem(root).description), /· connected/);
