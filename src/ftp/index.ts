@@ -16,3 +16,4 @@ export { formatBytes } from './bytes';
 export { hasEscapes as hasUndecodableBytes, visibleName } from './names/rawText';
 export { CODE_PAGES, detectNameEncoding, type CodePage, type EncodingVerdict } from './names/detect';
 export type { NameMemory } from './names/pathCodec';
+export { formatOffset } from './timeZone';

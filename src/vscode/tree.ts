@@ -3,7 +3,7 @@
  * files opened with `vscode.open` on their ftp: URI.
  */
 import * as vscode from 'vscode';
-import { hasUndecodableBytes, visibleName } from '../ftp';
+import { formatOffset, hasUndecodableBytes, visibleName } from '../ftp';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
@@ -217,7 +217,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
         `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
           `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
           `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}  \n` +
-          namesLine(node, site?.traits.names.codePage),
+          namesLine(node, site?.traits.names.codePage) +
+          timeLine(node.config.timeZoneOffset, site?.traits.timeZoneOffset),
       );
       tooltip.isTrusted = { enabledCommands: ['ftpExplorer.setEncoding'] };
       item.tooltip = tooltip;
@@ -353,4 +354,10 @@ function namesLine(node: ConnectionNode, found: string | undefined): string {
   if (node.oneOff) return `file names: ${what}`;
   const args = encodeURIComponent(JSON.stringify([{ name: node.name }]));
   return `file names: ${what} \u2014 [change](command:ftpExplorer.setEncoding?${args})`;
+}
+
+/** The tooltip's line about the server's clock, once known: LIST times are shifted by it. */
+function timeLine(set: number | undefined, found: number | undefined): string {
+  if (set !== undefined) return `  \nserver time zone: ${formatOffset(set)}`;
+  return found ? `  \nserver time zone: ${formatOffset(found)} (found from LIST and MDTM)` : '';
 }
