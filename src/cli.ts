@@ -6,6 +6,7 @@
 import { FtpError, formatProbeReport, probe } from './ftp';
 import { connectOptions, need, parseArgs, stderrLogger, USAGE } from './cli/args';
 import * as commands from './cli/commands';
+import { sites } from './cli/filezilla';
 
 async function main(argv: string[]): Promise<number> {
   const { args, flags } = parseArgs(argv);
@@ -24,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
     case 'rmdir':
     case 'mv':
       return commands[command](rest, flags);
+    case 'sites':
+      return sites(rest, flags);
     case 'probe': {
       need(rest, 1, 'probe needs a URL');
       const { opts, path } = connectOptions(rest[0], flags);

@@ -17,6 +17,7 @@ import { download, upload } from './downloadUpload';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
+import { importFileZilla, type ImportFileZillaArgs } from './importFileZilla';
 import { editConnections, removeConnection } from './savedConnections';
 import { isNode, type Target } from './targets';
 
@@ -57,6 +58,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.editConnections', () => editConnections()),
     reg('ftpExplorer.removeConnection', (arg?: Target) => removeConnection(d, arg)),
     reg('ftpExplorer.switchMode', (arg?: Target | { name: string; mode?: DataMode }) => switchMode(d, arg)),
+    reg('ftpExplorer.importFileZilla', (arg?: ImportFileZillaArgs) => importFileZilla(d, arg)),
     reg('ftpExplorer.setEncoding', (arg?: Target | { name: string; encoding?: string }) => setEncoding(d, arg)),
     reg('ftpExplorer.showLog', async () => d.log.show()),
     reg('ftpExplorer.diagnose', (arg?: DiagnoseArg) => diagnose(d, docs, arg), logOnly),
