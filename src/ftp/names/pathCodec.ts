@@ -154,6 +154,18 @@ export class PathCodec {
     });
   }
 
+  /**
+   * `path` was deleted or renamed: the bytes kept for it and for what was under it go, so a new name of the same
+   * text is written in the usual encoding, not with the old name's bytes.
+   */
+  forget(path: string): void {
+    const kept = this.memory.raw;
+    if (kept.size === 0) return;
+    kept.delete(path);
+    const under = path.endsWith('/') ? path : `${path}/`;
+    for (const k of kept.keys()) if (k.startsWith(under)) kept.delete(k);
+  }
+
   private keep(path: string, raw: string): void {
     const kept = this.memory.raw;
     kept.delete(path); // (re-inserted last: the oldest are the first the cap drops)
