@@ -7,6 +7,7 @@ import { FtpError, formatProbeReport, probe } from './ftp';
 import { connectOptions, need, parseArgs, stderrLogger, USAGE } from './cli/args';
 import * as commands from './cli/commands';
 import { sites } from './cli/filezilla';
+import { sync } from './cli/sync';
 
 async function main(argv: string[]): Promise<number> {
   const { args, flags } = parseArgs(argv);
@@ -27,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return commands[command](rest, flags);
     case 'sites':
       return sites(rest, flags);
+    case 'sync':
+      return sync(rest, flags);
     case 'probe': {
       need(rest, 1, 'probe needs a URL');
       const { opts, path } = connectOptions(rest[0], flags);

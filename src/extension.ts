@@ -13,6 +13,7 @@ import { registerCommands } from './vscode/commands';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
 import { FtpFileSystemProvider } from './vscode/provider';
+import { SaveConflictPrompt } from './vscode/saveConflictPrompt';
 import { Settings } from './vscode/settings';
 import { SettingsWarnings } from './vscode/settingsWarnings';
 import { ModeStatusBar } from './vscode/statusBar';
@@ -35,8 +36,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
     connections: () => settings.connections(),
     settings: () => settings.global(),
     connect,
-    secret: (site) => passwords.current(site.config),
-    info: (site, text) => log.info(site.name, text, passwords.current(site.config)),
+    info: (site, text) => log.info(site.name, text),
   });
   registry = sites;
   context.subscriptions.push({ dispose: () => void sites.dispose() });
@@ -47,8 +47,9 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
     vscode.window.onDidChangeWindowState((s) => watchers.setFocused(s.focused)),
   );
 
-  const provider = new FtpFileSystemProvider(sites, log, watchers);
-  context.subscriptions.push(provider, vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
+  const conflicts = new SaveConflictPrompt(sites);
+  const provider = new FtpFileSystemProvider(sites, log, watchers, (site) => passwords.logsInUnasked(site.config), conflicts);
+  context.subscriptions.push(conflicts, provider, vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
   const tree = new FtpTree(sites, settings, log, watchers);
   const view = vscode.window.createTreeView<Node>('ftpExplorer.view', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });

@@ -17,8 +17,11 @@ commands:
   mv URL NEWPATH          rename (NEWPATH absolute, or relative to the login folder)
   probe URL [--json]      log in, then list through EPSV, PASV, EPRT and PORT and say what works
   sites [--json]          the sites of FileZilla's Site Manager (--filezilla FILE, or FileZilla's own file)
+  sync DIR URL            make the remote folder like the local one (new and changed files uploaded)
+  sync URL DIR            make the local folder like the remote one (downloaded)
 options:
-  --overwrite             get: replace local files that exist; mv: replace the destination
+  --overwrite             get: replace local files that exist; mv: replace the destination;
+                          sync: replace files changed on the side being made alike since the last sync
   --skip-existing         get: keep local files that exist; put: keep remote files that exist
                           (get without either: asks on a terminal, otherwise refuses to replace a file)
   --mode passive|active   data-connection mode (default passive)
@@ -28,6 +31,15 @@ options:
   --active-ports LO-HI    port range to listen on in active mode
   --connections N         control connections for folder transfers (default 2, at most ${MAX_POOL_SIZE})
   --no-safe-save          put: write straight onto the file (the size is still checked)
+  --dry-run               sync: print the plan (one line per file, with the reason) and change nothing
+  --delete                sync: delete what is only on the side being made alike
+  --checksum              sync: compare files of the same size by content (HASH/XSHA256/XMD5/XCRC, else download)
+  --exclude PATTERN       sync: leave out paths matching PATTERN (gitignore syntax; may be repeated)
+  --parallel N            sync: files moved at once, over N connections (default 2)
+  --no-gitignore          sync: do not read the local folder's .gitignore files
+  --no-default-excludes   sync: include .git and node_modules
+  --state FILE | --no-state  sync: where to keep what the last sync saw (default DIR/.ftpexplorer-sync.json)
+  --verbose               sync: also print the files that are the same
   --log                   print the control dialogue to stderr (PASS masked)
   --timeout SECONDS       timeout of every wait (default 30)
   --encoding NAME         encoding of names on the server: auto (default: found from the names), utf8, gbk, big5 ...
@@ -36,7 +48,7 @@ options:
   --filezilla FILE        the sitemanager.xml that sites and site:NAME read
 URL: ftp://user[:password]@host[:port]/path (ftps:// for implicit TLS); the password may also come from FTP_PASSWORD.
      site:NAME/path: a site of FileZilla's Site Manager, by the name sites shows (its password, TLS, mode, encoding).
-Exit code: 0 done, 1 failed (one line on stderr says why), 2 no command.`;
+Exit code: 0 done, 1 failed (one line on stderr says why), 2 no command or bad usage,\n3 sync: conflicts left as they were (everything else done).`;
 
 export type Flags = Map<string, string | true>;
 
@@ -45,7 +57,9 @@ export interface Parsed {
   flags: Flags;
 }
 
-const VALUED = new Set(['filezilla', 'mode', 'timeout', 'encoding', 'active-address', 'active-ports', 'tls', 'trust-fingerprint', 'connections']);
+const VALUED = new Set(['filezilla', 'mode', 'timeout', 'encoding', 'active-address', 'active-ports', 'tls', 'trust-fingerprint', 'connections', 'exclude', 'parallel', 'state']);
+/** Options that may be given several times: their values are kept joined by NUL (which no argument can hold). */
+const REPEATABLE = new Set(['exclude']);
 /** Short flags: -r is --recursive. */
 const SHORT: Record<string, string> = { r: 'recursive', R: 'recursive' };
 
@@ -61,11 +75,14 @@ export function parseArgs(argv: string[]): Parsed {
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = a.slice(2, eq < 0 ? undefined : eq);
-      if (eq >= 0) flags.set(name, a.slice(eq + 1));
+      let value: string | true = true;
+      if (eq >= 0) value = a.slice(eq + 1);
       else if (VALUED.has(name)) {
         if (i + 1 >= argv.length) throw new FtpError(`--${name} needs a value`);
-        flags.set(name, argv[++i]);
-      } else flags.set(name, true);
+        value = argv[++i];
+      }
+      const before = flags.get(name);
+      flags.set(name, REPEATABLE.has(name) && typeof before === 'string' && typeof value === 'string' ? `${before}\u0000${value}` : value);
     } else if (/^-[a-zA-Z]+$/.test(a)) {
       for (const c of a.slice(1)) {
         if (!SHORT[c]) throw new FtpError(`Unknown option -${c}\n${USAGE}`);
@@ -85,6 +102,12 @@ export function need(args: string[], n: number, what: string): void {
 export function text(flags: Flags, name: string): string | undefined {
   const v = flags.get(name);
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Every value of a repeatable option (--exclude A --exclude B). */
+export function texts(flags: Flags, name: string): string[] {
+  const v = flags.get(name);
+  return typeof v === 'string' ? v.split('\u0000') : [];
 }
 
 /** The connection options of a URL and the flags, and the URL's path ('' for the login folder). */

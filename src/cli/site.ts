@@ -37,7 +37,6 @@ function openSite(urlText: string, flags: Flags): { site: Site; urlPath: string 
   const site: Site = new Site(config, `cli:${opts.host}`, {
     poolSize,
     connect: (n) => FtpClient.connect({ ...opts, logger: stderrLogger(flags, n), traits: site.traits }) as Promise<RemoteClient>,
-    secret: () => opts.password,
     info: (line) => process.stderr.write(`ftp-explorer: ${line}\n`),
   });
   return { site, urlPath: path };

@@ -68,6 +68,24 @@ export function encodeEprt(host: string, port: number): string {
   return `|${family}|${addr}|${port}|`;
 }
 
+/**
+ * What kind of address it is, for the words of a report: 127.0.0.0/8 and ::1 are this machine (loopback, RFC 1122
+ * §3.2.1.3), not a private network (RFC 1918, RFC 4193), nor link-local (RFC 3927, RFC 4291).
+ */
+export function addressScope(address: string): 'loopback' | 'private' | 'link-local' | 'public' {
+  const a = normalizeAddress(address);
+  if (net.isIPv4(a)) {
+    const [x, y] = a.split('.').map(Number);
+    if (x === 127) return 'loopback';
+    if (x === 169 && y === 254) return 'link-local';
+  } else if (a === '::1') {
+    return 'loopback';
+  } else if (a.startsWith('fe80:')) {
+    return 'link-local';
+  }
+  return isPrivateAddress(a) ? 'private' : 'public';
+}
+
 /** Is this address one that is not routable on the internet (RFC 1918, loopback, link-local, ULA)? */
 export function isPrivateAddress(address: string): boolean {
   const a = normalizeAddress(address);

@@ -8,9 +8,8 @@ import { FtpConnectionError, FtpError, FtpProtocolError, isConnectionLost } from
 import { downloadTo, downloadToBuffer, uploadFrom } from './fileTransfers';
 import { assertSafeArgument } from './guard';
 import { listFolder, statPath } from './listings';
-import type { FtpLogEvent, FtpLogger } from './log';
+import { safeLog, type FtpLogEvent, type FtpLogger } from './log';
 import type { DataMode, FtpConnectOptions, ListOptions, TransferOptions } from './options';
-import { redactError, redactEvent, safeLog, secretOf } from './redact';
 import { replyMessage, type FtpReply } from './reply';
 import { parseMdtm, parsePwd } from './replyParsers';
 import { Session } from './session';
@@ -40,7 +39,6 @@ export class FtpClient extends EventEmitter {
   readonly traits: ServerTraits;
   private readonly s: Session;
   private readonly log: FtpLogger;
-  private readonly secret: string | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private userClosed = false;
   private configuredMode: DataMode;
@@ -50,9 +48,9 @@ export class FtpClient extends EventEmitter {
   private constructor(readonly options: FtpConnectOptions) {
     super();
     const logger = options.logger;
-    const secret = (this.secret = secretOf(options.password));
+    // The password is masked where it is sent (maskCommand, control.ts), never searched for in other text: a
+    // folder named like the password must show in the log as it is.
     this.log = (e: FtpLogEvent) => {
-      if (secret) e = redactEvent(e, secret);
       this.captured?.push(e);
       if (logger) safeLog(logger, e);
     };
@@ -77,11 +75,7 @@ export class FtpClient extends EventEmitter {
     }
     if (!options.host) throw new FtpError('No host given: use a host name or address, e.g. ftp.example.com');
     const client = new FtpClient(options);
-    try {
-      await client.s.open();
-    } catch (err) {
-      throw redactError(err, client.secret);
-    }
+    await client.s.open();
     return client;
   }
 
@@ -130,7 +124,7 @@ export class FtpClient extends EventEmitter {
       return fn();
     }).catch((err: unknown) => {
       if (dropsConnection(err) && !s.closed) s.ctl.destroy(`dropped after: ${(err as Error).message}`);
-      throw redactError(err, this.secret);
+      throw err;
     });
     // A failed transfer may still await its final reply: the caller hears at once, the next operation waits.
     this.chain = next.catch((err: unknown) => (err as { [AFTERMATH]?: Promise<unknown> })?.[AFTERMATH]);

@@ -4,6 +4,7 @@ import { connectSocket, formatEndpoint } from './control';
 import {
   encodeEprt,
   encodePort,
+  addressScope,
   isPrivateAddress,
   normalizeAddress,
   parseEpsvReply,
@@ -263,7 +264,7 @@ export async function openActive(
       throw new FtpDataConnectionError(
         `The server refused ${tried} ${advertise}:${port} (${reply.code} ${replyMessage(reply)})`,
         command,
-        isPrivateAddress(advertise)
+        addressScope(advertise) === 'private'
           ? `This machine offered its address ${advertise}, which is private: if it is behind NAT the server sees ` +
             `another address and refuses the data connection. Use passive mode, or set the active-mode address ` +
             `to this network's public address (and forward the active-mode port range to this machine).`

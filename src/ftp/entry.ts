@@ -19,6 +19,9 @@ export interface FileEntry {
   permissions?: string;
   /** Unix mode bits when known (from `UNIX.mode` or the LIST permission string). */
   mode?: number;
+  /** Owner and group as the listing names them (LIST's columns; MLSD's `UNIX.ownername`, else `UNIX.owner`/`UNIX.uid`). */
+  owner?: string;
+  group?: string;
 }
 
 export type ListingFormat = 'mlsd' | 'unix' | 'dos';

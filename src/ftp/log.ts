@@ -56,3 +56,12 @@ export function formatLogEvent(e: FtpLogEvent): string {
       return `--- connection closed${e.reason ? `: ${e.reason}` : ''}`;
   }
 }
+
+/** Call the caller's logger; a failing logger must not break the protocol. */
+export function safeLog(logger: FtpLogger, e: FtpLogEvent): void {
+  try {
+    logger(e);
+  } catch {
+    // (its own problem)
+  }
+}

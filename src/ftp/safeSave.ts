@@ -26,6 +26,7 @@ import type { Readable } from 'node:stream';
 import type { FileEntry } from './entry';
 import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError, isFileUnavailable } from './errors';
 import type { TransferOptions } from './options';
+import { reportKept, resumeInto, resumeTempName, worthKeeping, type ResumeSource } from './resumeUpload';
 import type { SafeSaveMemory } from './traits';
 
 /** What safe save needs of a client (FtpClient has it all; size, stat, chmod and traits are optional). */
@@ -54,6 +55,12 @@ export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 's
   memory?: SafeSaveMemory;
   /** The number of bytes the source holds, when known (a stream's file size): checked against what was sent. */
   expectedBytes?: number;
+  /**
+   * Continue an interrupted upload (resumeUpload.ts): the temporary file is named from `resume.key`, kept on the
+   * server when the upload fails (not when cancelled), and continued from its stored length by the next save with
+   * the same key. Needs `expectedBytes`.
+   */
+  resume?: ResumeSource;
 }
 
 export interface SafeSaveResult {
@@ -111,11 +118,18 @@ class Saver {
     if (existing?.type === 'dir') throw new FtpError(`${this.path} is a folder`, `STOR ${this.path}`);
     if (this.opts.safe === false) return this.direct();
 
-    const temp = tempName(this.path, 'tmp');
+    const resume = this.opts.resume && this.expected !== undefined ? this.opts.resume : undefined;
+    const temp = resume ? resumeTempName(this.path, resume.key) : tempName(this.path, 'tmp');
     let bytes: number;
+    let offset = 0;
     try {
-      bytes = await this.c.upload(this.data(), temp, { signal: this.opts.signal, onProgress: this.opts.onProgress });
+      if (resume) ({ bytes, offset } = await resumeInto(this.c, temp, resume, this.expected!, this.opts, this.memory, this.say, (t) => this.opts.log?.(t)));
+      else bytes = await this.c.upload(this.data(), temp, { signal: this.opts.signal, onProgress: this.opts.onProgress });
     } catch (err) {
+      if (resume && worthKeeping(err, this.opts.signal)) {
+        await reportKept(this.c, this.path, temp, err, (t) => this.opts.log?.(t));
+        throw err;
+      }
       await this.cleanup(temp, err);
       if (!this.opts.signal?.aborted && refusedName(err)) {
         this.say(
@@ -129,7 +143,15 @@ class Saver {
     }
     try {
       this.checkSent(bytes);
-      const verified = await this.verify(temp, bytes);
+      const verified = await this.verify(temp, bytes).catch(async (err: unknown) => {
+        // A continued upload whose size is wrong (a server that took REST but wrote from the start): once more, whole.
+        if (!(offset > 0 && err instanceof FtpIncompleteError && resume)) throw err;
+        this.opts.log?.(`Continuing the upload of ${this.path} did not give the expected size (${err.message}): uploading it from the start.`);
+        this.memory.resumeUpload = false;
+        bytes = await this.c.upload(resume.from(0), temp, { signal: this.opts.signal, onProgress: this.opts.onProgress });
+        this.checkSent(bytes);
+        return this.verify(temp, bytes);
+      });
       this.checkCancelled();
       if (existing?.mode !== undefined) await this.copyMode(temp, existing.mode);
       const method = await this.place(temp, bytes, existing !== undefined);

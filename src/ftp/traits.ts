@@ -28,6 +28,8 @@ export interface SafeSaveMemory {
   size?: boolean;
   /** false once SITE CHMOD was refused. */
   chmod?: boolean;
+  /** How an interrupted upload is continued (resumeUpload.ts): REST+STOR, APPE, or not at all (false). */
+  resumeUpload?: 'rest' | 'appe' | false;
   /** Log texts already said. */
   said?: Set<string>;
   /** Temporary files a failed save could not delete (the server stopped answering): removed by a later save. */

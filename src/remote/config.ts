@@ -38,6 +38,9 @@ export interface ConnectionConfig {
   pollSeconds?: number;
   /** The server's local time minus UTC in minutes, for LIST times; absent: found from LIST and MDTM ('auto'). */
   timeZoneOffset?: number;
+  /** Mode bits given to files and folders this extension makes (SITE CHMOD after STOR / MKD); absent: the server's. */
+  fileMode?: number;
+  folderMode?: number;
 }
 
 export type { TlsMode };
@@ -130,6 +133,15 @@ export function normalizeConnection(raw: unknown): Normalized {
   if (timeZoneOffset === null) {
     return { hasPassword, problem: `Connection "${name}": "timeZoneOffset" must be "auto", hours such as 8 or -5.5, or "+08:00".` };
   }
+  const modes: { fileMode?: number; folderMode?: number } = {};
+  for (const key of ['fileMode', 'folderMode'] as const) {
+    const v = r[key];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string' || !/^[0-7]{3,4}$/.test(v.trim())) {
+      return { hasPassword, problem: `Connection "${name}": "${key}" must be an octal mode in quotes, like "644" or "0755".` };
+    }
+    modes[key] = parseInt(v.trim(), 8);
+  }
   const range = str(r.activePortRange)?.trim() || undefined;
   if (range !== undefined && !parsePortRange(range)) {
     return { hasPassword, problem: `Connection "${name}": activePortRange must look like "50000-50100".` };
@@ -154,6 +166,7 @@ export function normalizeConnection(raw: unknown): Normalized {
     // At least a second: each poll is a LIST per watched folder on the user's server.
     pollSeconds: poll === undefined ? DEFAULT_POLL_SECONDS : poll === 0 ? 0 : Math.max(1, poll),
     ...(timeZoneOffset !== undefined ? { timeZoneOffset } : {}),
+    ...modes,
   };
   return { config, hasPassword };
 }

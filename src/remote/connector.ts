@@ -18,6 +18,8 @@ export interface ConnectorPasswords {
   get(cfg: ConnectionConfig): Promise<string | undefined>;
   /** After `tried` was refused: a password to try once more (asked again, or one another connection got meanwhile). */
   retry(cfg: ConnectionConfig, tried: string | undefined): Promise<string>;
+  /** The login with `password` worked (the extension then offers to remember a password just typed). */
+  loggedIn?(cfg: ConnectionConfig, password: string | undefined): Promise<void>;
 }
 
 export interface ConnectorDeps {
@@ -25,8 +27,8 @@ export interface ConnectorDeps {
   trust: Pick<CertificateTrust, 'connect'>;
   /** The settings every connection shares (timeout), read at each connection. */
   settings: () => GlobalSettings;
-  /** The dialogue log; `secret` is scrubbed out of what it writes. */
-  log: { event(prefix: string, e: FtpLogEvent, secret?: string): void };
+  /** The dialogue log (the client masks PASS where it sends it). */
+  log: { event(prefix: string, e: FtpLogEvent): void };
   /** Opens and logs in one client; FtpClient.connect unless a test passes another. */
   open?: (options: FtpConnectOptions) => Promise<RemoteClient>;
 }
@@ -41,14 +43,21 @@ export function connector(deps: ConnectorDeps): Connector {
     const prefix = `${site.name}#${n}`;
     const attempt = (password: string | undefined) =>
       deps.trust.connect(cfg, (trustedFingerprint) =>
-        open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e, password)), trustedFingerprint, traits: site.traits }),
+        open({ ...toConnectOptions(cfg, deps.settings(), password, (e) => deps.log.event(prefix, e)), trustedFingerprint, traits: site.traits }),
       );
+    // Offering to remember waits for the user: the connection does not.
+    const worked = (pw: string | undefined) => void deps.passwords.loggedIn?.(cfg, pw).catch(() => undefined);
     const password = await deps.passwords.get(cfg);
+    let client: RemoteClient;
+    let used = password;
     try {
-      return await attempt(password);
+      client = await attempt(password);
     } catch (err) {
       if (!isLoginFailure(err) || isAnonymous(cfg.username)) throw err;
-      return attempt(await deps.passwords.retry(cfg, password));
+      used = await deps.passwords.retry(cfg, password);
+      client = await attempt(used);
     }
+    worked(used);
+    return client;
   };
 }

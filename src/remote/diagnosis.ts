@@ -1,11 +1,10 @@
 /**
  * "FTP: Diagnose Connection" without vscode: the report text the extension shows (the probe's own report, with
  * the connection's settings and what to do in FTP Explorer), the settings it offers to apply, the TLS modes worth
- * trying when the configured one fails, and scrubbing the password out of everything (it must never appear).
+ * trying when the configured one fails. The password never appears: the client masks it where it sends it.
  */
 import { formatProbeReport, type ProbeReport } from '../ftp';
 import type { ConnectionConfig, TlsMode } from './config';
-import { scrubSecret } from './fsErrors';
 
 type Connection = Pick<ConnectionConfig, 'name' | 'host' | 'port' | 'username' | 'mode' | 'fallback' | 'trustPasvAddress'> &
   Partial<Pick<ConnectionConfig, 'tls' | 'trustedFingerprint' | 'activeAddress' | 'remoteRoot'>>;
@@ -154,8 +153,6 @@ function inFtpExplorer(report: ProbeReport, cfg: Connection, extras: DiagnosisEx
 }
 
 export interface DiagnosisTextOptions extends DiagnosisExtras {
-  /** The password used (scrubbed from the text, in case a server echoed it). */
-  password?: string;
   /** When the diagnosis ran. */
   when?: Date;
 }
@@ -174,18 +171,7 @@ export function formatDiagnosis(report: ProbeReport, cfg: Connection, opts: Diag
     'In FTP Explorer:',
     ...inFtpExplorer(report, cfg, opts, actions).map((l) => `  ${l}`),
   ];
-  return scrubSecret(lines.join('\n'), opts.password);
-}
-
-/** A deep copy of `value` with the secret removed from every string (the report object the command returns). */
-export function scrubDeep<T>(value: T, secret: string | undefined): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrubSecret(v, secret);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
+  return lines.join('\n');
 }
 
 /** One line for the notification after the report: the verdict. */

@@ -3,9 +3,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { FtpError, type FileEntry } from '../ftp';
+import { FtpError, FtpReplyError, type FileEntry } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
+import { openPart, resumeKey, RESUME_MIN_BYTES, type Part } from './resume';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
 import { checkCancelled, inParallel, isSafeLocalName, newRun, parallel, type ExistingFile, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
@@ -54,7 +55,7 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
   const listing = await site.entries(remote);
   // A folder that lists exactly as a folder above it is that folder again, reached through a link no listing
   // shows (ftp-srv's LIST follows links: `loop -> .` is a folder there): a walk into it would never end.
-  const seen = signature(listing);
+  const seen = listingSignature(listing);
   if (seen && above.includes(seen)) {
     r.links.push(remote);
     return;
@@ -83,7 +84,7 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
 }
 
 /** What a listing holds (names, types, sizes, times), to tell a folder reached again; '' for an empty one. */
-function signature(listing: FileEntry[]): string {
+export function listingSignature(listing: FileEntry[]): string {
   return listing
     .map((e) => `${e.name}|${e.type}|${e.size ?? ''}|${e.mtimeMs ?? ''}`)
     .sort()
@@ -109,33 +110,98 @@ async function getFile(site: Site, job: GetJob, run: TransferRun): Promise<void>
   ctx.onFile?.(job.remote);
   const t = run.tally.start();
   // Into a temporary file next to the target, renamed over it once complete: a failed or cancelled download
-  // leaves a local file of that name exactly as it was.
-  const part = partName(job.local);
+  // leaves a local file of that name exactly as it was. A large file's part stays after a failure, for the next
+  // download of it to continue (resume.ts).
+  const part = await partFor(site, job);
   let stream: fs.WriteStream | undefined;
   try {
-    let n = job.bytes !== undefined && job.bytes <= SHORT_TRANSFER_BYTES ? await getSmall(site, job, part, ctx, t.progress) : undefined;
-    n ??= await site.download(job.remote, () => (stream = fs.createWriteStream(part, { flags: 'wx' })), {
-      signal: ctx.signal,
-      onProgress: t.progress,
-      bytes: job.bytes,
-    });
+    let n = job.bytes !== undefined && job.bytes <= SHORT_TRANSFER_BYTES ? await getSmall(site, job, part.path, ctx, t.progress) : undefined;
+    n ??= await getStream(site, job, part, ctx, t.progress, (s) => (stream = s));
     if (stream) await closed(stream);
     if (job.bytes !== undefined && n !== job.bytes) await checkComplete(site, job.remote, n, job.bytes);
-    const placed = there || !ctx.onExisting ? 'rename' : await placeNew(part, job.local);
+    const placed = there || !ctx.onExisting ? 'rename' : await placeNew(part.path, job.local);
     // A file made there meanwhile is asked about like one that was there from the start.
     if (placed === 'exists' && !(await run.questions.replace(existing(job, await fsp.lstat(job.local))))) {
-      await fsp.rm(part, { force: true });
+      await fsp.rm(part.path, { force: true });
       t.failed();
       return;
     }
-    if (placed !== 'placed') await fsp.rename(part, job.local);
+    if (placed !== 'placed') await fsp.rename(part.path, job.local);
     t.done(n);
   } catch (err) {
     t.failed();
     if (stream) await closed(stream);
-    await fsp.rm(part, { force: true }).catch(() => undefined);
+    if (!(await keepPart(site, job, part, err, ctx.signal))) await fsp.rm(part.path, { force: true }).catch(() => undefined);
     throw err;
+  } finally {
+    part.release();
   }
+}
+
+/** The part file of a download: a resumable one for large files (resume.ts), else a fresh random name. */
+async function partFor(site: Site, job: GetJob): Promise<Part> {
+  const fresh = (): Part => ({ path: partName(job.local), offset: 0, resumable: false, release: () => undefined });
+  if (job.bytes === undefined || job.bytes <= SHORT_TRANSFER_BYTES || job.bytes < (site.opts.resumeMinBytes ?? RESUME_MIN_BYTES)) return fresh();
+  // The file's time to the second where the server has it (MDTM): a change within the minute is a change.
+  const st = await site.stat(job.remote);
+  if (st.type !== FileType.File) return fresh();
+  const key = resumeKey(site.key, job.remote, st.size, st.mtime);
+  return openPart(job.local, key, st.size, () => partName(job.local), log(site));
+}
+
+/**
+ * RETR into the part file: from its end (REST) when an earlier download left some of it. Returns the size of the
+ * part file afterwards. A server that refuses REST, or sends more than the rest, gets a download from the start.
+ */
+async function getStream(site: Site, job: GetJob, part: Part, ctx: TransferContext, progress: (n: number) => void, opened: (s: fs.WriteStream) => void): Promise<number> {
+  const from = async (offset: number) => {
+    const stream = fs.createWriteStream(part.path, offset > 0 ? { flags: 'r+', start: offset } : { flags: part.resumable ? 'w' : 'wx' });
+    opened(stream);
+    try {
+      const n = await site.download(job.remote, () => stream, {
+        signal: ctx.signal,
+        onProgress: (k) => progress(offset + k),
+        bytes: job.bytes === undefined ? undefined : job.bytes - offset,
+        offset: offset || undefined,
+      });
+      return offset + n;
+    } finally {
+      await closed(stream);
+    }
+  };
+  if (part.offset === 0) return from(0);
+  log(site)(`download ${job.remote}: continuing from byte ${part.offset} of ${job.bytes} (REST), what an interrupted download left in ${part.path}.`);
+  let total: number;
+  try {
+    total = await from(part.offset);
+  } catch (err) {
+    const cause = err instanceof FsError ? err.cause : err;
+    if (!(cause instanceof FtpReplyError) || !cause.command?.startsWith('REST')) throw err;
+    log(site)(`download ${job.remote}: the server cannot continue a download (REST ${part.offset}: ${cause.code} ${cause.replyText}): downloading it from the start.`);
+    return from(0);
+  }
+  if (job.bytes !== undefined && total > job.bytes) {
+    log(site)(`download ${job.remote}: the server sent the whole file after REST ${part.offset} (it ignores REST): downloading it from the start.`);
+    return from(0);
+  }
+  return total;
+}
+
+/** After a failure: keep a resumable part that holds something, unless the download was cancelled. */
+async function keepPart(site: Site, job: GetJob, part: Part, err: unknown, signal: AbortSignal | undefined): Promise<boolean> {
+  if (!part.resumable || signal?.aborted || cancelled(err)) return false;
+  const size = (await fsp.stat(part.path).catch(() => undefined))?.size ?? 0;
+  if (size === 0) return false;
+  log(site)(`download ${job.remote} failed after ${size} bytes: they are kept in ${part.path}, and downloading the file again continues from there.`);
+  return true;
+}
+
+function cancelled(err: unknown): boolean {
+  return err instanceof FsError ? err.kind === 'Cancelled' : err instanceof Error && err.name === 'AbortError';
+}
+
+function log(site: Site): (text: string) => void {
+  return (text) => site.opts.info?.(text);
 }
 
 /**

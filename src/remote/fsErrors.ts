@@ -48,13 +48,6 @@ const NOT_EMPTY_TEXT = /not empty/i;
 
 /** Decided in src/ftp/errors.ts; the old names stay so callers compile. */
 
-/** Remove a secret from text, in case some layer echoed it. Short secrets are only masked after PASS. */
-export function scrubSecret(text: string, secret: string | undefined): string {
-  let t = text.replace(/\bPASS\s+(?!\*+$)\S.*$/gm, 'PASS ****');
-  if (secret && secret.length >= 4) t = t.split(secret).join('****');
-  return t;
-}
-
 /**
  * FTPS failures. A certificate that is not trusted is NoPermissions (the user has to decide: FTP Explorer asks
  * when connecting); any other TLS failure (AUTH TLS refused, handshake failed, PROT refused) is Unavailable,
@@ -84,10 +77,11 @@ function tlsFsError(err: FtpTlsError, what: string, msg: (m: string) => string):
  * Classify an error of the FTP client for the operation `op` ("read", "write", ...) on `path`.
  * The message says what failed, with the server's reply, and what to do next where that is clear.
  */
-export function toFsError(err: unknown, op: string, path: string, secret?: string): FsError {
+export function toFsError(err: unknown, op: string, path: string): FsError {
   if (err instanceof FsError) return err;
   const what = `${op} ${path}`;
-  const msg = (m: string) => scrubSecret(m, secret);
+  // The client masks PASS where it sends it; the texts here carry commands as the client recorded them.
+  const msg = (m: string) => m;
   if (err instanceof FtpCancelledError || (err instanceof Error && err.name === 'AbortError')) {
     return new FsError('Cancelled', msg(`${what}: cancelled`), false, err);
   }

@@ -6,30 +6,29 @@
  *   [site#1] --- data open passive download: ...
  *   [site] !!! write /www/a.txt: 553 ...        an error the extension reports
  *
- * The client masks PASS already; every line is checked again here (PASS/ACCT arguments, and the password
- * itself when known), and cut at MAX_LINE characters so nothing long is ever dumped.
+ * The client masks the arguments of PASS and ACCT where it sends them (src/ftp/control.ts maskCommand); nothing
+ * here searches the text for a password, which would hide a folder of the same name and so give the password
+ * away. Lines are cut at MAX_LINE characters so nothing long is ever dumped.
  */
 import { formatLogEvent, type FtpLogEvent } from '../ftp';
-import { scrubSecret } from './fsErrors';
 
 export const MAX_LINE = 500;
 
-export function formatLogLines(prefix: string, event: FtpLogEvent, secret?: string): string[] {
+export function formatLogLines(prefix: string, event: FtpLogEvent): string[] {
   return formatLogEvent(event)
     .split('\n')
-    .map((line) => prefixLine(prefix, line, secret));
+    .map((line) => prefixLine(prefix, line));
 }
 
-export function prefixLine(prefix: string, line: string, secret?: string): string {
-  let l = scrubSecret(line.replace(/\r/g, ''), secret);
-  l = l.replace(/^(--->\s+ACCT\s+)(?!\*+$).*/i, '$1****');
+export function prefixLine(prefix: string, line: string): string {
+  let l = line.replace(/\r/g, '');
   if (l.length > MAX_LINE) l = `${l.slice(0, MAX_LINE)}... (${l.length - MAX_LINE} more characters)`;
   return `[${prefix}] ${l}`;
 }
 
 /** A line for an error the extension hit (not the server dialogue). */
-export function errorLine(prefix: string, message: string, secret?: string): string {
-  return prefixLine(prefix, `!!! ${message}`, secret);
+export function errorLine(prefix: string, message: string): string {
+  return prefixLine(prefix, `!!! ${message}`);
 }
 
 /** A fixed-size ring of the last lines, for tests and for "Show Log" after the fact. */

@@ -19,6 +19,14 @@ import type { RemoteClient } from './siteTypes';
 
 /** Listing entry -> the same entry with its precise time (or itself when the server could not say). */
 const precise = new WeakMap<FileEntry, Promise<FileEntry>>();
+/** Entries whose time MLST or MDTM gave, to the second. */
+const exact = new WeakSet<FileEntry>();
+
+/** Whether `entry` (as withPreciseTime returned it) has a time to the second. */
+export function hasExactTime(site: SiteCore, entry: FileEntry): boolean {
+  if (entry.mtimeMs === undefined) return false;
+  return exact.has(entry) || (entry.type === 'file' && site.traits.mlsd === true);
+}
 
 /** `entry` (from the listing of `p`'s folder) with a time to the second where the listing's is not. */
 export async function withPreciseTime(site: SiteCore, p: string, entry: FileEntry): Promise<FileEntry> {
@@ -53,7 +61,7 @@ async function byMlst(site: SiteCore, c: RemoteClient, p: string, entry: FileEnt
   if (traits.mlst !== true) return undefined;
   // Gone or no longer a file since the listing: the listing's entry; the next listing says what is there.
   if (m?.type !== 'file' || m.mtimeMs === undefined) return entry;
-  return { ...entry, size: m.size ?? entry.size, mtimeMs: m.mtimeMs };
+  return exactly({ ...entry, size: m.size ?? entry.size, mtimeMs: m.mtimeMs });
 }
 
 async function byMdtm(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<FileEntry> {
@@ -62,7 +70,7 @@ async function byMdtm(site: SiteCore, c: RemoteClient, p: string, entry: FileEnt
   try {
     const ms = (await c.lastModified(p)).getTime();
     traits.mdtm = true;
-    return Number.isFinite(ms) ? { ...entry, mtimeMs: ms } : entry;
+    return Number.isFinite(ms) ? exactly({ ...entry, mtimeMs: ms }) : entry;
   } catch (err) {
     // A reply that is not a time: the dialogue is in step, the listing's time stands.
     if (err instanceof FtpProtocolError && err.command?.startsWith('MDTM')) return entry;
@@ -77,4 +85,9 @@ async function byMdtm(site: SiteCore, c: RemoteClient, p: string, entry: FileEnt
     // 550 and the like (gone, not a plain file, not allowed): the listing's time.
     return entry;
   }
+}
+
+function exactly(e: FileEntry): FileEntry {
+  exact.add(e);
+  return e;
 }

@@ -4,6 +4,13 @@
  * answered from the listing of the directory that would hold the first such segment (one LIST, usually cached
  * already), never by listing a directory that does not exist, and a "not found" for them is quiet: no log line
  * and no notification. No vscode import.
+ *
+ * The list is what VS Code 1.139 (the workbench code-server 4.139 ships) reads in a workspace folder by itself:
+ * settings, tasks and launch configurations (.vscode), MCP servers (.mcp.json, .vscode/mcp.json), chat
+ * customizations (AGENTS.md, CLAUDE.md, CLAUDE.local.md, .github/copilot-instructions.md, .github/prompts,
+ * .github/instructions, .github/agents, .github/hooks, .github/skills, .agents/skills, .claude/...: see
+ * promptFileLocations.ts in VS Code's chat/common/promptSyntax/config), dev containers; and what common
+ * extensions look for (.git, node_modules, package.json, tsconfig.json, ...).
  */
 import { normalizePath } from './uri';
 
@@ -36,6 +43,13 @@ export const PROBE_SEGMENTS: ReadonlySet<string> = new Set([
   'pyvenv.cfg',
   '.venv',
   '.idea',
+  '.mcp.json',
+  'AGENTS.md',
+  'CLAUDE.md',
+  'CLAUDE.local.md',
+  '.agents',
+  '.claude',
+  '.claude-plugin',
 ]);
 
 /**

@@ -4,11 +4,12 @@ import { FtpError, FtpProtocolError, FtpReplyError, isFileUnavailable, type File
 import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
-import { withPreciseTime } from './preciseTime';
+import { hasExactTime, withPreciseTime } from './preciseTime';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
-import { FileType, isLong, MAX_READ_BYTES, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
+import { FileType, isLong, MAX_READ_BYTES, type ReadOptions, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
 import { joinPath, normalizePath, parentPath } from './uri';
+import { versionOf } from './versions';
 
 /** readFile's "too large" error, an FtpError so the client passes it through unchanged (not a broken connection). */
 class TooLargeError extends FtpError {
@@ -17,11 +18,23 @@ class TooLargeError extends FtpError {
 
 export async function stat(site: SiteCore, path: string): Promise<Stat> {
   const p = normalizePath(path);
+  const s = await lookStat(site, p);
+  // What VS Code's own conflict check before a save sees (versions.ts).
+  if (s.type & FileType.File) site.versions.stat(p, versionOf(s));
+  return s;
+}
+
+/** stat without noting it: what is on the server at `p` (through the listing cache). */
+export async function lookStat(site: SiteCore, p: string): Promise<Stat> {
   const entry = await site.lookup(p);
   if (!entry) throw site.notFound(p);
   if (entry.type === 'symlink') return linkStat(site, p, entry);
   // A file's time to the second (LIST gives minutes): VS Code's save compares it with the one it read.
-  return site.toStat(p, await withPreciseTime(site, p, entry));
+  return preciseStat(site, p, await withPreciseTime(site, p, entry));
+}
+
+function preciseStat(site: SiteCore, p: string, e: FileEntry, link?: 'dir' | 'file'): Stat {
+  return { ...site.toStat(p, e, link), mtimeExact: hasExactTime(site, e) };
 }
 
 /**
@@ -34,7 +47,7 @@ async function linkStat(site: SiteCore, p: string, entry: FileEntry): Promise<St
   const r = await site.links.resolve(p, entry, false).catch(() => undefined);
   if (r?.kind === 'dir' || r?.kind === 'file') {
     const target = r.kind === 'file' ? await withPreciseTime(site, r.path, r.entry) : r.entry;
-    return { ...site.toStat(r.path, target), type: FileType.SymbolicLink | (r.kind === 'dir' ? FileType.Directory : FileType.File) };
+    return { ...preciseStat(site, r.path, target), type: FileType.SymbolicLink | (r.kind === 'dir' ? FileType.Directory : FileType.File) };
   }
   if (r?.kind === 'loop') return { ...site.toStat(p, entry), type: FileType.SymbolicLink };
   return site.toStat(p, entry, await site.links.kind(p));
@@ -67,8 +80,20 @@ export async function entries(site: SiteCore, path: string): Promise<FileEntry[]
   return site.usable(p, listing);
 }
 
-export async function readFile(site: SiteCore, path: string, t: Transfer = {}): Promise<Uint8Array> {
+export async function readFile(site: SiteCore, path: string, t: ReadOptions = {}): Promise<Uint8Array> {
   const p = normalizePath(path);
+  const data = await readBytes(site, p, t);
+  // The editor's copy now comes from this version (versions.ts): VS Code stats a file just before it reads it,
+  // so its listing (and precise time) are at hand. A read without one (not an editor's) costs no listing and sets
+  // no base; a read that failed leaves the base as it was.
+  if (!t.peek && !isProbe(p)) {
+    const known = site.cache.lookup(p).state === 'found';
+    site.versions.based(p, known ? await lookStat(site, p).then(versionOf, () => undefined) : undefined);
+  }
+  return data;
+}
+
+async function readBytes(site: SiteCore, p: string, t: Transfer): Promise<Uint8Array> {
   // A probe is answered from the listing (no RETR of a file that is not there); otherwise use what the cache knows.
   let entry: FileEntry | undefined;
   if (isProbe(p)) {
@@ -138,11 +163,11 @@ function tooLarge(p: string, bytes: number, max: number, atLeast = false): FsErr
   );
 }
 
-/** Stream a file into `dest` (downloads to disk). Returns the bytes moved. */
+/** Stream a file into `dest` (downloads to disk), from byte `t.offset` on (REST) when given. Returns the bytes moved. */
 export async function download(site: SiteCore, path: string, dest: () => Writable, t: SizedTransfer = {}): Promise<number> {
   const p = normalizePath(path);
   try {
-    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal }), {
+    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal, offset: t.offset }), {
       transfer: isLong(t.bytes),
       signal: t.signal,
     });

@@ -6,14 +6,17 @@
 import type { Readable, Writable } from 'node:stream';
 import type { FileEntry } from '../ftp';
 import { ChangeBatch } from './changes';
+import * as permissions from './permissions';
+import type { ChmodOptions, ChmodResult } from './permissions';
 import * as reading from './reading';
 import { SiteCore } from './siteCore';
-import type { SizedTransfer, Stat, Transfer, UploadOptions } from './siteTypes';
+import type { ReadOptions, SizedTransfer, Stat, UploadOptions, WriteOptions } from './siteTypes';
 import * as tree from './treeChanges';
 import * as writing from './writing';
 
 export { FileType, MAX_READ_BYTES, SHORT_TRANSFER_BYTES } from './siteTypes';
-export type { RemoteClient, SiteOptions, SizedTransfer, Stat, Transfer, UploadOptions } from './siteTypes';
+export type { ReadOptions, RemoteClient, SiteOptions, SizedTransfer, Stat, Transfer, UploadOptions, WriteOptions } from './siteTypes';
+export { SaveConflict, type Version } from './versions';
 
 export class Site extends SiteCore {
   stat(path: string): Promise<Stat> {
@@ -30,7 +33,7 @@ export class Site extends SiteCore {
     return reading.entries(this, path);
   }
 
-  readFile(path: string, t: Transfer = {}): Promise<Uint8Array> {
+  readFile(path: string, t: ReadOptions = {}): Promise<Uint8Array> {
     return reading.readFile(this, path, t);
   }
 
@@ -39,7 +42,7 @@ export class Site extends SiteCore {
     return reading.download(this, path, dest, t);
   }
 
-  writeFile(path: string, content: Uint8Array, flags: { create: boolean; overwrite: boolean }, t: Transfer = {}): Promise<void> {
+  writeFile(path: string, content: Uint8Array, flags: { create: boolean; overwrite: boolean }, t: WriteOptions = {}): Promise<void> {
     return writing.writeFile(this, path, content, flags, t);
   }
 
@@ -66,5 +69,10 @@ export class Site extends SiteCore {
 
   rename(from: string, to: string, opts: { overwrite: boolean }): Promise<void> {
     return tree.rename(this, from, to, opts);
+  }
+
+  /** SITE CHMOD `mode` on `path`, with `recursive` inside a folder too; never through a link (permissions.ts). */
+  chmod(path: string, mode: number, opts: ChmodOptions = {}): Promise<ChmodResult> {
+    return permissions.chmod(this, path, mode, opts);
   }
 }

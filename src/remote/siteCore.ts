@@ -8,12 +8,13 @@ import { isConnectionLimit, isConnectionLost, isFileUnavailable, ServerTraits, t
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
-import { FsError, scrubSecret, toFsError } from './fsErrors';
+import { FsError, toFsError } from './fsErrors';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
 import { FileType, type RemoteClient, type SiteOptions, type Stat, type Transfer } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
+import { SeenVersions } from './versions';
 
 export class SiteCore {
   readonly cache: DirCache;
@@ -22,6 +23,8 @@ export class SiteCore {
   readonly authorities = new Set<string>();
   /** Where symlinks lead, and which lead to folders. */
   readonly links: LinkKinds;
+  /** Which version of each open file the editor's copy is based on (a save refuses to replace another). */
+  readonly versions = new SeenVersions();
   /**
    * What has been learned about this server, shared by the connections of the pool (connector.ts passes it to
    * each), so a fact (MLSD works, EPSV does not, safe save may not rename over a file) is learned once per site.
@@ -44,6 +47,9 @@ export class SiteCore {
       size: opts.poolSize,
       mode: config.mode,
       create: async (n) => {
+        // After Disconnect nothing connects by itself (polling, a tree refresh, VS Code reading an open editor
+        // again): only what the user does on this connection (resume()).
+        if (this.userDisconnected) throw this.disconnectedError();
         const client = await opts.connect(n);
         if (this.loginDir === undefined) {
           try {
@@ -61,9 +67,6 @@ export class SiteCore {
       keepAliveMs: opts.keepAliveMs,
       onInfo: (t) => opts.info?.(t),
       now: opts.now,
-    });
-    this.pool.onDidChange(() => {
-      if (this.connected) this.userDisconnected = false;
     });
   }
 
@@ -103,21 +106,34 @@ export class SiteCore {
 
   /** Open one connection now (Connect command), so a wrong password shows at once. */
   async connect(): Promise<void> {
+    this.resume();
     await this.run('connect', '/', async () => undefined, { idempotent: true });
   }
 
   async disconnect(): Promise<void> {
+    this.userDisconnected = true;
     this.cache.clear();
     await this.pool.closeAll();
-    this.userDisconnected = true;
+  }
+
+  /** The user acted on this connection (Connect, expanding it in the tree): it may connect again. */
+  resume(): void {
+    this.userDisconnected = false;
   }
 
   /**
-   * Disconnect was asked and nothing has connected since: background work (polling for changes, watcher.ts) must
-   * not open a connection again; the user's next operation does.
+   * Disconnect was asked and the user has not acted on the connection since: nothing opens a connection (every
+   * operation fails with Unavailable, saying how to connect again).
    */
   get disconnectedByUser(): boolean {
-    return this.userDisconnected && !this.connected;
+    return this.userDisconnected;
+  }
+
+  private disconnectedError(): FsError {
+    return new FsError(
+      'Unavailable',
+      `"${this.name}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.`,
+    );
   }
 
   async dispose(): Promise<void> {
@@ -148,7 +164,7 @@ export class SiteCore {
   }
 
   fsError(err: unknown, op: string, path: string): FsError {
-    return toFsError(err, op, path, this.opts.secret?.());
+    return toFsError(err, op, path);
   }
 
   /**
@@ -167,10 +183,7 @@ export class SiteCore {
 
   /** The server refused `op` on `p` (a 550 while `why` shows the file is there): NoPermissions, logged. */
   refused(err: FtpReplyError, op: string, p: string, why: string): FsError {
-    const text = scrubSecret(
-      `${op} ${p}: the server refused (${err.code} ${err.replyText}), although ${why}. Check the permissions of the file or its folder on the server.`,
-      this.opts.secret?.(),
-    );
+    const text = `The server refused to ${op} '${p}': ${err.code} ${err.replyText} (although ${why}). Check the permissions of the file or its folder on the server.`;
     this.opts.info?.(text);
     return new FsError('NoPermissions', text, false, err);
   }

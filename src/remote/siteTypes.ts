@@ -4,7 +4,7 @@
  * them through unchanged.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { FileEntry, ListOptions, TransferOptions } from '../ftp';
+import type { FileEntry, FtpReply, ListOptions, TransferOptions } from '../ftp';
 import type { ChangeBatch } from './changes';
 import type { PoolClient } from './pool';
 
@@ -30,6 +30,8 @@ export interface RemoteClient extends PoolClient {
   readonly features?: ReadonlyMap<string, string>;
   /** MDTM (RFC 3659 §3): a file's time to the second, for stat where the listing gives minutes. */
   lastModified?(path: string): Promise<Date>;
+  /** A raw command, resolving on any final reply: a sync's --checksum asks HASH, XSHA256, ... (sync/checksum.ts). */
+  send?(command: string): Promise<FtpReply>;
 }
 
 /** vscode.FileType values. */
@@ -41,6 +43,8 @@ export interface Stat {
   mtime: number;
   ctime: number;
   readonly: boolean;
+  /** `mtime` is to the second (MLSD, MLST, MDTM), not LIST's minute. */
+  mtimeExact?: boolean;
 }
 
 export interface SiteOptions {
@@ -50,10 +54,10 @@ export interface SiteOptions {
   keepAliveMs?: number;
   ttlMs?: number;
   now?: () => number;
-  /** For scrubbing error messages: the password in use, if any. */
-  secret?: () => string | undefined;
   /** Extension-level log lines (pool shrinking, keep-alive failures). */
   info?: (text: string) => void;
+  /** Transfers of files at least this large are resumed after a failure (resume.ts). Default RESUME_MIN_BYTES. */
+  resumeMinBytes?: number;
   /** readFile refuses files larger than this (VS Code holds the whole file in memory). Default MAX_READ_BYTES. */
   maxReadBytes?: number;
 }
@@ -61,9 +65,23 @@ export interface SiteOptions {
 /** Transfer options for a single read/write: progress and cancel. */
 export type Transfer = Pick<TransferOptions, 'onProgress' | 'signal'>;
 
+/** Options of readFile. */
+export interface ReadOptions extends Transfer {
+  /** Read what is on the server without making it the editor's copy (a comparison's other side: versions.ts). */
+  peek?: boolean;
+}
+
+/** Options of writeFile. */
+export interface WriteOptions extends Transfer {
+  /** Replace the file even if it changed on the server since the editor's copy was read (the user said so). */
+  force?: boolean;
+}
+
 /** A transfer whose size the caller knows (a listing's or a local file's): small ones are quick pool operations. */
 export interface SizedTransfer extends Transfer {
   bytes?: number;
+  /** Download only: start at this byte (REST, RFC 959 §4.1.3), to continue an interrupted download. */
+  offset?: number;
 }
 
 /** Options of an upload (folder uploads pass what they know, so nothing is looked up per file). */
@@ -78,6 +96,12 @@ export interface UploadOptions extends SizedTransfer {
    * the listing as the same file, or another upload of this batch goes to it), so replace it safely all the same.
    */
   mayExist?: boolean;
+  /**
+   * A large local file: the safe save's temporary file is named from `key` (the local file's path, size and time),
+   * kept on the server when the upload fails, and continued from its length by the next upload with the same key;
+   * `from(offset)` reads the local file from there (resume.ts).
+   */
+  resume?: { key: string; from: (offset: number) => Readable };
   /** Collect the change in this batch (cache invalidation and change events in bulk) instead of at once. */
   batch?: ChangeBatch;
 }

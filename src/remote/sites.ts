@@ -14,8 +14,6 @@ export interface SitesOptions {
   settings: () => GlobalSettings;
   /** Open one logged-in client for `site` (connector.ts: password retry and certificate trust; the extension passes its log). */
   connect: (site: Site, n: number) => Promise<RemoteClient>;
-  /** The password a site is using, for scrubbing it out of error messages. */
-  secret?: (site: Site) => string | undefined;
   info?: (site: Site, text: string) => void;
   ttlMs?: number;
   now?: () => number;
@@ -148,7 +146,6 @@ export class SiteRegistry {
       keepAliveMs: settings.keepAliveSeconds * 1000,
       ttlMs: this.opts.ttlMs,
       now: this.opts.now,
-      secret: () => this.opts.secret?.(site),
       info: (t) => this.opts.info?.(site, t),
     });
     site.pool.onDidChange(() => this.fireChange());

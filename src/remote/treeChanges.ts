@@ -5,6 +5,7 @@
  */
 import { FtpReplyError, isConnectionLost, tempName } from '../ftp';
 import { FsError } from './fsErrors';
+import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
 import { isUnder, joinPath, normalizePath, parentPath } from './uri';
@@ -17,7 +18,10 @@ export async function createDirectory(site: SiteCore, path: string): Promise<voi
   if (entry) throw new FsError('FileExists', `${p} exists already`);
   await site.assertParentExists(p);
   try {
-    await site.pool.run((c) => c.mkdir(p));
+    await site.pool.run(async (c) => {
+      await c.mkdir(p);
+      await applyDefaultMode(site, c, p, 'folder');
+    });
   } catch (err) {
     site.cache.invalidatePath(p);
     throw await site.explain(err, 'create folder', p, parentPath(p));

@@ -5,7 +5,8 @@ import * as nodePath from 'node:path';
 import type { FileEntry } from '../ftp';
 import type { ChangeBatch } from './changes';
 import { FsError } from './fsErrors';
-import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
+import { resumeKey, RESUME_MIN_BYTES } from './resume';
+import { FileType, SHORT_TRANSFER_BYTES, type Site, type UploadOptions } from './site';
 import { checkCancelled, inParallel, newRun, parallel, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
 
@@ -215,10 +216,23 @@ async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run): P
       existing: job.existing,
       mayExist: job.mayExist,
       batch,
+      resume: prepared.data ? undefined : resumable(site, job, st),
     });
     t.done(n);
   } catch (err) {
     t.failed();
     throw err;
   }
+}
+
+/**
+ * A large file's upload may be continued after a failure (resume.ts): its temporary file on the server is named
+ * from the local file's path, size and time and the remote path, so only the same version of it continues it.
+ */
+function resumable(site: Site, job: PutJob, st: fs.Stats): UploadOptions['resume'] {
+  if (st.size < (site.opts.resumeMinBytes ?? RESUME_MIN_BYTES)) return undefined;
+  return {
+    key: resumeKey(nodePath.resolve(job.local), st.size, st.mtimeMs, job.remote),
+    from: (offset) => fs.createReadStream(job.local, { start: offset }),
+  };
 }

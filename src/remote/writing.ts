@@ -3,16 +3,20 @@ import type { Readable } from 'node:stream';
 import { FtpReplyError, isConnectionLost, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
 import type { Change } from './changes';
 import { FsError } from './fsErrors';
+import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
-import { isLong, type Transfer, type UploadOptions } from './siteTypes';
+import { hasExactTime, withPreciseTime } from './preciseTime';
+import { lookStat } from './reading';
+import { isLong, type UploadOptions, type WriteOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
+import { versionOf, type Version } from './versions';
 
 export async function writeFile(
   site: SiteCore,
   path: string,
   content: Uint8Array,
   flags: { create: boolean; overwrite: boolean },
-  t: Transfer = {},
+  t: WriteOptions = {},
 ): Promise<void> {
   const p = normalizePath(path);
   site.assertWritable(p);
@@ -24,9 +28,18 @@ export async function writeFile(
   if (entry && !flags.overwrite) throw new FsError('FileExists', `${p} exists already`);
   if (!entry) await site.assertParentExists(p);
   const to = await saveTarget(site, p, entry, 0);
+  if (entry && !t.force) {
+    // Someone else's change since the editor's copy was read is not replaced without the user's word.
+    const now = await serverVersion(site, to);
+    const conflict = now && site.versions.conflict(p, now);
+    if (conflict) throw conflict;
+  }
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   try {
-    await site.pool.run((c) => safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null)), {
+    await site.pool.run(async (c) => {
+      await safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null));
+      if (!to.entry) await applyDefaultMode(site, c, to.path, 'file');
+    }, {
       idempotent: true,
       transfer: true,
       signal: t.signal,
@@ -38,7 +51,16 @@ export async function writeFile(
   }
   site.cache.invalidatePath(p);
   site.cache.invalidatePath(to.path);
+  // The editor's copy is now what we saved: the stat VS Code makes next reads the same listing.
+  site.versions.based(p, await lookStat(site, p).then(versionOf, () => undefined));
   site.emit(changes(p, to.path, entry !== undefined));
+}
+
+/** The version of the file a save goes to, as stat would give it (time to the second where the server can). */
+async function serverVersion(site: SiteCore, to: { path: string; entry?: FileEntry }): Promise<Version | undefined> {
+  if (to.entry?.type !== 'file') return undefined;
+  const e = await withPreciseTime(site, to.path, to.entry);
+  return { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: hasExactTime(site, e) };
 }
 
 /** The changes of a save of `p` that went to `to` (the file a link leads to, or `p` itself). */
@@ -107,7 +129,8 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
   try {
     entry = t.existing === undefined ? await site.lookup(p) : t.existing ?? undefined;
     if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
-    if (!entry && !t.mayExist && site.config.safeSave !== false) {
+    // A resumable upload goes into a temporary file even for a new name: that file is what the next upload continues.
+    if (!entry && !t.mayExist && site.config.safeSave !== false && !t.resume) {
       bytes = await uploadNew(site, source, p, t);
     } else {
       to = await saveTarget(site, p, entry, site.cache.ttlMs);
@@ -115,11 +138,14 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
       const existing = to.entry ?? (t.mayExist ? { name: baseName(p), type: 'file' as const } : null);
       const dest = to.path;
       bytes = (
-        await site.pool.run((c) => safeSave(c, dest, source, site.saveOptions(t, existing)), {
-          idempotent: true,
-          transfer: isLong(t.bytes),
-          signal: t.signal,
-        })
+        await site.pool.run(
+          async (c) => {
+            const r = await safeSave(c, dest, source, { ...site.saveOptions(t, existing), ...resumeOf(t) });
+            if (!existing) await applyDefaultMode(site, c, dest, 'file');
+            return r;
+          },
+          { idempotent: true, transfer: isLong(t.bytes), signal: t.signal },
+        )
       ).bytes;
     }
   } catch (err) {
@@ -147,9 +173,11 @@ async function uploadNew(site: SiteCore, source: Buffer | (() => Readable), p: s
   };
   try {
     const r = await site.pool.run(
-      (c) => {
+      async (c) => {
         started = true;
-        return safeSave(c, p, source, { ...site.saveOptions({ onProgress, signal: t.signal }, null), safe: false });
+        const r = await safeSave(c, p, source, { ...site.saveOptions({ onProgress, signal: t.signal }, null), safe: false });
+        await applyDefaultMode(site, c, p, 'file');
+        return r;
       },
       { idempotent: true, transfer: isLong(t.bytes), signal: t.signal },
     );
@@ -181,4 +209,9 @@ function mayHaveWritten(err: unknown, moved: boolean): boolean {
   if (moved) return true;
   if (err instanceof FtpReplyError) return ![450, 500, 501, 502, 504, 530, 532, 550, 553].includes(err.code);
   return true;
+}
+
+/** safeSave's resume options for an upload that may be continued later (a large local file, resume.ts). */
+function resumeOf(t: UploadOptions): { resume?: UploadOptions['resume']; expectedBytes?: number } {
+  return t.resume && t.bytes !== undefined ? { resume: t.resume, expectedBytes: t.bytes } : {};
 }

@@ -11,16 +11,16 @@ export class FtpLog implements vscode.Disposable {
   readonly onDidAppend = this.emitter.event;
 
   /** A client log event of connection `prefix` (e.g. "site#1"). */
-  event(prefix: string, e: FtpLogEvent, secret?: string): void {
-    for (const line of formatLogLines(prefix, e, secret)) this.append(line);
+  event(prefix: string, e: FtpLogEvent): void {
+    for (const line of formatLogLines(prefix, e)) this.append(line);
   }
 
-  info(prefix: string, text: string, secret?: string): void {
-    this.append(prefixLine(prefix, `--- ${text}`, secret));
+  info(prefix: string, text: string): void {
+    this.append(prefixLine(prefix, `--- ${text}`));
   }
 
-  error(prefix: string, message: string, secret?: string): void {
-    this.append(errorLine(prefix, message, secret));
+  error(prefix: string, message: string): void {
+    this.append(errorLine(prefix, message));
   }
 
   lines(): string[] {

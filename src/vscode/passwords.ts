@@ -14,6 +14,10 @@ export class Passwords {
   /** The password each account last logged in with (to scrub it from messages). */
   private readonly inUse = new Map<string, string>();
   private readonly prompts = new Map<string, Promise<string>>();
+  /** Passwords typed but not yet seen to work: offered for remembering after a login with them (loggedIn). */
+  private readonly pending = new Map<string, string>();
+  /** The prompt shown now, so that the next waits for it. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
@@ -38,6 +42,11 @@ export class Passwords {
     return this.ask(cfg, true);
   }
 
+  /** Whether a login needs no prompt: anonymous, or a password known in this window or in SecretStorage. */
+  async logsInUnasked(cfg: Account): Promise<boolean> {
+    return isAnonymous(cfg.username) || (await this.known(cfg)) !== undefined;
+  }
+
   /** Set a password without asking (Add Connection, a password in a typed URL, tests). */
   async set(cfg: Account, password: string, remember: boolean): Promise<void> {
     const id = accountId(cfg);
@@ -53,6 +62,7 @@ export class Passwords {
   async forget(cfg: Account): Promise<void> {
     const id = accountId(cfg);
     this.session.delete(id);
+    this.pending.delete(id);
     this.inUse.delete(id);
     await this.secrets.delete(secretKey(cfg));
   }
@@ -76,31 +86,62 @@ export class Passwords {
     return stored;
   }
 
-  /** One prompt per account at a time: concurrent connections wait for the same answer. */
+  /**
+   * The login with a password asked for (or typed in Add Connection) worked: now, and only now, offer to remember
+   * it. A password the server refused is never offered. Asked once per password typed.
+   */
+  async loggedIn(cfg: Account, password: string | undefined): Promise<void> {
+    const id = accountId(cfg);
+    if (password === undefined || this.pending.get(id) !== password) return;
+    this.pending.delete(id);
+    const choice = await this.oneAtATime(() =>
+      vscode.window.showQuickPick(
+        [
+          { label: 'Remember', description: "in VS Code's secret storage", remember: true },
+          { label: 'This window only', description: 'ask again next time', remember: false },
+        ],
+        { title: `Logged in to "${cfg.name}" (${where(cfg)}). Remember the password?`, ignoreFocusOut: true },
+      ),
+    );
+    if (choice?.remember === true && this.session.get(id) === password) await this.set(cfg, password, true);
+  }
+
+  /** A password typed in Add Connection: kept for this window, offered for remembering once a login worked. */
+  async setPending(cfg: Account, password: string): Promise<void> {
+    await this.set(cfg, password, false);
+    this.pending.set(accountId(cfg), password);
+  }
+
+  /**
+   * Prompts one after the other, whatever connection needs them: VS Code shows one input at a time, and a second
+   * showInputBox would cancel the first (which then ends with "No password given").
+   */
+  private oneAtATime<T>(prompt: () => Thenable<T>): Promise<T> {
+    const next = this.queue.then(() => prompt());
+    this.queue = next.then(() => undefined, () => undefined);
+    return next;
+  }
+
+  /** One prompt per account at a time: concurrent connections of the account wait for the same answer. */
   private ask(cfg: Account, failed: boolean): Promise<string> {
     const id = accountId(cfg);
     const running = this.prompts.get(id);
     if (running) return running;
     const p = (async () => {
-      const pw = await vscode.window.showInputBox({
-        title: `FTP: ${cfg.name}`,
-        prompt: failed
-          ? `Login as ${cfg.username} on ${cfg.host} failed. Enter the password again.`
-          : `Password for ${cfg.username} on ${cfg.host}`,
-        password: true,
-        ignoreFocusOut: true,
-      });
+      const pw = await this.oneAtATime(() =>
+        vscode.window.showInputBox({
+          title: `FTP: password for "${cfg.name}"`,
+          prompt: failed
+            ? `The server refused the login as ${cfg.username} on ${where(cfg)}. Enter the password again.`
+            : `Password for ${cfg.username} on ${where(cfg)}`,
+          password: true,
+          ignoreFocusOut: true,
+        }),
+      );
       if (pw === undefined) {
         throw new FsError('NoPermissions', `No password given for "${cfg.name}". Run "FTP: Connect" to enter it.`);
       }
-      const choice = await vscode.window.showQuickPick(
-        [
-          { label: 'Remember', description: "in VS Code's secret storage", remember: true },
-          { label: 'This window only', description: 'ask again next time', remember: false },
-        ],
-        { title: `Remember the password for ${cfg.username} on ${cfg.host}?`, ignoreFocusOut: true },
-      );
-      await this.set(cfg, pw, choice?.remember === true);
+      await this.setPending(cfg, pw);
       return pw;
     })();
     this.prompts.set(id, p);
@@ -110,4 +151,9 @@ export class Passwords {
     p.then(clear, clear);
     return p;
   }
+}
+
+/** host:port, as the prompts name a connection (two connections to one host differ by port). */
+function where(cfg: Account): string {
+  return `${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${cfg.port}`;
 }

@@ -15,7 +15,8 @@ import type { FtpLog } from './output';
 import { isProbe } from '../remote/probes';
 import { withTransferProgress } from './progress';
 import type { Change } from '../remote/changes';
-import type { Site, Stat } from '../remote/site';
+import { SaveConflict, type Site, type Stat } from '../remote/site';
+import type { SaveConflictPrompt } from './saveConflictPrompt';
 import type { SiteRegistry } from '../remote/sites';
 import { SCHEME, baseName, normalizePath } from '../remote/uri';
 import type { Watchers } from '../remote/watcher';
@@ -29,6 +30,9 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     private readonly sites: SiteRegistry,
     private readonly log: FtpLog,
     private readonly watchers?: Watchers,
+    /** Whether a site can log in without asking the user for a password (anonymous, or a password known). */
+    private readonly logsInUnasked?: (site: Site) => Promise<boolean>,
+    private readonly conflicts?: SaveConflictPrompt,
   ) {
     this.unsubscribe = sites.onDidChangeFiles((site, changes) => this.fire(site, changes));
   }
@@ -60,25 +64,51 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    return this.call(uri, (site, path) =>
+    return this.call(uri, (site, path) => this.sayRefused(path, () =>
       // What VS Code reads on its own (.vscode/settings.json, launch.json, ... of a workspace folder) gets no
       // progress: right after a window reload the login alone takes over a second, and "Downloading launch.json"
       // toasts for files that are not there are noise.
       isProbe(path) ? site.readFile(path) : withTransferProgress(`Downloading ${baseName(path)} from ${site.name}`, undefined, (p) =>
         site.readFile(path, { signal: p.signal, onProgress: (n) => p.bytes(n) }),
       ),
-    );
+    ));
+  }
+
+  /**
+   * A file the server refuses to read: VS Code's editor says only "could not be opened due to an unexpected
+   * error" for any error but "not found", so the server's reply is said in a notification as well.
+   */
+  private async sayRefused<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof FsError && err.kind === 'NoPermissions' && !isProbe(path)) {
+        void vscode.window.showErrorMessage(err.message, 'Show Log').then((c) => c && this.log.show());
+      }
+      throw err;
+    }
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
-    return this.call(uri, (site, path) =>
-      withTransferProgress(`Uploading ${baseName(path)} to ${site.name}`, content.byteLength, (p) =>
-        site.writeFile(path, content, { create: options.create, overwrite: options.overwrite }, {
-          signal: p.signal,
-          onProgress: (n) => p.bytes(n),
-        }),
-      ),
-    );
+    return this.call(uri, async (site, path) => {
+      const save = (force: boolean) =>
+        withTransferProgress(`Uploading ${baseName(path)} to ${site.name}`, content.byteLength, (p) =>
+          site.writeFile(path, content, { create: options.create, overwrite: options.overwrite }, {
+            signal: p.signal,
+            onProgress: (n) => p.bytes(n),
+            force,
+          }),
+        );
+      try {
+        await save(false);
+      } catch (err) {
+        // Someone else changed the file since it was opened, and VS Code's own check did not see it: ask.
+        if (!(err instanceof SaveConflict) || !this.conflicts) throw err;
+        const answer = await this.conflicts.ask(uri, site, err);
+        if (answer !== true) throw new FsError('Unknown', answer.message, true);
+        await save(true);
+      }
+    });
   }
 
   delete(uri: vscode.Uri, options: { readonly recursive: boolean }): Promise<void> {
@@ -100,10 +130,21 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     let site: Site | undefined;
     try {
       site = this.sites.resolve(uri.authority);
-      return await fn(site, normalizePath(uri.path));
+      const path = normalizePath(uri.path);
+      if (isProbe(path) && !site.connected && !(await this.mayConnectFor(site))) {
+        // What VS Code looks for by itself (.mcp.json, .vscode/settings.json, ...) never asks for a password nor
+        // reconnects a connection the user disconnected: to VS Code it is not there.
+        throw new FsError('FileNotFound', `${path}: not looked up (${site.name} is not connected)`, true);
+      }
+      return await fn(site, path);
     } catch (err) {
       throw this.toVscodeError(err, uri, site);
     }
+  }
+
+  private async mayConnectFor(site: Site): Promise<boolean> {
+    if (site.disconnectedByUser) return false;
+    return this.logsInUnasked ? this.logsInUnasked(site) : true;
   }
 
   private toVscodeError(err: unknown, uri: vscode.Uri, site?: Site): Error {

@@ -10,8 +10,9 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? 'This diagnosis is gone (the window was reloaded). Run "FTP: Diagnose Connection" again.';
   }
-  add(name: string, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name} - diagnosis.txt`, query: String(++this.n) });
+  /** A new report document; `ext` "md" for Markdown (shown in its preview). */
+  add(name: string, text: string, ext = 'txt'): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name} - diagnosis.${ext}`, query: String(++this.n) });
     this.texts.set(uri.toString(), text);
     return uri;
   }

@@ -211,12 +211,13 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `conn:${key}${this.generationOf(key)}`;
       const tls = node.config.tls === 'explicit' || node.config.tls === 'implicit' ? node.config.tls : undefined;
-      item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${connected ? 'connected' : 'not connected'}${node.config.readOnly ? ' · read-only' : ''}`;
+      const state = connected ? 'connected' : site?.disconnectedByUser ? 'disconnected' : 'not connected';
+      item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${state}${node.config.readOnly ? ' · read-only' : ''}`;
       const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || '(login folder)');
       const tooltip = new vscode.MarkdownString(
         `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
           `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
-          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${connected ? 'connected' : 'not connected'}  \n` +
+          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${state}  \n` +
           namesLine(node, site?.traits.names.codePage) +
           timeLine(node.config.timeZoneOffset, site?.traits.timeZoneOffset),
       );
@@ -257,6 +258,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     try {
       let dir: string;
       if (node instanceof ConnectionNode) {
+        // VS Code asks for a connection's children only when the user expands it (Disconnect collapses it).
+        site.resume();
         dir = await site.root();
         this.rootPaths.set(node, dir);
       } else {
@@ -370,5 +373,5 @@ function timeLine(set: number | undefined, found: number | undefined): string {
 /** What a connection row shows that can change while it is shown. */
 function shownStateOf(node: ConnectionNode, site: Site | undefined): string {
   const t = site?.traits;
-  return `${site?.connected ?? false}|${site?.mode ?? node.config.mode}|${node.config.readOnly}|${t?.names.codePage}|${t?.timeZoneOffset}`;
+  return `${site?.connected ?? false}|${site?.disconnectedByUser === true}|${site?.mode ?? node.config.mode}|${node.config.readOnly}|${t?.names.codePage}|${t?.timeZoneOffset}`;
 }

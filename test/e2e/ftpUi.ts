@@ -17,6 +17,8 @@ export interface PromptAnswer {
   type?: string;
   /** For a quick pick: type this and wait until the focused row contains it. */
   pick?: string;
+  /** Accept what the prompt shows (its default value) as it is. */
+  keep?: boolean;
   /** Called with the prompt filled in, before Enter (e.g. to take a screenshot of it). */
   before?: () => Promise<unknown>;
 }
@@ -65,7 +67,7 @@ export async function answerPrompts(page: Page, answers: PromptAnswer[], done: (
     if (!answer) throw new Error(`no answer for the prompt "${next.key}" (answered so far: ${JSON.stringify(answered)})`);
     const box = page.locator(QUICK_INPUT_BOX);
     const text = answer.pick ?? answer.type ?? '';
-    await box.fill(text, { timeout: 10_000 });
+    if (!answer.keep) await box.fill(text, { timeout: 10_000 });
     if (answer.pick !== undefined) {
       await page.locator(FOCUSED_ROW, { hasText: answer.pick }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }

@@ -2,9 +2,9 @@
 // same minute: vsftpd's LIST gives times to the minute), then the user saves. VS Code's save compares the time and
 // size stat gives now with those it read (the web workbench's fileService.validateWriteFile): it shows "The content
 // of the file is newer" with Compare / Overwrite when the time moved on and the size changed, and the server keeps
-// the colleague's content until the user chooses. With nobody else's change, the save goes through without a word.
-// With a change that keeps the size, VS Code 1.139 does not ask (its check needs the size to differ as well): stat
-// reports the new time all the same (MDTM in the FTP log).
+// the colleague's content until the user chooses. A change that keeps the size passes VS Code's check (1.139 needs
+// the size to differ as well): FTP Explorer's own check (src/remote/versions.ts) asks then, with its own dialog.
+// With nobody else's change, the save goes through without a word.
 // The packaged .vsix installed in code-server (no smoke-test driver: the notifications are the real ones).
 // Screenshots: test-artifacts/e2e/ui-conflict-*.png.
 import * as assert from 'assert';
@@ -13,12 +13,12 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_TTL_MS } from '../../src/remote/dirCache';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot, waitForEditorTab } from './browser';
+import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot, waitForEditorTab, waitForNotification } from './browser';
 import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, expandRow, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, confirmDialog, contextMenu, expandRow, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -26,6 +26,8 @@ const ORIGINAL = 'version 1\n';
 /** The files of the steps, each opened once. */
 const FILES = ['other-size.txt', 'same-size.txt', 'unchanged.txt'];
 const NEWER = /The content of the file is newer/;
+/** FTP Explorer's question (src/vscode/saveConflictPrompt.ts). */
+const ASKED = /changed on the server since you opened it/;
 
 describe('UI: saving a file someone changed on the server in the same minute (vsftpd, installed .vsix)', function () {
   this.timeout(120_000);
@@ -35,6 +37,8 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
   let session: BrowserSession | undefined;
   let page: Page;
   let userDataDir: string;
+  /** The local folder open in VS Code. */
+  let workspace: string;
   /** Two moments of the last whole minute: when the files were written, and when the colleague changed them. */
   let written: number;
   let changed: number;
@@ -90,7 +94,7 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     for (const f of FILES) fs.utimesSync(disk(f), written / 1000, written / 1000);
     const extensionsDir = path.join(tmp.dir, 'extensions');
     await installVsix(vsix, extensionsDir);
-    const workspace = path.join(tmp.dir, 'project');
+    workspace = path.join(tmp.dir, 'project');
     fs.mkdirSync(workspace);
     userDataDir = path.join(tmp.dir, 'user-data');
     // Auto save off, as in desktop VS Code (the web workbench defaults to "afterDelay"): Ctrl+S is what saves.
@@ -119,6 +123,7 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
       { when: /user name/i, type: ftp.user },
       { when: /password/i, type: ftp.password },
       { when: /data connection mode/i, pick: 'passive' },
+      { when: /connection name/i, type: ftp.host },
     ], () => treeRow(page, ftp.host, ftpView(page)).isVisible());
     await expandRow(treeRow(page, ftp.host, ftpView(page)));
     for (const f of FILES) await treeRow(page, f, ftpView(page)).waitFor({ state: 'visible', timeout: 20_000 });
@@ -148,21 +153,39 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     await snap('2b-overwritten-by-choice');
   });
 
-  it('3. changed on the server in the same minute, same size: stat has the new time (MDTM); VS Code 1.139 does not ask', async () => {
+  it('3. changed on the server in the same minute, same size: FTP Explorer asks (VS Code does not); Cancel and Compare keep theirs, Overwrite saves mine', async () => {
     const theirs = 'version 2\n';
     await openAndEdit('same-size.txt', 'mine');
     colleagueWrites('same-size.txt', theirs);
     await outliveListing(Date.now());
+    const question = page.locator('.monaco-dialog-box', { hasText: ASKED }).first();
     await page.keyboard.press('Control+S');
-    await waitForDisk(disk('same-size.txt'), (t) => t !== theirs);
-    await snap('3-same-size-saved');
-    assert.strictEqual(await conflictToast(0), undefined, 'VS Code asks only when the size changed too');
-    // What the extension told VS Code: the colleague's time, to the second (MDTM's time-val, RFC 3659 §3).
-    const mdtm = new Date(changed).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    const seen = new RegExp(`---> MDTM /same-size\\.txt[\\s\\S]*<--- 213 ${mdtm}\\b`);
-    // VS Code writes the channel's file a little after the lines arrive.
-    const log = await waitFor(() => (seen.test(ftpChannel(userDataDir)) ? true : undefined), 15_000, 200);
-    assert.ok(log, `MDTM gave the colleague's time ${mdtm}; the FTP log:\n${ftpChannel(userDataDir).slice(-3000)}`);
+    await question.waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('3a-changed-on-the-server');
+    assert.match((await question.textContent()) ?? '', /same-size\.txt/);
+    assert.strictEqual(await conflictToast(0), undefined, "VS Code's own check lets a same-size change through");
+    await confirmDialog(page, ASKED, 'Cancel');
+    assert.strictEqual(read('same-size.txt'), theirs, 'Cancel: the colleague\'s content stays');
+    assert.ok(await page.locator('.tabs-container .tab.dirty', { hasText: 'same-size.txt' }).isVisible(), 'the editor keeps the unsaved edit');
+
+    // Compare: the server's version on the left, mine on the right; nothing is saved.
+    await page.keyboard.press('Control+S');
+    await confirmDialog(page, ASKED, 'Compare', 20_000);
+    const diff = page.locator('.tabs-container .tab', { hasText: /same-size\.txt \(on the server\)/ }).first();
+    await diff.waitFor({ state: 'visible', timeout: 20_000 });
+    const original = page.locator('.editor-group-container .monaco-diff-editor .editor.original .view-lines').first();
+    await original.filter({ hasText: 'version 2' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('3b-compare');
+    assert.strictEqual(read('same-size.txt'), theirs, 'Compare saves nothing');
+
+    // Saving again, after comparing: Overwrite replaces it.
+    await page.keyboard.press('Control+S');
+    await confirmDialog(page, ASKED, 'Overwrite', 20_000);
+    await waitForDisk(disk('same-size.txt'), (t) => t === `${ORIGINAL}mine`);
+    // Both tabs (the editor and the comparison) show the file: neither is dirty once saved.
+    const dirty = page.locator('.tabs-container .tab.dirty', { hasText: 'same-size.txt' });
+    assert.ok(await waitFor(async () => (await dirty.count()) === 0, 10_000, 100), 'saved: no dirty tab');
+    await snap('3c-overwritten-by-choice');
   });
 
   it('4. nobody changed it: Ctrl+S saves without a word, the server has the new content', async () => {
@@ -178,19 +201,51 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     await snap('4-saved-without-a-word');
     assert.strictEqual(await conflictToast(0), undefined, `no conflict notification: ${JSON.stringify(await notifications(page))}`);
   });
+
+  it('5. Download to Local Folder onto a local file of the same name: Skip keeps it, Compare shows both, Overwrite replaces it', async () => {
+    const local = path.join(workspace, 'unchanged.txt');
+    const mine = 'my local notes\n';
+    fs.writeFileSync(local, mine);
+    const serverText = read('unchanged.txt');
+    const replace = /"unchanged\.txt" exists in .*project\. Replace it with the file from the server\?/;
+    const question = page.locator('.monaco-dialog-box', { hasText: replace }).first();
+    const downloadHere = async () => {
+      await contextMenu(page, treeRow(page, 'unchanged.txt', ftpView(page)), 'Download to Local Folder...');
+      await pickFolder(page, workspace);
+      await question.waitFor({ state: 'visible', timeout: 20_000 });
+    };
+
+    await downloadHere();
+    await snap('5a-download-over-a-local-file');
+    await confirmDialog(page, replace, 'Skip');
+    await waitForNotification(page, 'Downloaded 0 file(s)');
+    assert.strictEqual(fs.readFileSync(local, 'utf8'), mine, 'Skip: the local file stays');
+
+    // Compare shows both side by side, then asks again: Overwrite.
+    await downloadHere();
+    await confirmDialog(page, replace, 'Compare');
+    await page.locator('.tabs-container .tab', { hasText: /unchanged\.txt \(local\) ↔ unchanged\.txt \(server\)/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await question.waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('5b-compare-then-asked-again');
+    assert.strictEqual(fs.readFileSync(local, 'utf8'), mine, 'Compare changes nothing');
+    await confirmDialog(page, replace, 'Overwrite');
+    await waitForNotification(page, 'Downloaded 1 file(s)');
+    assert.strictEqual(fs.readFileSync(local, 'utf8'), serverText, 'Overwrite: the server\'s file');
+    assert.deepEqual(fs.readdirSync(workspace).filter((n) => n.includes('ftpx')), [], 'no temporary file left');
+  });
 });
 
-/** The "FTP" output channel as VS Code keeps it in the logs folder. */
-function ftpChannel(userDataDir: string): string {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/-FTP\.log$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(path.join(userDataDir, 'logs'));
-  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+/**
+ * Answers VS Code's own folder picker (the web workbench's simple file dialog: a quick input holding a path) with
+ * `folder`: typed, then Enter until it closes (the first Enter may only move the dialog into the folder).
+ */
+async function pickFolder(page: Page, folder: string): Promise<void> {
+  const box = page.locator('.quick-input-widget .quick-input-box input');
+  await box.waitFor({ state: 'visible', timeout: 15_000 });
+  await box.fill(`${folder}/`);
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Enter');
+    if (await box.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`the folder picker did not accept ${folder}`);
 }

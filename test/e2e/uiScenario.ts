@@ -94,6 +94,7 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
         { when: /user name/i, type: ftp.user },
         { when: /password/i, type: ftp.password, before: () => snap('1b-add-connection-password') },
         { when: /data connection mode/i, pick: mode },
+        { when: /connection name/i, type: ftp.host },
       ], () => treeRow(page, name, ftpView(page)).isVisible());
       for (const step of [/host name/i, /\bport\b/i, /user name/i, /password/i, /data connection mode/i]) {
         assert.ok(answered.some((k) => step.test(k)), `a prompt for ${step} in ${JSON.stringify(answered)}`);

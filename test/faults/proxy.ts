@@ -376,6 +376,7 @@ export class ProxySession {
         const plan = pair.plan ?? {};
         const before = pair.bytes;
         pair.bytes += chunk.length;
+        this.proxy.dataBytes += chunk.length;
         const cutAt = plan.cutAfter;
         if (cutAt !== undefined && pair.bytes >= cutAt) {
           to.write(chunk.subarray(0, Math.max(0, cutAt - before)), () => setImmediate(() => this.cutPair(pair, plan.how ?? 'reset')));
@@ -461,6 +462,8 @@ function eprtTarget(line: string): { port: number } | undefined {
 export class FaultProxy {
   hooks: ProxyHooks = {};
   readonly sessions: ProxySession[] = [];
+  /** Bytes that came in on data connections, both ways, every session (a test may set it back to 0). */
+  dataBytes = 0;
   private readonly live = new Set<ProxySession>();
   private readonly sockets = new Set<net.Socket>();
   private readonly servers = new Set<net.Server>();

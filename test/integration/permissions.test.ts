@@ -55,7 +55,7 @@ for (const name of SERVER_NAMES) {
         assert.equal(err.kind, 'NoPermissions', `${what}: ${err.message}`);
         assert.match(err.message, /\b5\d\d\b/, `${what}: the server's reply is in the message`);
         // A bare 550 (vsftpd) is told from "not found" by the listing, and that is said in the log.
-        if (name === 'vsftpd') assert.ok(infos.some((t) => t.includes('the server refused')), `${what}: logged:\n${infos.join('\n')}`);
+        if (name === 'vsftpd') assert.ok(infos.some((t) => t.includes(`The server refused to ${what} '`)), `${what}: logged:\n${infos.join('\n')}`);
       }
       assert.equal(fs.readFileSync(path.join(srv.root, 'locked', 'keep.txt'), 'utf8'), 'keep');
     });

@@ -62,8 +62,12 @@ export function assertWellFormedEntry(e: FileEntry, context: string, allowDots =
     assert.ok(typeof e.target === 'string' && e.target.length > 0 && !/[\r\n]/.test(e.target), `${what}: target`);
   }
   if (e.permissions !== undefined) assert.ok(typeof e.permissions === 'string' && e.permissions.length > 0, what);
+  for (const k of ['owner', 'group'] as const) {
+    const v = e[k];
+    if (v !== undefined) assert.ok(typeof v === 'string' && v.length > 0 && !/[\r\n]/.test(v), `${what}: ${k}`);
+  }
   for (const key of Object.keys(e)) {
-    assert.ok(['name', 'type', 'size', 'mtimeMs', 'target', 'permissions', 'mode'].includes(key), `${what}: stray ${key}`);
+    assert.ok(['name', 'type', 'size', 'mtimeMs', 'target', 'permissions', 'mode', 'owner', 'group'].includes(key), `${what}: stray ${key}`);
     assert.notEqual((e as unknown as Record<string, unknown>)[key], undefined, `${what}: ${key} present but undefined`);
   }
 }

@@ -127,7 +127,25 @@ function expectedListMtime(server: string, name: string): string {
   return new Date(Math.floor(truth / MINUTE) * MINUTE).toISOString();
 }
 
+/** Owner and group as each server's LIST columns (or MLSD facts) name them: numbers or the user's name. */
+const LIST_OWNER: Record<string, { owner: string; group: string }> = {
+  vsftpd: { owner: '1001', group: '1001' },
+  proftpd: { owner: 'tester', group: 'tester' },
+  'pure-ftpd': { owner: '1001', group: 'tester' },
+  pyftpdlib: { owner: 'tester', group: 'tester' },
+  'ftp-srv': { owner: '1001', group: '1001' },
+};
+const MLSD_OWNER: Record<string, { owner: string; group: string } | Record<string, never>> = {
+  proftpd: { owner: 'tester', group: 'tester' }, // UNIX.ownername/groupname win over UNIX.owner/group
+  'pure-ftpd': { owner: '1001', group: '1001' }, // UNIX.uid/gid
+  pyftpdlib: {},
+};
+
 function expectedList(server: string, name: string): Partial<FileEntry> {
+  return { ...expectedListFacts(server, name), ...LIST_OWNER[server] };
+}
+
+function expectedListFacts(server: string, name: string): Partial<FileEntry> {
   const t = TRUTH[name];
   const mtime = Date.parse(expectedListMtime(server, name));
   if (t.type === 'dir') return { type: 'dir', size: 4096, permissions: 'rwxr-xr-x', mode: 0o755, mtimeMs: mtime };
@@ -142,6 +160,10 @@ function expectedList(server: string, name: string): Partial<FileEntry> {
 }
 
 function expectedMlsd(server: string, name: string): Partial<FileEntry> {
+  return { ...expectedMlsdFacts(server, name), ...MLSD_OWNER[server] };
+}
+
+function expectedMlsdFacts(server: string, name: string): Partial<FileEntry> {
   const t = TRUTH[name];
   const mtimeMs = Date.parse(t.mtime); // MLSD has seconds, in UTC (RFC 3659 §2.3)
   if (server === 'pyftpdlib') {
@@ -261,7 +283,7 @@ describe('server quirks', () => {
     const e = byName(list('vsftpd/LIST-file.txt'));
     assert.deepEqual(e.get('link-to-normal'), {
       name: 'link-to-normal', type: 'symlink', size: 10, mtimeMs: Date.parse('2024-03-05T00:00:00Z'),
-      permissions: 'rwxrwxrwx', mode: 0o777, target: 'normal.txt',
+      permissions: 'rwxrwxrwx', mode: 0o777, target: 'normal.txt', owner: '1001', group: '1001',
     });
     assert.deepEqual(names('vsftpd/LIST-symlink.txt'), []);
   });
@@ -354,7 +376,7 @@ describe('MLST replies of real servers (mlst.txt)', () => {
     assert.equal(lines.size, 6);
     assert.deepEqual(parseMlstLine(lines.get('MLST normal.txt')!), {
       name: '/listing-test/normal.txt', type: 'file', size: 12, mtimeMs: Date.parse('2024-03-05T06:07:08Z'),
-      permissions: 'adfrw', mode: 0o644,
+      permissions: 'adfrw', mode: 0o644, owner: 'tester', group: 'tester',
     });
     assert.equal(parseMlstLine(lines.get('MLST')!)!.type, 'dir');
     assert.equal(parseMlstLine(lines.get('MLST sparse-3G.bin')!)!.size, 3221225472);
@@ -363,7 +385,7 @@ describe('MLST replies of real servers (mlst.txt)', () => {
   it('pure-ftpd: bare `MLST` answers `type=cdir; .`, kept for MLST (unlike MLSD) as a folder', () => {
     const lines = mlstEntries('pure-ftpd/mlst.txt');
     assert.deepEqual(parseMlstLine(lines.get('MLST')!), {
-      name: '.', type: 'dir', size: 4096, mtimeMs: Date.parse('2024-03-05T06:07:08Z'), permissions: '0755', mode: 0o755,
+      name: '.', type: 'dir', size: 4096, mtimeMs: Date.parse('2024-03-05T06:07:08Z'), permissions: '0755', mode: 0o755, owner: '1001', group: '1001',
     });
     const link = parseMlstLine(lines.get('MLST link-to-normal')!)!;
     assert.deepEqual([link.name, link.type, link.target], ['link-to-normal', 'symlink', undefined]);

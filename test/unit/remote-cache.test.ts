@@ -117,4 +117,11 @@ describe('remote/probes: what VS Code looks for on its own', () => {
     assert.ok(isProbe('/.vscode'));
     assert.ok(!isProbe('/vscode/settings'));
   });
+
+  it("knows what VS Code 1.139's workbench reads by itself: MCP servers and chat customizations too", () => {
+    for (const p of ['/www/.mcp.json', '/www/AGENTS.md', '/www/CLAUDE.md', '/www/CLAUDE.local.md', '/www/.claude/settings.json', '/www/.agents/skills', '/www/.github/copilot-instructions.md', '/www/.vscode/mcp.json']) {
+      assert.ok(isProbe(p), p);
+    }
+    assert.ok(!isProbe('/www/README.md'));
+  });
 });

@@ -21,8 +21,8 @@ function setup(opts: { retryGives?: string; fail?: unknown; username?: string } 
   const cfg = config(opts.username ? { username: opts.username } : {});
   const site = { name: cfg.name, config: cfg, traits: new ServerTraits() };
   const seen: FtpConnectOptions[] = [];
-  const asked: { retry: (string | undefined)[] } = { retry: [] };
-  const logged: { prefix: string; secret?: string }[] = [];
+  const asked: { retry: (string | undefined)[]; worked: (string | undefined)[] } = { retry: [], worked: [] };
+  const logged: { prefix: string }[] = [];
   const client = { closed: false } as unknown as RemoteClient;
   const deps: ConnectorDeps = {
     passwords: {
@@ -31,10 +31,13 @@ function setup(opts: { retryGives?: string; fail?: unknown; username?: string } 
         asked.retry.push(tried);
         return opts.retryGives ?? 'right';
       },
+      loggedIn: async (_cfg, pw) => {
+        asked.worked.push(pw);
+      },
     },
     trust: { connect: (_cfg, open) => open(undefined) },
     settings: () => ({ timeoutSeconds: 7, poolSize: 2, keepAliveSeconds: 0 }),
-    log: { event: (prefix, _e, secret) => logged.push({ prefix, secret }) },
+    log: { event: (prefix) => logged.push({ prefix }) },
     open: async (o) => {
       seen.push(o);
       o.logger?.({ kind: 'info', text: 'hello' });
@@ -52,8 +55,9 @@ describe('remote/connector: one logged-in client of a site', () => {
     assert.equal(await t.connect(t.site, 3), t.client);
     assert.deepEqual(t.seen.map((o) => o.password), ['wrong', 'right']);
     assert.deepEqual(t.asked.retry, ['wrong']);
+    assert.deepEqual(t.asked.worked, ['right'], 'only the password that worked is offered for remembering');
     assert.equal(t.seen[0].timeoutMs, 7000);
-    assert.deepEqual(t.logged, [{ prefix: 'Site#3', secret: 'wrong' }, { prefix: 'Site#3', secret: 'right' }]);
+    assert.deepEqual(t.logged, [{ prefix: 'Site#3' }, { prefix: 'Site#3' }]);
   });
 
   it('every connection of a site gets the site\'s one record of what the server can do', async () => {
@@ -69,6 +73,7 @@ describe('remote/connector: one logged-in client of a site', () => {
     await assert.rejects(t.connect(t.site, 0), (e: unknown) => e instanceof FtpReplyError && e.code === 530);
     assert.deepEqual(t.seen.map((o) => o.password), ['wrong', 'also-wrong']);
     assert.deepEqual(t.asked.retry, ['wrong']);
+    assert.deepEqual(t.asked.worked, [], 'a refused password is never offered for remembering');
   });
 
   it('an anonymous login is not retried; nor is an error that is not a refused login', async () => {

@@ -120,6 +120,9 @@ export function parseMlsxEntry(text: string, s: number, e: number, forListing: b
   let modeStart = -1, modeEnd = -1;
   let targetStart = -1;
   let typeEnd = -1;
+  // Owner and group: the names (`UNIX.ownername`, proftpd) win over the numbers (`UNIX.owner`, `UNIX.uid`).
+  let ownerStart = -1, ownerEnd = -1, ownerByName = false;
+  let groupStart = -1, groupEnd = -1, groupByName = false;
 
   let factStart = s;
   let eq = -1;
@@ -168,6 +171,13 @@ export function parseMlsxEntry(text: string, s: number, e: number, forListing: b
           modeStart = vs;
           modeEnd = p;
         }
+      } else if (f0 === 117 && (nameLen === 8 || nameLen === 10 || nameLen === 14) && startsWithLower(text, factStart, eq, 'unix.')) {
+        const byName = nameLen === 14;
+        if (equalsLower(text, factStart, eq, 'unix.owner') || equalsLower(text, factStart, eq, 'unix.uid') || equalsLower(text, factStart, eq, 'unix.ownername')) {
+          if (byName || !ownerByName) [ownerStart, ownerEnd, ownerByName] = [vs, p, byName];
+        } else if (equalsLower(text, factStart, eq, 'unix.group') || equalsLower(text, factStart, eq, 'unix.gid') || equalsLower(text, factStart, eq, 'unix.groupname')) {
+          if (byName || !groupByName) [groupStart, groupEnd, groupByName] = [vs, p, byName];
+        }
       }
     }
     if (c === 32) break;
@@ -204,6 +214,8 @@ export function parseMlsxEntry(text: string, s: number, e: number, forListing: b
   // §7.5.5), else the `UNIX.mode` text. The mode bits are in `mode` either way, so nothing is lost.
   if (permStart >= 0 && permEnd > permStart) entry.permissions = text.slice(permStart, permEnd);
   else if (mode >= 0) entry.permissions = text.slice(modeStart, modeEnd);
+  if (ownerEnd > ownerStart) entry.owner = text.slice(ownerStart, ownerEnd);
+  if (groupEnd > groupStart) entry.group = text.slice(groupStart, groupEnd);
   return entry;
 }
 

@@ -16,7 +16,7 @@
  *
  * Rule for finding the fields: after the permission string come whitespace-separated columns; the date is
  * the first `Mon DD HH:MM|YYYY` triple whose preceding column is a size (digits; for devices `maj, min`).
- * Whatever sits between the link count and the size is owner/group and is not needed. The name is everything
+ * Between the link count and the size are the owner and the group (either may be missing). The name is everything
  * after the single space that follows the time/year column, so names with leading, inner or trailing spaces
  * and names starting with `-` survive unchanged.
  */
@@ -168,6 +168,7 @@ export function parseUnixLine(text: string, s: number, e: number, clock: Clock):
   const isDevice = typeChar === 98 || typeChar === 99;
   let prevStart = -1; // the column before the current one: the size when the current one is the month
   let prevEnd = -1;
+  let col1Start = -1, col1End = -1, col2Start = -1, col2End = -1; // owner and group, when the size is after them
   // The column loops need no `p < e` test: the character at `e` is the CR or LF that ended the line (or
   // past the end of the text, where charCodeAt gives NaN), and neither is a space nor above 32. This
   // halves the work per character in the hottest loops of the whole parser.
@@ -180,6 +181,8 @@ export function parseUnixLine(text: string, s: number, e: number, clock: Clock):
     const sizeEnd = prevEnd;
     prevStart = start;
     prevEnd = p;
+    if (column === 1) [col1Start, col1End] = [start, p];
+    else if (column === 2) [col2Start, col2End] = [start, p];
     // A month needs at least one column (the size) before it.
     if (p - start !== 3 || sizeStart < 0) continue;
     const month = monthAt(text, start);
@@ -245,7 +248,11 @@ export function parseUnixLine(text: string, s: number, e: number, clock: Clock):
     if (q + 1 >= e) return undefined;
     d = text.charCodeAt(q);
     if (d !== Ch.Space && d !== Ch.Tab) continue;
-    return makeEntry(text, q + 1, e, type, key, s, isDevice, size, mtimeMs);
+    // Columns: links, [owner, [group,]] size, month. A device's `maj, min` may take two: no owner read there.
+    const sizeColumn = column - 1;
+    const owner = !isDevice && sizeColumn > 1 ? interned(text, col1Start, col1End, 0) : undefined;
+    const group = owner !== undefined && sizeColumn > 2 ? interned(text, col2Start, col2End, 1) : undefined;
+    return makeEntry(text, q + 1, e, type, key, s, isDevice, size, mtimeMs, owner, group);
   }
   return undefined;
 }
@@ -253,7 +260,7 @@ export function parseUnixLine(text: string, s: number, e: number, clock: Clock):
 /** The entry for a line whose name starts at nameStart; null for `.` and `..`. */
 function makeEntry(
   text: string, nameStart: number, e: number, type: EntryType, key: number, s: number, isDevice: boolean,
-  size: number, mtimeMs: number,
+  size: number, mtimeMs: number, owner: string | undefined, group: string | undefined,
 ): FileEntry | null {
   let nameEnd = e;
   let target: string | undefined;
@@ -277,8 +284,26 @@ function makeEntry(
   // One literal per shape, each with all its properties up front, so entries never change shape after
   // creation (adding `target` later would allocate an out-of-object property array for every link).
   if (isDevice) return { name, type, mtimeMs, permissions, mode };
-  if (target !== undefined) return { name, type, size, mtimeMs, permissions, mode, target };
-  return { name, type, size, mtimeMs, permissions, mode };
+  if (owner === undefined) {
+    if (target !== undefined) return { name, type, size, mtimeMs, permissions, mode, target };
+    return { name, type, size, mtimeMs, permissions, mode };
+  }
+  if (group === undefined) {
+    if (target !== undefined) return { name, type, size, mtimeMs, permissions, mode, target, owner };
+    return { name, type, size, mtimeMs, permissions, mode, owner };
+  }
+  if (target !== undefined) return { name, type, size, mtimeMs, permissions, mode, target, owner, group };
+  return { name, type, size, mtimeMs, permissions, mode, owner, group };
+}
+
+/** The last owner and group read: a listing's lines mostly repeat them, so they are sliced once, not per line. */
+const lastNames: [string, string] = ['', ''];
+
+/** text[start, end) as a string, the same string as last time when it is the same text (no new string per line). */
+function interned(text: string, start: number, end: number, which: 0 | 1): string {
+  const last = lastNames[which];
+  if (last.length === end - start && text.startsWith(last, start)) return last;
+  return (lastNames[which] = text.slice(start, end));
 }
 
 /*
@@ -290,5 +315,7 @@ function makeEntry(
 const shapeWarmup: unknown[] = [
   { name: '', type: 'file', size: null, mtimeMs: null, permissions: '', mode: 0 },
   { name: '', type: 'file', size: null, mtimeMs: null, permissions: '', mode: 0, target: '' },
+  { name: '', type: 'file', size: null, mtimeMs: null, permissions: '', mode: 0, owner: '', group: '' },
+  { name: '', type: 'file', size: null, mtimeMs: null, permissions: '', mode: 0, target: '', owner: '', group: '' },
 ];
 void shapeWarmup;

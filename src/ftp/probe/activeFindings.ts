@@ -1,5 +1,5 @@
 /** The findings about active mode: EPRT and PORT, and the source port of the server's data connections. */
-import { isPrivateAddress } from '../address';
+import { addressScope } from '../address';
 import type { DataMethod } from '../data';
 import type { DataMode } from '../options';
 import { failsSummary, worksFinding } from './methodWords';
@@ -20,7 +20,7 @@ export function activeFinding(
   const offered = settings.activeAddress ?? localAddress;
   const rejected = results.flatMap((r) => r.rejected ?? []);
   if (results.length && results.every((r) => r.failure === 'command-refused')) {
-    if (offered && isPrivateAddress(offered) && !settings.activeAddress) {
+    if (offered && addressScope(offered) === 'private' && !settings.activeAddress) {
       return {
         check: 'active',
         status: 'fail',

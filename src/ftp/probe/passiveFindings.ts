@@ -1,4 +1,5 @@
 /** The findings about passive mode: EPSV and PASV, and the address in the 227 reply. */
+import { addressScope } from '../address';
 import type { DataMethod } from '../data';
 import type { DataMode } from '../options';
 import { splitEndpoint } from './endpoints';
@@ -80,7 +81,8 @@ export function pasvAddressFinding(a: ProbeAnalysis['pasvAddress'], pasv: Method
     return { check: 'pasv-address', status: 'skipped', summary: pasv?.reply ? `no address: PASV answered ${pasv.reply.split('\n')[0]}` : 'no 227 reply to compare' };
   }
   if (a.same) return { check: 'pasv-address', status: 'ok', summary: `the 227 reply names the control address ${a.control}` };
-  const summary = `the 227 reply names ${a.advertised}${a.private ? ' (private)' : ''}, the control connection goes to ${a.control}`;
+  const scope = addressScope(a.advertised);
+  const summary = `the 227 reply names ${a.advertised}${a.private ? ` (${scope})` : ''}, the control connection goes to ${a.control}`;
   const admin = 'The server\'s admin can set the public address (vsftpd: pasv_address, ProFTPD: MasqueradeAddress, Pure-FTPd: -P).';
   if (a.trusted && pasv && !pasv.ok) {
     const tested = viaControl ? (viaControl.ok ? ` (tested: PASV to ${a.control} works)` : ` (tested: PASV to ${a.control} fails too)`) : '';

@@ -36,17 +36,19 @@ export async function addConnection(d: CommandDeps, arg?: AddConnectionArgs): Pr
   let entry: Record<string, unknown>;
   let password: string | undefined;
   let remember = true;
+  let fromPrompts = false;
   if (arg && typeof arg === 'object' && typeof arg.host === 'string') {
     const { password: pw, remember: keep, ...rest } = arg;
     entry = { ...rest };
     password = pw;
     remember = keep !== false;
   } else {
-    const asked = await askNewConnection();
+    const asked = await askNewConnection(d.settings.connections());
     if (!asked) return undefined;
     ({ entry, password } = asked);
+    fromPrompts = true;
   }
-  if (!entry.name) entry.name = uniqueName(String(entry.host), String(entry.username ?? ''), names);
+  if (!entry.name) entry.name = defaultName(String(entry.host), String(entry.username ?? ''), Number(entry.port ?? 21), names);
   const bad = checkName(String(entry.name), names);
   if (bad) throw new Error(bad);
   const normalized = normalizeConnection(entry);
@@ -54,23 +56,33 @@ export async function addConnection(d: CommandDeps, arg?: AddConnectionArgs): Pr
   const config = normalized.config;
   for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
   await d.settings.addConnection(entry);
-  if (password !== undefined && !isAnonymous(config.username)) await d.passwords.set(config, password, remember);
+  if (password !== undefined && !isAnonymous(config.username)) {
+    // Typed in the prompts: offered for remembering once a login with it worked. Given as an argument: as asked.
+    if (fromPrompts) await d.passwords.setPending(config, password);
+    else await d.passwords.set(config, password, remember);
+  }
   await reveal(d, config.name, false);
   return config;
 }
 
-function uniqueName(host: string, user: string, taken: string[]): string {
+/**
+ * The name a new connection is offered: "user on host" ("host" for anonymous), with the port when another
+ * connection has that name already (two servers on one host), then a number. Not user@host:port: the name is
+ * the authority of the connection's ftp: URIs, where "@" and ":" would read as user and port (config.checkName).
+ */
+export function defaultName(host: string, user: string, port: number, taken: readonly string[]): string {
   const free = (n: string) => !taken.some((t) => t.toLowerCase() === n.toLowerCase());
-  if (free(host)) return host;
-  const withUser = user && !isAnonymous(user) ? `${user} on ${host}` : host;
-  if (free(withUser)) return withUser;
-  for (let i = 2; ; i++) if (free(`${withUser} (${i})`)) return `${withUser} (${i})`;
+  const base = user && !isAnonymous(user) ? `${user} on ${host}` : host;
+  if (free(base)) return base;
+  const withPort = `${base} port ${port}`;
+  if (free(withPort)) return withPort;
+  for (let i = 2; ; i++) if (free(`${withPort} (${i})`)) return `${withPort} (${i})`;
 }
 
-async function askNewConnection(): Promise<{ entry: Record<string, unknown>; password?: string } | undefined> {
+async function askNewConnection(existing: readonly ConnectionConfig[]): Promise<{ entry: Record<string, unknown>; password?: string } | undefined> {
   const title = 'Add FTP Connection';
   const hostInput = await vscode.window.showInputBox({
-    title: `${title} (1/6)`,
+    title: `${title} (1/7)`,
     prompt: 'Host name or address (or ftp://user@host:port/path)',
     placeHolder: 'ftp.example.com',
     ignoreFocusOut: true,
@@ -85,11 +97,11 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
       { label: 'Explicit TLS', description: 'FTPS with AUTH TLS on the FTP port (usually 21)', tls: 'explicit' as const },
       { label: 'Implicit TLS', description: 'FTPS from the first byte (usually port 990)', tls: 'implicit' as const },
     ],
-    { title: `${title} (2/6)`, placeHolder: 'Encryption (TLS)', ignoreFocusOut: true },
+    { title: `${title} (2/7)`, placeHolder: 'Encryption (TLS)', ignoreFocusOut: true },
   );
   if (!tls) return undefined;
   const portText = await vscode.window.showInputBox({
-    title: `${title} (3/6)`,
+    title: `${title} (3/7)`,
     prompt: 'Port',
     value: String(parsed?.parts.port ?? (tls.tls === 'implicit' ? 990 : 21)),
     ignoreFocusOut: true,
@@ -97,7 +109,7 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
   });
   if (portText === undefined) return undefined;
   const username = await vscode.window.showInputBox({
-    title: `${title} (4/6)`,
+    title: `${title} (4/7)`,
     prompt: 'User name (anonymous for public servers)',
     value: parsed?.parts.user ?? 'anonymous',
     ignoreFocusOut: true,
@@ -106,7 +118,7 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
   let password: string | undefined;
   if (!isAnonymous(username.trim() || 'anonymous')) {
     password = await vscode.window.showInputBox({
-      title: `${title} (5/6)`,
+      title: `${title} (5/7)`,
       prompt: "Password (kept in VS Code's secret storage; leave empty to be asked when connecting)",
       password: true,
       value: parsed?.parts.password ?? '',
@@ -120,10 +132,20 @@ async function askNewConnection(): Promise<{ entry: Record<string, unknown>; pas
       { label: 'passive', description: 'recommended: works through most firewalls and NAT' },
       { label: 'active', description: 'the server connects back to this machine' },
     ],
-    { title: `${title} (6/6)`, placeHolder: 'Data connection mode', ignoreFocusOut: true },
+    { title: `${title} (6/7)`, placeHolder: 'Data connection mode', ignoreFocusOut: true },
   );
   if (!mode) return undefined;
-  const entry: Record<string, unknown> = { host, port: Number(portText), username: username.trim() || 'anonymous', mode: mode.label };
+  const user = username.trim() || 'anonymous';
+  const taken = existing.map((c) => c.name);
+  const name = await vscode.window.showInputBox({
+    title: `${title} (7/7)`,
+    prompt: 'Connection name, as the FTP Explorer view shows it',
+    value: defaultName(host, user, Number(portText), taken),
+    ignoreFocusOut: true,
+    validateInput: (v) => checkName(v, taken),
+  });
+  if (name === undefined) return undefined;
+  const entry: Record<string, unknown> = { name: name.trim(), host, port: Number(portText), username: user, mode: mode.label };
   if (tls.tls !== 'none') entry.tls = tls.tls;
   if (parsed && parsed.path !== '/') entry.remoteRoot = parsed.path;
   return { entry, password };

@@ -14,13 +14,13 @@ import {
   type CertificateFinding,
   type DiagnosisExtras,
   formatDiagnosis,
-  scrubDeep,
   settingsText,
   tlsCandidates,
   type DiagnosisAction,
   type SettingsChange,
   type TlsAlternative,
 } from '../../remote/diagnosis';
+import { formatDiagnosisMarkdown } from '../../remote/diagnosisMarkdown';
 import type { Site } from '../../remote/site';
 import type { ReportDocuments } from '../reportDocuments';
 import { ConnectionNode } from '../tree';
@@ -51,12 +51,12 @@ export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: Diagn
   const global = d.settings.global();
   const prefix = `${site.name}#diagnose`;
   const options: FtpConnectOptions = {
-    ...toConnectOptions(cfg, global, password, (e) => d.log.event(prefix, e, password)),
+    ...toConnectOptions(cfg, global, password, (e) => d.log.event(prefix, e)),
     trustedFingerprint: d.trust.trusted(cfg),
     timeoutMs: Math.min(Math.round(global.timeoutSeconds * 1000), MAX_DIAGNOSIS_WAIT_MS),
   };
   const run = async () => {
-    d.log.info(prefix, `diagnosis: ${cfg.tls && cfg.tls !== 'none' ? `${cfg.tls} TLS, ` : ''}EPSV, PASV, EPRT and PORT alone`, password);
+    d.log.info(prefix, `diagnosis: ${cfg.tls && cfg.tls !== 'none' ? `${cfg.tls} TLS, ` : ''}EPSV, PASV, EPRT and PORT alone`);
     const report = await probe(options, cfg.remoteRoot || '.');
     // The refused certificate with all its details (for the report, and for the modal if the user wants to see it).
     const certError = report.login.failure === 'tls' ? await certificateCheck(options) : undefined;
@@ -70,14 +70,17 @@ export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: Diagn
         run,
       )
     : await run();
-  const clean = scrubDeep(report, password);
-  const extras: DiagnosisExtras = scrubDeep({ alternatives, certificate }, password);
-  const text = formatDiagnosis(clean, cfg, { ...extras, password });
+  const clean = report;
+  const extras: DiagnosisExtras = { alternatives, certificate };
+  const text = formatDiagnosis(clean, cfg, extras);
   const actions = diagnosisActions(clean, cfg, extras);
   const result: DiagnosisResult = { ...clean, text, actions, alternatives: extras.alternatives ?? [], certificate: extras.certificate };
   if (ui) {
-    const doc = await vscode.workspace.openTextDocument(docs.add(site.name, text));
-    await vscode.window.showTextDocument(doc, { preview: false });
+    // The report in Markdown's preview: the verdict first, lines wrapped; the text editor if there is no preview.
+    const uri = docs.add(site.name, formatDiagnosisMarkdown(clean, cfg, extras), 'md');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const previewed = await vscode.commands.executeCommand('markdown.showPreview', uri).then(() => true, () => false);
+    if (!previewed) await vscode.window.showTextDocument(doc, { preview: false });
     void offer(d, site, clean, cfg, actions, extras, certError);
   }
   return result;

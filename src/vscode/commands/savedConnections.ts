@@ -8,7 +8,8 @@ import { pickConnection, type Target } from './targets';
 
 export async function editConnections(): Promise<void> {
   try {
-    await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'ftpExplorer.connections', edit: true } });
+    // Reveal only: with `edit: true` VS Code inserts a line to type in, and closing the unchanged file asks to save.
+    await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'ftpExplorer.connections' } });
   } catch {
     await vscode.commands.executeCommand('workbench.action.openSettingsJson');
   }

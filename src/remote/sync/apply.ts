@@ -1,0 +1,269 @@
+/**
+ * Carry out a sync's plan over a site: folders first, then the files `parallel` at a time, then deletions
+ * (files, then folders deepest first, each only when empty). Uploads are safe saves (writing.ts: an interrupted
+ * one leaves the old file); downloads go to a temporary file renamed into place (download.ts), and the local file
+ * takes the server's time. Before a file is replaced or deleted, its side is looked at now (a fresh listing of
+ * its folder, or the local disk): one changed since the plan is a conflict, never overwritten. A failed file does
+ * not stop the others; what was done is recorded (the new state), what failed is not, so the next sync redoes it.
+ */
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { FileEntry } from '../../ftp';
+import { downloadFile } from '../download';
+import { FsError } from '../fsErrors';
+import { SHORT_TRANSFER_BYTES, type Site } from '../site';
+import { inParallel } from '../transfers';
+import { baseName, joinPath, normalizePath, parentPath } from '../uri';
+import type { Plan, PlanRow } from './plan';
+import type { Seen } from './state';
+
+export interface ApplyOptions {
+  localRoot: string;
+  remoteRoot: string;
+  /** Files moved at once (at most the pool's size is useful). */
+  parallel: number;
+  signal?: AbortSignal;
+  /** What was seen at the last sync (the plan's input); the result's `seen` is the new one. */
+  seen: Seen;
+  /** After each row: done, failed (with the error), or a conflict found at the last moment. */
+  onRow?: (row: PlanRow, outcome: RowOutcome) => void;
+  /** Rows finished of those with work, and bytes moved. */
+  onProgress?: (p: { done: number; total: number; bytes: number }) => void;
+}
+
+export type RowOutcome = { kind: 'done' } | { kind: 'failed'; error: Error } | { kind: 'conflict'; why: string };
+
+export interface ApplyResult {
+  done: PlanRow[];
+  failed: { row: PlanRow; error: Error }[];
+  /** The plan's conflicts, and files that changed between the plan and their turn. */
+  conflicts: PlanRow[];
+  bytes: number;
+  cancelled: boolean;
+  /** The new record of what both sides hold (pass it to the next plan). */
+  seen: Seen;
+}
+
+export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
+  const up = plan.direction === 'upload';
+  const remoteRoot = normalizePath(o.remoteRoot);
+  const r: ApplyResult = { done: [], failed: [], conflicts: plan.rows.filter((x) => x.action === 'conflict'), bytes: 0, cancelled: false, seen: new Map(o.seen) };
+  const work = plan.rows.filter((x) => x.action === 'copy' || x.action === 'mkdir' || x.action === 'delete');
+  let finished = 0;
+  const remoteOf = (rel: string) => joinPath(remoteRoot, ...rel.split('/'));
+  const localOf = (rel: string) => nodePath.join(o.localRoot, ...rel.split('/'));
+  const progress = () => o.onProgress?.({ done: finished, total: work.length, bytes: r.bytes });
+  const outcome = (row: PlanRow, out: RowOutcome) => {
+    finished++;
+    if (out.kind === 'done') r.done.push(row);
+    else if (out.kind === 'failed') r.failed.push({ row, error: out.error });
+    else r.conflicts.push(row);
+    o.onRow?.(row, out);
+    progress();
+  };
+  /** Run one row, its error recorded instead of thrown (a cancel is thrown: nothing more starts). */
+  const attempt = async (row: PlanRow, fn: () => Promise<RowOutcome | void>) => {
+    try {
+      outcome(row, (await fn()) ?? { kind: 'done' });
+    } catch (err) {
+      if (err instanceof FsError && err.kind === 'Cancelled') throw err;
+      outcome(row, { kind: 'failed', error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  };
+  /** Fresh listings of the target's folders, one per folder, shared by the rows in it. */
+  const now = new FreshListings(site);
+  let uploaded = false;
+
+  try {
+    if (work.length === 0) return r;
+    if (up) await remoteFolders(site, remoteRoot);
+    else await fsp.mkdir(o.localRoot, { recursive: true });
+
+    // Folders, parents first (the plan is sorted), one at a time: each is one command.
+    for (const row of work.filter((x) => x.action === 'mkdir')) {
+      if (o.signal?.aborted) throw new FsError('Cancelled', 'Cancelled');
+      await attempt(row, async () => {
+        if (up) await site.createDirectory(remoteOf(row.path)).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
+        else await fsp.mkdir(localOf(row.path), { recursive: true });
+      });
+    }
+
+    const copies = work.filter((x) => x.action === 'copy');
+    const batch = site.batch();
+    try {
+      await inParallel(copies, o.parallel, o.signal, (row) =>
+        attempt(row, async () => {
+          if (up) {
+            const { current, conflict } = await remoteNow(now, remoteOf(row.path), row.remote?.entry);
+            if (conflict) return conflict;
+            const local = localOf(row.path);
+            const st = await fsp.stat(local);
+            const data = st.size <= SHORT_TRANSFER_BYTES ? await fsp.readFile(local) : undefined;
+            r.bytes += await site.upload(data ?? (() => fs.createReadStream(local)), remoteOf(row.path), {
+              signal: o.signal,
+              bytes: data?.length ?? st.size,
+              existing: current ?? null,
+              batch,
+            });
+            uploaded = true;
+            r.seen.set(row.path, { local: { size: data?.length ?? st.size, mtimeMs: Math.floor(st.mtimeMs) }, remote: { size: -1 } });
+          } else {
+            const local = localOf(row.path);
+            const conflict = await localConflict(local, row);
+            if (conflict) return conflict;
+            const moved = await downloadFile(site, remoteOf(row.path), local, { signal: o.signal });
+            r.bytes += moved.bytes;
+            const mtime = row.remote?.mtimeMs;
+            // The server's time on the local copy: the next sync sees the two as the same, by time too.
+            if (mtime !== undefined) await fsp.utimes(local, new Date(mtime), new Date(mtime));
+            const st = await fsp.stat(local);
+            r.seen.set(row.path, { remote: { size: moved.bytes, mtimeMs: mtime }, local: { size: st.size, mtimeMs: Math.floor(st.mtimeMs) } });
+          }
+        }),
+      );
+    } finally {
+      batch.close();
+    }
+
+    // Deletions: files and links first, then folders deepest first (each only when empty: rmdir).
+    const deletions = work.filter((x) => x.action === 'delete');
+    const files = deletions.filter((x) => !isFolder(x, up));
+    const folders = deletions.filter((x) => isFolder(x, up)).reverse();
+    await inParallel(files, o.parallel, o.signal, (row) =>
+      attempt(row, async () => {
+        if (up) {
+          const p = remoteOf(row.path);
+          if (row.reason !== 'leftover') {
+            const { conflict } = await remoteNow(now, p, row.remote?.entry);
+            if (conflict) return conflict;
+          }
+          await site.delete(p, { recursive: false });
+        } else {
+          const p = localOf(row.path);
+          if (row.reason !== 'leftover') {
+            const conflict = await localConflict(p, row);
+            if (conflict) return conflict;
+          }
+          await fsp.unlink(p);
+        }
+        r.seen.delete(row.path);
+      }),
+    );
+    for (const row of folders) {
+      if (o.signal?.aborted) throw new FsError('Cancelled', 'Cancelled');
+      await attempt(row, async () => {
+        if (up) await site.delete(remoteOf(row.path), { recursive: false });
+        else await fsp.rmdir(localOf(row.path));
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof FsError && err.kind === 'Cancelled')) throw err;
+    r.cancelled = true;
+  }
+  await recordSame(plan, r.seen);
+  if (uploaded) await recordUploaded(site, r, remoteOf);
+  return r;
+}
+
+/** A plan row of a folder (on the target side). */
+function isFolder(row: PlanRow, up: boolean): boolean {
+  return (up ? row.remote : row.local)?.type === 'dir';
+}
+
+/** createDirectory said it exists: fine when it is a folder. */
+async function alreadyFolder(site: Site, err: unknown, p: string): Promise<void> {
+  if (!(err instanceof FsError && err.kind === 'FileExists')) throw err;
+  const e = await site.lookup(p);
+  if (e?.type !== 'dir') throw new FsError('FileNotADirectory', `${p} is a file on the server now, not a folder`);
+}
+
+/** Make the remote folder `p` and those above it that are missing. */
+async function remoteFolders(site: Site, p: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = p; d !== '/'; d = parentPath(d)) {
+    site.cache.invalidate(parentPath(d));
+    const e = await site.lookup(d);
+    if (e?.type === 'dir' || e?.type === 'symlink') break;
+    if (e) throw new FsError('FileNotADirectory', `${d} is a file on the server, not a folder`);
+    missing.unshift(d);
+  }
+  for (const d of missing) await site.createDirectory(d).catch((err) => alreadyFolder(site, err, d));
+}
+
+/** A folder's listing from the server now, taken once for the rows in it (not the cache of the walk). */
+class FreshListings {
+  private readonly lists = new Map<string, Promise<FileEntry[] | 'missing'>>();
+
+  constructor(private readonly site: Site) {}
+
+  async get(p: string): Promise<FileEntry | undefined> {
+    const dir = parentPath(p);
+    let l = this.lists.get(dir);
+    if (!l) {
+      l = this.site.freshListing(dir);
+      this.lists.set(dir, l);
+      l.catch(() => this.lists.delete(dir));
+    }
+    const listing = await l;
+    return listing === 'missing' ? undefined : listing.find((e) => e.name === baseName(p));
+  }
+}
+
+/**
+ * The remote file `p` as it is now, and a conflict when that is no longer what the plan saw (`planned`;
+ * undefined: it was not there).
+ */
+async function remoteNow(now: FreshListings, p: string, planned: FileEntry | undefined): Promise<{ current?: FileEntry; conflict?: RowOutcome }> {
+  const current = await now.get(p);
+  if (!planned && !current) return {};
+  if (!planned) return { current, conflict: { kind: 'conflict', why: `${p} appeared on the server since the plan` } };
+  if (!current) return { conflict: { kind: 'conflict', why: `${p} is gone from the server since the plan` } };
+  if (current.type !== planned.type || current.size !== planned.size || current.mtimeMs !== planned.mtimeMs) {
+    return { current, conflict: { kind: 'conflict', why: `${p} changed on the server since the plan` } };
+  }
+  return { current };
+}
+
+/** The local file is no longer what the plan saw. */
+async function localConflict(p: string, row: PlanRow): Promise<RowOutcome | undefined> {
+  // stat, not lstat: a local link to a file was planned as that file.
+  const st = await fsp.stat(p).catch(() => undefined);
+  const planned = row.local;
+  if (!planned && !st) return undefined;
+  if (!planned) return { kind: 'conflict', why: `${p} appeared since the plan` };
+  if (!st) return { kind: 'conflict', why: `${p} is gone since the plan` };
+  if (planned.type === 'file' && (!st.isFile() || st.size !== planned.size || Math.floor(st.mtimeMs) !== planned.mtimeMs)) {
+    return { kind: 'conflict', why: `${p} changed since the plan` };
+  }
+  return undefined;
+}
+
+/** Rows the same on both sides: recorded as seen, so the next plan can tell which side changed. */
+async function recordSame(plan: Plan, seen: Seen): Promise<void> {
+  for (const row of plan.rows) {
+    if (row.action !== 'same' || row.local?.type !== 'file' || row.remote?.type !== 'file') continue;
+    seen.set(row.path, {
+      local: { size: row.local.size ?? -1, mtimeMs: row.local.mtimeMs },
+      remote: { size: row.remote.size ?? -1, mtimeMs: row.remote.mtimeMs },
+    });
+  }
+  // What is on neither side any more has nothing to remember.
+  const anywhere = new Set(plan.rows.map((x) => x.path));
+  for (const p of [...seen.keys()]) if (!anywhere.has(p)) seen.delete(p);
+}
+
+/**
+ * The uploaded files' size and time as the server lists them now (one listing per folder). One it cannot list
+ * is forgotten: the next plan compares it without a record, by size and time.
+ */
+async function recordUploaded(site: Site, r: ApplyResult, remoteOf: (rel: string) => string): Promise<void> {
+  const now = new FreshListings(site);
+  for (const row of r.done) {
+    const s = row.action === 'copy' ? r.seen.get(row.path) : undefined;
+    if (!s) continue;
+    const e = await now.get(remoteOf(row.path)).catch(() => undefined);
+    if (e?.type === 'file' && e.size !== undefined) s.remote = { size: e.size, mtimeMs: e.mtimeMs };
+    else r.seen.delete(row.path);
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * A sync's plan: the local and the remote tree compared, one row per path with what to do and why. A pure
+ * function of the two trees, what was seen at the last sync (state.ts) and, with --checksum, which files of the
+ * same size have the same content; nothing is asked of the server or the disk here.
+ *
+ * The source (local for an upload, the server for a download) is copied onto the target where it is new or
+ * changed. Without a record of the last sync: by size, then by time (the source newer, both times cut to the
+ * server's precision: LIST gives minutes, MLSD seconds). With one, a side that differs from the record has
+ * changed since: only the source changed, copied; the target changed, a conflict (a change nobody has seen would
+ * be overwritten), unless `overwrite`. What is only on the target stays unless `delete`.
+ */
+import { unchanged, type FileSeen, type Seen } from './state';
+import type { Tree, TreeNode } from './trees';
+
+export type Direction = 'upload' | 'download';
+
+export type Action =
+  /** Copy the source's file onto the target (upload or download). */
+  | 'copy'
+  /** Make the folder on the target. */
+  | 'mkdir'
+  | 'delete'
+  /** Only on the target, and deleting was not asked. */
+  | 'keep'
+  /** Left as it is, to be resolved by a person (exit code 3). */
+  | 'conflict'
+  /** Left as it is by design (links, special files). */
+  | 'skip'
+  | 'same';
+
+export type Reason =
+  | 'new'
+  | 'size'
+  | 'time'
+  | 'content'
+  | 'same'
+  /** Only on the target. */
+  | 'extra'
+  /** Only on the target, and the last sync saw it on both sides: deleted on the source since. */
+  | 'deleted'
+  | 'changed-both'
+  /** The target changed since the last sync, the source did not. */
+  | 'changed-target'
+  /** A file on one side, a folder on the other. */
+  | 'type'
+  | 'link'
+  | 'special'
+  /** A folder only on the target that holds what the ignore rules leave out: not deleted. */
+  | 'holds-excluded'
+  /** A temporary file an interrupted transfer left on the target. */
+  | 'leftover'
+  /** Inside a path skipped or in conflict (`blockedBy`). */
+  | 'blocked';
+
+export interface PlanRow {
+  /** Relative to both roots, '/'-separated. */
+  path: string;
+  action: Action;
+  reason: Reason;
+  local?: TreeNode;
+  remote?: TreeNode;
+  /** For 'blocked': the path whose skip or conflict keeps this one from moving. */
+  blockedBy?: string;
+}
+
+export interface Plan {
+  direction: Direction;
+  rows: PlanRow[];
+}
+
+export interface PlanInput {
+  direction: Direction;
+  local: Tree;
+  remote: Tree;
+  seen: Seen;
+  /** Delete what is only on the target. */
+  delete: boolean;
+  /** Resolve conflicts of changed files in favour of the source (a file/folder clash stays a conflict). */
+  overwrite?: boolean;
+  /** The precision of the server's times: 1000 (MLSD) or 60000 (LIST). */
+  remotePrecisionMs: number;
+  /** --checksum: for pairs of files of the same size, whether their content is the same. */
+  sameContent?: Map<string, boolean>;
+  /** Temporary files of interrupted transfers on the target (deleted). */
+  leftovers?: string[];
+}
+
+/** How the CLI and the view name an action in a given direction. */
+export function actionWord(action: Action, direction: Direction): string {
+  if (action === 'copy') return direction;
+  return action;
+}
+
+export function makePlan(input: PlanInput): Plan {
+  const { direction } = input;
+  const paths = [...new Set([...input.local.keys(), ...input.remote.keys()])].sort(comparePaths);
+  const rows: PlanRow[] = [];
+  /** Paths whose subtree cannot move (a link, a clash): their rows inside are 'blocked'. */
+  const blocked: string[] = [];
+  for (const path of paths) {
+    const local = input.local.get(path);
+    const remote = input.remote.get(path);
+    const block = blocked.find((b) => path.startsWith(`${b}/`));
+    if (block) {
+      rows.push({ path, action: 'skip', reason: 'blocked', local, remote, blockedBy: block });
+      continue;
+    }
+    const row = compare(input, path, local, remote);
+    rows.push(row);
+    if ((row.action === 'skip' || row.action === 'conflict') && (local?.type === 'dir' || remote?.type === 'dir')) blocked.push(path);
+  }
+  for (const path of input.leftovers ?? []) rows.push({ path, action: 'delete', reason: 'leftover' });
+  return { direction, rows };
+}
+
+/** Parents before children, then by name (code points, as the servers' listings do not agree on an order). */
+function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compare(input: PlanInput, path: string, local: TreeNode | undefined, remote: TreeNode | undefined): PlanRow {
+  const up = input.direction === 'upload';
+  const source = up ? local : remote;
+  const target = up ? remote : local;
+  const row = (action: Action, reason: Reason): PlanRow => ({ path, action, reason, local, remote });
+  // A link (on the server, or locally to a folder) is never followed, nor replaced.
+  if (remote?.type === 'link' || local?.type === 'link') return row('skip', 'link');
+  if (remote?.type === 'other' || local?.type === 'other') return row('skip', 'special');
+  if (!target) return row(source!.type === 'dir' ? 'mkdir' : 'copy', 'new');
+  if (!source) {
+    if (input.delete && target.holdsExcluded) return row('keep', 'holds-excluded');
+    const seen = input.seen.get(path);
+    return row(input.delete ? 'delete' : 'keep', seen && target.type === 'file' ? 'deleted' : 'extra');
+  }
+  if (source.type !== target.type) return row('conflict', 'type');
+  if (source.type === 'dir') return row('same', 'same');
+  return compareFiles(input, path, local!, remote!, row);
+}
+
+function compareFiles(input: PlanInput, path: string, local: TreeNode, remote: TreeNode, row: (a: Action, r: Reason) => PlanRow): PlanRow {
+  const up = input.direction === 'upload';
+  const source = up ? local : remote;
+  const target = up ? remote : local;
+  const content = input.sameContent?.get(path);
+  if (content === true) return row('same', 'same');
+  const differs: Reason = source.size !== target.size ? 'size' : content === false ? 'content' : newer(input, source, target) ? 'time' : 'same';
+  const seen: FileSeen | undefined = input.seen.get(path);
+  if (!seen) return differs === 'same' ? row('same', 'same') : row('copy', differs);
+  const sourceChanged = !unchanged(source, up ? seen.local : seen.remote);
+  const targetChanged = !unchanged(target, up ? seen.remote : seen.local);
+  if (!targetChanged) {
+    if (sourceChanged) return row('copy', differs === 'same' ? 'time' : differs);
+    return differs === 'content' ? row('copy', 'content') : row('same', 'same');
+  }
+  // The target is not what the last sync left: someone changed it since.
+  if (input.overwrite) return row('copy', differs === 'same' ? 'time' : differs);
+  return row('conflict', sourceChanged ? 'changed-both' : 'changed-target');
+}
+
+/** Whether the source's time is later than the target's, both cut to the server's precision. */
+function newer(input: PlanInput, source: TreeNode, target: TreeNode): boolean {
+  if (source.mtimeMs === undefined || target.mtimeMs === undefined) return false;
+  const p = input.remotePrecisionMs;
+  return Math.floor(source.mtimeMs / p) > Math.floor(target.mtimeMs / p);
+}
+
+export interface PlanCounts {
+  copy: number;
+  mkdir: number;
+  delete: number;
+  keep: number;
+  conflict: number;
+  skip: number;
+  same: number;
+}
+
+export function countRows(plan: Plan): PlanCounts {
+  const c: PlanCounts = { copy: 0, mkdir: 0, delete: 0, keep: 0, conflict: 0, skip: 0, same: 0 };
+  for (const r of plan.rows) c[r.action]++;
+  return c;
+}
+
+/** Whether applying the plan would change anything. */
+export function hasWork(plan: Plan): boolean {
+  return plan.rows.some((r) => r.action === 'copy' || r.action === 'mkdir' || r.action === 'delete');
+}
+
+/** The words of a reason, for a plan's line. */
+export function reasonText(r: PlanRow, direction: Direction): string {
+  const here = direction === 'upload' ? 'here' : 'on the server';
+  const there = direction === 'upload' ? 'on the server' : 'here';
+  switch (r.reason) {
+    case 'new':
+      return `only ${here}`;
+    case 'size': {
+      const [s, t] = direction === 'upload' ? [r.local?.size, r.remote?.size] : [r.remote?.size, r.local?.size];
+      return `size differs: ${s} ${here}, ${t} ${there}`;
+    }
+    case 'time':
+      return `newer ${here}`;
+    case 'content':
+      return 'content differs';
+    case 'same':
+      return 'same';
+    case 'extra':
+      return r.action === 'delete' ? `only ${there}` : `only ${there} (--delete deletes it)`;
+    case 'deleted':
+      return r.action === 'delete' ? `deleted ${here} since the last sync` : `deleted ${here} since the last sync (--delete deletes it)`;
+    case 'changed-both':
+      return 'changed on both sides since the last sync';
+    case 'changed-target':
+      return `changed ${there} since the last sync (--overwrite replaces it)`;
+    case 'type':
+      return r.local?.type === 'dir' ? 'a folder here, a file on the server' : 'a file here, a folder on the server';
+    case 'link':
+      return r.remote?.type === 'link' ? `a link on the server${r.remote.target ? ` to ${r.remote.target}` : ''}: not followed` : 'a link to a folder here: not followed';
+    case 'special':
+      return 'not a file or folder';
+    case 'holds-excluded':
+      return `only ${there}, and holds excluded files: kept`;
+    case 'leftover':
+      return 'left by an interrupted transfer';
+    case 'blocked':
+      return `inside ${r.blockedBy}, which is skipped`;
+  }
+}
