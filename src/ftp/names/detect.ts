@@ -58,6 +58,8 @@ export function detectNameEncoding(names: readonly Uint8Array[]): EncodingVerdic
  */
 export function codePageOfName(name: Uint8Array, usual: CodePage): CodePage {
   const own = perByte(weigh(name, usual));
+  // Most names read well in the server's code page: no need to weigh them in the others.
+  if (own >= 1) return usual;
   let best = usual;
   let bestScore = own + 0.4;
   for (const cp of CODE_PAGES) {
@@ -127,6 +129,8 @@ export function weigh(name: Uint8Array, cp: CodePage): Weight {
     }
     return { sum, bytes };
   }
+  const whole = weighWhole(name, cp);
+  if (whole) return whole;
   let i = 0;
   while (i < name.length) {
     const b = name[i];
@@ -148,6 +152,40 @@ export function weigh(name: Uint8Array, cp: CodePage): Weight {
     sum += cjkWeight(seg, ch.codePointAt(0)!, cp);
   }
   return { sum, bytes };
+}
+
+/**
+ * weigh() for a name that decodes as a whole: one decode, then its characters walked beside their bytes. Undefined
+ * when it does not decode, or when a character is not one code point (Big5's few two-code-point characters): then
+ * character by character.
+ */
+function weighWhole(name: Uint8Array, cp: CodePage): Weight | undefined {
+  let text: string;
+  try {
+    text = decoder(cp).decode(name);
+  } catch {
+    return undefined;
+  }
+  let sum = 0;
+  let bytes = 0;
+  let i = 0;
+  let j = 0;
+  while (i < name.length) {
+    if (j >= text.length) return undefined;
+    const b = name[i];
+    if (b < 0x80) {
+      i++;
+      j++;
+      continue;
+    }
+    const len = charLength(name, i, cp);
+    const point = text.codePointAt(j)!;
+    j += point > 0xffff ? 2 : 1;
+    sum += cjkWeight(name.subarray(i, i + len), point, cp);
+    bytes += len;
+    i += len;
+  }
+  return j === text.length ? { sum, bytes } : undefined;
 }
 
 /** Bytes of the character starting at `i` by the code page's lead-byte structure (1 when the byte leads nothing). */
