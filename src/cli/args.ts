@@ -146,6 +146,7 @@ export function connectOptions(urlText: string, flags: Flags): { opts: FtpConnec
     timeoutMs: timeout * 1000,
     encoding: text(flags, 'encoding') ?? site?.opts.encoding,
     timeZoneOffset: site?.opts.timeZoneOffset,
+    account: site?.opts.account,
   };
   return { opts, path: url.path, poolSize };
 }

@@ -94,6 +94,7 @@ export function siteRefOptions(target: string, flags: Flags): { opts: FtpConnect
     port: site.port,
     user: site.user || 'anonymous',
     password,
+    account: site.account,
     tls: site.tls,
     mode: site.mode ?? 'passive',
     encoding: site.encoding,
