@@ -6,6 +6,7 @@
 import { FtpError, formatProbeReport, probe } from './ftp';
 import { connectOptions, need, parseArgs, stderrLogger, USAGE } from './cli/args';
 import * as commands from './cli/commands';
+import { sites } from './cli/filezilla';
 import { sync } from './cli/sync';
 
 async function main(argv: string[]): Promise<number> {
@@ -25,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
     case 'rmdir':
     case 'mv':
       return commands[command](rest, flags);
+    case 'sites':
+      return sites(rest, flags);
     case 'sync':
       return sync(rest, flags);
     case 'probe': {

@@ -1,6 +1,7 @@
 /** The command line's usage text, its argument parser, and the connection options from a URL and flags. */
 import { FtpError, formatLogEvent, parseFtpUrl, type DataMode, type FtpConnectOptions, type TlsMode } from '../ftp';
 import { MAX_POOL_SIZE, parsePortRange } from '../remote/config';
+import { isSiteRef, siteRefOptions } from './filezilla';
 
 export const USAGE = `usage: ftp-explorer COMMAND ARGS [options]
 commands:
@@ -15,6 +16,7 @@ commands:
   mkdir URL | rmdir URL   make a folder, delete an empty one
   mv URL NEWPATH          rename (NEWPATH absolute, or relative to the login folder)
   probe URL [--json]      log in, then list through EPSV, PASV, EPRT and PORT and say what works
+  sites [--json]          the sites of FileZilla's Site Manager (--filezilla FILE, or FileZilla's own file)
   sync DIR URL            make the remote folder like the local one (new and changed files uploaded)
   sync URL DIR            make the local folder like the remote one (downloaded)
 options:
@@ -43,7 +45,9 @@ options:
   --encoding NAME         encoding of names on the server: auto (default: found from the names), utf8, gbk, big5 ...
   --tls explicit|implicit FTPS: AUTH TLS before login, or TLS from the first byte (port 990)
   --trust-fingerprint FP  accept the server certificate with this SHA-256 fingerprint (self-signed servers)
+  --filezilla FILE        the sitemanager.xml that sites and site:NAME read
 URL: ftp://user[:password]@host[:port]/path (ftps:// for implicit TLS); the password may also come from FTP_PASSWORD.
+     site:NAME/path: a site of FileZilla's Site Manager, by the name sites shows (its password, TLS, mode, encoding).
 Exit code: 0 done, 1 failed (one line on stderr says why), 2 no command or bad usage,\n3 sync: conflicts left as they were (everything else done).`;
 
 export type Flags = Map<string, string | true>;
@@ -53,7 +57,7 @@ export interface Parsed {
   flags: Flags;
 }
 
-const VALUED = new Set(['mode', 'timeout', 'encoding', 'active-address', 'active-ports', 'tls', 'trust-fingerprint', 'connections', 'exclude', 'parallel', 'state']);
+const VALUED = new Set(['filezilla', 'mode', 'timeout', 'encoding', 'active-address', 'active-ports', 'tls', 'trust-fingerprint', 'connections', 'exclude', 'parallel', 'state']);
 /** Options that may be given several times: their values are kept joined by NUL (which no argument can hold). */
 const REPEATABLE = new Set(['exclude']);
 /** Short flags: -r is --recursive. */
@@ -108,8 +112,9 @@ export function texts(flags: Flags, name: string): string[] {
 
 /** The connection options of a URL and the flags, and the URL's path ('' for the login folder). */
 export function connectOptions(urlText: string, flags: Flags): { opts: FtpConnectOptions; path: string; poolSize: number } {
-  const url = parseFtpUrl(urlText);
-  const mode = (flags.get('mode') ?? 'passive') as string;
+  const site = isSiteRef(urlText) ? siteRefOptions(urlText, flags) : undefined;
+  const url = site ? { ...site.opts, path: site.path, implicitTls: site.opts.tls === 'implicit', port: site.opts.port, user: site.opts.user, password: site.opts.password } : parseFtpUrl(urlText);
+  const mode = (flags.get('mode') ?? site?.opts.mode ?? 'passive') as string;
   if (mode !== 'passive' && mode !== 'active') throw new FtpError(`--mode must be passive or active, not "${mode}"`);
   const timeout = flags.has('timeout') ? Number(flags.get('timeout')) : 30;
   if (!(timeout > 0)) throw new FtpError(`--timeout must be a number of seconds above 0`);
@@ -125,7 +130,7 @@ export function connectOptions(urlText: string, flags: Flags): { opts: FtpConnec
   }
   const poolSize = flags.has('connections') ? Number(flags.get('connections')) : 2;
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > MAX_POOL_SIZE) throw new FtpError(`--connections must be a whole number from 1 to ${MAX_POOL_SIZE}`);
-  const tls = (tlsFlag as TlsMode | undefined) ?? (url.implicitTls ? 'implicit' : 'none');
+  const tls = (tlsFlag as TlsMode | undefined) ?? site?.opts.tls ?? (url.implicitTls ? 'implicit' : 'none');
   const opts: FtpConnectOptions = {
     host: url.host,
     port: url.port,
@@ -139,7 +144,9 @@ export function connectOptions(urlText: string, flags: Flags): { opts: FtpConnec
     activeAddress: text(flags, 'active-address'),
     activePortRange: range,
     timeoutMs: timeout * 1000,
-    encoding: text(flags, 'encoding'),
+    encoding: text(flags, 'encoding') ?? site?.opts.encoding,
+    timeZoneOffset: site?.opts.timeZoneOffset,
+    account: site?.opts.account,
   };
   return { opts, path: url.path, poolSize };
 }

@@ -192,7 +192,10 @@ export class FtpClient extends EventEmitter {
 
   delete(path: string): Promise<void> {
     const abs = this.resolve(path);
-    return this.run(async () => void (await this.s.expect(`DELE ${abs}`, (c) => c >= 200 && c < 300)));
+    return this.run(async () => {
+      await this.s.expect(`DELE ${abs}`, (c) => c >= 200 && c < 300);
+      this.s.codec.forget(abs);
+    });
   }
 
   mkdir(path: string): Promise<void> {
@@ -205,6 +208,7 @@ export class FtpClient extends EventEmitter {
     return this.run(async () => {
       if (this.s.cwd === abs || this.s.cwd?.startsWith(`${abs}/`)) this.s.cwd = undefined;
       await this.s.expect(`RMD ${abs}`, (c) => c >= 200 && c < 300);
+      this.s.codec.forget(abs);
     });
   }
 
@@ -215,6 +219,7 @@ export class FtpClient extends EventEmitter {
     return this.run(async () => {
       await this.s.expect(`RNFR ${a}`, (c) => c === 350);
       await this.s.expect(`RNTO ${b}`, (c) => c >= 200 && c < 300);
+      this.s.codec.forget(a);
       if (this.s.cwd === a || this.s.cwd?.startsWith(`${a}/`)) this.s.cwd = undefined;
     });
   }

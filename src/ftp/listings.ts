@@ -13,6 +13,7 @@ import { parseList, parseMlsd, parseMlstLine } from './listing';
 import { replyMessage } from './reply';
 import type { Session } from './session';
 import type { ListingText } from './names/pathCodec';
+import { learnOffset, listOffset } from './timeZone';
 
 const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
 
@@ -50,7 +51,12 @@ export async function listFolder(s: Session, abs: string, method?: DataMethod, u
     bytes = await readBytes(s, 'LIST', method);
   }
   const text = s.codec.listing(bytes, abs);
-  const result = parseList(text.text, { now: new Date(), format: traits.listFormat });
+  const now = new Date();
+  let result = parseList(text.text, { now, format: traits.listFormat, timeZoneOffsetMinutes: listOffset(s) });
+  if (listOffset(s) === undefined && !method) {
+    const offset = await learnOffset(s, abs, named(parseList(text.text, { now }).entries, text));
+    if (offset) result = parseList(text.text, { now, format: traits.listFormat, timeZoneOffsetMinutes: offset });
+  }
   if (result.format) traits.listFormat = result.format;
   if (result.unparsed.count > 0) {
     s.log({

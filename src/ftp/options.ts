@@ -33,6 +33,11 @@ export interface FtpConnectOptions {
    * page found from their bytes, see names/detect.ts), or an iconv-lite name (utf8, gbk, big5, shift_jis ...).
    */
   encoding?: string;
+  /**
+   * The server's local time minus UTC, in minutes, for the times of LIST (MLSD and MDTM are UTC). Default: found
+   * from one file's LIST and MDTM times (timeZone.ts).
+   */
+  timeZoneOffset?: number;
   /** Timeout of every wait (connect, reply, data connection, idle data). Default 30000 ms. */
   timeoutMs?: number;
   /** Active mode: how long to wait for the server to connect back. Default min(timeoutMs, 10000). */

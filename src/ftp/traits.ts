@@ -49,6 +49,10 @@ export class ServerTraits {
   mdtm?: boolean;
   /** `LIST -a` shows dotfiles on most servers; false once a server took `-a` as a path. */
   listHidden?: boolean;
+  /** The server's local time minus UTC in minutes, found from LIST and MDTM (timeZone.ts); LIST times are shifted by it. */
+  timeZoneOffset?: number;
+  /** The offset was looked for once (found or not): not again. */
+  timeZoneChecked?: boolean;
   /** The LIST format this server's listings were last read in. */
   listFormat?: ListingFormat;
   /** What safe save found the server to allow (safeSave.ts). */

@@ -36,6 +36,8 @@ export interface ConnectionConfig {
    * Absent (one-off connections): DEFAULT_POLL_SECONDS.
    */
   pollSeconds?: number;
+  /** The server's local time minus UTC in minutes, for LIST times; absent: found from LIST and MDTM ('auto'). */
+  timeZoneOffset?: number;
   /** Mode bits given to files and folders this extension makes (SITE CHMOD after STOR / MKD); absent: the server's. */
   fileMode?: number;
   folderMode?: number;
@@ -127,6 +129,10 @@ export function normalizeConnection(raw: unknown): Normalized {
   if (poll !== undefined && (typeof poll !== 'number' || !Number.isFinite(poll) || poll < 0)) {
     return { hasPassword, problem: `Connection "${name}": "pollSeconds" must be a number of seconds, 0 or more (0 turns watching for changes off).` };
   }
+  const timeZoneOffset = parseTimeZoneOffset(r.timeZoneOffset);
+  if (timeZoneOffset === null) {
+    return { hasPassword, problem: `Connection "${name}": "timeZoneOffset" must be "auto", hours such as 8 or -5.5, or "+08:00".` };
+  }
   const modes: { fileMode?: number; folderMode?: number } = {};
   for (const key of ['fileMode', 'folderMode'] as const) {
     const v = r[key];
@@ -159,6 +165,7 @@ export function normalizeConnection(raw: unknown): Normalized {
     trustedFingerprint,
     // At least a second: each poll is a LIST per watched folder on the user's server.
     pollSeconds: poll === undefined ? DEFAULT_POLL_SECONDS : poll === 0 ? 0 : Math.max(1, poll),
+    ...(timeZoneOffset !== undefined ? { timeZoneOffset } : {}),
     ...modes,
   };
   return { config, hasPassword };
@@ -232,6 +239,7 @@ export function toConnectOptions(
     activeAddress: cfg.activeAddress,
     activePortRange: parsePortRange(cfg.activePortRange),
     encoding: cfg.encoding,
+    timeZoneOffset: cfg.timeZoneOffset,
     timeoutMs: Math.round(settings.timeoutSeconds * 1000),
     logger,
     tls: cfg.tls ?? 'none',
@@ -250,8 +258,25 @@ export function needsReconnect(a: ConnectionConfig, b: ConnectionConfig): boolea
     'activeAddress',
     'activePortRange',
     'encoding',
+    'timeZoneOffset',
     'poolSize',
     'tls',
   ];
   return keys.some((k) => a[k] !== b[k]);
+}
+
+/**
+ * A connection's `timeZoneOffset` in minutes: hours as a number (8, -5, 5.5), or "+08:00" / "-05:30" / "UTC+8".
+ * Undefined for absent or "auto"; null when it is none of these.
+ */
+export function parseTimeZoneOffset(v: unknown): number | undefined | null {
+  if (v === undefined || v === null || v === '' || v === 'auto') return undefined;
+  let minutes: number | undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) minutes = Math.round(v * 60);
+  else if (typeof v === 'string') {
+    const m = /^\s*(?:UTC|GMT)?\s*([+-])?\s*(\d{1,2})(?::?(\d{2}))?\s*$/i.exec(v) ?? /^\s*(?:UTC|GMT)\s*$/i.exec(v);
+    if (m && m[2] === undefined) minutes = 0;
+    else if (m) minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+  }
+  return minutes !== undefined && Math.abs(minutes) <= 14 * 60 ? minutes : null;
 }

@@ -67,6 +67,22 @@ export class Settings implements vscode.Disposable {
     this.cached = undefined;
   }
 
+  /**
+   * Add connections in one settings write (an import): an entry whose name is taken (case-insensitive) replaces
+   * the one of that name where it is defined.
+   */
+  async addConnections(entries: Record<string, unknown>[]): Promise<void> {
+    const { target, list } = this.target();
+    for (const entry of entries) {
+      const name = String(entry.name).toLowerCase();
+      const idx = list.findIndex((e) => nameOf(e) === name);
+      if (idx >= 0) list[idx] = stripPassword(entry);
+      else list.push(stripPassword(entry));
+    }
+    await this.section.update('connections', list, target);
+    this.cached = undefined;
+  }
+
   /** Remove the connection named `name` (case-insensitive). Returns false when no such entry was found. */
   async removeConnection(name: string): Promise<boolean> {
     for (const t of this.targets()) {

@@ -3,7 +3,7 @@
  * files opened with `vscode.open` on their ftp: URI.
  */
 import * as vscode from 'vscode';
-import { hasUndecodableBytes, visibleName } from '../ftp';
+import { formatOffset, hasUndecodableBytes, visibleName } from '../ftp';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
 import { entryTooltip } from './entryTooltip';
@@ -217,7 +217,7 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       const connected = site?.connected ?? false;
       const mode = site?.mode ?? node.config.mode;
       const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
-      this.shownState.set(key, `${connected}|${site?.disconnectedByUser === true}|${mode}|${node.config.readOnly}`);
+      this.shownState.set(key, shownStateOf(node, site));
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `conn:${key}${this.generationOf(key)}`;
       const tls = node.config.tls === 'explicit' || node.config.tls === 'implicit' ? node.config.tls : undefined;
@@ -228,7 +228,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
         `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
           `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
           `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${state}  \n` +
-          namesLine(node, site?.traits.names.codePage),
+          namesLine(node, site?.traits.names.codePage) +
+          timeLine(node.config.timeZoneOffset, site?.traits.timeZoneOffset),
       );
       tooltip.isTrusted = { enabledCommands: ['ftpExplorer.setEncoding'] };
       item.tooltip = tooltip;
@@ -285,6 +286,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       }
       this.folders.set(`${site.key}|${dir}`, node);
       const entries = await site.readDirectory(dir);
+      // A listing may have taught the site its names' code page or its time zone: the row's tooltip says them.
+      this.refreshIfChanged(connection);
       // VS Code asks for the children of expanded folders only: poll it for changes made by others.
       this.watchFolder(`${site.key}|${dir}`, connection.name, dir);
       const children = entries.map(([name, type]) => {
@@ -343,12 +346,15 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       return;
     }
     for (const node of nodes) {
-      const site = this.existingSite(node);
-      const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
-      const state = `${site?.connected ?? false}|${site?.disconnectedByUser === true}|${site?.mode ?? node.config.mode}|${node.config.readOnly}`;
-      const was = this.shownState.get(key);
-      if (was !== undefined && was !== state) this.emitter.fire(node);
+      this.refreshIfChanged(node);
     }
+  }
+
+  /** Redraw a connection's row when what it shows changed (connected, mode, the encoding or time zone found). */
+  private refreshIfChanged(node: ConnectionNode): void {
+    const key = `${node.oneOff ? 'oneoff' : 'saved'}:${node.name.toLowerCase()}`;
+    const was = this.shownState.get(key);
+    if (was !== undefined && was !== shownStateOf(node, this.existingSite(node))) this.emitter.fire(node);
   }
 
   dispose(): void {
@@ -375,4 +381,16 @@ function namesLine(node: ConnectionNode, found: string | undefined): string {
   if (node.oneOff) return `file names: ${what}`;
   const args = encodeURIComponent(JSON.stringify([{ name: node.name }]));
   return `file names: ${what} \u2014 [change](command:ftpExplorer.setEncoding?${args})`;
+}
+
+/** The tooltip's line about the server's clock, once known: LIST times are shifted by it. */
+function timeLine(set: number | undefined, found: number | undefined): string {
+  if (set !== undefined) return `  \nserver time zone: ${formatOffset(set)}`;
+  return found ? `  \nserver time zone: ${formatOffset(found)} (found from LIST and MDTM)` : '';
+}
+
+/** What a connection row shows that can change while it is shown. */
+function shownStateOf(node: ConnectionNode, site: Site | undefined): string {
+  const t = site?.traits;
+  return `${site?.connected ?? false}|${site?.disconnectedByUser === true}|${site?.mode ?? node.config.mode}|${node.config.readOnly}|${t?.names.codePage}|${t?.timeZoneOffset}`;
 }

@@ -101,6 +101,17 @@ describe('PathCodec', () => {
     names.forEach((n, i) => assert.deepEqual(wire(codec.encodeLine(`RETR /mix/${n}`)), Buffer.concat([Buffer.from('RETR /mix/'), bytes[i]])));
   });
 
+  it('forgets the bytes of a deleted or renamed path and of what was under it', () => {
+    const m: NameMemory = { raw: new Map(), codePage: 'gb18030' };
+    const codec = new PathCodec('auto', m, () => undefined);
+    listingOf(codec, '/', [Buffer.from('旧目录')]);
+    listingOf(codec, '/旧目录', [Buffer.from('文件')]);
+    assert.deepEqual(wire(codec.encodeLine('CWD /旧目录')), Buffer.from('CWD /旧目录'));
+    codec.forget('/旧目录');
+    assert.equal(m.raw.size, 0);
+    assert.deepEqual(wire(codec.encodeLine('MKD /旧目录')), Buffer.concat([Buffer.from('MKD /'), gbk('旧目录')]));
+  });
+
   it('a name with bytes that are no character is shown marked, and goes back as the same bytes', () => {
     const m = memory();
     const codec = new PathCodec('utf8', m, () => undefined);

@@ -27,6 +27,8 @@ export interface ParseListOptions {
   now?: Date;
   /** The format the previous listing on this connection was in (ParseResult.format); tried first. */
   format?: ListingFormat;
+  /** The server's local time minus UTC, in minutes (see Clock.offsetMs). Default 0: times read as UTC. */
+  timeZoneOffsetMinutes?: number;
 }
 
 const FORMATS: readonly ListingFormat[] = ['mlsd', 'unix', 'dos'];
@@ -49,7 +51,7 @@ function toFmt(format: ListingFormat | undefined): number {
  */
 export function parseList(text: string, options?: ParseListOptions): ParseResult {
   if (typeof text !== 'string') text = ''; // untyped callers: "never throws" includes them
-  const clock = makeClock(options?.now);
+  const clock = makeClock(options?.now, options?.timeZoneOffsetMinutes);
   const hint = toFmt(options?.format);
   // Try order: the remembered format, then Unix, then DOS.
   const order: number[] = hint >= 0 ? [hint] : [];
@@ -69,7 +71,7 @@ export function parseList(text: string, options?: ParseListOptions): ParseResult
     for (let i = 0; i < tries; i++) {
       const f = order[i];
       r = f === Fmt.Unix ? parseUnixLine(text, s, e, clock)
-        : f === Fmt.Dos ? parseDosLine(text, s, e)
+        : f === Fmt.Dos ? parseDosLine(text, s, e, clock.offsetMs)
         : parseMlsxEntry(text, s, e, true);
       if (r !== undefined) {
         counts[f]++;

@@ -31,7 +31,7 @@ function isDigit(c: number): boolean {
 /**
  * Parse one DOS/IIS line text[s, e) (no line end).
  */
-export function parseDosLine(text: string, s: number, e: number): LineResult {
+export function parseDosLine(text: string, s: number, e: number, offsetMs = 0): LineResult {
   let p = s;
   let c = text.charCodeAt(p);
   if (!isDigit(c)) return undefined; // cheap rejection of Unix and MLSD lines
@@ -115,7 +115,7 @@ export function parseDosLine(text: string, s: number, e: number): LineResult {
 
   const name = text.slice(nameStart, e);
   if (name === '.' || name === '..') return null;
-  const mtimeMs = utcMs(year, month, day, hour, minute, 0, 0);
+  const mtimeMs = utcMs(year, month, day, hour, minute, 0, 0) - offsetMs; // local time (see Clock.offsetMs)
   const entry: FileEntry = isDir ? { name, type: 'dir', mtimeMs } : { name, type: 'file', size, mtimeMs };
   return entry;
 }

@@ -59,9 +59,15 @@ export interface Clock {
   limitYear: number;
   /** month * 1_000_000 + day * 10_000 + hour * 100 + minute of the limit, for a cheap comparison. */
   limitKey: number;
+  /**
+   * The server's time zone: its local time minus UTC, in ms. LIST shows local times (RFC 959 says nothing of a
+   * zone; MLSD and MDTM are UTC, RFC 3659 §2.3): a time with hours and minutes is shifted by this; a date alone
+   * (older Unix entries) is left at midnight UTC of its day.
+   */
+  offsetMs: number;
 }
 
-export function makeClock(now: Date | undefined): Clock {
+export function makeClock(now: Date | undefined, offsetMinutes = 0): Clock {
   let nowMs = NaN;
   try {
     if (now != null) nowMs = Number(now.getTime()); // also a Date from another realm; nothing else has getTime
@@ -69,9 +75,13 @@ export function makeClock(now: Date | undefined): Clock {
     // not a Date after all (untyped caller): use the current time
   }
   if (!Number.isFinite(nowMs)) nowMs = Date.now(); // an Invalid Date must not turn every mtime into NaN
+  const offsetMs = Number.isFinite(offsetMinutes) ? offsetMinutes * 60_000 : 0;
+  // Year-less dates are the server's local dates: "now" as the server's clock shows it.
+  nowMs += offsetMs;
   const limitMs = nowMs + FUTURE_TOLERANCE_DAYS * MS_PER_DAY;
   const limit = new Date(limitMs);
   return {
+    offsetMs,
     nowMs,
     nowYear: new Date(nowMs).getUTCFullYear(),
     limitMs,
@@ -96,5 +106,5 @@ export function inferYearMs(clock: Clock, month: number, day: number, hour: numb
       year--;
     }
   }
-  return utcMs(year, month, day, hour, minute, 0, 0);
+  return utcMs(year, month, day, hour, minute, 0, 0) - clock.offsetMs;
 }

@@ -23,6 +23,12 @@ export interface EncodingVerdict {
   scores: Partial<Record<CodePage, number>>;
 }
 
+/**
+ * Where two code pages read the bytes about as well (GB 2312's common rows and KS X 1001's Hangul share their
+ * byte ranges), the likelier server: GBK servers are by far the most common of the non-UTF-8 ones.
+ */
+const PRIOR: Partial<Record<CodePage, number>> = { gb18030: 0.1 };
+
 /** The weight of a byte that is not a character in the code page. */
 const INVALID = -2;
 
@@ -44,7 +50,7 @@ export function detectNameEncoding(names: readonly Uint8Array[]): EncodingVerdic
       sum += s.sum;
       bytes += s.bytes;
     }
-    scores[cp] = bytes ? sum / bytes : 0;
+    scores[cp] = (bytes ? sum / bytes : 0) + (PRIOR[cp] ?? 0);
     if (scores[cp]! > scores[best]!) best = cp;
   }
   // Only odd UTF-8 names: a code page must read them well to be believed over UTF-8.
@@ -58,6 +64,8 @@ export function detectNameEncoding(names: readonly Uint8Array[]): EncodingVerdic
  */
 export function codePageOfName(name: Uint8Array, usual: CodePage): CodePage {
   const own = perByte(weigh(name, usual));
+  // Most names read well in the server's code page: no need to weigh them in the others.
+  if (own >= 1) return usual;
   let best = usual;
   let bestScore = own + 0.4;
   for (const cp of CODE_PAGES) {
@@ -127,6 +135,8 @@ export function weigh(name: Uint8Array, cp: CodePage): Weight {
     }
     return { sum, bytes };
   }
+  const whole = weighWhole(name, cp);
+  if (whole) return whole;
   let i = 0;
   while (i < name.length) {
     const b = name[i];
@@ -148,6 +158,40 @@ export function weigh(name: Uint8Array, cp: CodePage): Weight {
     sum += cjkWeight(seg, ch.codePointAt(0)!, cp);
   }
   return { sum, bytes };
+}
+
+/**
+ * weigh() for a name that decodes as a whole: one decode, then its characters walked beside their bytes. Undefined
+ * when it does not decode, or when a character is not one code point (Big5's few two-code-point characters): then
+ * character by character.
+ */
+function weighWhole(name: Uint8Array, cp: CodePage): Weight | undefined {
+  let text: string;
+  try {
+    text = decoder(cp).decode(name);
+  } catch {
+    return undefined;
+  }
+  let sum = 0;
+  let bytes = 0;
+  let i = 0;
+  let j = 0;
+  while (i < name.length) {
+    if (j >= text.length) return undefined;
+    const b = name[i];
+    if (b < 0x80) {
+      i++;
+      j++;
+      continue;
+    }
+    const len = charLength(name, i, cp);
+    const point = text.codePointAt(j)!;
+    j += point > 0xffff ? 2 : 1;
+    sum += cjkWeight(name.subarray(i, i + len), point, cp);
+    bytes += len;
+    i += len;
+  }
+  return j === text.length ? { sum, bytes } : undefined;
 }
 
 /** Bytes of the character starting at `i` by the code page's lead-byte structure (1 when the byte leads nothing). */
@@ -182,13 +226,15 @@ function cjkWeight(seg: Uint8Array, cp: number, page: CodePage): number {
     case 'gb18030':
       if (trail < 0xa1) return COMMON_HAN.has(cp) ? 1.5 : -1; // GBK's additions: traditional and rare characters
       if (COMMON_HAN.has(cp)) return 3;
-      if (inRange(lead, 0xb0, 0xd7)) return 2; // GB 2312 level 1, the 3755 common characters
+      if (inRange(lead, 0xb0, 0xd7)) return 1.5; // GB 2312 level 1, the 3755 common characters
       if (inRange(lead, 0xd8, 0xf7)) return 0.4;
       if (inRange(lead, 0xa1, 0xa3)) return 0.5; // punctuation, numbers, full-width ASCII
       return -0.5;
     case 'big5':
       if (COMMON_HAN.has(cp)) return 3;
-      if (inRange(code, 0xa440, 0xc67e)) return 2; // the frequently used characters
+      // The frequently used characters. Those with a trail byte below 0x7F are Big5's own mark: GB 2312 has none,
+      // and its text read as Big5 lands on the others.
+      if (inRange(code, 0xa440, 0xc67e)) return trail < 0x80 ? 2 : 1.3;
       if (inRange(code, 0xc940, 0xf9d5)) return 0.4;
       if (inRange(code, 0xa140, 0xa1fe)) return 0.5;
       return -1;

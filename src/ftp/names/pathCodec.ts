@@ -20,9 +20,18 @@ import { bytesToRaw, hasEscapes, isAscii, rawToBytes } from './rawText';
 export interface NameMemory {
   /** 'auto': the code page of the names that are not UTF-8, once some were seen. */
   codePage?: CodePage;
-  /** Decoded absolute path -> its bytes as raw text, for names whose text would not encode back to them. */
+  /**
+   * Decoded absolute path -> its bytes as raw text (rawText.ts), or '' for "its text in UTF-8", for names whose
+   * text encoded in the server's code page would not give them back.
+   */
   readonly raw: Map<string, string>;
 }
+
+/** A kept path whose bytes are its text in UTF-8 (a name read before any code page was learned). */
+const AS_UTF8 = '';
+
+/** Names the code page is judged on, at most. */
+const EVIDENCE = 300;
 
 /** Paths whose bytes are kept, at most: past this the oldest go (they are then encoded as usual). */
 const MAX_KEPT = 100_000;
@@ -77,6 +86,7 @@ export class PathCodec {
     if (raw.size > 0) {
       for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
         const kept = raw.get(path.slice(0, end));
+        if (kept === AS_UTF8) return Buffer.concat([Buffer.from(path.slice(0, end), 'utf8'), this.main.encode(path.slice(end))]);
         if (kept !== undefined) return Buffer.concat([rawToBytes(kept), this.main.encode(path.slice(end))]);
       }
     }
@@ -103,10 +113,21 @@ export class PathCodec {
       const text = bytes.toString('utf8');
       if (!hasEscapes(text)) return { text };
     }
+    const prefix = folder.endsWith('/') ? folder : `${folder}/`;
+    if (!fixed && this.memory.codePage === undefined && isUtf8(bytes)) {
+      // UTF-8 so far (the usual case): read as it is, each name kept as UTF-8 in case a code page is learned later.
+      const text = bytes.toString('utf8');
+      if (!hasEscapes(text) && !oddUtf8(text)) {
+        const name = (n: string) => {
+          if (!isAscii(n)) this.keep(prefix + n, AS_UTF8);
+          return n;
+        };
+        return { text, name, path: (p) => p };
+      }
+    }
     const text = bytesToRaw(bytes);
     if (fixed) return { text, name: (raw) => fixed.decode(rawToBytes(raw)), path: (raw) => fixed.decode(rawToBytes(raw)) };
     const folderRaw = bytesToRaw(this.encodePath(folder));
-    const prefix = folder.endsWith('/') ? folder : `${folder}/`;
     const prefixRaw = folderRaw.endsWith('/') ? folderRaw : `${folderRaw}/`;
     let learned = false;
     return {
@@ -142,7 +163,14 @@ export class PathCodec {
    * has any (more evidence than the one name that raised the question).
    */
   private learn(rawListing: string): void {
-    const lines = rawListing.split(/\r?\n/).map(rawToBytes).filter(notUtf8);
+    const lines: Buffer[] = [];
+    for (const line of rawListing.split('\n')) {
+      if (isAscii(line)) continue;
+      const b = rawToBytes(line);
+      if (notUtf8(b)) lines.push(b);
+      // A few hundred names tell the code page as well as a hundred thousand.
+      if (lines.length === EVIDENCE) break;
+    }
     const v = detectNameEncoding(lines);
     if (v.encoding === 'utf8') return;
     this.memory.codePage = v.encoding;
@@ -152,6 +180,18 @@ export class PathCodec {
         `file names are not UTF-8: reading them as ${v.encoding} (found from ${lines.length} name(s)). ` +
         `If they look wrong, set the connection's encoding.`,
     });
+  }
+
+  /**
+   * `path` was deleted or renamed: the bytes kept for it and for what was under it go, so a new name of the same
+   * text is written in the usual encoding, not with the old name's bytes.
+   */
+  forget(path: string): void {
+    const kept = this.memory.raw;
+    if (kept.size === 0) return;
+    kept.delete(path);
+    const under = path.endsWith('/') ? path : `${path}/`;
+    for (const k of kept.keys()) if (k.startsWith(under)) kept.delete(k);
   }
 
   private keep(path: string, raw: string): void {

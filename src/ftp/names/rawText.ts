@@ -12,8 +12,9 @@
 const BASE = 0xf700;
 const FIRST = 0xf780;
 const LAST = 0xf7ff;
-const HIGH_BYTE = /[\x80-\xff]/g;
 const ESCAPE = /[\uf780-\uf7ff]/;
+/** A character that is neither ASCII nor an escape: not raw text. */
+const NOT_RAW = /[^\x00-\x7f\uf780-\uf7ff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** The character that stands for byte `b` (0x80-0xFF). */
@@ -36,13 +37,18 @@ export function isAscii(text: string): boolean {
 
 /** Bytes to raw text: ASCII as is, 0x80-0xFF escaped. */
 export function bytesToRaw(bytes: Uint8Array): string {
-  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  return latin1.replace(HIGH_BYTE, (c) => String.fromCharCode(BASE + c.charCodeAt(0)));
+  const codes = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    codes[i] = b < 0x80 ? b : BASE + b;
+  }
+  return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).toString('utf16le');
 }
 
 /** Raw text back to its bytes. A character that is neither ASCII nor an escape goes as UTF-8 (not produced by bytesToRaw). */
 export function rawToBytes(raw: string): Buffer {
-  if (!NON_ASCII.test(raw)) return Buffer.from(raw, 'latin1');
+  // Latin-1 keeps the low byte of each character: ASCII as itself, U+F780-U+F7FF as 0x80-0xFF.
+  if (!NOT_RAW.test(raw)) return Buffer.from(raw, 'latin1');
   const out: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);

@@ -20,6 +20,7 @@ import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLink
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
 import { changePermissions } from './permissions';
+import { importFileZilla, type ImportFileZillaArgs } from './importFileZilla';
 import { editConnections, removeConnection } from './savedConnections';
 import { isKeyboard, type KEYBOARD } from './selection';
 import { findFiles, searchInFiles, type FindArgs } from './search';
@@ -62,6 +63,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.editConnections', () => editConnections()),
     reg('ftpExplorer.removeConnection', (arg?: Target) => removeConnection(d, arg)),
     reg('ftpExplorer.switchMode', (arg?: Target | { name: string; mode?: DataMode }) => switchMode(d, arg)),
+    reg('ftpExplorer.importFileZilla', (arg?: ImportFileZillaArgs) => importFileZilla(d, arg)),
     reg('ftpExplorer.setEncoding', (arg?: Target | { name: string; encoding?: string }) => setEncoding(d, arg)),
     reg('ftpExplorer.showLog', async () => d.log.show()),
     reg('ftpExplorer.diagnose', (arg?: DiagnoseArg) => diagnose(d, docs, arg), logOnly),

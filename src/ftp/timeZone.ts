@@ -1,0 +1,61 @@
+/**
+ * The server's time zone, for LIST. LIST shows times in the server's local time (RFC 959 gives no zone); MLSD's
+ * `modify` and MDTM are UTC (RFC 3659 §2.3). Unless the connection sets `timeZoneOffset`, the offset is found once
+ * per server as FileZilla does: one file's LIST time against its MDTM time. LIST has minutes, MDTM seconds, and
+ * zones are whole quarter hours: the difference rounded to 15 minutes is the offset.
+ */
+import type { FileEntry } from './entry';
+import { replyMessage } from './reply';
+import { parseMdtm } from './replyParsers';
+import type { Session } from './session';
+
+const QUARTER_HOUR = 15 * 60_000;
+const DAY = 86_400_000;
+/** Real zones lie within UTC-12 and UTC+14. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/** The offset to read LIST times with, in minutes (server local time minus UTC); undefined: not known yet. */
+export function listOffset(s: Session): number | undefined {
+  return s.options.timeZoneOffset ?? s.traits.timeZoneOffset;
+}
+
+/**
+ * Learn the offset from `entries` of the LIST of `folder` (read as UTC) when it is not known yet: MDTM of the
+ * newest file whose LIST time has hours and minutes. Returns the offset learned, or undefined.
+ */
+export async function learnOffset(s: Session, folder: string, entries: readonly FileEntry[]): Promise<number | undefined> {
+  const traits = s.traits;
+  if (listOffset(s) !== undefined || traits.timeZoneChecked || traits.mdtm === false || !s.features.has('MDTM')) return undefined;
+  let probe: FileEntry | undefined;
+  for (const e of entries) {
+    // A date alone (older Unix entries) is midnight: no time to compare.
+    if (e.type !== 'file' || e.mtimeMs === undefined || e.mtimeMs % DAY === 0) continue;
+    if (!probe || e.mtimeMs > probe.mtimeMs!) probe = e;
+  }
+  if (!probe) return undefined;
+  const path = folder.endsWith('/') ? `${folder}${probe.name}` : `${folder}/${probe.name}`;
+  const r = await s.ctl.send(`MDTM ${path}`);
+  traits.timeZoneChecked = true;
+  if (r.code !== 213) {
+    if (r.code === 500 || r.code === 502) traits.mdtm = false;
+    return undefined;
+  }
+  const utc = parseMdtm(replyMessage(r))?.getTime();
+  if (utc === undefined) return undefined;
+  const minutes = (Math.round((probe.mtimeMs! - utc) / QUARTER_HOUR) * QUARTER_HOUR) / 60_000;
+  if (Math.abs(minutes) > MAX_OFFSET_MINUTES) return undefined; // not a zone: a file changed between the two
+  traits.timeZoneOffset = minutes;
+  if (minutes === 0) return minutes;
+  s.log({
+    kind: 'info',
+    text: `server time zone: LIST times are ${formatOffset(minutes)} (from the LIST and MDTM times of ${probe.name}); set timeZoneOffset if that is wrong`,
+  });
+  return minutes;
+}
+
+/** 480 -> "UTC+08:00", -330 -> "UTC-05:30", 0 -> "UTC". */
+export function formatOffset(minutes: number): string {
+  if (minutes === 0) return 'UTC';
+  const a = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
