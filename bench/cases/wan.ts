@@ -23,19 +23,26 @@ const TIMEOUT_MS = 900_000;
 /** The small file opened and saved (4 KiB, one of the folder's). */
 const SMALL_FILE = 'f00000.bin';
 
-/** The protocol's minimum in round trips, per operation (derived in bench/README.md, "Protocol minimum"). */
-export function minimumRtts(op: string, files: number, pool: number): string {
-  const perFile = Math.ceil(files / pool);
+/**
+ * The protocol's minimum in round trips for an operation, on one connection unless said (derived in bench/README.md,
+ * "Protocol minimum"): TCP handshake + 220 = 2, USER and PASS 1 each, a passive transfer 3 (EPSV, then the data
+ * connection's handshake with the command sent alongside, then the data and the 226), an upload that waits for
+ * the 150 before sending 4; vsftpd sends its 226 only after the client closed the data connection: +1 per transfer.
+ */
+export function minimumRtts(op: string, files: number, pool: number, server: string): string {
+  const linger = server === 'vsftpd' ? 1 : 0;
+  const xfer = 3 + linger;
+  const perConn = Math.ceil(files / pool);
   switch (op) {
-    case 'login': return '4 (3 with USER+PASS pipelined)';
-    case 'first-list': return '7 (5 pipelined)';
-    case 'list': return '3';
-    case 'open': return '3';
-    case 'save': return '3 plain STOR; 6 safe save (4 pipelined)';
-    case 'open-cold': return '7 (5 pipelined)';
-    case 'save-cold': return '7 plain STOR (5 pipelined)';
-    case 'folder-down': return `${3 + 3 * perFile} with ${pool} connections (${3 + 2 * perFile} with EPSV pipelined)`;
-    case 'folder-up': return `${1 + 3 * perFile} with ${pool} connections (${1 + 2 * perFile} with EPSV pipelined)`;
+    case 'login': return '4 (3 with USER and PASS pipelined)';
+    case 'first-list': return `${4 + xfer}`;
+    case 'list': return `${xfer}`;
+    case 'open': return `${xfer}`;
+    case 'save': return `plain STOR 4; safe save 8 (MDTM, STOR, SIZE, RNFR, RNTO), 5 pipelined`;
+    case 'open-cold': return `${4 + xfer}`;
+    case 'save-cold': return '8 plain STOR; 11 safe save';
+    case 'folder-down': return `${4 + xfer * (1 + perConn)} with ${pool} connections; ${4 + xfer + (xfer - 1) * perConn} with each next EPSV pipelined`;
+    case 'folder-up': return `${5 + 4 * perConn} with ${pool} connections; ${5 + 3 * perConn} with each next EPSV pipelined`;
     default: return '-';
   }
 }
@@ -134,7 +141,7 @@ export function wanCases(env: BenchEnv, via: Via): Case[] {
     candidates,
     targets,
     rttMs: rtt,
-    minimum: minimumRtts(id, o.files, pool),
+    minimum: minimumRtts(id, o.files, pool, srv.name),
   });
 
   const folderRounds = o.wanFolderRounds;

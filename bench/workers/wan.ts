@@ -9,8 +9,9 @@
  * - 'open': read a small file on the logged-in connection, the folder already listed (opening it from the tree);
  * - 'save': write a small file on the logged-in connection, the folder already listed (ours: the safe save;
  *   basic-ftp: a plain STOR, it has no safe save);
- * - 'folder-down' / 'folder-up': a folder of small files, ours through src/remote/download.ts / upload.ts
- *   (downloadTo / uploadTo over the site's pool), basic-ftp downloadToDir / uploadFromDir (one connection).
+ * - 'folder-down' / 'folder-up': a folder of small files (logged in, the folder not listed yet), ours through
+ *   src/remote/download.ts / upload.ts (downloadTo / uploadTo over the site's pool), basic-ftp downloadToDir /
+ *   uploadFromDir (one connection).
  * Prints {seconds, commands}: commands sent in the timed section (our logger; basic-ftp's log hook).
  */
 import * as fs from 'node:fs';
@@ -51,7 +52,7 @@ async function ours(p: Params): Promise<Record<string, number>> {
   const cold = p.op === 'login' || p.op === 'first-list';
   if (!cold) {
     await site.connect();
-    if (p.op !== 'folder-up') await site.readDirectory(p.dir);
+    if (!p.op.startsWith('folder')) await site.readDirectory(p.dir);
   }
   commands = 0;
   let files: number | undefined;
@@ -95,7 +96,7 @@ async function basic(p: Params): Promise<{ seconds: number; commands: number }> 
   const cold = p.op === 'login' || p.op === 'first-list';
   const t0 = cold ? process.hrtime.bigint() : 0n;
   const c = await connectBasic(p.server, count);
-  if (!cold && p.op !== 'folder-up') await c.list(p.dir);
+  if (!cold && !p.op.startsWith('folder')) await c.list(p.dir);
   commands = cold ? commands : 0;
   const t1 = cold ? t0 : process.hrtime.bigint();
   switch (p.op) {
