@@ -58,7 +58,7 @@ export class SiteCore {
         const client = await opts.connect(n);
         if (this.loginDir === undefined) {
           try {
-            this.loginDir = normalizePath(await client.pwd());
+            this.loginDir = normalizePath(client.homeDirectory ?? (await client.pwd()));
           } catch (err) {
             client.destroy();
             throw err;

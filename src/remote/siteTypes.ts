@@ -12,6 +12,8 @@ import type { VersionStore } from './versions';
 /** The subset of FtpClient a site uses (FtpClient satisfies it; tests use a fake). */
 export interface RemoteClient extends PoolClient {
   pwd(): Promise<string>;
+  /** The login folder as the login's own PWD answered (FtpClient): no second PWD, one round trip less per connect. */
+  readonly homeDirectory?: string;
   cd(path: string): Promise<void>;
   /** `opts.useList`: LIST even where MLSD works, to see symbolic links as links (links.ts). */
   list(path?: string, opts?: ListOptions): Promise<FileEntry[]>;
