@@ -16,6 +16,7 @@ import { diagnose, type DiagnoseArg } from './diagnose';
 import { download, upload } from './downloadUpload';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLinks';
+import { syncFolder, type SyncFolderArgs } from './syncFolder';
 import { switchMode } from './mode';
 import { editConnections, removeConnection } from './savedConnections';
 import { isNode, type Target } from './targets';
@@ -71,6 +72,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
     reg('ftpExplorer.linkFolder', (folder?: vscode.Uri, args?: LinkFolderArgs | vscode.Uri[]) => linkFolder(d, folder, Array.isArray(args) ? {} : args)),
     reg('ftpExplorer.compareWithServer', (file?: vscode.Uri) => compareWithServer(d, file)),
+    reg('ftpExplorer.syncFolder', (folder?: vscode.Uri, args?: SyncFolderArgs | vscode.Uri[]) => syncFolder(d, folder, Array.isArray(args) ? {} : args)),
   ];
 }
 
