@@ -1,8 +1,8 @@
 /**
  * Open in Workspace from a single-folder window: VS Code makes an untitled workspace of the folder and the remote
- * one and reloads the window into it. Now and then (VS Code 1.139's web workbench; one reload in ten to twenty in
- * the UI test) the window comes back as that workspace with no folders, "No Folder Opened", although the
- * workspace file lists both: it was read before it was written. The folders asked for are written to a file in
+ * one and reloads the window into it. Now and then (VS Code 1.139's web workbench) the window comes back as that
+ * workspace with no folders, "No Folder Opened", although the workspace file lists both: it was read before it
+ * was written. The folders asked for are written to a file in
  * the extension's global storage (flushed to disk before the folders are added, so the reload cannot lose it)
  * and to globalState; after the reload, a workspace that came back empty gets them once more (a workspace adds
  * folders without a reload). A record older than MAX_AGE_MS, or a window with folders, just drops it.
