@@ -18,7 +18,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, expandRow, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, answerRemember, expandRow, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -122,6 +122,8 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
       { when: /connection name/i, type: ftp.host },
     ], () => treeRow(page, ftp.host, ftpView(page)).isVisible());
     await expandRow(treeRow(page, ftp.host, ftpView(page)));
+    // The password typed in Add Connection is offered for remembering once the login worked.
+    await answerRemember(page);
     for (const f of FILES) await treeRow(page, f, ftpView(page)).waitFor({ state: 'visible', timeout: 20_000 });
   });
 
