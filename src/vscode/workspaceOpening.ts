@@ -1,8 +1,8 @@
 /**
  * Open in Workspace from a single-folder window: VS Code makes an untitled workspace of the folder and the remote
- * one and reloads the window into it. Now and then (VS Code 1.139's web workbench; one reload in ten to twenty in
- * the UI test) the window comes back as that workspace with no folders, "No Folder Opened", although the
- * workspace file lists both: it was read before it was written. The folders asked for are written to a file in
+ * one and reloads the window into it. Now and then (VS Code 1.139's web workbench) the window comes back as that
+ * workspace with no folders, "No Folder Opened", although the workspace file lists both: it was read before it
+ * was written. The folders asked for are written to a file in
  * the extension's global storage (flushed to disk before the folders are added, so the reload cannot lose it)
  * and to globalState; after the reload, a workspace that came back empty gets them once more (a workspace adds
  * folders without a reload). A record older than MAX_AGE_MS, or a window with folders, just drops it.
@@ -55,23 +55,25 @@ export async function rememberOpening(store: OpeningStore, added: { uri: vscode.
 /** At activation: put the folders back into a workspace that came back empty from the reload, once. */
 export async function finishOpening(store: OpeningStore, log: (text: string) => void): Promise<void> {
   let opening = store.state.get<Opening>(KEY);
-  const file = store.dir && path.join(store.dir, FILE);
-  if (file && fs.existsSync(file)) {
+  const record = store.dir && path.join(store.dir, FILE);
+  if (record && fs.existsSync(record)) {
     try {
-      const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as Opening;
+      const onDisk = JSON.parse(fs.readFileSync(record, 'utf8')) as Opening;
       if (!opening || onDisk.at > opening.at) opening = onDisk;
     } catch {
       // A broken record is no record.
     }
-    fs.rmSync(file, { force: true });
+    fs.rmSync(record, { force: true });
   }
   if (!opening) return;
   await store.state.update(KEY, undefined);
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const untitled = vscode.workspace.workspaceFile?.scheme === 'untitled';
+  // Untitled: the `untitled` scheme, or (web workbench) its file Untitled-<n>.code-workspace in the user's data.
+  const file = vscode.workspace.workspaceFile;
+  const untitled = file !== undefined && (file.scheme === 'untitled' || /^Untitled-\d+\.code-workspace$/.test(path.posix.basename(file.path)));
   const age = Date.now() - opening.at;
   if (folders.length > 0 || !untitled || age > MAX_AGE_MS) {
-    log(`Open in Workspace: after the reload ${folders.length} folders, ${untitled ? 'untitled workspace' : `workspace ${vscode.workspace.workspaceFile?.toString() ?? 'none'}`}, ${Math.round(age / 1000)} s later: nothing to do`);
+    log(`Open in Workspace: after the reload ${folders.length} folders, ${untitled ? 'untitled workspace' : `workspace ${file?.toString() ?? 'none'}`}, ${Math.round(age / 1000)} s later: nothing to do`);
     return;
   }
   log(`Open in Workspace: the window came back without its folders; adding ${opening.folders.map((f) => f.uri).join(', ')} again`);

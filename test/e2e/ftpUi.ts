@@ -78,6 +78,19 @@ export async function answerPrompts(page: Page, answers: PromptAnswer[], done: (
   }
 }
 
+/**
+ * Answers "Remember the password?", which FTP Explorer asks once the first login with a password typed in Add
+ * Connection (or a prompt) worked: picks `choice` when the question comes within `timeoutMs`.
+ */
+export async function answerRemember(page: Page, choice: 'Remember' | 'This window only' = 'Remember', timeoutMs = 20_000): Promise<void> {
+  const widget = page.locator(QUICK_INPUT, { hasText: /Remember the password\?/ });
+  await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator(QUICK_INPUT_BOX).fill(choice, { timeout: 10_000 });
+  await page.locator(FOCUSED_ROW, { hasText: choice }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
 /** The FTP Explorer view (its pane body). */
 export function ftpView(page: Page): Locator {
   return page.locator('.pane-body', { has: page.locator('.monaco-list[aria-label*="Connections"], .monaco-list[aria-label*="FTP"]') }).first();

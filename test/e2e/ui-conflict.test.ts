@@ -18,7 +18,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, confirmDialog, contextMenu, expandRow, openFtpExplorer, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, openFtpExplorer, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -126,11 +126,9 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
       { when: /connection name/i, type: ftp.host },
     ], () => treeRow(page, ftp.host, ftpView(page)).isVisible());
     await expandRow(treeRow(page, ftp.host, ftpView(page)));
-    // Once the login with the typed password worked, FTP Explorer offers to remember it: not in this test (4b
-    // types it again after the reload).
-    let offered = false;
-    const remember = { when: /Remember the password/i, pick: 'This window only', before: async () => void (offered = true) };
-    await answerPrompts(page, [remember], async () => offered, 30_000);
+    // The password typed in Add Connection is offered for remembering once the login worked: not here (4b types
+    // it again after the reload).
+    await answerRemember(page, 'This window only');
     for (const f of FILES) await treeRow(page, f, ftpView(page)).waitFor({ state: 'visible', timeout: 20_000 });
   });
 

@@ -84,12 +84,13 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
       await page.keyboard.press('Control+Shift+E');
       const explorer = page.locator('.sidebar .explorer-folders-view');
       const folder = treeRow(page, `${NAME}: /docs`, explorer);
-      const shown = await waitFor(async () => {
+      // (The page may reload once more meanwhile: a poll that meets a navigation just tries again.)
+      const shown = await waitFor(async () => (await (async () => {
         for (const t of await notifications(page)) toasts.add(t);
         if (run > 1 && (await page.locator('.quick-input-widget', { hasText: /password/i }).isVisible())) askedForPassword = run;
         if ((await folder.isVisible()) && (await folder.getAttribute('aria-expanded')) !== 'true') await folder.click().catch(() => undefined);
         return treeRow(page, 'readme.md', explorer).isVisible();
-      }, 30_000, 200);
+      })().catch(() => false)), 45_000, 200);
       if (!shown) {
         failures.push(`run ${run}: ${await screenshot(page, `ui-open-in-workspace-FAILED-run-${run}`)}`);
         const said = ftpChannel(path.join(tmp.dir, 'user-data')).split('\n').filter((l) => l.includes('Open in Workspace:'));

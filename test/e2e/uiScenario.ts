@@ -15,7 +15,7 @@ import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeSe
 import { ARTIFACTS_DIR, assertInstalled } from './env';
 import { SAMPLE_FILES, ownerOf, seedFolder } from './ftpFixture';
 import {
-  answerPrompts, confirmDialog, contextMenu, expandRow, ftpView, outputPanelLines, scenarioSteps, treeRow, waitForDisk,
+  answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpView, outputPanelLines, scenarioSteps, treeRow, waitForDisk,
 } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
@@ -111,6 +111,8 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
     it('2. expand folders, open a file, edit it, Ctrl+S: the file on the server has the new content', async () => {
       const view = ftpView(page);
       await expandRow(treeRow(page, name, view));
+      // The password typed in Add Connection is offered for remembering once the login worked.
+      await answerRemember(page);
       for (const n of ['docs', 'src', 'hello.txt', 'notes.md']) await treeRow(page, n, view).waitFor({ state: 'visible', timeout: 20_000 });
       await expandRow(treeRow(page, 'docs', view));
       await expandRow(treeRow(page, 'nested', view));
