@@ -11,6 +11,7 @@ import { stopAllServers } from '../test/servers';
 import { bulkCase, ceilingCase } from './cases/transfer';
 import type { BenchEnv } from './cases/env';
 import { folderCase } from './cases/folder';
+import { linkCheck, startVia, wanCases } from './cases/wan';
 import { listingCase, manyDir } from './cases/listing';
 import { loginCase } from './cases/login';
 import { parserCases } from './cases/parser';
@@ -21,7 +22,7 @@ import { USAGE, parseOptions, type BenchOptions, type CaseId } from './options';
 import { runCase, type Case, type CaseResult } from './runner';
 import { startBenchServer, type BenchServerInfo } from './servers';
 import { summarize } from './stats';
-import { resultTable, targetTable } from './table';
+import { resultTable, targetTable, wanTable } from './table';
 import { PROJECT, runtimeAt, versions, type Runtime } from './tools';
 
 const started = Date.now();
@@ -32,6 +33,7 @@ function progress(text: string): void {
 }
 
 let runDir: string | undefined;
+let linkChecked: Awaited<ReturnType<typeof linkCheck>> | undefined;
 
 async function cleanup(): Promise<void> {
   await stopAllServers().catch(() => undefined);
@@ -80,7 +82,7 @@ async function main(): Promise<number> {
     smallBytes: opts.files * opts.fileKiB * 1024,
   };
   const needLarge = want('ceiling') || want('retr') || want('stor');
-  const needSmall = want('small') || want('folder');
+  const needSmall = want('small') || want('folder') || want('wan');
   if (needLarge) makeLargeFile(env.largeFile, largeBytes);
   if (needSmall) {
     makeSmallFiles(env.smallDir, opts.files, opts.fileKiB * 1024);
@@ -100,6 +102,11 @@ async function main(): Promise<number> {
   };
 
   if (want('ceiling')) await run(ceilingCase(env));
+  if (want('wan')) {
+    progress(`network emulator check: TCP ping-pong at ${opts.rttMs} ms${opts.rateMbit ? `, bulk at ${opts.rateMbit} Mbit/s` : ''}`);
+    linkChecked = await linkCheck(opts.rttMs, opts.rateMbit);
+    progress(`  ping-pong median ${linkChecked.rtt.median.toFixed(2)} ms${linkChecked.rate ? `, bulk ${linkChecked.rate.toFixed(2)} Mbit/s` : ''}`);
+  }
 
   for (const name of opts.servers) {
     const rounds = name === 'vsftpd' ? opts.rounds : opts.secondRounds;
@@ -123,6 +130,14 @@ async function main(): Promise<number> {
         if (srv.server.capabilities.mlsd) await run(listingCase(env, srv, 'MLSD', rounds));
       }
       if (want('login')) await run(loginCase(env, srv, rounds));
+      if (want('wan') && name === opts.servers[0]) {
+        const via = await startVia(srv, opts.rttMs, opts.rateMbit);
+        try {
+          for (const c of wanCases(env, via)) await run(c);
+        } finally {
+          await via.proxy.close();
+        }
+      }
       if (want('vscode')) {
         await run(siteCase(env, srv, rounds));
         progress(`in real VS Code on ${name}: readDirectory ${VSCODE_DIR_ENTRIES} entries, readFile and save ${VSCODE_FILE_MIB} MiB`);
@@ -142,11 +157,12 @@ async function main(): Promise<number> {
     cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), loadAfter: os.loadavg(), tmp: opts.tmp,
     unsetForMeasuredProcesses: extraCaCerts ? { NODE_EXTRA_CA_CERTS: extraCaCerts } : {},
   };
-  const tables = `${resultTable(results)}\n\nTargets:\n\n${targetTable(results)}\n`;
+  const wan = results.some((r) => r.rttMs !== undefined) ? `\n\nThrough the network emulator:\n\n${wanTable(results, linkChecked, opts)}` : '';
+  const tables = `${resultTable(results)}${wan}\n\nTargets:\n\n${targetTable(results)}\n`;
   process.stdout.write(`\n${tables}`);
   const dir = path.join(PROJECT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const json = JSON.stringify({ date, seconds: (Date.now() - started) / 1000, machine, versions: versions(host), options: opts, results }, null, 1);
+  const json = JSON.stringify({ date, seconds: (Date.now() - started) / 1000, machine, versions: versions(host), options: opts, linkCheck: linkChecked, results }, null, 1);
   const file = path.join(dir, `bench-${date.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${json}\n`);
   fs.writeFileSync(path.join(dir, 'latest.json'), `${json}\n`);

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-export const CASE_IDS = ['ceiling', 'retr', 'stor', 'small', 'folder', 'list', 'login', 'parse', 'vscode'] as const;
+export const CASE_IDS = ['ceiling', 'retr', 'stor', 'small', 'folder', 'list', 'login', 'parse', 'vscode', 'wan'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 export const BENCH_SERVERS = ['vsftpd', 'pyftpdlib'] as const;
 export type BenchServer = (typeof BENCH_SERVERS)[number];
@@ -39,6 +39,13 @@ export interface BenchOptions {
    * scripts/setup-vscode.sh installs for code-server, when it is there; 'none': skip those cases).
    */
   hostNode: string;
+  /** Round trip of the network emulator for the 'wan' cases, ms. */
+  rttMs: number;
+  /** Rate of the emulated link, Mbit/s each way (none: unlimited). */
+  rateMbit?: number;
+  /** Rounds of the single operations through the emulator, and of its folder transfers (long: 1,000 files). */
+  wanRounds: number;
+  wanFolderRounds: number;
 }
 
 export const USAGE = `usage: bash bench/run [options]     (as root: it starts FTP servers through test/servers)
@@ -58,6 +65,10 @@ export const USAGE = `usage: bash bench/run [options]     (as root: it starts FT
   --compare-cli FILE    also run this cli.js (e.g. built from an older commit) in the RETR and STOR cases
   --host-node PATH      the small-file and folder cases once more on this Node (default auto: the extension
                         host's Node 24 from scripts/setup-vscode.sh when installed; none: skip)
+  --rtt MS              round trip of the network emulator for the wan cases (default 50)
+  --rate MBIT           its rate each way, Mbit/s, shared by all connections (default: unlimited)
+  --wan-rounds N        rounds of the single operations through it (default 3), --wan-folder-rounds N of the
+                        folder transfers (default 1)
   --quick               a smoke run: 2 rounds, 1 on pyftpdlib, 128 MiB, 200 files, 10000 entries`;
 
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
@@ -77,6 +88,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     tmp: '',
     parseRounds: 9,
     hostNode: 'auto',
+    rttMs: 50,
+    wanRounds: 3,
+    wanFolderRounds: 1,
   };
   const ints: Record<string, keyof BenchOptions> = {
     '--rounds': 'rounds',
@@ -90,6 +104,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     '--pool': 'pool',
     '--extension-pool': 'extensionPool',
     '--parse-rounds': 'parseRounds',
+    '--wan-rounds': 'wanRounds',
+    '--wan-folder-rounds': 'wanFolderRounds',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -109,6 +125,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       o.servers = list(value(), BENCH_SERVERS, a);
     } else if (a === '--cases') {
       o.cases = list(value(), CASE_IDS, a);
+    } else if (a === '--rtt' || a === '--rate') {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`${a} needs a number above 0 (${a === '--rtt' ? 'milliseconds' : 'Mbit/s'})`);
+      if (a === '--rtt') o.rttMs = n;
+      else o.rateMbit = n;
     } else if (a === '--tmp') {
       o.tmp = value();
     } else if (a === '--host-node') {

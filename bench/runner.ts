@@ -51,6 +51,9 @@ export interface Case {
   targets: Target[];
   /** Said under the case in the table. */
   notes?: string[];
+  /** A case through the network emulator: its round trip (the table shows time / RTT), and the protocol's minimum. */
+  rttMs?: number;
+  minimum?: string;
 }
 
 export interface CandidateResult {
@@ -88,6 +91,8 @@ export interface CaseResult {
   targets: TargetResult[];
   notes: string[];
   todo?: string;
+  rttMs?: number;
+  minimum?: string;
 }
 
 export async function runCase(c: Case, progress: (text: string) => void): Promise<CaseResult> {
@@ -156,6 +161,7 @@ export async function runCase(c: Case, progress: (text: string) => void): Promis
     ratios,
     targets,
     notes: c.notes ?? [],
+    ...(c.rttMs !== undefined ? { rttMs: c.rttMs, minimum: c.minimum } : {}),
   };
 }
 

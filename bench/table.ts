@@ -9,6 +9,7 @@ import type { CandidateResult, CaseResult } from './runner';
 export function resultTable(results: CaseResult[]): string {
   const rows: string[][] = [];
   for (const c of results) {
+    if (c.rttMs !== undefined) continue; // in wanTable
     if (c.todo) {
       rows.push([c.title, c.server, '**TODO**', '-', '-', '-', '-', '-', '-', c.todo]);
       continue;
@@ -62,6 +63,43 @@ function commandText(x: CandidateResult): string {
   if (totals.length) return fmt(median(totals));
   const approx = x.warmupDetail?.commandsPerFileApprox;
   return typeof approx === 'number' ? `~${approx.toFixed(1)} per file (warm-up)` : '-';
+}
+
+/**
+ * The cases through the network emulator: time and round trips (time / RTT) per candidate, the protocol's minimum
+ * for the operation, commands sent; first the emulator's own check of the same run.
+ */
+export function wanTable(
+  results: CaseResult[],
+  check: { rtt: { median: number; min: number; max: number }; rate?: number } | undefined,
+  opts: { rttMs: number; rateMbit?: number },
+): string {
+  const rows: string[][] = [];
+  if (check) {
+    rows.push(['emulator check: bare TCP ping-pong (21)', '-', `${fmt(check.rtt.median)} ms`, `${(check.rtt.median / opts.rttMs).toFixed(3)}`, `${fmt(check.rtt.min)}-${fmt(check.rtt.max)} ms`, '-', '-', `configured ${opts.rttMs} ms`]);
+    if (check.rate !== undefined) rows.push(['emulator check: bulk transfer', '-', `${fmt(check.rate)} Mbit/s`, '-', '-', '-', '-', `configured ${opts.rateMbit} Mbit/s`]);
+  }
+  for (const c of results) {
+    if (c.rttMs === undefined) continue;
+    c.candidates.forEach((x, i) => {
+      const failed = x.value.n === 0;
+      const ratios = c.ratios
+        .filter((r) => r.ours === x.id && Number.isFinite(r.ratio.median))
+        .map((r) => `${r.ratio.median.toFixed(2)}x ${r.reference}`)
+        .join(', ');
+      rows.push([
+        i === 0 ? c.title : '',
+        x.label,
+        failed ? 'failed' : `${fmt(x.value.median)} s`,
+        failed ? '-' : ((x.value.median * 1000) / c.rttMs!).toFixed(1),
+        failed ? '-' : `${fmt(x.value.min)}-${fmt(x.value.max)} s`,
+        commandText(x),
+        i === 0 ? (c.minimum ?? '-') : '',
+        failed ? (x.errors[0]?.split('\n')[0] ?? '') : ratios,
+      ]);
+    });
+  }
+  return markdown(['operation', 'candidate', 'median time', 'round trips (time / RTT)', 'min-max', 'commands', 'protocol minimum, round trips', 'time ours / reference (paired, median)'], rows);
 }
 
 function median(v: number[]): number {

@@ -10,8 +10,10 @@ import { SCHEME } from './remote/uri';
 import { Watchers } from './remote/watcher';
 import { createApi, type FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
+import { FtpDragAndDrop } from './vscode/dragAndDrop';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
+import { finishOpening, openingStore } from './vscode/workspaceOpening';
 import { FtpFileSystemProvider } from './vscode/provider';
 import { SaveConflictPrompt } from './vscode/saveConflictPrompt';
 import { Settings } from './vscode/settings';
@@ -19,6 +21,7 @@ import { SettingsWarnings } from './vscode/settingsWarnings';
 import { ModeStatusBar } from './vscode/statusBar';
 import { FtpTree, type Node } from './vscode/tree';
 import { TrustStore } from './vscode/trustStore';
+import { VersionMemento } from './vscode/versionMemento';
 
 let registry: SiteRegistry | undefined;
 
@@ -37,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
     settings: () => settings.global(),
     connect,
     info: (site, text) => log.info(site.name, text),
+    versions: new VersionMemento(context.workspaceState),
   });
   registry = sites;
   context.subscriptions.push({ dispose: () => void sites.dispose() });
@@ -52,11 +56,17 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
   context.subscriptions.push(conflicts, provider, vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
   const tree = new FtpTree(sites, settings, log, watchers);
-  const view = vscode.window.createTreeView<Node>('ftpExplorer.view', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const view = vscode.window.createTreeView<Node>('ftpExplorer.view', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    canSelectMany: true,
+    dragAndDropController: new FtpDragAndDrop(sites, log),
+  });
   const status = new ModeStatusBar(sites);
   context.subscriptions.push(tree, view, tree.attach(view), status);
 
-  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect }));
+  context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect, opening: openingStore(context) }));
+  void finishOpening(openingStore(context), (text) => log.info('workspace', text));
 
   const warnings = new SettingsWarnings(settings);
   context.subscriptions.push(

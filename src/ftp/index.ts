@@ -16,4 +16,5 @@ export { formatBytes } from './bytes';
 export { hasEscapes as hasUndecodableBytes, visibleName } from './names/rawText';
 export { CODE_PAGES, detectNameEncoding, type CodePage, type EncodingVerdict } from './names/detect';
 export type { NameMemory } from './names/pathCodec';
+export { addressScope } from './address';
 export { formatOffset } from './timeZone';

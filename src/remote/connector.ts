@@ -20,6 +20,8 @@ export interface ConnectorPasswords {
   retry(cfg: ConnectionConfig, tried: string | undefined): Promise<string>;
   /** The login with `password` worked (the extension then offers to remember a password just typed). */
   loggedIn?(cfg: ConnectionConfig, password: string | undefined): Promise<void>;
+  /** The login failed for good: the next connection's prompts may come. */
+  loginEnded?(cfg: ConnectionConfig): void;
 }
 
 export interface ConnectorDeps {
@@ -51,11 +53,16 @@ export function connector(deps: ConnectorDeps): Connector {
     let client: RemoteClient;
     let used = password;
     try {
-      client = await attempt(password);
+      try {
+        client = await attempt(password);
+      } catch (err) {
+        if (!isLoginFailure(err) || isAnonymous(cfg.username)) throw err;
+        used = await deps.passwords.retry(cfg, password);
+        client = await attempt(used);
+      }
     } catch (err) {
-      if (!isLoginFailure(err) || isAnonymous(cfg.username)) throw err;
-      used = await deps.passwords.retry(cfg, password);
-      client = await attempt(used);
+      deps.passwords.loginEnded?.(cfg);
+      throw err;
     }
     worked(used);
     return client;

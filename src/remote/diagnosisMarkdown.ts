@@ -3,11 +3,19 @@
  * checks as a table and the details. Lines wrap in the preview; the plain text (diagnosis.ts formatDiagnosis)
  * stays what the command returns. No vscode import.
  */
-import type { ProbeReport } from '../ftp';
+import { isIP } from 'node:net';
+import { addressScope, type ProbeReport } from '../ftp';
 import { diagnosisSummary, formatDiagnosis, type DiagnosisTextOptions } from './diagnosis';
 import type { ConnectionConfig } from './config';
 
 type Connection = Parameters<typeof formatDiagnosis>[1] & Pick<ConnectionConfig, 'name'>;
+
+const scopeWords = {
+  loopback: 'a loopback address: this machine',
+  private: 'a private address: the server is on a local network',
+  'link-local': 'a link-local address',
+  public: 'a public address',
+} as const;
 
 const STATUS: Record<string, string> = { ok: 'ok', warn: 'warning', fail: '**fails**', info: 'info', skipped: '-' };
 
@@ -48,6 +56,8 @@ export function formatDiagnosisMarkdown(report: ProbeReport, cfg: Connection, op
   out.push('## Details', '');
   if (report.methods.length) out.push(`- Methods: ${report.methods.map((m) => `${m.method} ${m.ok ? 'ok' : 'fails'} (${m.ms} ms)`).join(', ')}`);
   for (const a of report.advice) out.push(`- ${md(a)}`);
+  const server = report.control?.remote.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  if (server && isIP(server)) out.push(`- The server's address ${server} is ${scopeWords[addressScope(server)]}.`);
   out.push(`- ${md(header)}`, `- ${md(settings)}`);
   return out.join('\n') + '\n';
 }

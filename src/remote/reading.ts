@@ -108,8 +108,10 @@ async function readBytes(site: SiteCore, p: string, t: Transfer): Promise<Uint8A
   const listed = entry?.type === 'file' && entry.size !== undefined ? entry.size : undefined;
   const max = site.opts.maxReadBytes ?? MAX_READ_BYTES;
   if (listed !== undefined && listed > max) throw tooLarge(p, listed, max);
+  const recent = site.recentReads.get(p, entry);
+  if (recent) return recent;
   try {
-    return await site.pool.run(
+    const data = await site.pool.run(
       async (c) => {
         // Unknown size: ask (one SIZE), so the file lands in one buffer of its size instead of chunks joined
         // at the end (which holds it twice).
@@ -125,6 +127,8 @@ async function readBytes(site: SiteCore, p: string, t: Transfer): Promise<Uint8A
         signal: t.signal,
       },
     );
+    site.recentReads.remember(p, entry, data);
+    return data;
   } catch (err) {
     if (err instanceof TooLargeError) throw new FsError('Unknown', err.message, false, err);
     const fe = site.fsError(err, 'read', p);

@@ -12,6 +12,7 @@ import { FsError, toFsError } from './fsErrors';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
+import { RecentReads } from './recentReads';
 import { FileType, type RemoteClient, type SiteOptions, type Stat, type Transfer } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
 import { SeenVersions } from './versions';
@@ -24,12 +25,14 @@ export class SiteCore {
   /** Where symlinks lead, and which lead to folders. */
   readonly links: LinkKinds;
   /** Which version of each open file the editor's copy is based on (a save refuses to replace another). */
-  readonly versions = new SeenVersions();
+  readonly versions: SeenVersions;
   /**
    * What has been learned about this server, shared by the connections of the pool (connector.ts passes it to
    * each), so a fact (MLSD works, EPSV does not, safe save may not rename over a file) is learned once per site.
    */
   readonly traits = new ServerTraits();
+  /** The large files read last, for VS Code's repeated reads of one file it opens (recentReads.ts). */
+  readonly recentReads: RecentReads;
   private loginDir: string | undefined;
   private userDisconnected = false;
   private readonly warnedNames = new Set<string>();
@@ -41,8 +44,10 @@ export class SiteCore {
     readonly opts: SiteOptions,
   ) {
     this.cache = new DirCache(opts.ttlMs ?? DEFAULT_TTL_MS, opts.now);
+    this.recentReads = new RecentReads(opts.now);
     this.authorities.add(config.name);
     this.links = new LinkKinds(this);
+    this.versions = new SeenVersions(opts.versions, `${config.username}@${config.host}:${config.port}`);
     this.pool = new ClientPool<RemoteClient>({
       size: opts.poolSize,
       mode: config.mode,
@@ -53,7 +58,7 @@ export class SiteCore {
         const client = await opts.connect(n);
         if (this.loginDir === undefined) {
           try {
-            this.loginDir = normalizePath(await client.pwd());
+            this.loginDir = normalizePath(client.homeDirectory ?? (await client.pwd()));
           } catch (err) {
             client.destroy();
             throw err;
@@ -113,6 +118,7 @@ export class SiteCore {
   async disconnect(): Promise<void> {
     this.userDisconnected = true;
     this.cache.clear();
+    this.recentReads.clear();
     await this.pool.closeAll();
   }
 
@@ -130,9 +136,11 @@ export class SiteCore {
   }
 
   private disconnectedError(): FsError {
+    // Quiet: VS Code reading an open editor or a workspace folder again by itself is no error worth a log line.
     return new FsError(
       'Unavailable',
       `"${this.name}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.`,
+      true,
     );
   }
 
@@ -302,6 +310,7 @@ export class SiteCore {
   }
 
   emit(changes: Change[]): void {
+    for (const c of changes) this.recentReads.forget(c.path);
     for (const l of [...this.listeners]) {
       try {
         l(changes);

@@ -7,10 +7,13 @@ import type { Readable, Writable } from 'node:stream';
 import type { FileEntry, FtpReply, ListOptions, TransferOptions } from '../ftp';
 import type { ChangeBatch } from './changes';
 import type { PoolClient } from './pool';
+import type { VersionStore } from './versions';
 
 /** The subset of FtpClient a site uses (FtpClient satisfies it; tests use a fake). */
 export interface RemoteClient extends PoolClient {
   pwd(): Promise<string>;
+  /** The login folder as the login's own PWD answered (FtpClient): no second PWD, one round trip less per connect. */
+  readonly homeDirectory?: string;
   cd(path: string): Promise<void>;
   /** `opts.useList`: LIST even where MLSD works, to see symbolic links as links (links.ts). */
   list(path?: string, opts?: ListOptions): Promise<FileEntry[]>;
@@ -58,6 +61,8 @@ export interface SiteOptions {
   info?: (text: string) => void;
   /** Transfers of files at least this large are resumed after a failure (resume.ts). Default RESUME_MIN_BYTES. */
   resumeMinBytes?: number;
+  /** Where the versions of open files outlive the site (versions.ts). */
+  versions?: VersionStore;
   /** readFile refuses files larger than this (VS Code holds the whole file in memory). Default MAX_READ_BYTES. */
   maxReadBytes?: number;
 }

@@ -8,6 +8,7 @@ import { FsError } from './fsErrors';
 import type { Change } from './changes';
 import { Site, type RemoteClient } from './site';
 import { resolveAuthority, type ResolvedAuthority } from './uri';
+import type { VersionStore } from './versions';
 
 export interface SitesOptions {
   connections: () => readonly ConnectionConfig[];
@@ -17,6 +18,8 @@ export interface SitesOptions {
   info?: (site: Site, text: string) => void;
   ttlMs?: number;
   now?: () => number;
+  /** Where the versions of open files outlive a site (the extension: the workspace's state). */
+  versions?: VersionStore;
 }
 
 export class SiteRegistry {
@@ -147,6 +150,7 @@ export class SiteRegistry {
       ttlMs: this.opts.ttlMs,
       now: this.opts.now,
       info: (t) => this.opts.info?.(site, t),
+      versions: this.opts.versions,
     });
     site.pool.onDidChange(() => this.fireChange());
     site.onDidChangeFiles((changes) => {

@@ -54,27 +54,44 @@ export class SaveConflict extends FsError {
   }
 }
 
+/**
+ * Where the versions outlive the site: VS Code restores an editor with unsaved changes after a window reload (a
+ * new extension host, in code-server at every page load), and its first save must still be checked. The
+ * extension keeps them in the workspace's state; keys name the server and the path.
+ */
+export interface VersionStore {
+  get(key: string): Version | undefined;
+  set(key: string, v: Version | undefined): void;
+}
+
 export class SeenVersions {
   /** What the editor's copy of each file is based on: set by reads and our own saves. */
   private readonly base = new Map<string, Version>();
   /** The last stat answered for each file since its base was set (what VS Code's own check saw). */
   private readonly stated = new Map<string, Version>();
 
+  /** `store` with `server` (user@host:port of the site) in front of each path, so that sites share it. */
+  constructor(
+    private readonly store?: VersionStore,
+    private readonly server = '',
+  ) {}
+
   /** The editor's copy of `p` now comes from `v` (a read, or our own save). */
   based(p: string, v: Version | undefined): void {
     this.stated.delete(p);
     if (v) this.base.set(p, v);
     else this.base.delete(p);
+    this.store?.set(this.server + p, v);
   }
 
   /** A stat of `p` answered `v`. */
   stat(p: string, v: Version): void {
-    if (this.base.has(p)) this.stated.set(p, v);
+    if (this.base.has(p) || this.store?.get(this.server + p)) this.stated.set(p, v);
   }
 
   /** The conflict a save of `p` would cause, with the server's file now being `now`; undefined when none. */
   conflict(p: string, now: Version): SaveConflict | undefined {
-    const seen = this.base.get(p);
+    const seen = this.base.get(p) ?? this.store?.get(this.server + p);
     if (!seen || sameVersion(seen, now)) return undefined;
     if (this.vsCodeAsked(p, seen, now)) return undefined;
     return new SaveConflict(p, seen, now);

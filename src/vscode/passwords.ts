@@ -11,13 +11,17 @@ type Account = Pick<ConnectionConfig, 'name' | 'username' | 'host' | 'port'>;
 export class Passwords {
   /** Passwords given for this window only. */
   private readonly session = new Map<string, string>();
-  /** The password each account last logged in with (to scrub it from messages). */
-  private readonly inUse = new Map<string, string>();
   private readonly prompts = new Map<string, Promise<string>>();
   /** Passwords typed but not yet seen to work: offered for remembering after a login with them (loggedIn). */
   private readonly pending = new Map<string, string>();
   /** The prompt shown now, so that the next waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The account whose login is being settled (password asked, tried, asked again, remembered): other accounts'
+   * prompts wait until it ends, so that one connection's prompts come together.
+   */
+  private turn: string | undefined;
+  private waitingForTurn: (() => void)[] = [];
 
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
@@ -50,7 +54,6 @@ export class Passwords {
   /** Set a password without asking (Add Connection, a password in a typed URL, tests). */
   async set(cfg: Account, password: string, remember: boolean): Promise<void> {
     const id = accountId(cfg);
-    this.inUse.set(id, password);
     if (remember) {
       this.session.delete(id);
       await this.secrets.store(secretKey(cfg), password);
@@ -63,7 +66,6 @@ export class Passwords {
     const id = accountId(cfg);
     this.session.delete(id);
     this.pending.delete(id);
-    this.inUse.delete(id);
     await this.secrets.delete(secretKey(cfg));
   }
 
@@ -72,17 +74,11 @@ export class Passwords {
     return (await this.secrets.get(secretKey(cfg))) !== undefined;
   }
 
-  /** The password in use for an account, for scrubbing; never shown. */
-  current(cfg: Account): string | undefined {
-    return this.inUse.get(accountId(cfg));
-  }
-
   private async known(cfg: Account): Promise<string | undefined> {
     const id = accountId(cfg);
     const s = this.session.get(id);
     if (s !== undefined) return s;
     const stored = await this.secrets.get(secretKey(cfg));
-    if (stored !== undefined) this.inUse.set(id, stored);
     return stored;
   }
 
@@ -92,7 +88,20 @@ export class Passwords {
    */
   async loggedIn(cfg: Account, password: string | undefined): Promise<void> {
     const id = accountId(cfg);
-    if (password === undefined || this.pending.get(id) !== password) return;
+    try {
+      if (password !== undefined && this.pending.get(id) === password) await this.offerToRemember(cfg, password);
+    } finally {
+      this.endTurn(id);
+    }
+  }
+
+  /** The login of the account failed for good (or without a prompt): other accounts' prompts may come. */
+  loginEnded(cfg: Account): void {
+    this.endTurn(accountId(cfg));
+  }
+
+  private async offerToRemember(cfg: Account, password: string): Promise<void> {
+    const id = accountId(cfg);
     this.pending.delete(id);
     const choice = await this.oneAtATime(() =>
       vscode.window.showQuickPick(
@@ -122,12 +131,24 @@ export class Passwords {
     return next;
   }
 
+  private async takeTurn(id: string): Promise<void> {
+    while (this.turn !== undefined && this.turn !== id) await new Promise<void>((resolve) => this.waitingForTurn.push(resolve));
+    this.turn = id;
+  }
+
+  private endTurn(id: string): void {
+    if (this.turn !== id) return;
+    this.turn = undefined;
+    for (const wake of this.waitingForTurn.splice(0)) wake();
+  }
+
   /** One prompt per account at a time: concurrent connections of the account wait for the same answer. */
   private ask(cfg: Account, failed: boolean): Promise<string> {
     const id = accountId(cfg);
     const running = this.prompts.get(id);
     if (running) return running;
     const p = (async () => {
+      await this.takeTurn(id);
       const pw = await this.oneAtATime(() =>
         vscode.window.showInputBox({
           title: `FTP: password for "${cfg.name}"`,
@@ -139,6 +160,7 @@ export class Passwords {
         }),
       );
       if (pw === undefined) {
+        this.endTurn(id);
         throw new FsError('NoPermissions', `No password given for "${cfg.name}". Run "FTP: Connect" to enter it.`);
       }
       await this.setPending(cfg, pw);

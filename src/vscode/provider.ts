@@ -10,6 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { maskUrlPassword } from '../ftp';
+import { copyPath, moveBetween } from '../remote/copy';
 import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
 import { isProbe } from '../remote/probes';
@@ -115,13 +116,30 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     return this.call(uri, (site, path) => site.delete(path, { recursive: options.recursive }));
   }
 
+  /** A move between two connections is a copy, checked (size), then the original deleted (src/remote/copy.ts). */
   rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
-    return this.call(oldUri, (site, path) => {
+    return this.call(oldUri, async (site, path) => {
       const target = this.sites.resolve(newUri.authority);
-      if (target !== site) {
-        throw new FsError('NoPermissions', `Cannot move ${path} from "${site.name}" to "${target.name}": copy it instead.`);
-      }
-      return site.rename(path, normalizePath(newUri.path), { overwrite: options.overwrite });
+      const to = normalizePath(newUri.path);
+      if (target === site) return site.rename(path, to, { overwrite: options.overwrite });
+      await withTransferProgress(`Moving ${baseName(path)} to ${target.name}`, undefined, (p) =>
+        moveBetween(site, path, target, to, { overwrite: options.overwrite, signal: p.signal, onBytes: (n) => p.bytes(n) }),
+      );
+    });
+  }
+
+  /**
+   * VS Code's own copy of ftp: files and folders (the Explorer's copy and paste, workspace.fs.copy): FTP has no copy
+   * on the server, so the bytes go down and up again through a local file (src/remote/copy.ts), within a connection
+   * or between two.
+   */
+  copy(source: vscode.Uri, destination: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
+    return this.call(source, async (site, path) => {
+      const target = this.sites.resolve(destination.authority);
+      const to = normalizePath(destination.path);
+      await withTransferProgress(`Copying ${baseName(path)} to ${target.name}`, undefined, (p) =>
+        copyPath(site, path, target, to, { overwrite: options.overwrite, signal: p.signal, onBytes: (n) => p.bytes(n) }),
+      );
     });
   }
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { formatOffset, hasUndecodableBytes, visibleName } from '../ftp';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
+import { entryTooltip } from './entryTooltip';
 import type { FtpLog } from './output';
 import type { Change } from '../remote/changes';
 import { FileType, type Site } from '../remote/site';
@@ -108,6 +109,15 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
         if (key) this.unwatch((k) => k === key);
       }),
       view.onDidExpandElement((e) => {
+        // The user expanded a connection they had disconnected: it may connect again (VS Code also asks for the
+        // children of a connection by itself after a refresh, so getChildren is no sign of the user).
+        if (e.element instanceof ConnectionNode) {
+          const site = this.existingSite(e.element);
+          if (site?.disconnectedByUser) {
+            site.resume();
+            this.emitter.fire(e.element);
+          }
+        }
         const key = this.keyOf(e.element);
         const folder = key && this.lastShown.get(key);
         if (key && folder) this.watchFolder(key, folder.authority, folder.path);
@@ -233,15 +243,26 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     item.id = `entry:${connKey}${this.generationOf(connKey)}:${node.path}`;
     const name = baseName(node.path);
     item.label = visibleName(name);
-    item.tooltip = `${node.name}: ${node.path}${node.isLink ? ' (link)' : ''}`;
+    // No tooltip otherwise: VS Code asks resolveTreeItem for one only when it is undefined (on hover).
     if (hasUndecodableBytes(name)) {
       // Shown with its bytes as \xNN; opening, renaming and deleting it send the server's own bytes.
       item.description = 'name not in its encoding';
       item.tooltip = `${node.name}: ${visibleName(node.path)}\nSome bytes of this name are no character in the connection's encoding: they are shown as \\xNN. It can still be opened, renamed and deleted.`;
     }
     item.contextValue = `${node.isDir ? 'dir' : 'file'}${node.connection.config.readOnly ? '.readonly' : ''}`;
-    if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    // As a click in VS Code's Explorer: a preview that leaves the keyboard in the view, so the arrow keys, F2 and
+    // Delete go on working there (Enter opens for good: ftpExplorer.open).
+    if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { preview: true, preserveFocus: true }] };
     if (node.isLink) item.description = '\u2192';
+    return item;
+  }
+
+  /** A file's or folder's tooltip with what its listing says (size, time, owner, mode), made on hover. */
+  async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
+    if (!(node instanceof EntryNode)) return item;
+    const site = this.existingSite(node.connection);
+    const tip = site && (await entryTooltip(site, node.path, node.isLink));
+    if (tip) item.tooltip = tip;
     return item;
   }
 
@@ -258,8 +279,6 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     try {
       let dir: string;
       if (node instanceof ConnectionNode) {
-        // VS Code asks for a connection's children only when the user expands it (Disconnect collapses it).
-        site.resume();
         dir = await site.root();
         this.rootPaths.set(node, dir);
       } else {

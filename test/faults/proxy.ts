@@ -15,8 +15,13 @@
  *
  * Hooks decide per command, per reply and per data connection; a session can also be cut or stalled at a
  * byte offset of its control stream. All sockets are tracked and `close()` ends them all.
+ *
+ * With `{ link: { rttMs, rateMbit } }` the client's side of every connection (control, passive and active data)
+ * goes through a `Link` (link.ts): a delay per direction and an optional shared rate, for the benchmarks at a
+ * real round trip. The proxy's own listeners stay where they are; the ports it announces are the link's.
  */
 import * as net from 'node:net';
+import { Link, type LinkOptions } from './link';
 
 export type CutHow = 'reset' | 'end';
 
@@ -98,6 +103,8 @@ const TRANSFER_VERBS = new Set(['RETR', 'STOR', 'APPE', 'STOU', 'LIST', 'NLST', 
 
 interface DataPair {
   server?: net.Server;
+  /** the link's listener in front of `server` */
+  front?: net.Server;
   plan?: DataPlan;
   command?: string;
   bytes: number;
@@ -333,10 +340,15 @@ export class ProxySession {
     const pair = this.newPair();
     const upstreamHost = this.upstream.remoteAddress ?? '127.0.0.1';
     const server = await this.proxy.listen(pair, (fromClient) => {
+      pair.front?.close();
       const toServer = this.proxy.connect(upstreamHost, port);
       this.relay(pair, fromClient, toServer);
     });
-    return (server.address() as net.AddressInfo).port;
+    const local = (server.address() as net.AddressInfo).port;
+    const link = this.proxy.link;
+    if (!link) return local;
+    pair.front = await link.front({ host: '127.0.0.1', port: local }, { once: true });
+    return (pair.front.address() as net.AddressInfo).port;
   }
 
   /** The client asked the server to connect to it: listen for the server, connect on to the client. */
@@ -346,8 +358,13 @@ export class ProxySession {
     const pair = this.newPair();
     const clientHost = this.client.remoteAddress ?? '127.0.0.1';
     const server = await this.proxy.listen(pair, (fromServer) => {
-      const toClient = this.proxy.connect(clientHost, target.port);
-      this.relay(pair, toClient, fromServer);
+      const link = this.proxy.link;
+      if (!link) return this.relay(pair, this.proxy.connect(clientHost, target.port), fromServer);
+      // Through the link, dialled by the server's side: the handshake's delays run from the server to the client.
+      void link.connect({ host: clientHost, port: target.port }, 'server').then(
+        (toClient) => this.relay(pair, this.proxy.adopt(toClient), fromServer),
+        () => fromServer.destroy(),
+      );
     });
     const local = (server.address() as net.AddressInfo).port;
     return verb === 'PORT' ? `PORT 127,0,0,1,${local >> 8},${local & 255}` : `EPRT |1|127.0.0.1|${local}|`;
@@ -471,13 +488,17 @@ export class FaultProxy {
   private closing = false;
   private idleWaiters: (() => void)[] = [];
 
+  /** The emulated network between the client and the proxy, when started with one. */
+  link: Link | undefined;
+  private front: net.Server | undefined;
+
   private constructor(
     private readonly server: net.Server,
     readonly upstreamHost: string,
     readonly upstreamPort: number,
   ) {}
 
-  static async start(upstream: { host: string; port: number }): Promise<FaultProxy> {
+  static async start(upstream: { host: string; port: number }, options: { link?: LinkOptions } = {}): Promise<FaultProxy> {
     if (upstream.host !== '127.0.0.1' && upstream.host !== '::1' && upstream.host !== 'localhost') {
       throw new Error(`The fault proxy only relays to loopback, not ${upstream.host}`);
     }
@@ -488,6 +509,10 @@ export class FaultProxy {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
+    if (options.link) {
+      proxy.link = new Link(options.link);
+      proxy.front = await proxy.link.front({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+    }
     return proxy;
   }
 
@@ -496,7 +521,7 @@ export class FaultProxy {
   }
 
   get port(): number {
-    return (this.server.address() as net.AddressInfo).port;
+    return ((this.front ?? this.server).address() as net.AddressInfo).port;
   }
 
   /** Sessions whose control connection is still open. */
@@ -553,6 +578,7 @@ export class FaultProxy {
     this.closing = true;
     for (const s of [...this.sockets]) s.destroy();
     for (const srv of [...this.servers]) srv.close();
+    await this.link?.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -574,11 +600,14 @@ export class FaultProxy {
   }
 
   /** @internal A one-connection listener for a data connection. */
-  listen(pair: { server?: net.Server }, onConnection: (s: net.Socket) => void): Promise<net.Server> {
+  listen(pair: { server?: net.Server; front?: net.Server }, onConnection: (s: net.Socket) => void): Promise<net.Server> {
     const server = net.createServer({ allowHalfOpen: true });
     this.servers.add(server);
     pair.server = server;
-    server.on('close', () => this.servers.delete(server));
+    server.on('close', () => {
+      this.servers.delete(server);
+      pair.front?.close();
+    });
     server.on('connection', (s) => {
       this.track(s);
       server.close();
@@ -593,6 +622,12 @@ export class FaultProxy {
   /** @internal */
   connect(host: string, port: number, allowHalfOpen = true): net.Socket {
     const s = net.connect({ host, port, allowHalfOpen });
+    this.track(s);
+    return s;
+  }
+
+  /** @internal A socket made elsewhere (the link's), tracked like the proxy's own. */
+  adopt(s: net.Socket): net.Socket {
     this.track(s);
     return s;
   }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { FtpClient } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { SaveConflict, Site } from '../../src/remote/site';
+import type { Version, VersionStore } from '../../src/remote/versions';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
 
 /**
@@ -45,15 +46,25 @@ for (const name of SERVER_NAMES) {
     };
     const conflict = (err: unknown) => err instanceof SaveConflict;
 
-    before(async () => {
-      srv = await startServer(name);
+    /** What the extension keeps in the workspace's state (src/vscode/versionMemento.ts). */
+    const store = new Map<string, Version>();
+    const kept: VersionStore = { get: (k) => store.get(k), set: (k, v) => (v ? store.set(k, v) : store.delete(k)) };
+    /** A site as the extension makes one: after a window reload, a new one with the same store. */
+    const newSite = () => {
       const cfg = normalizeConnection({ name: 'it', host: srv.host, port: srv.port, username: srv.user }).config!;
-      site = new Site(cfg, 'saved:it', {
+      const s: Site = new Site(cfg, 'saved:it', {
         poolSize: 1,
         now: () => clock,
+        versions: kept,
         connect: () =>
-          FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000, traits: site.traits }),
+          FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000, traits: s.traits }),
       });
+      return s;
+    };
+
+    before(async () => {
+      srv = await startServer(name);
+      site = newSite();
       const minute = Math.floor(Date.now() / 60000) * 60000 - 60000;
       opened = minute + 12_000;
       changed = minute + 41_000;
@@ -121,6 +132,17 @@ for (const name of SERVER_NAMES) {
       assert.equal(await open('/reloaded.txt'), 'version 2\n');
       await save('/reloaded.txt', 'version 2 and mine\n');
       assert.equal(fs.readFileSync(disk('reloaded.txt'), 'utf8'), 'version 2 and mine\n');
+    });
+
+    it('checks the first save of an editor restored after a window reload (a new site, the versions kept)', async () => {
+      write('restored.txt', 'version 1\n', opened);
+      await open('/restored.txt');
+      await site.dispose();
+      site = newSite();
+      write('restored.txt', 'version 2\n', changed);
+      nextListing();
+      await assert.rejects(save('/restored.txt', 'version 1 and mine\n'), conflict);
+      assert.equal(fs.readFileSync(disk('restored.txt'), 'utf8'), 'version 2\n');
     });
 
     it('refuses a save through a link whose file someone changed, keeping the size', async () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Site } from '../../src/remote/site';
-import type { Seen } from '../../src/remote/sync';
+import { applyPlan, planSync, type Seen } from '../../src/remote/sync';
 import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
 import { siteOf } from './connect';
 import { serverDisk } from './serverDisk';
@@ -149,6 +149,52 @@ for (const name of SERVER_NAMES) {
       assert.equal(disk.read('site/dir/nested.txt'), 'nested');
       assert.ok(disk.exists('site/new file.txt'));
       seen = result.seen;
+    });
+
+    it('upload into a remote folder that does not exist makes it; a missing local folder is an error, not an empty one', async () => {
+      const { rows, result } = await syncOnce(site, { direction: 'upload', localRoot: path.join(local, 'dir'), remoteRoot: '/new/deeper', seen: new Map() });
+      noFailures(result);
+      assert.equal(rows['nested.txt'], 'copy new');
+      assert.deepEqual(snapshot(disk.abs('new/deeper')), snapshot(path.join(local, 'dir')));
+      await assert.rejects(planOnly(site, 'upload', path.join(tmp, 'no such folder'), '/site', new Map(), { delete: true }), /No such local folder: .*no such folder/);
+      await assert.rejects(planOnly(site, 'download', path.join(tmp, 'x'), '/site/same.txt', new Map()), /\/site\/same\.txt is a file on the server, not a folder/);
+      await assert.rejects(planOnly(site, 'download', path.join(tmp, 'x'), '/nothing here', new Map()), /\/nothing here does not exist on the server/);
+      assert.ok(disk.exists('site/same.txt'), 'nothing was deleted');
+    });
+
+    it('cancel: the files not started stay as they were, the progress counts the rows, the next sync does the rest', async () => {
+      const src = path.join(tmp, 'cancel');
+      for (const n of ['a', 'b', 'c', 'd']) lw(`../cancel/${n}.txt`, n.repeat(1000));
+      const { plan } = await planSync(site, { direction: 'upload', localRoot: src, remoteRoot: '/cancel', seen: new Map(), parallel: 1 });
+      const abort = new AbortController();
+      const progress: string[] = [];
+      const r = await applyPlan(site, plan, {
+        localRoot: src,
+        remoteRoot: '/cancel',
+        parallel: 1,
+        seen: new Map(),
+        signal: abort.signal,
+        onRow: () => abort.abort(),
+        onProgress: (p) => progress.push(`${p.done}/${p.total}`),
+      });
+      assert.equal(r.cancelled, true);
+      assert.deepEqual(progress, ['1/4']);
+      assert.deepEqual(r.done.map((x) => x.path), ['a.txt']);
+      assert.deepEqual(fs.readdirSync(disk.abs('cancel')), ['a.txt']);
+      const next = await syncOnce(site, { direction: 'upload', localRoot: src, remoteRoot: '/cancel', seen: r.seen });
+      assert.deepEqual(next.rows, { 'b.txt': 'copy new', 'c.txt': 'copy new', 'd.txt': 'copy new' });
+      assert.deepEqual(snapshot(disk.abs('cancel')), snapshot(src));
+    });
+
+    it('a remote folder made seconds after its parent was listed (and cached) is synced all the same', async () => {
+      await site.entries('/');
+      disk.mkdir('made-just-now');
+      sw('made-just-now/a.txt', 'new on the server');
+      const down = path.join(tmp, 'just-now');
+      const { rows, result } = await syncOnce(site, { direction: 'download', localRoot: down, remoteRoot: '/made-just-now', seen: new Map() });
+      noFailures(result);
+      assert.deepEqual(rows, { 'a.txt': 'copy new' });
+      assert.equal(fs.readFileSync(path.join(down, 'a.txt'), 'utf8'), 'new on the server');
     });
 
     it('download: a new local folder becomes byte-identical to the server; a second sync plans nothing', async () => {

@@ -42,6 +42,16 @@ describe('remote/site: reading', () => {
     assert.equal(server.count('list'), 1, 'a missing sibling is known from the same listing');
   });
 
+  it('takes the login folder from the login itself: no second PWD (a round trip less per connect)', async () => {
+    const server = new FakeServer().file('/home/bob/a.txt', 'a');
+    const site = new Site(config(), 'saved:site', {
+      connect: async () => Object.assign(await server.connect(), { homeDirectory: '/home/bob' }),
+      poolSize: 2,
+    });
+    assert.equal(await site.root(), '/home/bob');
+    assert.equal(server.count('pwd'), 0);
+  });
+
   it('lists again once the listing is a few seconds old', async () => {
     const server = new FakeServer().file('/a', 'x');
     const { site, clock } = makeSite(server);

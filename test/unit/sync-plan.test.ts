@@ -77,6 +77,22 @@ describe('sync plan', () => {
     });
   });
 
+  it('--delete keeps a folder that would not be empty: it holds a link, or a folder that holds one', () => {
+    const remote = tree({ d: dir(), 'd/e': dir(), 'd/e/link': { type: 'link' }, 'd/f.txt': file(1, T0), g: dir(), 'g/h.txt': file(1, T0) });
+    assert.deepEqual(plan({ local: tree({}), remote, delete: true }), {
+      d: 'keep holds-excluded',
+      'd/e': 'keep holds-excluded',
+      'd/e/link': 'skip link',
+      'd/f.txt': 'delete extra',
+      g: 'delete extra',
+      'g/h.txt': 'delete extra',
+    });
+  });
+
+  it('download: a server name with a backslash is skipped', () => {
+    assert.deepEqual(plan({ direction: 'download', local: tree({}), remote: tree({ 'a\\b.txt': file(1, T0) }) }), { 'a\\b.txt': 'skip name' });
+  });
+
   it('download: the server is the source, the local side the target', () => {
     const local = tree({ 'only here.txt': file(1, T0), 'old.txt': file(1, T0), 'same.txt': file(4, T0 + 10000) });
     const remote = tree({ 'only there.txt': file(1, T0), 'old.txt': file(1, T0 + MIN), 'same.txt': file(4, T0) });

@@ -17,6 +17,7 @@ import { inParallel } from '../transfers';
 import { baseName, joinPath, normalizePath, parentPath } from '../uri';
 import type { Plan, PlanRow } from './plan';
 import type { Seen } from './state';
+import { forgetAncestors } from './trees';
 
 export interface ApplyOptions {
   localRoot: string;
@@ -77,6 +78,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
 
   try {
     if (work.length === 0) return r;
+    forgetAncestors(site, remoteRoot);
     if (up) await remoteFolders(site, remoteRoot);
     else await fsp.mkdir(o.localRoot, { recursive: true });
 

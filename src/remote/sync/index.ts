@@ -4,7 +4,9 @@
  * what both sides held (state.ts) so a change on the side that would be replaced is a conflict. The CLI's `sync`
  * and the extension call planSync, show the plan, then applyPlan.
  */
+import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import { FsError } from '../fsErrors';
 import type { Site } from '../site';
 import { inParallel } from '../transfers';
 import { joinPath, normalizePath } from '../uri';
@@ -12,7 +14,7 @@ import { sameContent, type ChecksumMethod } from './checksum';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './ignore';
 import { makePlan, type Direction, type Plan } from './plan';
 import type { Seen } from './state';
-import { walkLocal, walkRemote, type Tree } from './trees';
+import { forgetAncestors, walkLocal, walkRemote, type Tree } from './trees';
 
 export { applyPlan, type ApplyOptions, type ApplyResult, type RowOutcome } from './apply';
 export { actionWord, countRows, hasWork, reasonText, type Action, type Direction, type Plan, type PlanRow, type Reason } from './plan';
@@ -54,10 +56,16 @@ export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync>
   const remoteRoot = normalizePath(o.remoteRoot);
   const ignore = new IgnoreRules([...(o.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(o.exclude ?? [])]);
   const walk = { ignore, gitignore: o.gitignore !== false, signal: o.signal };
+  // A mistyped local folder must not read as an empty one: with --delete that would empty the server.
+  if (o.direction === 'upload' && !(await fsp.stat(o.localRoot).catch(() => undefined))?.isDirectory()) {
+    throw new FsError('FileNotFound', `No such local folder: ${o.localRoot}`);
+  }
+  forgetAncestors(site, remoteRoot);
+  if (remoteRoot !== '/' && (await site.lookup(remoteRoot))?.type === 'file') throw new FsError('FileNotADirectory', `${remoteRoot} is a file on the server, not a folder`);
   // Local first: its .gitignore files are the rules of both sides.
   const local = await walkLocal(o.localRoot, walk);
   const remote = await walkRemote(site, remoteRoot, { ...walk, parallel: o.parallel });
-  if (!remote.exists && o.direction === 'download') throw new Error(`${remoteRoot} does not exist on the server`);
+  if (!remote.exists && o.direction === 'download') throw new FsError('FileNotFound', `${remoteRoot} does not exist on the server`);
   const checksumMethods = new Set<ChecksumMethod>();
   let same: Map<string, boolean> | undefined;
   if (o.checksum) {

@@ -45,8 +45,10 @@ export type Reason =
   | 'type'
   | 'link'
   | 'special'
-  /** A folder only on the target that holds what the ignore rules leave out: not deleted. */
+  /** A folder only on the target that holds what is not deleted (excluded files, links, conflicts): kept. */
   | 'holds-excluded'
+  /** A server's name that cannot be a local file name. */
+  | 'name'
   /** A temporary file an interrupted transfer left on the target. */
   | 'leftover'
   /** Inside a path skipped or in conflict (`blockedBy`). */
@@ -109,8 +111,30 @@ export function makePlan(input: PlanInput): Plan {
     rows.push(row);
     if ((row.action === 'skip' || row.action === 'conflict') && (local?.type === 'dir' || remote?.type === 'dir')) blocked.push(path);
   }
+  keepFoldersNotEmptied(rows, input.direction);
   for (const path of input.leftovers ?? []) rows.push({ path, action: 'delete', reason: 'leftover' });
   return { direction, rows };
+}
+
+/**
+ * A folder to delete is deleted only once empty: one that keeps something (a link, a conflict, a folder kept
+ * in turn) is kept too. Children come after their folder in `rows`, so from the end a child is settled first.
+ */
+function keepFoldersNotEmptied(rows: PlanRow[], direction: Direction): void {
+  const kept = new Set<string>();
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const r = rows[i];
+    const folder = (direction === 'upload' ? r.remote : r.local)?.type === 'dir';
+    if (r.action === 'delete' && folder && kept.has(r.path)) {
+      rows[i] = { ...r, action: 'keep', reason: 'holds-excluded' };
+    }
+    if (rows[i].action !== 'delete') {
+      for (let p = rows[i].path; p.includes('/'); ) {
+        p = p.slice(0, p.lastIndexOf('/'));
+        kept.add(p);
+      }
+    }
+  }
 }
 
 /** Parents before children, then by name (code points, as the servers' listings do not agree on an order). */
@@ -126,6 +150,8 @@ function compare(input: PlanInput, path: string, local: TreeNode | undefined, re
   // A link (on the server, or locally to a folder) is never followed, nor replaced.
   if (remote?.type === 'link' || local?.type === 'link') return row('skip', 'link');
   if (remote?.type === 'other' || local?.type === 'other') return row('skip', 'special');
+  // A name with a backslash cannot be a local name everywhere (a folder separator on Windows).
+  if (!up && !local && path.slice(path.lastIndexOf('/') + 1).includes('\\')) return row('skip', 'name');
   if (!target) return row(source!.type === 'dir' ? 'mkdir' : 'copy', 'new');
   if (!source) {
     if (input.delete && target.holdsExcluded) return row('keep', 'holds-excluded');
@@ -217,7 +243,9 @@ export function reasonText(r: PlanRow, direction: Direction): string {
     case 'special':
       return 'not a file or folder';
     case 'holds-excluded':
-      return `only ${there}, and holds excluded files: kept`;
+      return `only ${there}, and holds what is not deleted (excluded files, links, conflicts): kept`;
+    case 'name':
+      return 'a name that cannot be a local file name (it has a backslash)';
     case 'leftover':
       return 'left by an interrupted transfer';
     case 'blocked':

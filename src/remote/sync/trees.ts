@@ -10,7 +10,7 @@ import { isSafeSaveTemp, type FileEntry } from '../../ftp';
 import { listingSignature } from '../download';
 import type { Site } from '../site';
 import { checkCancelled } from '../transfers';
-import { joinPath } from '../uri';
+import { joinPath, parentPath } from '../uri';
 import type { IgnoreRules } from './ignore';
 
 export interface TreeNode {
@@ -106,6 +106,7 @@ async function fileNode(p: string): Promise<TreeNode> {
 export async function walkRemote(site: Site, root: string, o: WalkOptions & { parallel: number }): Promise<Walked & { exists: boolean }> {
   const tree: Tree = new Map();
   const leftovers: string[] = [];
+  forgetAncestors(site, root);
   const first = await site.freshListing(root);
   if (first === 'missing') return { tree, leftovers, exists: false };
   const queue: { rel: string; above: string[]; listing?: FileEntry[] }[] = [{ rel: '', above: [], listing: first }];
@@ -158,6 +159,14 @@ export async function walkRemote(site: Site, root: string, o: WalkOptions & { pa
     else if (failure !== undefined) throw failure;
   }
   return { tree, leftovers, exists: true };
+}
+
+/**
+ * Forget the cached listings of the folders above `p`: the cache answers a path from the listings of its
+ * ancestors, and one taken before the synced folder was made (a few seconds ago) would call all of it missing.
+ */
+export function forgetAncestors(site: Site, p: string): void {
+  for (let d = p; d !== '/'; d = parentPath(d)) site.cache.invalidate(parentPath(d));
 }
 
 /** The folder `rel` and those above it hold something left out. */

@@ -8,6 +8,7 @@ import type { Passwords } from '../passwords';
 import type { Settings } from '../settings';
 import type { ModeStatusBar } from '../statusBar';
 import type { FtpTree, Node } from '../tree';
+import type { OpeningStore } from '../workspaceOpening';
 
 export interface CommandDeps {
   sites: SiteRegistry;
@@ -24,4 +25,6 @@ export interface CommandDeps {
   trust: CertificateTrust;
   /** Open one logged-in client of a site (password, trust prompt, log), as the pool does. */
   connect: (site: Site, n: number) => Promise<RemoteClient>;
+  /** Where Open in Workspace keeps what a reload must show (workspaceOpening.ts). */
+  opening?: OpeningStore;
 }

@@ -64,12 +64,19 @@ export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: Diagn
     const alternatives = await tryTlsAlternatives(report, cfg, options, { certificate });
     return { report, alternatives, certificate, certError };
   };
-  const { report, alternatives, certificate, certError } = ui
-    ? await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `FTP: diagnosing "${site.name}"…` },
-        run,
-      )
-    : await run();
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = ui
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `FTP: diagnosing "${site.name}"…` }, run)
+      : await run();
+  } catch (err) {
+    d.passwords.loginEnded(cfg);
+    throw err;
+  }
+  const { report, alternatives, certificate, certError } = outcome;
+  // A password asked for here is offered for remembering once the login worked; other prompts may come now.
+  if (report.login.ok) void d.passwords.loggedIn(cfg, password);
+  else d.passwords.loginEnded(cfg);
   const clean = report;
   const extras: DiagnosisExtras = { alternatives, certificate };
   const text = formatDiagnosis(clean, cfg, extras);

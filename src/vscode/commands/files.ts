@@ -4,7 +4,9 @@ import { FsError } from '../../remote/fsErrors';
 import { ConnectionNode, EntryNode, MessageNode } from '../tree';
 import { baseName, joinPath, normalizePath, parentPath } from '../../remote/uri';
 import type { CommandDeps } from './deps';
+import { isKeyboard, selectedItems, singleItem, type KEYBOARD } from './selection';
 import { folderOf, isNode, siteOf, targetOf, uriOf, type Target } from './targets';
+import { rememberOpening } from '../workspaceOpening';
 
 
 export async function refresh(d: CommandDeps, arg?: Target): Promise<void> {
@@ -57,7 +59,8 @@ function validName(v: string): string | undefined {
   return undefined;
 }
 
-export async function rename(d: CommandDeps, arg: Target, newName?: string): Promise<string | undefined> {
+export async function rename(d: CommandDeps, given: Target | typeof KEYBOARD, newName?: string): Promise<string | undefined> {
+  const arg = await singleItem(d, given);
   const t = await targetOf(d, arg);
   if (t.path === '/') throw new Error('The root folder cannot be renamed.');
   const old = baseName(t.path);
@@ -85,9 +88,9 @@ export async function rename(d: CommandDeps, arg: Target, newName?: string): Pro
   return uriOf(t.site, to).toString();
 }
 
-export async function remove(d: CommandDeps, arg: Target, selection?: unknown): Promise<number> {
-  let items: Target[] = Array.isArray(selection) && selection.length > 0 && (arg === undefined || selection.includes(arg)) ? selection : [arg];
-  if (arg === undefined && d.view.selection.length > 0) items = [...d.view.selection];
+export async function remove(d: CommandDeps, given: Target | typeof KEYBOARD, selection?: unknown): Promise<number> {
+  const items = await selectedItems(d, given, selection);
+  const arg = isKeyboard(given) ? undefined : given;
   const targets = await Promise.all(items.map((i) => targetOf(d, i)));
   if (items.some((i) => i instanceof ConnectionNode) || targets.some((t) => t.path === '/')) {
     throw new Error('A connection\'s root folder cannot be deleted here. To forget the connection, use "FTP: Remove Connection".');
@@ -126,6 +129,8 @@ export async function openInWorkspace(d: CommandDeps, arg: Target): Promise<bool
     return false;
   }
   const name = t.path === '/' ? t.site.name : `${t.site.name}: ${t.path}`;
+  // From a single-folder window VS Code reloads into a new workspace: what it should hold is kept for after.
+  if (!vscode.workspace.workspaceFile && d.opening) await rememberOpening(d.opening, { uri, name });
   const ok = vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name });
   if (!ok) throw new Error(`Could not add ${uri.toString(true)} to the workspace. Try again when the workspace has finished loading.`);
   return true;

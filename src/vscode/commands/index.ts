@@ -14,11 +14,16 @@ import { connect, disconnect } from './connect';
 import type { CommandDeps } from './deps';
 import { diagnose, type DiagnoseArg } from './diagnose';
 import { download, upload } from './downloadUpload';
+import { copyItems, paste, type PasteOptions } from './clipboard';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
+import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLinks';
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
+import { changePermissions } from './permissions';
 import { importFileZilla, type ImportFileZillaArgs } from './importFileZilla';
 import { editConnections, removeConnection } from './savedConnections';
+import { isKeyboard, type KEYBOARD } from './selection';
+import { findFiles, searchInFiles, type FindArgs } from './search';
 import { isNode, type Target } from './targets';
 
 export type { AddConnectionArgs } from './addConnection';
@@ -38,7 +43,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       try {
         return await fn(...args);
       } catch (err) {
-        const fromUi = args.length === 0 || args[0] === undefined || isNode(args[0]);
+        const fromUi = args.length === 0 || args[0] === undefined || isNode(args[0]) || isKeyboard(args[0]);
         if (!fromUi) throw err;
         if (err instanceof FsError && err.kind === 'Cancelled') return undefined;
         await onUiError(err);
@@ -66,12 +71,22 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.refresh', (arg?: Target) => refresh(d, arg)),
     reg('ftpExplorer.newFile', (arg?: Target, name?: string) => newEntry(d, arg, name, false)),
     reg('ftpExplorer.newFolder', (arg?: Target, name?: string) => newEntry(d, arg, name, true)),
-    reg('ftpExplorer.rename', (arg?: Target, newName?: string) => rename(d, arg, newName)),
-    reg('ftpExplorer.delete', (arg?: Target, selection?: unknown) => remove(d, arg, selection)),
+    reg('ftpExplorer.rename', (arg?: Target | typeof KEYBOARD, newName?: string) => rename(d, arg, newName)),
+    reg('ftpExplorer.delete', (arg?: Target | typeof KEYBOARD, selection?: unknown) => remove(d, arg, selection)),
     reg('ftpExplorer.download', (arg?: Target, second?: unknown, opts?: unknown) => download(d, arg, second, opts)),
     reg('ftpExplorer.upload', (arg?: Target, files?: (vscode.Uri | string)[], opts?: unknown) => upload(d, arg, files, opts)),
     reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
+    reg('ftpExplorer.linkFolder', (folder?: vscode.Uri, args?: LinkFolderArgs | vscode.Uri[]) => linkFolder(d, folder, Array.isArray(args) ? {} : args)),
+    reg('ftpExplorer.compareWithServer', (file?: vscode.Uri) => compareWithServer(d, file)),
+    reg('ftpExplorer.copy', (arg?: Target | typeof KEYBOARD, selection?: unknown) => copyItems(d, arg, selection, false)),
+    reg('ftpExplorer.cut', (arg?: Target | typeof KEYBOARD, selection?: unknown) => copyItems(d, arg, selection, true)),
+    reg('ftpExplorer.paste', (arg?: Target | typeof KEYBOARD, _selection?: unknown, opts?: PasteOptions) => paste(d, arg, opts)),
+    reg('ftpExplorer.changePermissions', (arg?: Target, selection?: unknown, mode?: string | number, opts?: unknown) =>
+      changePermissions(d, arg, selection, mode, opts as Parameters<typeof changePermissions>[4]),
+    ),
+    reg('ftpExplorer.findFiles', (arg?: Target | FindArgs) => findFiles(d, arg)),
+    reg('ftpExplorer.searchInFiles', (arg?: Target | FindArgs) => searchInFiles(d, arg)),
   ];
 }
 

@@ -106,7 +106,11 @@ export async function pickConnection(
     configs.map((c) => ({ label: c.name, description: `${c.username}@${c.host}:${c.port}`, detail: `${tlsText(c)}${c.mode} mode`, config: c })),
     { placeHolder },
   );
-  return pick ? d.sites.resolve(pick.config.name) : undefined;
+  if (!pick) return undefined;
+  const site = d.sites.resolve(pick.config.name);
+  // Picking a connection is acting on it: one disconnected before may connect again.
+  site.resume();
+  return site;
 }
 
 /** The connection's settings as saved now (the site's copy may lag a settings change by an event). */

@@ -214,7 +214,7 @@ interface SavedConnection {
         assert.strictEqual(api.pool(name)?.connectedCount, 0);
         const root = (await api.tree.getChildren()).find((r) => r.kind === 'connection' && r.name === name);
         assert.ok(root);
-        assert.match(String(api.tree.getTreeItem(root).description), /not connected/);
+        assert.match(String(api.tree.getTreeItem(root).description), /· disconnected/);
         assert.strictEqual(await vscode.commands.executeCommand('ftpExplorer.connect', name), name);
         assert.ok((api.pool(name)?.connectedCount ?? 0) > 0, 'connected again');
         assert.match(String(api.tree.getTreeItem(root).description), /· connected/);
@@ -301,6 +301,21 @@ interface SavedConnection {
         assert.strictEqual(readDisk('moved/deeper/inner.txt'), 'inner\n');
         await rejectsWith(vscode.workspace.fs.stat(uri('/made')), 'FileNotFound');
         assert.strictEqual((await vscode.workspace.fs.stat(uri('/moved/c.txt'))).type, vscode.FileType.File);
+      });
+
+      it('workspace.fs.copy: a file and a folder, on the server (FileSystemProvider.copy); FileExists without overwrite (server disk)', async () => {
+        // (What earlier tests wrote into these files is what the copies must hold.)
+        await vscode.workspace.fs.copy(uri('/hello.txt'), uri('/hello copy.txt'));
+        assert.strictEqual(readDisk('hello copy.txt'), readDisk('hello.txt'));
+        const deep = readDisk('docs/nested/deep.txt');
+        await vscode.workspace.fs.copy(uri('/docs'), uri('/docs copy'));
+        assert.strictEqual(readDisk('docs copy/nested/deep.txt'), deep);
+        assert.strictEqual(readDisk('docs/nested/deep.txt'), deep, 'the original is as it was');
+        await rejectsWith(vscode.workspace.fs.copy(uri('/notes.md'), uri('/hello copy.txt')), 'FileExists');
+        await vscode.workspace.fs.copy(uri('/notes.md'), uri('/hello copy.txt'), { overwrite: true });
+        assert.strictEqual(readDisk('hello copy.txt'), readDisk('notes.md'));
+        await vscode.workspace.fs.delete(uri('/docs copy'), { recursive: true });
+        await vscode.workspace.fs.delete(uri('/hello copy.txt'));
       });
 
       it('delete: a file, a folder with everything in it; a non-empty folder without recursive is refused (server disk)', async () => {

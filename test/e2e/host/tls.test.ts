@@ -168,6 +168,8 @@ if (raw) {
 
     it('refuses again when the server\'s certificate changes, asks with both fingerprints, keeps the old trust', async () => {
       await vscode.commands.executeCommand('ftpExplorer.disconnect', NAME);
+      // The user acts on the connection again (as expanding it in the view does): it may connect.
+      api.site(NAME)?.resume();
       proxy.target = { host: servers.changed.host, port: servers.changed.port };
       answer = 'cancel';
       const asked = questions.length;

@@ -1,0 +1,87 @@
+/**
+ * Copy, Cut and Paste in the FTP Explorer view (Ctrl+C / Ctrl+X / Ctrl+V while the view has focus, and the context
+ * menu), as in VS Code's Explorer: pasting into the folder an item came from makes "name copy.ext"; onto a name
+ * that exists elsewhere asks first. Within a connection a cut is a rename; between connections a copy, checked
+ * (size) before the original is deleted (src/remote/copy.ts). The system clipboard gets the items' ftp: URIs.
+ */
+import * as vscode from 'vscode';
+import { copyName, copyPath, moveBetween } from '../../remote/copy';
+import { FsError } from '../../remote/fsErrors';
+import type { Site } from '../../remote/site';
+import { baseName, isUnder, joinPath } from '../../remote/uri';
+import { withTransferProgress } from '../progress';
+import type { CommandDeps } from './deps';
+import { isKeyboard, selectedTargets, singleItem, type KEYBOARD } from './selection';
+import { folderOf, isNode, uriOf, type Target } from './targets';
+
+interface Clip {
+  items: { site: Site; path: string }[];
+  cut: boolean;
+}
+
+let clip: Clip | undefined;
+
+/** Copy (or with `cut`, Cut) the item or the selection; returns their ftp: URIs. */
+export async function copyItems(d: CommandDeps, arg: Target | typeof KEYBOARD, selection: unknown, cut: boolean): Promise<string[]> {
+  const targets = await selectedTargets(d, arg, selection);
+  if (targets.length === 0) throw new Error('Select a file or folder in the FTP Explorer view first.');
+  if (targets.some((t) => t.path === '/')) throw new Error("A connection's root folder cannot be copied here: copy the folders in it.");
+  if (cut) for (const t of targets) t.site.assertWritable(t.path);
+  clip = { items: targets.map((t) => ({ site: t.site, path: t.path })), cut };
+  await vscode.commands.executeCommand('setContext', 'ftpExplorer.canPaste', true);
+  const uris = targets.map((t) => t.uri.toString());
+  await vscode.env.clipboard.writeText(uris.join('\n'));
+  return uris;
+}
+
+export interface PasteOptions {
+  /** What to do with a name that exists: replace it, or keep it (the item is skipped). Default from the UI: ask. */
+  overwrite?: boolean;
+}
+
+/** Paste what was copied or cut into the folder of `arg` (a file: its folder). Returns the new items' ftp: URIs. */
+export async function paste(d: CommandDeps, given: Target | typeof KEYBOARD, opts: PasteOptions = {}): Promise<string[]> {
+  if (!clip) throw new Error('Nothing to paste: copy or cut files in the FTP Explorer view first (Ctrl+C, Ctrl+X).');
+  const arg = await singleItem(d, given);
+  const dest = await folderOf(d, arg);
+  dest.site.assertWritable(dest.path);
+  const { items, cut } = clip;
+  const fromUi = isNode(arg) || arg === undefined || isKeyboard(given);
+  dest.site.cache.invalidate(dest.path);
+  const taken = new Set((await dest.site.entries(dest.path)).map((e) => e.name));
+  const done: string[] = [];
+  await withTransferProgress(`${cut ? 'Moving' : 'Copying'} ${items.length === 1 ? baseName(items[0].path) : `${items.length} items`} to ${dest.site.name}`, undefined, async (p) => {
+    for (const item of items) {
+      const same = item.site === dest.site;
+      if (same && (isUnder(dest.path, item.path) || dest.path === item.path)) {
+        throw new FsError('NoPermissions', `Cannot paste ${item.path} into itself`);
+      }
+      let to = joinPath(dest.path, baseName(item.path));
+      let overwrite = false;
+      if (same && to === item.path) {
+        if (cut) continue; // moved onto itself: nothing to do
+        to = joinPath(dest.path, copyName(baseName(item.path), taken));
+      } else if (taken.has(baseName(to))) {
+        overwrite = opts.overwrite ?? (fromUi ? await askReplace(to, dest.site.name) : false);
+        if (!overwrite) continue;
+      }
+      p.detail(baseName(item.path));
+      const o = { overwrite, signal: p.signal, onBytes: (n: number) => p.bytes(n) };
+      if (cut && same) await item.site.rename(item.path, to, { overwrite });
+      else if (cut) await moveBetween(item.site, item.path, dest.site, to, o);
+      else await copyPath(item.site, item.path, dest.site, to, o);
+      taken.add(baseName(to));
+      done.push(uriOf(dest.site, to).toString());
+    }
+  });
+  if (cut) {
+    clip = undefined;
+    await vscode.commands.executeCommand('setContext', 'ftpExplorer.canPaste', false);
+  }
+  return done;
+}
+
+async function askReplace(to: string, site: string): Promise<boolean> {
+  const pick = await vscode.window.showWarningMessage(`${to} exists already on "${site}". Replace it?`, { modal: true }, 'Replace');
+  return pick === 'Replace';
+}

@@ -1,0 +1,69 @@
+// In-host test of Link Folder to Server and Compare with Server (issue 17): run by test/e2e/folder-links.test.ts,
+// which starts vsftpd, makes a workspace with a local folder `site/` and the server's `/www/`, and hands both over
+// (E2E_FTP_SERVERS, E2E_LOCAL_ROOT). The link is checked in the settings file on disk, the diff's server side
+// against the server's disk.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { serversFromEnv } from '../ftpFixture';
+
+const EXTENSION_ID = 'ftp-explorer.ftp-explorer';
+const srv = serversFromEnv()[0];
+const localRoot = process.env.E2E_LOCAL_ROOT ?? '';
+
+async function eventually<T>(check: () => T | undefined, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+(srv && localRoot ? describe : describe.skip)('Link Folder to Server and Compare with Server', function () {
+  this.timeout(60_000);
+  const site = vscode.Uri.file(path.join(localRoot, 'site'));
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    await vscode.commands.executeCommand('ftpExplorer.addConnection', { name: 'web', host: srv.host, port: srv.port, username: srv.user, password: srv.password, remember: false });
+  });
+
+  it('links a local folder to a remote folder in the workspace folder settings', async () => {
+    const link = await vscode.commands.executeCommand('ftpExplorer.linkFolder', site, { connection: 'web', remoteFolder: '/www/' });
+    assert.deepStrictEqual(link, { connection: 'web', localFolder: 'site', remoteFolder: '/www', exclude: [] });
+    const want = [{ connection: 'web', localFolder: 'site', remoteFolder: '/www' }];
+    const ws = vscode.workspace.getWorkspaceFolder(site)!;
+    assert.deepStrictEqual(vscode.workspace.getConfiguration('ftpExplorer', ws.uri).inspect('links')?.workspaceFolderValue, want);
+    const file = path.join(localRoot, '.vscode', 'settings.json');
+    await eventually(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('"remoteFolder": "/www"'), 5000, 'the link in .vscode/settings.json');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('ftpExplorer.linkFolder', site, { connection: 'nope', remoteFolder: '/' })),
+      /No saved connection named "nope"/,
+    );
+  });
+
+  it('Compare with Server opens the diff editor: the server side is the server file, the other the local one', async () => {
+    const local = vscode.Uri.joinPath(site, 'index.html');
+    const r = await vscode.commands.executeCommand<{ remote: string }>('ftpExplorer.compareWithServer', local);
+    assert.deepStrictEqual(r, { remote: 'ftp://web/www/index.html' });
+    const input = await eventually(() => {
+      const i = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return i instanceof vscode.TabInputTextDiff ? i : undefined;
+    }, 10_000, 'a diff editor');
+    assert.strictEqual(input.original.toString(), 'ftp://web/www/index.html');
+    assert.strictEqual(input.modified.fsPath, local.fsPath);
+    const server = fs.readFileSync(path.join(srv.root, 'www', 'index.html'), 'utf8');
+    assert.strictEqual((await vscode.workspace.openTextDocument(input.original)).getText(), server);
+    assert.notStrictEqual(server, fs.readFileSync(local.fsPath, 'utf8'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a file the server does not have, or one outside a linked folder, is said so, with no editor', async () => {
+    assert.strictEqual(await vscode.commands.executeCommand('ftpExplorer.compareWithServer', vscode.Uri.joinPath(site, 'only here.txt')), 'missing');
+    assert.strictEqual(await vscode.commands.executeCommand('ftpExplorer.compareWithServer', vscode.Uri.file(path.join(localRoot, 'notes.txt'))), 'not-linked');
+    assert.ok(!(vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff), 'no diff editor opened');
+  });
+});
