@@ -53,6 +53,35 @@ export async function learnOffset(s: Session, folder: string, entries: readonly 
   return minutes;
 }
 
+/**
+ * With `timeZoneOffset` set: whether MDTM is in the same local time as LIST (vsftpd's use_localtime does that, where
+ * RFC 3659 §2.3 wants UTC), found once from one file's two times. Then MDTM's times are shifted by the offset too.
+ */
+export async function checkMdtmZone(s: Session, folder: string, entries: readonly FileEntry[]): Promise<void> {
+  const offset = s.options.timeZoneOffset;
+  const traits = s.traits;
+  if (!offset || traits.mdtmLocal !== undefined || traits.mdtm === false || !s.features.has('MDTM')) return;
+  const probe = entries.find((e) => e.type === 'file' && e.mtimeMs !== undefined && (e.mtimeMs + offset * 60_000) % DAY !== 0);
+  if (!probe) return;
+  const path = folder.endsWith('/') ? `${folder}${probe.name}` : `${folder}/${probe.name}`;
+  const r = await s.ctl.send(`MDTM ${path}`);
+  if (r.code !== 213) {
+    traits.mdtmLocal = false;
+    return;
+  }
+  const mdtm = parseMdtm(replyMessage(r))?.getTime();
+  if (mdtm === undefined) return;
+  const local = probe.mtimeMs! + offset * 60_000; // the LIST time as the server wrote it
+  traits.mdtmLocal = Math.abs(local - mdtm) < QUARTER_HOUR;
+  if (traits.mdtmLocal) s.log({ kind: 'info', text: `MDTM answers in the server's local time too (${formatOffset(offset)}): its times are shifted as LIST's` });
+}
+
+/** An MDTM time in ms since the epoch, UTC: shifted when the server answers in local time (checkMdtmZone). */
+export function mdtmToUtc(s: Session, ms: number): number {
+  const offset = s.options.timeZoneOffset;
+  return s.traits.mdtmLocal && offset ? ms - offset * 60_000 : ms;
+}
+
 /** 480 -> "UTC+08:00", -330 -> "UTC-05:30", 0 -> "UTC". */
 export function formatOffset(minutes: number): string {
   if (minutes === 0) return 'UTC';

@@ -86,10 +86,13 @@ for (const [name, opts, { mdtmUtc }] of cases) {
       });
     }
 
-    it('uses an offset set by hand as it is, without asking MDTM', async () => {
+    it('uses an offset set by hand as it is, without asking MDTM for it', async () => {
       const client = await clientOf(srv, { timeZoneOffset: 480 });
       try {
         assert.equal(await listTime(client), mtime);
+        // MDTM is right too: UTC where the server sends UTC, shifted where it sends local time (vsftpd).
+        assert.equal((await client.lastModified('/report.txt')).getTime(), mtime);
+        assert.equal(client.traits.mdtmLocal, !mdtmUtc);
         assert.equal(client.traits.timeZoneChecked, undefined);
       } finally {
         await client.close();
