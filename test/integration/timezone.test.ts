@@ -73,6 +73,22 @@ for (const [name, opts, { mdtmUtc }] of cases) {
     });
 
     if (!mdtmUtc) {
+      it('where LIST and MDTM agree, finds the offset from the MDTM of a file it has just written', async () => {
+        const logs: string[] = [];
+        const client = await clientOf(srv, { logger: (e) => e.kind === 'info' && logs.push(e.text) });
+        try {
+          await listTime(client);
+          assert.equal(client.traits.timeZoneOffset, 0);
+          await client.upload(Buffer.from('new\n'), '/written.txt');
+          assert.equal(client.traits.timeZoneOffset, 480);
+          assert.ok(logs.some((t) => t.includes('UTC+08:00')), logs.join('\n'));
+          assert.equal(await listTime(client), mtime);
+          assert.equal((await client.lastModified('/report.txt')).getTime(), mtime);
+        } finally {
+          await client.close();
+        }
+      });
+
       it('finds no offset where MDTM is in local time too (LIST and MDTM agree), and says nothing', async () => {
         const logs: string[] = [];
         const client = await clientOf(srv, { logger: (e) => e.kind === 'info' && logs.push(e.text) });
