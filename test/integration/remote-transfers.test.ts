@@ -148,7 +148,10 @@ for (const name of SERVER_NAMES) {
       assert.equal(c.perFile, 2 * FILES);
       // The listing of / (for the stat of /folder) and of /folder.
       assert.equal(count(commands, 'LIST', 'MLSD', 'NLST'), 2);
-      assert.ok(c.other <= 6, `for the folder: ${c.otherVerbs.join(' ')}`);
+      // Where the server lists with LIST, one MDTM per server compares a file's two times (its time zone).
+      const zoneCheck = count(commands, 'MDTM');
+      assert.ok(zoneCheck <= 1, `${zoneCheck} MDTM`);
+      assert.ok(c.other - zoneCheck <= 6, `for the folder: ${c.otherVerbs.join(' ')}`);
     });
 
     it('a new file the server stored short (SIZE says so) is deleted, and the upload fails', async () => {
