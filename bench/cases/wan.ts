@@ -229,6 +229,8 @@ export async function linkCheck(rttMs: number, rateMbit: number | undefined): Pr
   let bytesIn = 0;
   let first = 0;
   let last = 0;
+  let firstBytes = 0;
+  let lastBytes = 0;
   const servers: net.Server[] = [];
   const listen = async (onConn: (s: net.Socket) => void) => {
     const s = net.createServer(onConn);
@@ -255,12 +257,18 @@ export async function linkCheck(rttMs: number, rateMbit: number | undefined): Pr
     const rtt = { median: pings[pings.length >> 1], min: pings[0], max: pings[pings.length - 1] };
     if (!rateMbit) return { rtt };
     const total = Math.min(16 * 1024 * 1024, Math.ceil((rateMbit * 1e6) / 8) * 2);
+    // The rate between the arrival of 10% and of 90% of the bytes: a start delayed by the scheduler does not count.
     const sinkPort = await listen((s) =>
       s.on('data', (d: Buffer) => {
-        const now = performance.now();
-        if (bytesIn === 0) first = now;
         bytesIn += d.length;
-        last = now;
+        if (!first && bytesIn >= total * 0.1) {
+          first = performance.now();
+          firstBytes = bytesIn;
+        }
+        if (!last && bytesIn >= total * 0.9) {
+          last = performance.now();
+          lastBytes = bytesIn;
+        }
       }),
     );
     const bulkFront = await link.front({ host: '127.0.0.1', port: sinkPort });
@@ -269,7 +277,7 @@ export async function linkCheck(rttMs: number, rateMbit: number | undefined): Pr
     const deadline = Date.now() + 120_000;
     while (bytesIn < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     b.destroy();
-    return { rtt, rate: (bytesIn * 8) / 1e6 / ((last - first) / 1000) };
+    return { rtt, rate: ((lastBytes - firstBytes) * 8) / 1e6 / ((last - first) / 1000) };
   } finally {
     await link.close();
     for (const s of servers) s.close();

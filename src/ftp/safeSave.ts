@@ -122,16 +122,23 @@ class Saver {
     const temp = resume ? resumeTempName(this.path, resume.key) : tempName(this.path, 'tmp');
     let bytes: number;
     let offset = 0;
+    let sent = 0;
+    const onProgress = (n: number) => {
+      sent = n;
+      this.opts.onProgress?.(n);
+    };
     try {
-      if (resume) ({ bytes, offset } = await resumeInto(this.c, temp, resume, this.expected!, this.opts, this.memory, this.say, (t) => this.opts.log?.(t)));
-      else bytes = await this.c.upload(this.data(), temp, { signal: this.opts.signal, onProgress: this.opts.onProgress });
+      if (resume) ({ bytes, offset } = await resumeInto(this.c, temp, resume, this.expected!, { signal: this.opts.signal, onProgress }, this.memory, this.say, (t) => this.opts.log?.(t)));
+      else bytes = await this.c.upload(this.data(), temp, { signal: this.opts.signal, onProgress });
     } catch (err) {
       if (resume && worthKeeping(err, this.opts.signal)) {
         await reportKept(this.c, this.path, temp, err, (t) => this.opts.log?.(t));
         throw err;
       }
       await this.cleanup(temp, err);
-      if (!this.opts.signal?.aborted && refusedName(err)) {
+      // A refusal after bytes moved is a failed transfer, not a refused name (ftp-srv answers a data connection
+      // reset halfway with "550 read ECONNRESET"): writing straight onto the file then could leave it cut short.
+      if (!this.opts.signal?.aborted && sent === 0 && refusedName(err)) {
         this.say(
           `temp:${posix.dirname(this.path)}`,
           `The server refused to create a temporary file in ${posix.dirname(this.path)} (${(err as FtpReplyError).code} ${(err as FtpReplyError).replyText}); ` +

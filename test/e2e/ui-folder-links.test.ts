@@ -1,7 +1,7 @@
 // UI, as a user does it (issue 17): right-click a folder in VS Code's Explorer, Link Folder to Server... (pick the
 // connection, type the remote folder); the link lands in the workspace's .vscode/settings.json. Then right-click
 // a file of it, Compare with Server: the diff editor shows the server's copy (as on the server's disk) against the
-// local file. The packaged .vsix installed in code-server, against vsftpd.
+// local file; Sync with Server... shows the plan to tick and uploads. The packaged .vsix installed in code-server, against vsftpd.
 // Screenshots: test-artifacts/e2e/ui-links-*.png.
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -92,5 +92,20 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     await snap('2-compare');
     // The left side is the server's disk as it is.
     assert.strictEqual(fs.readFileSync(path.join(ftp.root, 'www', 'index.html'), 'utf8'), SERVER_TEXT);
+  });
+
+  it('3. right-click the folder, Sync with Server..., Upload: the plan to tick; Enter uploads; the server disk has the local file', async () => {
+    const onServer = path.join(ftp.root, 'www', 'index.html');
+    await contextMenu(page, treeRow(page, 'site', explorer()), 'Sync with Server...');
+    await answerPrompts(page, [
+      { when: /Sync which way/, pick: 'Upload' },
+      { when: /Tick what to do/, type: '', before: async () => {
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'upload index.html' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+        await snap('3-plan');
+      } },
+    ], async () => fs.readFileSync(onServer, 'utf8') === LOCAL_TEXT);
+    assert.strictEqual(await waitForDisk(onServer, (t) => t === LOCAL_TEXT), LOCAL_TEXT);
+    await page.locator('.notifications-toasts .notification-toast', { hasText: /1 done, 0 failed, 0 conflicts/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('3-done');
   });
 });

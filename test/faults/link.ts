@@ -185,8 +185,8 @@ export class Link {
         return;
       }
       const now = performance.now();
-      // Timers fire on the event loop's millisecond clock, which lags real time: an item due within the next
-      // millisecond goes now rather than a whole timer tick late.
+      // Timers fire on the event loop's millisecond clock, which lags real time: an item due within the next half
+      // millisecond goes now rather than a whole timer tick late (an error of at most half a millisecond either way).
       while (queue.length > 0 && queue[0].at <= now + EARLY_MS) {
         const item = queue.shift()!;
         if (item.reset) return kill(to);
@@ -234,7 +234,7 @@ export class Link {
   }
 }
 
-const EARLY_MS = 1;
+const EARLY_MS = 0.5;
 
 function kill(s: net.Socket): void {
   if (s.destroyed) return;

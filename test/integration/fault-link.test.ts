@@ -15,7 +15,8 @@ import { until } from '../faults/util';
  * test tool itself, so that the round trips the bench reports are the configured ones. A bare TCP ping-pong shows
  * the configured round trip, a bulk transfer the configured rate, a receiver that stops reading does not make the
  * link buffer without bound, and FTP through the proxy with a link costs one round trip per command on the control
- * connection and carries passive and active data intact. The tolerances are for a loaded 2-vCPU machine.
+ * connection and carries passive and active data intact. The tolerances are for a loaded 2-vCPU machine: round
+ * trips are judged by their lower quartile (see lowerQuartile).
  */
 const RTT_MS = 50;
 
@@ -35,9 +36,13 @@ async function connected(port: number): Promise<net.Socket> {
   return s;
 }
 
-function median(xs: number[]): number {
+/**
+ * The lower quartile: on a loaded machine the scheduler can only add time to an exchange (a process not running
+ * when its timer is due), never take it away, so the lower quartile measures the link, the median the machine.
+ */
+function lowerQuartile(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor((s.length - 1) / 4)];
 }
 
 /** One byte out, wait for it to come back: the round trip, ms (bounded: a lost byte fails the test). */
@@ -70,9 +75,9 @@ describe('Network emulator (test/faults/link.ts)', function () {
     closers.push(() => void s.destroy());
     await pingPong(s); // the first includes the emulated handshake
     const rtts: number[] = [];
-    for (let i = 0; i < 21; i++) rtts.push(await pingPong(s));
-    const m = median(rtts);
-    assert.ok(Math.abs(m - RTT_MS) <= RTT_MS * 0.05, `median round trip ${m.toFixed(2)} ms, configured ${RTT_MS} ms (all: ${rtts.map((r) => r.toFixed(1)).join(' ')})`);
+    for (let i = 0; i < 31; i++) rtts.push(await pingPong(s));
+    const m = lowerQuartile(rtts);
+    assert.ok(Math.abs(m - RTT_MS) <= RTT_MS * 0.05, `round trip (lower quartile) ${m.toFixed(2)} ms, configured ${RTT_MS} ms (all: ${rtts.map((r) => r.toFixed(1)).join(' ')})`);
   });
 
   it('the first exchange on a new connection costs the handshake too: 2 round trips', async () => {
@@ -81,11 +86,16 @@ describe('Network emulator (test/faults/link.ts)', function () {
     const link = new Link({ rttMs: RTT_MS });
     closers.push(() => link.close());
     const front = await link.front({ host: '127.0.0.1', port: portOf(echo) });
-    // From the client's connect (at loopback speed: what the relay cannot change) to the first echo.
-    const s = await connected(portOf(front));
-    closers.push(() => void s.destroy());
-    const took = await pingPong(s);
-    assert.ok(Math.abs(took - 2 * RTT_MS) <= 2 * RTT_MS * 0.05, `connect + first echo took ${took.toFixed(2)} ms, expected ${2 * RTT_MS} ms`);
+    // From the client's connect (at loopback speed: what the relay cannot change) to the first echo; the fastest of
+    // nine connections (a new connection has more steps the scheduler can delay: two accepts, a connect, a timer).
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const s = await connected(portOf(front));
+      closers.push(() => void s.destroy());
+      times.push(await pingPong(s));
+    }
+    const took = Math.min(...times);
+    assert.ok(Math.abs(took - 2 * RTT_MS) <= 2 * RTT_MS * 0.05, `connect + first echo took ${took.toFixed(2)} ms at best, expected ${2 * RTT_MS} ms (all: ${times.map((t) => t.toFixed(1)).join(' ')})`);
   });
 
   it('a bulk transfer through it runs at the configured rate (within 5%), shared by two connections', async () => {
@@ -93,17 +103,14 @@ describe('Network emulator (test/faults/link.ts)', function () {
     const bytes = 4 * 1024 * 1024;
     const link = new Link({ rttMs: RTT_MS, rateMbit });
     closers.push(() => link.close());
-    // A sink that records when the bytes arrive.
-    const arrivals: { first: number; last: number; total: number }[] = [];
+    // A sink that records when the bytes arrive. The rate is taken between the arrival of the first 10% and of
+    // 90% of the bytes, so a start delayed by the scheduler of a loaded machine does not shorten the span.
+    const arrivals: { t: number; n: number }[][] = [];
+    const total = (i: number) => arrivals[i]?.reduce((a, x) => a + x.n, 0) ?? 0;
     const sink = net.createServer((s) => {
-      const rec = { first: 0, last: 0, total: 0 };
+      const rec: { t: number; n: number }[] = [];
       arrivals.push(rec);
-      s.on('data', (d: Buffer) => {
-        const now = performance.now();
-        if (rec.total === 0) rec.first = now;
-        rec.total += d.length;
-        rec.last = now;
-      });
+      s.on('data', (d: Buffer) => rec.push({ t: performance.now(), n: d.length }));
     });
     await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', () => resolve()));
     closers.push(() => void sink.close());
@@ -113,14 +120,25 @@ describe('Network emulator (test/faults/link.ts)', function () {
       closers.push(() => void s.destroy());
       await new Promise<void>((resolve) => s.end(Buffer.alloc(n, 7), () => resolve()));
     };
+    const rateOf = (recs: { t: number; n: number }[][]): number => {
+      const all = recs.flat().sort((a, b) => a.t - b.t);
+      const sum = all.reduce((a, x) => a + x.n, 0);
+      let cum = 0;
+      let from: { t: number; cum: number } | undefined;
+      for (const x of all) {
+        cum += x.n;
+        if (!from && cum >= sum * 0.1) from = { t: x.t, cum };
+        if (cum >= sum * 0.9) return ((cum - from!.cum) * 8) / 1e6 / ((x.t - from!.t) / 1000);
+      }
+      return NaN;
+    };
     // One connection alone, then two at once: together they get the same line, not twice it.
     await send(bytes);
-    assert.ok(await until(() => arrivals[0]?.total === bytes, 10000), 'the first transfer arrived');
-    const one = arrivals[0];
-    const alone = (bytes * 8) / 1e6 / ((one.last - one.first) / 1000);
+    assert.ok(await until(() => total(0) === bytes, 10000), 'the first transfer arrived');
+    const alone = rateOf([arrivals[0]]);
     await Promise.all([send(bytes / 2), send(bytes / 2)]);
-    assert.ok(await until(() => arrivals.length === 3 && arrivals[1].total + arrivals[2].total === bytes, 10000), 'the two transfers arrived');
-    const both = (bytes * 8) / 1e6 / ((Math.max(arrivals[1].last, arrivals[2].last) - Math.min(arrivals[1].first, arrivals[2].first)) / 1000);
+    assert.ok(await until(() => arrivals.length === 3 && total(1) + total(2) === bytes, 10000), 'the two transfers arrived');
+    const both = rateOf([arrivals[1], arrivals[2]]);
     for (const [what, rate] of [['one connection', alone], ['two connections together', both]] as const) {
       assert.ok(Math.abs(rate - rateMbit) <= rateMbit * 0.05, `${what}: ${rate.toFixed(2)} Mbit/s, configured ${rateMbit}`);
     }
@@ -193,9 +211,9 @@ describe('Network emulator: FTP through the fault proxy with a link (pyftpdlib)'
       await c.noop();
       noops.push(performance.now() - t);
     }
-    const m = median(noops);
+    const m = lowerQuartile(noops);
     // The server's own time to answer adds to the link's round trip, as it does on a real network.
-    assert.ok(m >= RTT_MS * 0.95 && m <= RTT_MS * 1.3, `NOOP median ${m.toFixed(2)} ms, round trip ${RTT_MS} ms`);
+    assert.ok(m >= RTT_MS * 0.95 && m <= RTT_MS * 1.3, `NOOP (lower quartile) ${m.toFixed(2)} ms, round trip ${RTT_MS} ms`);
     assert.deepEqual(await c.downloadBuffer('data.bin'), data);
     const active = await clientOf(srv, { mode: 'active' }, proxy);
     clients.push(active);

@@ -17,6 +17,7 @@ import { download, upload } from './downloadUpload';
 import { copyItems, paste, type PasteOptions } from './clipboard';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLinks';
+import { syncFolder, type SyncFolderArgs } from './syncFolder';
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
 import { changePermissions } from './permissions';
@@ -87,6 +88,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     ),
     reg('ftpExplorer.findFiles', (arg?: Target | FindArgs) => findFiles(d, arg)),
     reg('ftpExplorer.searchInFiles', (arg?: Target | FindArgs) => searchInFiles(d, arg)),
+    reg('ftpExplorer.syncFolder', (folder?: vscode.Uri, args?: SyncFolderArgs | vscode.Uri[]) => syncFolder(d, folder, Array.isArray(args) ? {} : args)),
   ];
 }
 

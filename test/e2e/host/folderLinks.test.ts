@@ -66,4 +66,26 @@ async function eventually<T>(check: () => T | undefined, ms: number, what: strin
     assert.strictEqual(await vscode.commands.executeCommand('ftpExplorer.compareWithServer', vscode.Uri.file(path.join(localRoot, 'notes.txt'))), 'not-linked');
     assert.ok(!(vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff), 'no diff editor opened');
   });
+
+  it('Sync with Server: the plan, the ticked rows applied (the server disk as the local folder), then nothing to do; a change on the server is a conflict', async () => {
+    type Result = { planned: { path: string; action: string; reason: string }[]; done: string[]; failed: string[]; conflicts: string[] };
+    const sync = (pick: 'all' | string[]) => vscode.commands.executeCommand<Result>('ftpExplorer.syncFolder', site, { direction: 'upload', pick });
+    let r = await sync('all');
+    assert.deepStrictEqual(r.planned, [
+      { path: 'index.html', action: 'upload', reason: 'size differs: 21 here, 23 on the server' },
+      { path: 'only here.txt', action: 'upload', reason: 'only here' },
+    ]);
+    assert.deepStrictEqual([r.done.sort(), r.failed, r.conflicts], [['index.html', 'only here.txt'], [], []]);
+    const server = (n: string) => fs.readFileSync(path.join(srv.root, 'www', n), 'utf8');
+    assert.strictEqual(server('index.html'), fs.readFileSync(path.join(site.fsPath, 'index.html'), 'utf8'));
+    assert.strictEqual(server('only here.txt'), fs.readFileSync(path.join(site.fsPath, 'only here.txt'), 'utf8'));
+    assert.ok(fs.existsSync(path.join(site.fsPath, '.ftpexplorer-sync.json')), 'what was seen is kept');
+    r = await sync('all');
+    assert.deepStrictEqual([r.planned, r.done], [[], []]);
+    fs.writeFileSync(path.join(srv.root, 'www', 'index.html'), '<h1>a colleague changed this</h1>\n');
+    r = await sync('all');
+    assert.deepStrictEqual(r.planned, [{ path: 'index.html', action: 'conflict', reason: 'changed on the server since the last sync (--overwrite replaces it)' }]);
+    assert.deepStrictEqual([r.done, r.conflicts], [[], ['index.html']]);
+    assert.strictEqual(server('index.html'), '<h1>a colleague changed this</h1>\n', 'the change on the server is kept');
+  });
 });

@@ -1,0 +1,116 @@
+/**
+ * Sync with Server...: a linked folder (folderLinks.ts) made like its remote folder or the other way round, over
+ * src/remote/sync. The plan is shown first as a list to tick: copies ticked, deletions and conflicts not
+ * (ticking a conflict replaces the other side's change); nothing moves before the user confirms. What the last
+ * sync saw is kept in the folder's .ftpexplorer-sync.json, the same file the command line's sync uses.
+ */
+import * as nodePath from 'node:path';
+import * as vscode from 'vscode';
+import { FsError } from '../../remote/fsErrors';
+import { actionWord, applyPlan, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type Direction, type Plan, type PlanRow } from '../../remote/sync';
+import { readFolderLinks, remotePathOf } from '../../remote/sync/folderLinks';
+import type { CommandDeps } from './deps';
+
+export interface SyncFolderArgs {
+  direction?: Direction;
+  /** Without a prompt: 'all' applies every copy, folder and deletion of the plan; a list, those paths. */
+  pick?: 'all' | string[];
+}
+
+export interface SyncFolderResult {
+  planned: { path: string; action: string; reason: string }[];
+  done: string[];
+  failed: string[];
+  conflicts: string[];
+}
+
+export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: SyncFolderArgs = {}): Promise<SyncFolderResult | undefined> {
+  const uri = folder ?? vscode.window.activeTextEditor?.document.uri;
+  const ws = uri && vscode.workspace.getWorkspaceFolder(uri);
+  if (!uri || !ws) throw new Error('Right-click a linked folder in the Explorer, or open a file of one');
+  const { links } = readFolderLinks(vscode.workspace.getConfiguration('ftpExplorer', ws.uri).get('links'));
+  const rel = uri.path === ws.uri.path ? '' : uri.path.slice(ws.uri.path.replace(/\/+$/, '').length + 1);
+  const where = remotePathOf(links, rel);
+  if (!where) throw new Error(`${uri.fsPath} is not in a linked folder: link it with "FTP: Link Folder to Server..." first`);
+  const link = where.link;
+  const localRoot = nodePath.join(ws.uri.fsPath, ...link.localFolder.split('/').filter(Boolean));
+  const direction = args.direction ?? (await askDirection(link.connection));
+  if (!direction) return undefined;
+  const site = d.sites.resolve(link.connection);
+  const stateFile = nodePath.join(localRoot, STATE_FILE);
+  const key = `${site.config.username}@${site.config.host}:${site.config.port}${link.remoteFolder}`;
+  const seen = await loadSeen(stateFile, key);
+  const parallel = Math.max(1, site.pool.size);
+  const title = `${direction === 'upload' ? 'Upload' : 'Download'}: ${link.localFolder || ws.name} ${direction === 'upload' ? '→' : '←'} ${link.connection}:${link.remoteFolder}`;
+  const { plan } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing ${title}`, cancellable: true }, (_p, token) =>
+    planSync(site, { direction, localRoot, remoteRoot: link.remoteFolder, seen, delete: true, exclude: link.exclude, parallel, signal: signalOf(token) }),
+  );
+  const planned = plan.rows.filter((r) => r.action !== 'same').map((r) => ({ path: r.path, action: actionWord(r.action, direction), reason: reasonText(r, direction) }));
+  const choices = plan.rows.filter((r) => ['copy', 'mkdir', 'delete', 'conflict'].includes(r.action) && !(r.action === 'conflict' && r.reason === 'type'));
+  if (choices.length === 0) {
+    if (args.pick === undefined) void vscode.window.showInformationMessage(`${title}: nothing to do, both sides are alike`);
+    return { planned, done: [], failed: [], conflicts: plan.rows.filter((r) => r.action === 'conflict').map((r) => r.path) };
+  }
+  const picked = args.pick ?? (await askRows(choices, direction, title));
+  if (!picked) return undefined;
+  const chosen = plan.rows.map((r) => chosenRow(r, picked));
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    let last = 0;
+    return applyPlan(site, { direction, rows: chosen } as Plan, {
+      localRoot,
+      remoteRoot: link.remoteFolder,
+      parallel,
+      seen,
+      signal: signalOf(token),
+      onProgress: (p) => {
+        progress.report({ message: `${p.done} of ${p.total}`, increment: ((p.done - last) * 100) / Math.max(1, p.total) });
+        last = p.done;
+      },
+      onRow: (r, o) => d.log.info(link.connection, `sync: ${actionWord(r.action, direction)} ${r.path}: ${o.kind === 'failed' ? `failed: ${o.error.message}` : o.kind === 'conflict' ? o.why : 'done'}`),
+    });
+  });
+  await saveSeen(stateFile, key, result.seen);
+  const summary = `${title}: ${result.done.length} done, ${result.failed.length} failed, ${result.conflicts.length} conflicts`;
+  if (args.pick === undefined) {
+    if (result.failed.length) void vscode.window.showErrorMessage(`${summary}. ${result.failed[0].row.path}: ${result.failed[0].error.message}`, 'Show Log').then((a) => a && d.log.show());
+    else void vscode.window.showInformationMessage(summary);
+  }
+  return { planned, done: result.done.map((r) => r.path), failed: result.failed.map((f) => `${f.row.path}: ${f.error.message}`), conflicts: result.conflicts.map((r) => r.path) };
+}
+
+/** A row as the user chose it: an unticked one does not move; a ticked conflict replaces the other side. */
+function chosenRow(r: PlanRow, picked: 'all' | string[]): PlanRow {
+  const yes = picked === 'all' ? r.action !== 'conflict' : picked.includes(r.path);
+  if (r.action === 'conflict') return yes ? { ...r, action: 'copy' } : r;
+  if (r.action === 'copy' || r.action === 'mkdir' || r.action === 'delete') return yes ? r : { ...r, action: 'skip' };
+  return r;
+}
+
+async function askDirection(connection: string): Promise<Direction | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: 'Upload', description: `make ${connection} like this folder`, direction: 'upload' as const },
+      { label: 'Download', description: `make this folder like ${connection}`, direction: 'download' as const },
+    ],
+    { placeHolder: 'Sync which way?' },
+  );
+  return pick?.direction;
+}
+
+/** The plan as a list to tick: copies ticked, deletions and conflicts not. */
+async function askRows(rows: PlanRow[], direction: Direction, title: string): Promise<string[] | undefined> {
+  const items = rows.map((r) => ({
+    label: `${actionWord(r.action, direction)} ${r.path}`,
+    description: reasonText(r, direction),
+    picked: r.action === 'copy' || r.action === 'mkdir',
+    path: r.path,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder: 'Tick what to do (deletions and conflicts only when ticked), then press Enter' });
+  return picked?.map((p) => p.path);
+}
+
+function signalOf(token: vscode.CancellationToken): AbortSignal {
+  const c = new AbortController();
+  token.onCancellationRequested(() => c.abort(new FsError('Cancelled', 'Cancelled')));
+  return c.signal;
+}
