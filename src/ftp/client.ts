@@ -13,6 +13,7 @@ import type { DataMode, FtpConnectOptions, ListOptions, TransferOptions } from '
 import { replyMessage, type FtpReply } from './reply';
 import { parseMdtm, parsePwd } from './replyParsers';
 import { Session } from './session';
+import { mdtmToUtc } from './timeZone';
 import { ServerTraits } from './traits';
 import { AFTERMATH } from './transfer';
 
@@ -186,7 +187,7 @@ export class FtpClient extends EventEmitter {
       const r = await this.s.expect(`MDTM ${abs}`, (c) => c === 213);
       const d = parseMdtm(replyMessage(r));
       if (!d) throw new FtpProtocolError(`MDTM reply is not a time: ${r.text}`, 'MDTM', r.code);
-      return d;
+      return new Date(mdtmToUtc(this.s, d.getTime()));
     });
   }
 

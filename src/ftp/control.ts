@@ -155,10 +155,11 @@ export class ControlConnection extends EventEmitter {
   /** Send one command line. PASS is masked in the log. */
   write(command: string): void {
     if (this.failure) throw this.failure;
+    // Before anything is logged or sent: a name the connection's encoding cannot hold is refused here.
+    const line = this.codec.encodeLine(command);
     this.lastCommand = maskCommand(command);
     this.log({ kind: 'command', text: this.lastCommand });
     // ASCII or UTF-8 (RFC 2640): the string goes to the socket as it is, without a Buffer made for it.
-    const line = this.codec.encodeLine(command);
     if (typeof line === 'string') this.socket.write(`${line}\r\n`, 'utf8');
     else this.socket.write(Buffer.concat([line, CRLF]));
   }

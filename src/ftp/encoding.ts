@@ -61,9 +61,20 @@ export function charsetFor(name: string | undefined): Charset {
   }
   const enc = (text: string) => iconv.encode(text, n);
   const dec = (bytes: Buffer) => iconv.decode(bytes, n);
+  // iconv-lite writes "?" for a character the code page lacks: a file would be made under another name.
+  const encodeExactly = (text: string) => {
+    const bytes = enc(text);
+    if (dec(bytes) !== text) {
+      const lost = [...text].filter((ch) => dec(enc(ch)) !== ch);
+      throw new FtpInputError(
+        `"${text}" has characters the server's encoding (${n}) cannot hold: ${lost.join(' ')}. Use other characters, or set the connection's encoding.`,
+      );
+    }
+    return bytes;
+  };
   const cs: Charset = {
     name: n,
-    encode: (text) => encodeWithEscapes(text, enc),
+    encode: (text) => encodeWithEscapes(text, encodeExactly),
     decode: (bytes) => {
       const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return roundTrips(b, dec, enc) ?? decodeBytewise(b, dec, enc);

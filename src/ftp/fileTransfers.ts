@@ -12,6 +12,7 @@ import { FileSource } from './fileSource';
 import { MemorySink } from './memorySink';
 import type { TransferOptions } from './options';
 import type { Session } from './session';
+import { learnOffsetFromUpload } from './timeZone';
 
 /** RETR into a writable stream, ended afterwards unless `end: false`. Returns the bytes received. */
 export async function downloadTo(s: Session, abs: string, dest: Writable, opts: TransferOptions & { end?: boolean }): Promise<number> {
@@ -62,7 +63,7 @@ export async function uploadFrom(
 ): Promise<number> {
   if (opts.offset) await s.expect(`REST ${opts.offset}`, (c) => c === 350);
   const verb = opts.append ? 'APPE' : 'STOR';
-  return s.transfers.run(
+  const bytes = await s.transfers.run(
     `${verb} ${abs}`,
     'upload',
     async (socket) => {
@@ -80,6 +81,8 @@ export async function uploadFrom(
     },
     opts,
   );
+  if (!opts.append) await learnOffsetFromUpload(s, abs, Date.now());
+  return bytes;
 }
 
 /** Every chunk of the socket until it ends; a close before the end is an error, as in pipeline(). */

@@ -13,7 +13,7 @@ import { parseList, parseMlsd, parseMlstLine } from './listing';
 import { replyMessage } from './reply';
 import type { Session } from './session';
 import type { ListingText } from './names/pathCodec';
-import { learnOffset, listOffset } from './timeZone';
+import { checkMdtmZone, learnOffset, listOffset } from './timeZone';
 
 const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
 
@@ -56,6 +56,8 @@ export async function listFolder(s: Session, abs: string, method?: DataMethod, u
   if (listOffset(s) === undefined && !method) {
     const offset = await learnOffset(s, abs, named(parseList(text.text, { now }).entries, text));
     if (offset) result = parseList(text.text, { now, format: traits.listFormat, timeZoneOffsetMinutes: offset });
+  } else if (s.options.timeZoneOffset && traits.mdtmLocal === undefined && !method) {
+    await checkMdtmZone(s, abs, named(parseList(text.text, { now, timeZoneOffsetMinutes: s.options.timeZoneOffset }).entries, text));
   }
   if (result.format) traits.listFormat = result.format;
   if (result.unparsed.count > 0) {

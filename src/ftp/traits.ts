@@ -53,6 +53,8 @@ export class ServerTraits {
   timeZoneOffset?: number;
   /** The offset was looked for once (found or not): not again. */
   timeZoneChecked?: boolean;
+  /** MDTM answers in the server's local time, like LIST (timeZone.ts checkMdtmZone): shifted by timeZoneOffset. */
+  mdtmLocal?: boolean;
   /** The LIST format this server's listings were last read in. */
   listFormat?: ListingFormat;
   /** What safe save found the server to allow (safeSave.ts). */

@@ -65,11 +65,15 @@ describe('UI: file names in GBK, found by themselves (installed .vsix)', functio
         { when: /user name/i, type: srv.user },
         { when: /password/i, type: srv.password },
         { when: /data connection mode/i, pick: 'passive' },
+        { when: /connection name/i, type: srv.host },
       ], () => treeRow(page, name, ftpView(page)).isVisible());
 
       const conn = treeRow(page, name, ftpView(page));
       await expandRow(conn);
       const dir = treeRow(page, '中文目录', ftpView(page));
+      // After the first login the extension offers to remember the password (typed in Add Connection).
+      let remembered = false;
+      await answerPrompts(page, [{ when: /remember/i, pick: 'Remember', before: async () => (remembered = true) }], async () => remembered && (await dir.isVisible()), 30_000);
       await expandRow(dir);
       await treeRow(page, '会议纪要.txt', ftpView(page)).waitFor({ state: 'visible', timeout: 30_000 });
       await screenshot(page, 'ui-encoding-1-names');

@@ -73,6 +73,22 @@ for (const [name, opts, { mdtmUtc }] of cases) {
     });
 
     if (!mdtmUtc) {
+      it('where LIST and MDTM agree, finds the offset from the MDTM of a file it has just written', async () => {
+        const logs: string[] = [];
+        const client = await clientOf(srv, { logger: (e) => e.kind === 'info' && logs.push(e.text) });
+        try {
+          await listTime(client);
+          assert.equal(client.traits.timeZoneOffset, 0);
+          await client.upload(Buffer.from('new\n'), '/written.txt');
+          assert.equal(client.traits.timeZoneOffset, 480);
+          assert.ok(logs.some((t) => t.includes('UTC+08:00')), logs.join('\n'));
+          assert.equal(await listTime(client), mtime);
+          assert.equal((await client.lastModified('/report.txt')).getTime(), mtime);
+        } finally {
+          await client.close();
+        }
+      });
+
       it('finds no offset where MDTM is in local time too (LIST and MDTM agree), and says nothing', async () => {
         const logs: string[] = [];
         const client = await clientOf(srv, { logger: (e) => e.kind === 'info' && logs.push(e.text) });
@@ -86,10 +102,13 @@ for (const [name, opts, { mdtmUtc }] of cases) {
       });
     }
 
-    it('uses an offset set by hand as it is, without asking MDTM', async () => {
+    it('uses an offset set by hand as it is, without asking MDTM for it', async () => {
       const client = await clientOf(srv, { timeZoneOffset: 480 });
       try {
         assert.equal(await listTime(client), mtime);
+        // MDTM is right too: UTC where the server sends UTC, shifted where it sends local time (vsftpd).
+        assert.equal((await client.lastModified('/report.txt')).getTime(), mtime);
+        assert.equal(client.traits.mdtmLocal, !mdtmUtc);
         assert.equal(client.traits.timeZoneChecked, undefined);
       } finally {
         await client.close();

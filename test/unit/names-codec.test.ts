@@ -67,6 +67,13 @@ describe('PathCodec', () => {
     assert.deepEqual(wire(codec.encodeLine('STOR /新.txt')), Buffer.from('STOR /新.txt'));
   });
 
+  it('auto: a UTF-8 listing with a lone accented letter between a space and a dot stays UTF-8', () => {
+    const m = memory();
+    const codec = new PathCodec('auto', m, () => undefined);
+    assert.deepEqual(listingOf(codec, '/sub dir', [Buffer.from('name with spaces ü.bin')]), ['name with spaces ü.bin']);
+    assert.equal(m.codePage, undefined);
+  });
+
   it('auto: learns GBK from the names, says so once, and sends each name back as its own bytes', () => {
     const m = memory();
     const logs: FtpLogEvent[] = [];
@@ -127,6 +134,9 @@ describe('PathCodec', () => {
     assert.equal(name, '檔案');
     assert.deepEqual(wire(codec.encodeLine('RETR /檔案')), Buffer.concat([Buffer.from('RETR /'), iconv.encode('檔案', 'big5')]));
     assert.throws(() => new PathCodec('klingon', memory(), () => undefined), /Unknown encoding "klingon"/);
+    // A character Big5 has not: refused, not written as "?" (a file under another name).
+    assert.throws(() => codec.encodeLine('STOR /我们.txt'), /cannot hold: 们/);
+    assert.throws(() => new PathCodec('gbk', memory(), () => undefined).encodeLine('MKD /😀'), /encoding \(gbk\) cannot hold: 😀/);
   });
 
   it('reply lines: UTF-8 as UTF-8, others in the learned code page', () => {

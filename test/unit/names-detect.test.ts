@@ -58,6 +58,9 @@ describe('name encoding detector', () => {
     assert.equal(detectNameEncoding([iconv.encode('图', 'gbk')]).encoding, 'gb18030'); // U+037C in UTF-8
     assert.equal(detectNameEncoding([iconv.encode('目录', 'gbk')]).encoding, 'gb18030'); // "Ŀ¼"
     assert.equal(detectNameEncoding([Buffer.from('café.txt')]).encoding, 'utf8');
+    for (const n of ['name with spaces ü.bin', 'à', 'Ñ 2024.txt', '© notes', 'Ёж', 'שלום', 'مرحبا.txt']) {
+      assert.equal(detectNameEncoding([Buffer.from(n)]).encoding, 'utf8', n);
+    }
     assert.equal(detectNameEncoding([Buffer.from('Ελληνικά'), Buffer.from('Документы')]).encoding, 'utf8');
   });
 

@@ -90,17 +90,33 @@ export function readsBetterIn(name: Uint8Array, text: string, usual: CodePage): 
 
 /** Whether a name read as UTF-8 has two-byte characters that make no word (see readsBetterIn). */
 export function oddUtf8(text: string): boolean {
-  let odd = false;
-  for (let i = 0; i < text.length && !odd; i++) {
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80 || c > 0x7ff) continue;
-    const prev = text.charCodeAt(i - 1);
-    const next = text.charCodeAt(i + 1);
-    if (isLatinAccented(c)) odd = !isAsciiLetter(prev) && !isAsciiLetter(next);
-    else if (inRange(c, 0x370, 0x45f)) odd = !inRange(prev, 0x370, 0x45f) && !inRange(next, 0x370, 0x45f);
-    else odd = true;
+    const script = scriptOf(c);
+    if (script === ODD) return true;
+    // Scripts side by side in one word (ĿΣ, жé) are no word; a letter alone among ASCII (ü.bin, à) is one.
+    for (const n of [text.charCodeAt(i - 1), text.charCodeAt(i + 1)]) {
+      if (n >= 0x80 && n <= 0x7ff && scriptOf(n) !== script) return true;
+    }
+    // Greek, Cyrillic and the scripts after them: a lone letter is rare in a name, a word has several.
+    if (script !== LATIN && scriptOf(text.charCodeAt(i - 1)) !== script && scriptOf(text.charCodeAt(i + 1)) !== script) return true;
   }
-  return odd;
+  return false;
+}
+
+const ODD = 0;
+const LATIN = 1;
+/** Symbols a name may hold (U+0080-U+00BF otherwise: controls, currency, fractions: bytes of a code page). */
+const NAME_SYMBOLS = new Set([0xa0, 0xa9, 0xab, 0xae, 0xb0, 0xb7, 0xbb]);
+
+/** The script class of a two-byte UTF-8 character (U+0080-U+07FF): ODD for what names do not hold. */
+function scriptOf(c: number): number {
+  if (!(c >= 0x80 && c <= 0x7ff)) return -1;
+  if (c < 0xc0) return NAME_SYMBOLS.has(c) ? LATIN : ODD;
+  if (c <= 0x24f) return c === 0xd7 || c === 0xf7 ? ODD : LATIN;
+  if (c < 0x386 || (c > 0x3ce && c < 0x400) || (c > 0x45f && c < 0x530)) return ODD; // IPA, marks, rare Greek and Cyrillic
+  return c >> 8; // Greek, Cyrillic, Armenian, Hebrew, Arabic ... by block
 }
 
 function perByte(w: Weight): number {
