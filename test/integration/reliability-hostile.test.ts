@@ -157,15 +157,17 @@ describe('Reliability: hostile and broken servers', function () {
     assert.ok(await until(() => s.openSockets === 1, 2000), `${s.openSockets} sockets open on the server`);
   });
 
-  it('a server that echoes the password: it is in no error and no log line', async () => {
+  it('a server that echoes the password: our PASS is masked where it is sent; the reply is shown as the server sent it', async () => {
+    // Masking by searching text for the password would hide a folder of the same name and so give it away
+    // (issue 19): what the server chooses to repeat is its own words.
     const s = await start({ handlers: { PASS: (arg, ctx) => ctx.reply(`530 Login incorrect: user "user" password "${arg}"`) } });
     const e = await connectFails(s);
     assert.ok(e instanceof FtpReplyError && e.code === 530);
-    assert.ok(!e.message.includes(s.password), e.message);
-    assert.ok(!(e as FtpReplyError).replyText.includes(s.password));
+    assert.ok(!e.message.includes(`PASS ${s.password}`), e.message);
     const log = events.map(formatLogEvent).join('\n');
-    assert.match(log, /password "\*\*\*\*"/);
-    assert.ok(!log.includes(s.password), log);
+    assert.match(log, /---> PASS \*\*\*\*$/m);
+    assert.ok(!log.includes(`PASS ${s.password}`), log);
+    assert.match(log, /<--- 530 Login incorrect/);
   });
 
   // ------------------------------------------------------------------ data connections
