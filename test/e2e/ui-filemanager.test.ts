@@ -13,7 +13,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, confirmDialog, contextMenu, expandRow, ftpView, scenarioSteps, treeRow } from './ftpUi';
+import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpView, scenarioSteps, treeRow } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -97,8 +97,10 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
       { when: /user name/i, type: ftp.user },
       { when: /password/i, type: ftp.password },
       { when: /data connection mode/i, pick: 'passive' },
+      { when: /connection name/i, type: ftp.host },
     ], () => row(ftp.host).isVisible());
     await expandRow(row(ftp.host));
+    await answerRemember(page, 'This window only');
     for (const f of ['a.txt', 'perm.txt', 'dir']) await row(f).waitFor({ state: 'visible', timeout: 20_000 });
   });
 
@@ -163,12 +165,18 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
   });
 
   it('7. Ctrl+C on a file, Ctrl+V on a folder: copied into it; Ctrl+V in its own folder: "a copy.txt"', async () => {
-    await row('a.txt').click();
+    // A click opens the file's preview: once it is shown, a second click leaves the keyboard in the view for sure.
+    const select = async (r: ReturnType<typeof row>) => {
+      await r.click();
+      await page.locator('.tabs-container .tab', { hasText: 'a.txt' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      await r.click();
+    };
+    await select(row('a.txt'));
     await page.keyboard.press('Control+C');
     await row('dir').click();
     await page.keyboard.press('Control+V');
     await onDisk('dir/a.txt', () => fs.existsSync(disk('dir/a.txt')) && fs.readFileSync(disk('dir/a.txt'), 'utf8') === FILES['a.txt']);
-    await top('a.txt').click();
+    await select(top('a.txt'));
     await page.keyboard.press('Control+C');
     await page.keyboard.press('Control+V');
     await onDisk('a copy.txt', () => fs.existsSync(disk('a copy.txt')) && fs.readFileSync(disk('a copy.txt'), 'utf8') === FILES['a.txt']);

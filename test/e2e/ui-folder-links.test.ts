@@ -81,7 +81,7 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     await contextMenu(page, treeRow(page, 'index.html', explorer()), 'Compare with Server');
     const title = 'index.html (web) ↔ index.html (local)';
     const answers = [
-      { when: /^Remember the password/, pick: 'This window only' },
+      { when: /Remember the password/, pick: 'This window only' },
       { when: /Password for/, type: ftp.password },
     ];
     await answerPrompts(page, answers, async () => page.locator('.tabs-container .tab', { hasText: title }).first().isVisible());
@@ -98,6 +98,7 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     const onServer = path.join(ftp.root, 'www', 'index.html');
     await contextMenu(page, treeRow(page, 'site', explorer()), 'Sync with Server...');
     await answerPrompts(page, [
+      { when: /^Logged in to .*Remember the password/, pick: 'This window only' },
       { when: /Sync which way/, pick: 'Upload' },
       { when: /Tick what to do/, type: '', before: async () => {
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'upload index.html' }).first().waitFor({ state: 'visible', timeout: 10_000 });

@@ -13,6 +13,8 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, runCommand, screenshot, waitForEditorTab } from './browser';
 import { installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled, PROJECT_ROOT } from './env';
+import { answerRemember } from './ftpUi';
+import { waitFor } from './processGroup';
 import { SECURE_FILE, SECURE_TEXT } from './tlsFixture';
 import { tempDir, type TempDir } from './tempDir';
 import { packageVsix } from './vsix';
@@ -22,7 +24,7 @@ import { packageVsix } from './vsix';
  * the row `pick` in a quick pick, Enter, and waits until that step is gone (the widget stays open for the next).
  */
 async function addConnectionStep(page: Page, step: number, text: string, pick?: string): Promise<void> {
-  const box = page.locator(`.quick-input-widget .quick-input-box input[aria-label*="Add FTP Connection (${step}/6)"]`);
+  const box = page.locator(`.quick-input-widget .quick-input-box input[aria-label*="Add FTP Connection (${step}/7)"]`);
   await box.waitFor({ state: 'visible', timeout: 15_000 });
   await box.fill(text, { timeout: 15_000 });
   if (pick !== undefined) {
@@ -108,6 +110,7 @@ describe('UI: FTPS with a self-signed certificate (installed .vsix)', function (
       await addConnectionStep(page, 4, srv.user);
       await addConnectionStep(page, 5, srv.password);
       await addConnectionStep(page, 6, 'passive', 'passive');
+      await addConnectionStep(page, 7, srv.host);
 
       const row = page.locator('.monaco-list-row', { hasText: srv.host }).first();
       await row.waitFor({ timeout: 30_000 });
@@ -132,6 +135,8 @@ describe('UI: FTPS with a self-signed certificate (installed .vsix)', function (
 
       await dialog.locator('.monaco-button', { hasText: 'Trust This Certificate' }).first().click();
       await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+      // The password typed in Add Connection is offered for remembering once the login worked.
+      await answerRemember(page, 'This window only');
 
       // Browsing works: the server's file is listed, and opens.
       const fileRow = page.locator('.monaco-list-row', { hasText: SECURE_FILE }).first();
@@ -151,10 +156,17 @@ describe('UI: FTPS with a self-signed certificate (installed .vsix)', function (
       // A click that lands while the menu is still settling only highlights the item: Enter runs the highlighted one.
       const menu = page.locator('.context-view .monaco-menu').first();
       if (!(await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false))) await page.keyboard.press('Enter');
-      await waitForEditorTab(page, 'diagnosis.txt', { timeoutMs: 60_000 });
-      const report = page.locator('.monaco-editor .view-lines', { hasText: 'FTP Explorer: diagnosis of' }).first();
-      await report.waitFor({ timeout: 15_000 });
-      const reportText = ((await page.locator('.monaco-editor .view-lines').last().textContent()) ?? '').replace(/\s+/g, ' ');
+      // A Markdown preview (a webview: its text is in a frame of the page).
+      await page.locator('.tabs-container .tab', { hasText: /Preview/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      const reportText = (
+        (await waitFor(async () => {
+          for (const f of page.frames()) {
+            const t = await f.locator('body').textContent({ timeout: 500 }).catch(() => '');
+            if (t && /Settings: tls explicit/.test(t)) return t;
+          }
+          return undefined;
+        }, 30_000, 300)) ?? ''
+      ).replace(/\s+/g, ' ');
       await screenshot(page, 'ui-tls-4-diagnosis');
       step('diagnosis report shown');
       assert.ok(!reportText.includes(srv.password), 'no password in the report');
