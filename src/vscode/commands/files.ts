@@ -100,7 +100,8 @@ export async function remove(d: CommandDeps, given: Target | typeof KEYBOARD, se
     const what = targets.length === 1 ? `"${baseName(targets[0].path)}"${targets[0].isDir ? ' and everything in it' : ''}` : `${targets.length} items`;
     const ok = await vscode.window.showWarningMessage(
       `Delete ${what} on "${targets[0].site.name}"?`,
-      { modal: true, detail: 'This cannot be undone.' },
+      // Several items: their names, so a selection that is not what the user meant is seen before it is too late.
+      { modal: true, detail: `${targets.length > 1 ? `${listNames(targets.map((t) => baseName(t.path)))}\n\n` : ''}This cannot be undone.` },
       'Delete',
     );
     if (ok !== 'Delete') return 0;
@@ -134,4 +135,10 @@ export async function openInWorkspace(d: CommandDeps, arg: Target): Promise<bool
   const ok = vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name });
   if (!ok) throw new Error(`Could not add ${uri.toString(true)} to the workspace. Try again when the workspace has finished loading.`);
   return true;
+}
+
+/** Up to ten names, one per line, and how many more. */
+function listNames(names: string[]): string {
+  const shown = names.slice(0, 10).join('\n');
+  return names.length > 10 ? `${shown}\n... and ${names.length - 10} more` : shown;
 }
