@@ -24,6 +24,8 @@ interface Waiter<C> {
   resolve: (c: C) => void;
   reject: (e: unknown) => void;
   cleanup: () => void;
+  /** Connections refused for the server's limit while no other was open (retried a moment later). */
+  refusals?: number;
 }
 
 interface Idle<C> {
@@ -322,6 +324,15 @@ export class ClientPool<C extends PoolClient> {
           this.limit = alive;
           this.opts.onInfo?.(`the server refused connection ${n} (${(err as Error).message}); using ${alive}`);
           this.waiters.unshift(w);
+        } else if (alive === 0 && this.opts.isConnectionLimit?.(err) && (w.refusals ?? 0) < 2 && !w.settled && !this.disposed) {
+          w.refusals = (w.refusals ?? 0) + 1;
+          this.opts.onInfo?.(`the server refused connection ${n} (${(err as Error).message}) with none open: trying again`);
+          const again = setTimeout(() => {
+            if (this.disposed || w.settled) return;
+            this.waiters.unshift(w);
+            this.pump();
+          }, 500 * w.refusals);
+          again.unref?.();
         } else {
           this.settle(w, undefined, err);
         }

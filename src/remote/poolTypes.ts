@@ -25,6 +25,12 @@ export interface PoolOptions<C extends PoolClient> {
   mode?: DataMode;
   /** Whether an error means the client's control connection was lost. Default: isConnectionLost (src/ftp/errors.ts). */
   isConnectionError?: (err: unknown) => boolean;
+  /**
+   * A refusal for the server's limit on connections (530/421 with its words): when no other connection of the pool
+   * is open or opening, the server may still be counting ones that just closed, or two logins that raced for the
+   * last place were both refused; tried again, twice, a moment later.
+   */
+  isConnectionLimit?: (err: unknown) => boolean;
   /** Clients that handle transfers at once. Default max(1, size - 1). */
   maxTransfers?: number;
   /** Before handing out a client idle for longer than this, check it with NOOP. 0 = never. */

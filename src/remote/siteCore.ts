@@ -68,6 +68,7 @@ export class SiteCore {
       },
       // A server's limit on connections counts as one too: the pool then makes do with the connections it has.
       isConnectionError: (err) => isConnectionLost(err) || isConnectionLimit(err),
+      isConnectionLimit,
       validateAfterIdleMs: 15000,
       keepAliveMs: opts.keepAliveMs,
       onInfo: (t) => opts.info?.(t),

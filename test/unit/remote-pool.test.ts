@@ -313,6 +313,27 @@ describe('remote/pool', () => {
     assert.equal(pool.size, 1);
   });
 
+  it("two logins that raced for the server's last place, both refused: tried again a moment later, and it works", async () => {
+    const limit = (e: unknown) => e instanceof FtpReplyError && e.code === 530 && /maximum number of clients/.test(e.replyText);
+    let n = 0;
+    const infos: string[] = [];
+    const pool = new ClientPool<Client>({
+      size: 2,
+      isConnectionError: (e) => isConnectionLost(e) || limit(e),
+      isConnectionLimit: limit,
+      // The first two logins are both refused (the server counted both); the next one gets in.
+      create: async () => {
+        n++;
+        if (n <= 2) throw new FtpReplyError(530, 'Sorry, the maximum number of clients (1) for this user are already connected.');
+        return new Client(n);
+      },
+      onInfo: (t) => infos.push(t),
+    });
+    const ids = await Promise.all([pool.run(async (c) => c.id), pool.run(async (c) => c.id)]);
+    assert.deepEqual(ids, [3, 3]);
+    assert.ok(infos.some((t) => /with none open: trying again/.test(t)), infos.join('\n'));
+  });
+
   it('reports a failed first connection to the caller', async () => {
     const pool = new ClientPool<Client>({
       size: 2,
