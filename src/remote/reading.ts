@@ -82,14 +82,13 @@ export async function entries(site: SiteCore, path: string): Promise<FileEntry[]
 
 export async function readFile(site: SiteCore, path: string, t: ReadOptions = {}): Promise<Uint8Array> {
   const p = normalizePath(path);
+  // The editor's copy comes from this version (versions.ts): VS Code stats a file just before it reads it, so its
+  // listing (and precise time) are at hand now, before a download that may outlast the listing. A read without one
+  // (not an editor's) costs no listing and sets no base; a read that failed leaves the base as it was.
+  const noted = !t.peek && !isProbe(p);
+  const version = noted && site.cache.lookup(p).state === 'found' ? lookStat(site, p).then(versionOf, () => undefined) : undefined;
   const data = await readBytes(site, p, t);
-  // The editor's copy now comes from this version (versions.ts): VS Code stats a file just before it reads it,
-  // so its listing (and precise time) are at hand. A read without one (not an editor's) costs no listing and sets
-  // no base; a read that failed leaves the base as it was.
-  if (!t.peek && !isProbe(p)) {
-    const known = site.cache.lookup(p).state === 'found';
-    site.versions.based(p, known ? await lookStat(site, p).then(versionOf, () => undefined) : undefined);
-  }
+  if (noted) site.versions.based(p, await version);
   return data;
 }
 
