@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { CertificateTrust } from './remote/certificates';
 import { connector } from './remote/connector';
+import { setTranslator } from './remote/l10n';
 import { SiteRegistry } from './remote/sites';
 import { SCHEME } from './remote/uri';
 import { Watchers } from './remote/watcher';
@@ -26,6 +27,8 @@ import { VersionMemento } from './vscode/versionMemento';
 let registry: SiteRegistry | undefined;
 
 export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
+  // src/remote's messages (errors, the diagnosis preview) in VS Code's display language.
+  setTranslator(vscode.l10n.t);
   const log = new FtpLog();
   const settings = new Settings();
   const passwords = new Passwords(context.secrets);

@@ -8,7 +8,8 @@ import { isConnectionLimit, isConnectionLost, isFileUnavailable, ServerTraits, t
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
-import { FsError, toFsError } from './fsErrors';
+import { FsError, opWord, toFsError } from './fsErrors';
+import { t } from './l10n';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
@@ -187,12 +188,12 @@ export class SiteCore {
     if (fe.kind !== 'FileNotFound' || !isFileUnavailable(err) || isProbe(p)) return fe;
     this.cache.invalidate(parentPath(shown));
     const there = await this.lookup(shown).catch(() => undefined);
-    return there ? this.refused(err, op, p, shown === p ? 'it is there' : `${shown} is there`) : fe;
+    return there ? this.refused(err, op, p, shown === p ? t('it is there') : t('{0} is there', shown)) : fe;
   }
 
   /** The server refused `op` on `p` (a 550 while `why` shows the file is there): NoPermissions, logged. */
   refused(err: FtpReplyError, op: string, p: string, why: string): FsError {
-    const text = `The server refused to ${op} '${p}': ${err.code} ${err.replyText} (although ${why}). Check the permissions of the file or its folder on the server.`;
+    const text = t("The server refused to {0} '{1}': {2} (although {3}). Check the permissions of the file or its folder on the server.", opWord(op), p, `${err.code} ${err.replyText}`, why);
     this.opts.info?.(text);
     return new FsError('NoPermissions', text, false, err);
   }

@@ -68,10 +68,10 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
     const others = rows.filter((r) => this.sites.resolve(r.name) !== site);
     for (const r of mine) {
       if (parentPath(r.path) === dir) continue; // dropped where it is
-      if (r.path === dir || isUnder(dir, r.path)) throw new Error(`Cannot move ${r.path} into itself.`);
+      if (r.path === dir || isUnder(dir, r.path)) throw new Error(vscode.l10n.t('Cannot move {0} into itself.', r.path));
       const to = joinPath(dir, baseName(r.path));
       const there = await site.lookup(to);
-      if (there && !(await ask(`${to} exists already on "${site.name}". Replace it with ${r.path}?`))) continue;
+      if (there && !(await ask(vscode.l10n.t('{0} exists already on "{1}". Replace it with {2}?', to, site.name, r.path)))) continue;
       await site.rename(r.path, to, { overwrite: there !== undefined });
     }
     if (others.length) await this.copyIn(others.map((r) => ({ site: this.sites.resolve(r.name), path: r.path })), site, dir);
@@ -79,13 +79,13 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
 
   /** Items of other connections: copied into `dir` (nothing is deleted). */
   private async copyIn(items: { site: Site; path: string }[], site: Site, dir: string): Promise<void> {
-    await withTransferProgress(`Copying to ${site.name}: ${dir}`, undefined, async (p) => {
+    await withTransferProgress(vscode.l10n.t('Copying to {0}: {1}', site.name, dir), undefined, async (p) => {
       for (const item of items) {
         const to = joinPath(dir, baseName(item.path));
         if (item.site === site && to === item.path) continue;
         site.cache.invalidate(dir);
         const there = await site.lookup(to);
-        if (there && !(await ask(`${to} exists already on "${site.name}". Replace it?`))) continue;
+        if (there && !(await ask(vscode.l10n.t('{0} exists already on "{1}". Replace it?', to, site.name)))) continue;
         p.detail(baseName(item.path));
         await copyPath(item.site, item.path, site, to, { overwrite: there !== undefined, signal: p.signal, onBytes: (n) => p.bytes(n) });
       }
@@ -95,7 +95,7 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
   /** Local files and folders (VS Code's Explorer, the operating system): uploaded, asking before a file is replaced. */
   private async upload(paths: string[], site: Site, dir: string): Promise<void> {
     const existing = onExisting('ask', (s: Site, path: string) => vscode.Uri.from({ scheme: SCHEME, authority: s.name, path }), paths.length > 1);
-    await withTransferProgress(`Uploading to ${site.name}: ${dir}`, undefined, (p) =>
+    await withTransferProgress(vscode.l10n.t('Uploading to {0}: {1}', site.name, dir), undefined, (p) =>
       uploadTo(site, paths, dir, { signal: p.signal, onBytes: (n) => p.bytes(n), onFile: (f) => p.detail(baseName(f)), onExisting: (f) => existing(site, f) }),
     );
   }
@@ -114,12 +114,13 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
       }
       const to = joinPath(dir, f.name);
       const there = await site.lookup(to);
-      if (there && !(await ask(`${to} exists already on "${site.name}". Replace it?`))) continue;
+      if (there && !(await ask(vscode.l10n.t('{0} exists already on "{1}". Replace it?', to, site.name)))) continue;
       await site.writeFile(to, await f.data(), { create: true, overwrite: true });
     }
   }
 }
 
 async function ask(question: string): Promise<boolean> {
-  return (await vscode.window.showWarningMessage(question, { modal: true }, 'Replace')) === 'Replace';
+  const replace = vscode.l10n.t('Replace');
+  return (await vscode.window.showWarningMessage(question, { modal: true }, replace)) === replace;
 }

@@ -69,7 +69,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
       // What VS Code reads on its own (.vscode/settings.json, launch.json, ... of a workspace folder) gets no
       // progress: right after a window reload the login alone takes over a second, and "Downloading launch.json"
       // toasts for files that are not there are noise.
-      isProbe(path) ? site.readFile(path) : withTransferProgress(`Downloading ${baseName(path)} from ${site.name}`, undefined, (p) =>
+      isProbe(path) ? site.readFile(path) : withTransferProgress(vscode.l10n.t('Downloading {0} from {1}', baseName(path), site.name), undefined, (p) =>
         site.readFile(path, { signal: p.signal, onProgress: (n) => p.bytes(n) }),
       ),
     ));
@@ -84,7 +84,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
       return await fn();
     } catch (err) {
       if (err instanceof FsError && err.kind === 'NoPermissions' && !isProbe(path)) {
-        void vscode.window.showErrorMessage(err.message, 'Show Log').then((c) => c && this.log.show());
+        void vscode.window.showErrorMessage(err.message, vscode.l10n.t('Show Log')).then((c) => c && this.log.show());
       }
       throw err;
     }
@@ -93,7 +93,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
     return this.call(uri, async (site, path) => {
       const save = (force: boolean) =>
-        withTransferProgress(`Uploading ${baseName(path)} to ${site.name}`, content.byteLength, (p) =>
+        withTransferProgress(vscode.l10n.t('Uploading {0} to {1}', baseName(path), site.name), content.byteLength, (p) =>
           site.writeFile(path, content, { create: options.create, overwrite: options.overwrite }, {
             signal: p.signal,
             onProgress: (n) => p.bytes(n),
@@ -122,7 +122,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
       const target = this.sites.resolve(newUri.authority);
       const to = normalizePath(newUri.path);
       if (target === site) return site.rename(path, to, { overwrite: options.overwrite });
-      await withTransferProgress(`Moving ${baseName(path)} to ${target.name}`, undefined, (p) =>
+      await withTransferProgress(vscode.l10n.t('Moving {0} to {1}', baseName(path), target.name), undefined, (p) =>
         moveBetween(site, path, target, to, { overwrite: options.overwrite, signal: p.signal, onBytes: (n) => p.bytes(n) }),
       );
     });
@@ -137,7 +137,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     return this.call(source, async (site, path) => {
       const target = this.sites.resolve(destination.authority);
       const to = normalizePath(destination.path);
-      await withTransferProgress(`Copying ${baseName(path)} to ${target.name}`, undefined, (p) =>
+      await withTransferProgress(vscode.l10n.t('Copying {0} to {1}', baseName(path), target.name), undefined, (p) =>
         copyPath(site, path, target, to, { overwrite: options.overwrite, signal: p.signal, onBytes: (n) => p.bytes(n) }),
       );
     });

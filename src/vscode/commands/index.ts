@@ -95,8 +95,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
 async function showError(d: CommandDeps, err: unknown, opts: { switchMode?: boolean } = {}): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);
   const dataProblem = opts.switchMode !== false && /data connection|passive|active mode|\b42[56]\b/i.test(message);
-  const actions = dataProblem ? ['Show Log', 'Switch Mode'] : ['Show Log'];
+  const showLog = vscode.l10n.t('Show Log');
+  const switchMode = vscode.l10n.t('Switch Mode');
+  const actions = dataProblem ? [showLog, switchMode] : [showLog];
   const pick = await vscode.window.showErrorMessage(message, ...actions);
-  if (pick === 'Show Log') d.log.show();
-  if (pick === 'Switch Mode') await vscode.commands.executeCommand('ftpExplorer.switchMode');
+  if (pick === showLog) d.log.show();
+  if (pick === switchMode) await vscode.commands.executeCommand('ftpExplorer.switchMode');
 }
