@@ -141,7 +141,7 @@ export class SiteCore {
     // Quiet: VS Code reading an open editor or a workspace folder again by itself is no error worth a log line.
     return new FsError(
       'Unavailable',
-      `"${this.name}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.`,
+      t('"{0}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.', this.name),
       true,
     );
   }
@@ -157,7 +157,7 @@ export class SiteCore {
     if (this.readOnly) {
       throw new FsError(
         'NoPermissions',
-        `"${this.name}" is read-only, so ${p} cannot be changed. To allow changes, set "readOnly": false for it in ftpExplorer.connections.`,
+        t('"{0}" is read-only, so {1} cannot be changed. To allow changes, set "readOnly": false for it in ftpExplorer.connections.', this.name, p),
       );
     }
   }
@@ -199,14 +199,14 @@ export class SiteCore {
   }
 
   notFound(p: string): FsError {
-    return new FsError('FileNotFound', `${p} does not exist`, isProbe(p));
+    return new FsError('FileNotFound', t('{0} does not exist', p), isProbe(p));
   }
 
   async assertParentExists(p: string): Promise<void> {
     const parent = parentPath(p);
     const e = await this.lookup(parent);
-    if (!e) throw new FsError('FileNotFound', `The folder ${parent} does not exist`);
-    if (e.type === 'file') throw new FsError('FileNotADirectory', `${parent} is a file, not a folder`);
+    if (!e) throw new FsError('FileNotFound', t('The folder {0} does not exist', parent));
+    if (e.type === 'file') throw new FsError('FileNotADirectory', t('{0} is a file, not a folder', parent));
   }
 
   /**

@@ -31,17 +31,16 @@ function tsFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Whether the file imports `t` from a module named l10n (src/remote/l10n.ts), so that its t(...) calls count. */
-function importsT(sf: ts.SourceFile): boolean {
-  return sf.statements.some(
-    (s) =>
-      ts.isImportDeclaration(s) &&
-      ts.isStringLiteral(s.moduleSpecifier) &&
-      /(^|\/)l10n$/.test(s.moduleSpecifier.text) &&
-      s.importClause?.namedBindings !== undefined &&
-      ts.isNamedImports(s.importClause.namedBindings) &&
-      s.importClause.namedBindings.elements.some((e) => e.name.text === 't' && (e.propertyName?.text ?? 't') === 't'),
-  );
+/** The local name of `t` imported from a module named l10n (src/remote/l10n.ts): its calls count. */
+function importedT(sf: ts.SourceFile): string | undefined {
+  for (const s of sf.statements) {
+    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier) || !/(^|\/)l10n$/.test(s.moduleSpecifier.text)) continue;
+    const bindings = s.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const el = bindings.elements.find((e) => (e.propertyName?.text ?? e.name.text) === 't');
+    if (el) return el.name.text;
+  }
+  return undefined;
 }
 
 /** The translatable calls of src/ (or of `files`, relative to ROOT). */
@@ -51,11 +50,11 @@ export function findMessages(files = tsFiles(path.join(ROOT, 'src')).map((f) => 
   for (const rel of files) {
     const text = fs.readFileSync(path.join(ROOT, rel), 'utf8');
     const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, true);
-    const plainT = importsT(sf);
+    const plainT = importedT(sf);
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
         const callee = node.expression.getText(sf);
-        if (callee === 'vscode.l10n.t' || callee === 'l10n.t' || (plainT && callee === 't')) {
+        if (callee === 'vscode.l10n.t' || callee === 'l10n.t' || (plainT !== undefined && callee === plainT)) {
           const where = `${rel.split(path.sep).join('/')}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
           const first = node.arguments[0];
           if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) {
