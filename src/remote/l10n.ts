@@ -1,26 +1,17 @@
 /**
- * User-facing text made in src/remote (errors shown by VS Code, the diagnosis preview's headings) in the user's
- * language, without importing vscode: the extension hands its translator (vscode.l10n.t) to setTranslator() once
- * at activation; the command line never does, so it stays English. Messages are English with {0}, {1} ...
- * placeholders, exactly as for vscode.l10n.t, and l10n/bundle.l10n.*.json translate them (test/unit/l10n.test.ts
- * checks that every t('...') here has its translations). The FTP dialogue and the log are never translated.
+ * src/remote's user-facing text in VS Code's display language: t() and setTranslator() of src/ftp/l10n.ts (one
+ * translator for both layers, so that the diagnosis's findings made in src/ftp/probe follow it too).
  */
-export type Translate = (message: string, ...args: (string | number | boolean)[]) => string;
+import { setTranslator as setFtpTranslator, translate, type Translate } from '../ftp';
 
-/** {0}, {1} ... replaced by the arguments (a placeholder without an argument stays as it is). */
-export function formatMessage(message: string, args: readonly (string | number | boolean)[]): string {
-  return message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
-}
-
-const english: Translate = (message, ...args) => formatMessage(message, args);
-let current: Translate = english;
+export type { Translate };
 
 /** The message in the user's language (English until setTranslator is called). */
 export function t(message: string, ...args: (string | number | boolean)[]): string {
-  return current(message, ...args);
+  return translate(message, ...args);
 }
 
-/** Use `fn` (the extension: vscode.l10n.t) for every t() from now on; undefined goes back to English. */
+/** Use `fn` (the extension: vscode.l10n.t) for every t() of src/remote and src/ftp; undefined goes back to English. */
 export function setTranslator(fn: Translate | undefined): void {
-  current = fn ?? english;
+  setFtpTranslator(fn);
 }

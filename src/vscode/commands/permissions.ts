@@ -63,9 +63,9 @@ export async function changePermissions(d: CommandDeps, arg: Target | typeof KEY
   if (links.length) d.log.info(site.name, `Change Permissions left ${links.length} link(s) alone (a link has no permissions of its own): ${links.join(', ')}`);
   if (mode === undefined) {
     void vscode.window.showInformationMessage(
-      links.length
-        ? vscode.l10n.t('Permissions set to {0} ({1}) on {2} item(s); {3} link(s) left alone.', rwx(chosen.mode), octal(chosen.mode), changed, links.length)
-        : vscode.l10n.t('Permissions set to {0} ({1}) on {2} item(s).', rwx(chosen.mode), octal(chosen.mode), changed),
+      `${vscode.l10n.t('Permissions set to {0} ({1}) on {2}', rwx(chosen.mode), octal(chosen.mode), changed === 1 ? vscode.l10n.t('1 item') : vscode.l10n.t('{0} items', changed))}${
+        links.length ? `; ${vscode.l10n.t('{0} link(s) left alone', links.length)}` : ''
+      }.`,
     );
   }
   return changed;

@@ -53,8 +53,17 @@ async function where(d: CommandDeps, arg: Arg | undefined, verb: 'find' | 'searc
   return { site, path: await site.root() };
 }
 
+/** "1 folder", "2 files" ... (the count, singular or plural, in the display language). */
+function folders(n: number): string {
+  return n === 1 ? vscode.l10n.t('{0} folder', n) : vscode.l10n.t('{0} folders', n);
+}
+
+function files(n: number): string {
+  return n === 1 ? vscode.l10n.t('{0} file', n) : vscode.l10n.t('{0} files', n);
+}
+
 function progressText(p: WalkProgress): string {
-  return vscode.l10n.t('{0} folder(s), {1} file(s) looked at, {2} found', p.folders, p.files, p.found);
+  return vscode.l10n.t('{0}, {1} looked at, {2} found', folders(p.folders), files(p.files), p.found);
 }
 
 /** Runs `fn` under a cancellable notification that counts folders, files and results. */
@@ -112,12 +121,12 @@ export async function searchInFiles(d: CommandDeps, arg?: Arg): Promise<TextMatc
     walkSearch(site, path, text, limits, { signal, onProgress }),
   );
   const big =
-    (skipped ? `; ${vscode.l10n.t('{0} file(s) over {1} KB not searched', skipped, Math.round(limits.maxFileBytes / 1024))}` : '') +
-    (unreadable ? `; ${vscode.l10n.t('{0} file(s) the server would not give', unreadable)}` : '');
+    (skipped ? `; ${vscode.l10n.t('{0} over {1} KB not searched', files(skipped), Math.round(limits.maxFileBytes / 1024))}` : '') +
+    (unreadable ? `; ${vscode.l10n.t('{0} the server would not give', files(unreadable))}` : '');
   await showResults(
     site,
     matches.map((m) => ({ label: m.preview, description: `${m.path}:${m.line}`, path: m.path, match: m })),
-    `${vscode.l10n.t('{0} line(s) with "{1}" in {2}', matches.length, text, path)}${limitsNote(truncated)}${big}`,
+    `${matches.length === 1 ? vscode.l10n.t('{0} line with "{1}" in {2}', 1, text, path) : vscode.l10n.t('{0} lines with "{1}" in {2}', matches.length, text, path)}${limitsNote(truncated)}${big}`,
     `${vscode.l10n.t('"{0}" is in no file in {1}', text, path)}${limitsNote(truncated)}${big}.`,
   );
   return matches;
