@@ -178,9 +178,9 @@ export function formatDiagnosis(report: ProbeReport, cfg: Connection, opts: Diag
   const actions = diagnosisActions(report, cfg, opts);
   const when = opts.when ?? new Date();
   const lines = [
-    `FTP Explorer: diagnosis of "${cfg.name}" (${cfg.username}@${cfg.host}:${cfg.port}), ${when.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`,
-    `Settings: ${settingsLine(cfg)}`,
-    ...(cfg.tls && cfg.tls !== 'none' && cfg.trustedFingerprint ? [`Trusted certificate: SHA-256 ${cfg.trustedFingerprint}`] : []),
+    t('FTP Explorer: diagnosis of "{0}" ({1}), {2}', cfg.name, `${cfg.username}@${cfg.host}:${cfg.port}`, when.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')),
+    t('Settings: {0}', settingsLine(cfg)),
+    ...(cfg.tls && cfg.tls !== 'none' && cfg.trustedFingerprint ? [t('Trusted certificate: SHA-256 {0}', cfg.trustedFingerprint)] : []),
     '',
     formatProbeReport(report),
     '',

@@ -13,7 +13,7 @@
 //   2. the view: the row says 被动 · 未连接, then the listing; "记住密码" is asked in Chinese;
 //   3. 新建文件夹 from the row's context menu: the prompt in Chinese, the folder on the server's disk;
 //   4. an error in Chinese: a file the server refuses to read ("服务器拒绝读取", with the server's 550 as sent);
-//   5. 诊断连接: the Markdown preview's headings in Chinese, 127.0.0.1 called 环回地址.
+//   5. 诊断连接: the Markdown preview in Chinese (headings, verdict, findings), 127.0.0.1 called 环回地址.
 // Screenshots: test-artifacts/e2e/ui-chinese-*.png (Chinese glyphs need a CJK font: setup-vscode.sh installs one).
 // Needs: bash scripts/setup-vscode.sh, bash scripts/install-servers.sh, npm run build.
 import * as assert from 'assert';
@@ -189,7 +189,7 @@ describe('UI in Simplified Chinese (issue 20): --locale zh-cn, the packaged .vsi
     assert.match(text, /服务器拒绝读取“\/locked\.txt”：550 /);
   });
 
-  it('5. 诊断连接: the report\'s headings in Chinese, 127.0.0.1 called 环回地址', async () => {
+  it('5. 诊断连接: the report in Chinese (headings, verdict, findings), 127.0.0.1 called 环回地址', async () => {
     await runCommand(page, 'FTP: 诊断连接');
     await answerPrompts(page, [{ when: /诊断哪个连接？/, pick: name }], async () => page.locator('.tabs-container .tab', { hasText: /Preview/ }).first().isVisible(), 60_000);
     const text = await waitFor(async () => {
@@ -203,5 +203,8 @@ describe('UI in Simplified Chinese (issue 20): --locale zh-cn, the packaged .vsi
     assert.ok(text, 'the report in a Markdown preview');
     for (const heading of ['“中文站点”的诊断', '结论：', '在 FTP Explorer 中该怎么做', '检查项', '详细信息']) assert.ok(text.includes(heading), `"${heading}" in:\n${text.slice(0, 1500)}`);
     assert.match(text, /服务器地址 127\.0\.0\.1 是环回地址/);
+    // The verdict and the findings (made in src/ftp/probe) too: vsftpd on loopback works in both modes.
+    assert.match(text, /结论：\s*两种模式都可用；当前设置（被动模式）没有问题。/);
+    assert.match(text, /可通过 EPSV 和 PASV 工作/);
   });
 });
