@@ -171,14 +171,19 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
       await page.locator('.tabs-container .tab', { hasText: 'a.txt' }).first().waitFor({ state: 'visible', timeout: 20_000 });
       await r.click();
     };
+    // The status bar names what Ctrl+C took (the focused row, found through the workbench): a click before that
+    // would move the focus under it, as it would under a user's hand.
+    const copied = (name: string) =>
+      page.locator('.statusbar-item', { hasText: `copied "${name}"` }).first().waitFor({ state: 'visible', timeout: 20_000 });
     await select(row('a.txt'));
     await page.keyboard.press('Control+C');
+    await copied('a.txt');
     await row('dir').click();
     await page.keyboard.press('Control+V');
     await onDisk('dir/a.txt', () => fs.existsSync(disk('dir/a.txt')) && fs.readFileSync(disk('dir/a.txt'), 'utf8') === FILES['a.txt']);
     await select(top('a.txt'));
     await page.keyboard.press('Control+C');
-    await page.keyboard.press('Control+V');
+    await page.keyboard.press('Control+V'); // at once: the paste waits for the copy
     await onDisk('a copy.txt', () => fs.existsSync(disk('a copy.txt')) && fs.readFileSync(disk('a copy.txt'), 'utf8') === FILES['a.txt']);
     await top('a copy.txt').waitFor({ state: 'visible', timeout: 20_000 });
     await snap('7-copied');
