@@ -63,6 +63,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
   private readonly folders = new Map<string, ConnectionNode | EntryNode>();
   /** The path each connection node shows (remoteRoot or login folder), once known. */
   private readonly rootPaths = new Map<ConnectionNode, string>();
+  /** The children of a connection being listed now (see onDidExpandElement). */
+  private readonly listing = new Map<ConnectionNode, Promise<void>>();
   /** What each connection node last showed (connected, mode, read-only), to refresh only on a change. */
   private readonly shownState = new Map<string, string>();
   /** Bumped by collapse(): part of the tree item ids, so VS Code sees new (collapsed) items. */
@@ -116,7 +118,10 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
           const site = this.existingSite(e.element);
           if (site?.disconnectedByUser) {
             site.resume();
-            this.emitter.fire(e.element);
+            // VS Code may have asked for the children already (answered "disconnected"): a refresh fired while
+            // that answer is pending is merged into it, so fire once it is in.
+            const node = e.element;
+            void (this.listing.get(node) ?? Promise.resolve()).then(() => this.emitter.fire(node));
           }
         }
         const key = this.keyOf(e.element);
@@ -269,7 +274,18 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     return item;
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
+  getChildren(node?: Node): Promise<Node[]> {
+    if (!(node instanceof ConnectionNode)) return this.children(node);
+    const done = this.children(node);
+    const settled = done.then(() => undefined, () => undefined);
+    this.listing.set(node, settled);
+    void settled.then(() => {
+      if (this.listing.get(node) === settled) this.listing.delete(node);
+    });
+    return done;
+  }
+
+  private async children(node?: Node): Promise<Node[]> {
     if (!node) return this.connectionNodes();
     if (node instanceof MessageNode) return [];
     const connection = node instanceof ConnectionNode ? node : node.connection;

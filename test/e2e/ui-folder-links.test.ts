@@ -13,7 +13,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, contextMenu, expandRow, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, answerRemember, contextMenu, expandRow, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { tempDir, type TempDir } from './tempDir';
 
 const SERVER_TEXT = '<h1>as on the server</h1>\n';
@@ -84,7 +84,10 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
       { when: /Remember the password/, pick: 'This window only' },
       { when: /Password for/, type: ftp.password },
     ];
-    await answerPrompts(page, answers, async () => page.locator('.tabs-container .tab', { hasText: title }).first().isVisible());
+    const asked = await answerPrompts(page, answers, async () => page.locator('.tabs-container .tab', { hasText: title }).first().isVisible());
+    // The login's "Remember the password?" may come after the diff is shown: answer it here, or step 3's first
+    // prompt would replace it while it is being answered.
+    if (asked.some((k) => /Password for/.test(k)) && !asked.some((k) => /Remember the password/.test(k))) await answerRemember(page, 'This window only');
     await waitForEditorTab(page, title, { timeoutMs: 20_000 });
     const diff = page.locator('.monaco-diff-editor').first();
     await diff.locator('.editor.original .view-lines', { hasText: 'as on the server' }).waitFor({ state: 'visible', timeout: 20_000 });

@@ -21,8 +21,20 @@ interface Clip {
 
 let clip: Clip | undefined;
 
+/**
+ * The copy or cut still finding its items. From the keyboard that takes a round trip to the workbench (the focused
+ * row, selection.ts): a Ctrl+V pressed right after Ctrl+C waits for it instead of finding nothing to paste.
+ */
+let copying: Promise<unknown> = Promise.resolve();
+
 /** Copy (or with `cut`, Cut) the item or the selection; returns their ftp: URIs. */
-export async function copyItems(d: CommandDeps, arg: Target | typeof KEYBOARD, selection: unknown, cut: boolean): Promise<string[]> {
+export function copyItems(d: CommandDeps, arg: Target | typeof KEYBOARD, selection: unknown, cut: boolean): Promise<string[]> {
+  const done = copying.then(() => copyNow(d, arg, selection, cut));
+  copying = done.catch(() => undefined);
+  return done;
+}
+
+async function copyNow(d: CommandDeps, arg: Target | typeof KEYBOARD, selection: unknown, cut: boolean): Promise<string[]> {
   const targets = await selectedTargets(d, arg, selection);
   if (targets.length === 0) throw new Error(vscode.l10n.t('Select a file or folder in the FTP Explorer view first.'));
   if (targets.some((t) => t.path === '/')) throw new Error(vscode.l10n.t("A connection's root folder cannot be copied here: copy the folders in it."));
@@ -31,6 +43,9 @@ export async function copyItems(d: CommandDeps, arg: Target | typeof KEYBOARD, s
   await vscode.commands.executeCommand('setContext', 'ftpExplorer.canPaste', true);
   const uris = targets.map((t) => t.uri.toString());
   await vscode.env.clipboard.writeText(uris.join('\n'));
+  // The Explorer shows nothing on a copy; here the keyboard finds the focused row itself, so say which it took.
+  const what = targets.length === 1 ? `"${baseName(targets[0].path) || targets[0].site.name}"` : vscode.l10n.t('{0} items', targets.length);
+  void vscode.window.setStatusBarMessage(cut ? vscode.l10n.t('FTP: cut {0}: paste it with Ctrl+V on a folder', what) : vscode.l10n.t('FTP: copied {0}: paste it with Ctrl+V on a folder', what), 5000);
   return uris;
 }
 
@@ -41,6 +56,7 @@ export interface PasteOptions {
 
 /** Paste what was copied or cut into the folder of `arg` (a file: its folder). Returns the new items' ftp: URIs. */
 export async function paste(d: CommandDeps, given: Target | typeof KEYBOARD, opts: PasteOptions = {}): Promise<string[]> {
+  await copying;
   if (!clip) throw new Error(vscode.l10n.t('Nothing to paste: copy or cut files in the FTP Explorer view first (Ctrl+C, Ctrl+X).'));
   const arg = await singleItem(d, given);
   const dest = await folderOf(d, arg);
