@@ -21,14 +21,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot } from './browser';
-import { freshVsix } from './build';
-import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
+import { notifications, runCommand, screenshot } from './browser';
+import { installVsix } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
 import { answerPrompts, contextMenu, expandRow, openFtpExplorer, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
-import { tempDir, type TempDir } from './tempDir';
+import { startUiWorkbench, type UiWorkbench } from './uiWorkbench';
 import { packageVsix } from './vsix';
 
 /** A language pack for zh-cn with no translations of VS Code's own: enough to set the display language. */
@@ -85,10 +84,8 @@ function view(page: Page) {
 
 describe('UI in Simplified Chinese (issue 20): --locale zh-cn, the packaged .vsix, vsftpd', function () {
   this.timeout(180_000);
-  let tmp: TempDir;
   let ftp: RunningServer;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
+  let ui: UiWorkbench | undefined;
   let page: Page;
   let userDataDir: string;
   const name = '中文站点';
@@ -97,23 +94,21 @@ describe('UI in Simplified Chinese (issue 20): --locale zh-cn, the packaged .vsi
   before(async function () {
     this.timeout(240_000);
     assertInstalled();
-    const vsix = await freshVsix();
-    tmp = tempDir('vscode-e2e-ui-chinese-');
     ftp = await startServer('vsftpd');
     seedFolder(ftp.root, ownerOf(ftp.root), { 'hello.txt': 'hello\n' });
     // A file the FTP user may not read (root's, 0600): vsftpd answers "550 Failed to open file."
     fs.writeFileSync(path.join(ftp.root, 'locked.txt'), 'secret\n', { mode: 0o600 });
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    await installVsix(await languagePack(path.join(tmp.dir, 'language-pack')), extensionsDir);
-    const workspace = path.join(tmp.dir, 'project');
-    fs.mkdirSync(workspace);
-    userDataDir = path.join(tmp.dir, 'user-data');
-    registerLanguagePack(userDataDir, extensionsDir);
-    server = await startCodeServer({ folder: workspace, extensionsDir, userDataDir, extraArgs: ['--locale', 'zh-cn'], settings: { 'files.autoSave': 'off' } });
-    session = await launchBrowser();
-    page = session.page;
-    await openWorkbench(page, workbenchUrl(server, workspace));
+    ui = await startUiWorkbench({
+      name: 'ui-chinese',
+      settings: { 'files.autoSave': 'off' },
+      extraArgs: ['--locale', 'zh-cn'],
+      prepare: async ({ tmp, extensionsDir, userDataDir }) => {
+        await installVsix(await languagePack(path.join(tmp.dir, 'language-pack')), extensionsDir);
+        registerLanguagePack(userDataDir, extensionsDir);
+      },
+    });
+    page = ui.page;
+    userDataDir = ui.userDataDir;
   });
 
   // Each step builds on the one before: after a failure the rest are skipped.
@@ -130,9 +125,8 @@ describe('UI in Simplified Chinese (issue 20): --locale zh-cn, the packaged .vsi
   });
 
   after(async () => {
-    await Promise.allSettled([session?.close(), server?.stop()]);
+    await ui?.close();
     await ftp?.stop();
-    tmp?.remove();
   });
 
   it('1. the palette shows "FTP: 添加连接"; its prompts are Chinese; the connection is saved', async () => {

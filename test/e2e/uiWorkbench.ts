@@ -19,6 +19,10 @@ export interface UiWorkbenchOptions {
   localFiles?: Record<string, string>;
   /** Load the workbench at once (default); false: the test opens it (e.g. to time it or to open it several times). */
   open?: boolean;
+  /** More code-server arguments (e.g. --locale zh-cn). */
+  extraArgs?: string[];
+  /** Runs after the .vsix is installed, before code-server starts (e.g. to install another extension). */
+  prepare?: (dirs: { tmp: TempDir; extensionsDir: string; userDataDir: string }) => Promise<void>;
 }
 
 export interface UiWorkbench {
@@ -55,7 +59,8 @@ export async function startUiWorkbench(opts: UiWorkbenchOptions): Promise<UiWork
       fs.writeFileSync(path.join(workspace, rel), text);
     }
     const userDataDir = path.join(tmp.dir, 'user-data');
-    server = await startCodeServer({ folder: workspace, extensionsDir, userDataDir, settings: opts.settings, env: opts.env });
+    await opts.prepare?.({ tmp, extensionsDir, userDataDir });
+    server = await startCodeServer({ folder: workspace, extensionsDir, userDataDir, settings: opts.settings, env: opts.env, extraArgs: opts.extraArgs });
     session = await launchBrowser();
     const url = workbenchUrl(server, workspace);
     if (opts.open !== false) await openWorkbench(session.page, url);
