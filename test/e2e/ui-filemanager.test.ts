@@ -43,6 +43,16 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
       .first();
   const QUICK_TITLE = '.quick-input-widget .quick-input-title';
 
+  /**
+   * Waits (bounded) until the connection's own rows are the server's disk (its top folder): the tree has redrawn
+   * after a change. A drag aimed at a row of a tree that then redraws lands on whatever row takes its place.
+   */
+  const treeShowsDisk = async (what: string) => {
+    const want = () => JSON.stringify(fs.readdirSync(ftp.root).sort());
+    const shown = async () => JSON.stringify((await ftpView(page).locator('.monaco-list-row[aria-level="2"] .label-name').allTextContents()).sort());
+    assert.ok(await waitFor(async () => (await shown()) === want(), 20_000, 100), `${what}: the tree shows ${await shown()}, the disk holds ${want()}`);
+  };
+
   /** Waits (bounded) until `check` holds for the server's disk. */
   const onDisk = async (what: string, check: () => boolean, timeoutMs = 20_000) => {
     assert.ok(await waitFor(() => check(), timeoutMs, 100), `${what}: the server's disk holds ${JSON.stringify(fs.readdirSync(ftp.root))}`);
@@ -197,9 +207,11 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
   });
 
   it('10. a row dragged onto a folder moves there', async () => {
+    await treeShowsDisk('before the drag');
     await top('drag.txt').dragTo(row('dir'));
     await onDisk('drag.txt moved into dir', () => fs.existsSync(disk('dir/drag.txt')) && !fs.existsSync(disk('drag.txt')));
     assert.strictEqual(fs.readFileSync(disk('dir/drag.txt'), 'utf8'), FILES['drag.txt']);
+    assert.ok(fs.existsSync(disk('large.txt')), 'large.txt stayed where it was');
   });
 
   it("11. a file dropped from the operating system onto a folder is uploaded into it (the workbench's drop events)", async () => {
