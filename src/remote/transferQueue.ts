@@ -78,8 +78,10 @@ export interface Attempt {
 
 /** How far back the speed looks. */
 const SPEED_WINDOW_MS = 5000;
+/** Jobs listed at most; beyond, done ones are dropped, oldest first. */
+const MAX_LISTED = 200;
 /** Progress is saved at most this often (state changes at once). */
-const SAVE_EVERY_MS = 5000;
+const SAVE_EVERY_MS = 2000;
 
 class Job implements TransferJob {
   state: TransferState = 'queued';
@@ -141,6 +143,7 @@ export class TransferQueue {
   private nextId = 1;
   private suspended = false;
   private lastSave = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly execute: Executor,
@@ -178,6 +181,11 @@ export class TransferQueue {
     const job = new Job(this.nextId++, spec, opts.name ?? specName(spec), this.now);
     job.onExisting = opts.onExisting;
     this.list.push(job);
+    // A long session's list stays short: the oldest done jobs go first.
+    for (let i = 0; this.list.length > MAX_LISTED && i < this.list.length; ) {
+      if (this.list[i].state === 'done') this.list.splice(i, 1);
+      else i++;
+    }
     this.emit(undefined);
     return { job, done: this.start(job) };
   }
@@ -303,7 +311,17 @@ export class TransferQueue {
   private save(now: boolean): void {
     if (!this.store || this.suspended) return;
     const t = this.now();
-    if (!now && t - this.lastSave < SAVE_EVERY_MS) return;
+    if (!now && t - this.lastSave < SAVE_EVERY_MS) {
+      // The last progress is saved too, a little later: a window closed without deactivating keeps it.
+      this.saveTimer ??= setTimeout(() => {
+        this.saveTimer = undefined;
+        this.save(true);
+      }, SAVE_EVERY_MS - (t - this.lastSave));
+      this.saveTimer.unref?.();
+      return;
+    }
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     this.lastSave = t;
     const keep = this.list
       .filter((j) => UNFINISHED.includes(j.state))

@@ -43,14 +43,14 @@ export class LargeFilePrompt {
     if (site.recentReads.get(path, await site.lookup(path))) return; // no byte to move
     let q = this.asking.get(key);
     if (!q) {
-      q = this.ask(site, path, st.size).finally(() => this.asking.delete(key));
+      q = this.ask(uri, site, path, st.size).finally(() => this.asking.delete(key));
       this.asking.set(key, q);
     }
     await q;
     this.agreed.set(key, this.now());
   }
 
-  private async ask(site: Site, path: string, size: number): Promise<void> {
+  private async ask(uri: vscode.Uri, site: Site, path: string, size: number): Promise<void> {
     const name = baseName(path);
     const OPEN = vscode.l10n.t('Open');
     const SAVE = vscode.l10n.t('Download to...');
@@ -61,6 +61,8 @@ export class LargeFilePrompt {
       SAVE,
     );
     if (pick === OPEN) return;
+    // Not opened: the editor that was opening it goes (rather than stay with "an unexpected error").
+    await closeEditorsOf(uri);
     if (pick === SAVE) {
       const folder = (
         await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Download Here') })
@@ -74,6 +76,12 @@ export class LargeFilePrompt {
     }
     throw new FsError('Cancelled', vscode.l10n.t('Not opened: {0} is {1}.', name, formatBytes(size)), true);
   }
+}
+
+async function closeEditorsOf(uri: vscode.Uri): Promise<void> {
+  const key = uri.toString();
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key);
+  if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
 }
 
 /** The setting in bytes; undefined when it is 0 (never ask). */

@@ -125,4 +125,20 @@ describe('TransferQueue', () => {
     assert.equal(runs.length, 4);
     for (const r of runs.slice(2)) r.finish(emptyResult());
   });
+
+  it('keeps at most 200 jobs listed, dropping the oldest done ones first', async () => {
+    const { runs, execute } = driven();
+    const q = new TransferQueue(execute);
+    const failed = q.add(spec);
+    runs[0].fail(new Error('550'));
+    await assert.rejects(failed.done);
+    for (let i = 0; i < 250; i++) {
+      const a = q.add({ ...spec, remote: `/f${i}` });
+      runs[runs.length - 1].finish(emptyResult());
+      await a.done;
+    }
+    assert.equal(q.jobs.length, 200);
+    assert.equal(q.jobs[0].id, failed.job.id, 'the failed job stays');
+    assert.equal(q.jobs[q.jobs.length - 1].name, 'f249');
+  });
 });
