@@ -125,7 +125,7 @@ export function describe(job: TransferJob): string {
     case 'cancelled':
       return vscode.l10n.t('cancelled');
     case 'interrupted':
-      return pct ? vscode.l10n.t('interrupted at {0}: Resume continues it', pct) : vscode.l10n.t('interrupted: Resume continues it');
+      return pct && job.bytes > 0 ? vscode.l10n.t('interrupted at {0}: Resume continues it', pct) : vscode.l10n.t('interrupted: Resume continues it');
   }
 }
 
