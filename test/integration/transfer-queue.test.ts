@@ -122,6 +122,27 @@ for (const name of SERVERS) {
       assert.equal(fs.readFileSync(path.join(dir, 'later.txt'), 'utf8'), 'here now\n');
     });
 
+    it('copy and move jobs: a copy within the connection, a move to another connection (the original deleted after the check)', async () => {
+      disk.write('tocopy.txt', 'copied through the queue\n');
+      const other = siteOf(srv, { name: 'other' });
+      try {
+        const both = { resolve: (n: string) => (n === 'other' ? other : site) };
+        const q = new TransferQueue(siteExecutor(both));
+        const copy = q.add({ kind: 'copy', site: 'it', from: '/tocopy.txt', toSite: 'it', to: '/copied.txt' });
+        await copy.done;
+        assert.equal(copy.job.state, 'done');
+        assert.equal(copy.job.size, 25);
+        assert.equal(disk.read('copied.txt'), 'copied through the queue\n');
+        const move = q.add({ kind: 'move', site: 'it', from: '/copied.txt', toSite: 'other', to: '/moved.txt' });
+        await move.done;
+        assert.equal(move.job.state, 'done');
+        assert.equal(disk.read('moved.txt'), 'copied through the queue\n');
+        assert.ok(!disk.exists('copied.txt'), 'the original of the move is still there');
+      } finally {
+        await other.dispose();
+      }
+    });
+
     it('a download left by a window that went away is interrupted; Resume continues it with REST', async () => {
       const dir = here();
       const store = memoryStore();
