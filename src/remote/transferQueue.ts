@@ -47,6 +47,8 @@ export interface TransferJob {
   /** Why it failed: the server's reply where there was one. */
   readonly error?: string;
   readonly result?: TransferResult;
+  /** Cancel was asked for and the run has not ended yet (the server may take a moment to answer the abort). */
+  readonly cancelling?: boolean;
 }
 
 /** What is kept of an unfinished job across a reload. */
@@ -90,6 +92,7 @@ class Job implements TransferJob {
   file?: string;
   error?: string;
   result?: TransferResult;
+  cancelling?: boolean;
   abort?: AbortController;
   samples: { at: number; bytes: number }[] = [];
   onExisting?: AddOptions['onExisting'];
@@ -200,6 +203,8 @@ export class TransferQueue {
       return true;
     }
     if (job.state !== 'queued' && job.state !== 'running') return false;
+    job.cancelling = true;
+    this.emit(job);
     job.abort?.abort();
     return true;
   }
@@ -252,6 +257,7 @@ export class TransferQueue {
     job.state = 'queued';
     job.error = undefined;
     job.result = undefined;
+    job.cancelling = undefined;
     job.file = undefined;
     job.samples = [];
     job.bytes = 0;
@@ -292,6 +298,7 @@ export class TransferQueue {
       job.error = cancelled ? undefined : err instanceof Error ? err.message : String(err);
       throw err;
     } finally {
+      job.cancelling = undefined;
       job.abort = undefined;
       job.file = undefined;
       job.samples = [];

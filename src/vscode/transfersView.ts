@@ -109,6 +109,7 @@ export function describe(job: TransferJob): string {
   const size = job.size !== undefined && job.size > 0 ? job.size : undefined;
   const pct = size ? `${Math.min(100, Math.floor((job.bytes / size) * 100))}%` : undefined;
   const amount = size ? vscode.l10n.t('{0} of {1}', formatBytes(job.bytes), formatBytes(size)) : formatBytes(job.bytes);
+  if (job.cancelling) return vscode.l10n.t('cancelling...');
   switch (job.state) {
     case 'queued':
       return vscode.l10n.t('queued');

@@ -52,8 +52,10 @@ describe('TransferQueue', () => {
     const q = new TransferQueue(execute);
     const first = q.add(spec);
     assert.ok(q.cancel(first.job.id));
+    assert.equal(first.job.cancelling, true);
     await assert.rejects(first.done, (e: unknown) => e instanceof FsError && e.kind === 'Cancelled');
     assert.equal(first.job.state, 'cancelled');
+    assert.equal(first.job.cancelling, undefined);
     assert.equal(first.job.error, undefined);
     const again = q.retry(first.job.id);
     assert.ok(again);
