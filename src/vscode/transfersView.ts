@@ -31,9 +31,10 @@ export function createTransferQueue(sites: SiteLookup, memento: vscode.Memento):
  * again (nothing is replaced unasked).
  */
 function askingExecutor(sites: SiteLookup): Executor {
-  const ask = onExisting('ask', (s: Site, path: string) => vscode.Uri.from({ scheme: SCHEME, authority: s.name, path }), false);
   return (spec, ctx) => {
     if (ctx.onExisting || (spec.kind !== 'download' && spec.kind !== 'upload')) return runSpec(sites, spec, ctx);
+    // One per run: an answer for all files holds for this run's files only.
+    const ask = onExisting('ask', (s: Site, path: string) => vscode.Uri.from({ scheme: SCHEME, authority: s.name, path }), false);
     const site = sites.resolve(spec.site);
     return runSpec(sites, spec, { ...ctx, onExisting: (f) => ask(site, f) });
   };
@@ -149,13 +150,16 @@ export function registerTransfersView(queue: TransferQueue): vscode.Disposable[]
   };
   // A retry's failure stays listed in the view; it is said once in a notification too.
   const again = (ids: number[]) => {
+    let n = 0;
     for (const id of ids) {
       const a = queue.retry(id);
-      a?.done.then(undefined, () => {
+      if (!a) continue;
+      n++;
+      a.done.then(undefined, () => {
         if (a.job.state === 'failed') void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', a.job.name, a.job.error ?? ''));
       });
     }
-    return ids.length;
+    return n;
   };
   return [
     tree,
