@@ -1,15 +1,14 @@
 /**
- * `ftpExplorer.download` and `ftpExplorer.upload`: files and whole folders, with progress and Cancel. A file
+ * `ftpExplorer.download` and `ftpExplorer.upload`: files and whole folders, as jobs of the transfer queue (the
+ * Transfers view; one per item), with progress and Cancel. A file
  * that exists where one would be written is replaced, kept or asked about by the `overwrite` option (see
  * overwritePrompt.ts): from the tree or the palette it is asked; with plain arguments it defaults to 'none'
  * (nothing is replaced unasked), and the result's `kept` lists what was left as it was.
  */
 import * as vscode from 'vscode';
 import { formatBytes } from '../../remote/bytes';
-import { withTransferProgress } from '../progress';
-import { downloadTo } from '../../remote/download';
-import { addResult, emptyResult, localSize, type TransferResult } from '../../remote/transfers';
-import { uploadTo } from '../../remote/upload';
+import { localSize, type TransferResult } from '../../remote/transfers';
+import { runQueued } from '../queuedTransfers';
 import { baseName } from '../../remote/uri';
 import { isOverwriteRule, onExisting, type OverwriteRule } from '../overwritePrompt';
 import type { CommandDeps } from './deps';
@@ -46,21 +45,13 @@ export async function download(d: CommandDeps, arg: Target, second?: unknown, op
   }
   if (!local) return undefined;
   const folder = local;
-  const total = emptyResult();
   // One for all the items: an answer for all files holds for the items after this one too.
   const existing = onExisting(rule, uriOf, targets.length > 1);
-  await withTransferProgress(vscode.l10n.t('Downloading to {0}', folder), undefined, async (p) => {
-    for (const t of targets) {
-      const base = total.bytes;
-      const r = await downloadTo(t.site, t.path, folder, {
-        signal: p.signal,
-        onBytes: (n) => p.bytes(base + n),
-        onFile: (f) => p.detail(baseName(f)),
-        onExisting: (f) => existing(t.site, f),
-      });
-      addResult(total, r);
-    }
-  });
+  const total = await runQueued(
+    d.transfers,
+    vscode.l10n.t('Downloading to {0}', folder),
+    targets.map((t) => ({ spec: { kind: 'download', site: t.site.name, remote: t.path, localDir: folder }, onExisting: (f) => existing(t.site, f) })),
+  );
   const skipped =
     kept(total) +
     (total.skipped.length ? ` ${vscode.l10n.t('Skipped {0} name(s) that cannot be local files.', total.skipped.length)}` : '') +
@@ -91,13 +82,11 @@ export async function upload(d: CommandDeps, arg: Target, files?: (vscode.Uri | 
   const list = paths;
   const size = await localSize(list);
   const existing = onExisting(rule, uriOf, list.length > 1);
-  const result = await withTransferProgress(vscode.l10n.t('Uploading to {0}: {1}', dir.site.name, dir.path), size, (p) =>
-    uploadTo(dir.site, list, dir.path, {
-      signal: p.signal,
-      onBytes: (n) => p.bytes(n),
-      onFile: (f) => p.detail(baseName(f)),
-      onExisting: (f) => existing(dir.site, f),
-    }),
+  const result = await runQueued(
+    d.transfers,
+    vscode.l10n.t('Uploading to {0}: {1}', dir.site.name, dir.path),
+    [{ spec: { kind: 'upload', site: dir.site.name, locals: list, remoteDir: dir.path }, onExisting: (f) => existing(dir.site, f) }],
+    size,
   );
   void vscode.window.setStatusBarMessage(`${vscode.l10n.t('FTP: uploaded {0} file(s), {1}.', result.files, formatBytes(result.bytes))}${kept(result)}`, 5000);
   return result;
