@@ -11,6 +11,7 @@ import { Watchers } from './remote/watcher';
 import { createApi, type FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
 import { FtpDragAndDrop } from './vscode/dragAndDrop';
+import { LinkedUploads } from './vscode/linkedUploads';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
 import { finishOpening, openingStore } from './vscode/workspaceOpening';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
 
   context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect, opening: openingStore(context) }));
   void finishOpening(openingStore(context), (text) => log.info('workspace', text));
+  context.subscriptions.push(new LinkedUploads({ sites, log, store: new VersionMemento(context.workspaceState, 'ftpExplorer.linkedFileVersions') }));
 
   const warnings = new SettingsWarnings(settings);
   context.subscriptions.push(

@@ -1,19 +1,20 @@
 // UI, as a user does it (issue 17): right-click a folder in VS Code's Explorer, Link Folder to Server... (pick the
 // connection, type the remote folder); the link lands in the workspace's .vscode/settings.json. Then right-click
 // a file of it, Compare with Server: the diff editor shows the server's copy (as on the server's disk) against the
-// local file; Sync with Server... shows the plan to tick and uploads. The packaged .vsix installed in code-server, against vsftpd.
+// local file; Sync with Server... shows the plan to tick and uploads. With "uploadOnSave" in the link, Ctrl+S uploads
+// (the server's disk and the status bar), and a save over a change made on the server asks (Compare / Overwrite). The packaged .vsix installed in code-server, against vsftpd.
 // Screenshots: test-artifacts/e2e/ui-links-*.png.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, openWorkbench, screenshot, waitForEditorTab } from './browser';
+import { BrowserSession, launchBrowser, openWorkbench, runCommand, screenshot, waitForEditorTab } from './browser';
 import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, contextMenu, expandRow, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, confirmDialog, contextMenu, expandRow, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { tempDir, type TempDir } from './tempDir';
 
 const SERVER_TEXT = '<h1>as on the server</h1>\n';
@@ -109,4 +110,58 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     await page.locator('.notifications-toasts .notification-toast', { hasText: /1 done, 0 failed, 0 conflicts/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
     await snap('3-done');
   });
+
+  it('4. "uploadOnSave" in the link: edit, Ctrl+S, the server has it and the status bar says so', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { 'ftpExplorer.links': Record<string, unknown>[] };
+    settings['ftpExplorer.links'][0].uploadOnSave = true;
+    fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    // The item appears once VS Code has read the setting.
+    await statusItem(/Upload on save/).waitFor({ state: 'visible', timeout: 20_000 });
+    await editIndex('<p>saved</p>');
+    await page.keyboard.press('Control+S');
+    await waitForDisk(onServer(), (t) => t === `${LOCAL_TEXT}<p>saved</p>`);
+    await statusItem(/index\.html uploaded to web/).waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('4-uploaded-on-save');
+  });
+
+  it('5. changed on the server since, then a save: asked; Compare shows theirs; the status bar click asks again, Overwrite uploads', async () => {
+    const theirs = '<h1>changed on the server</h1>\n';
+    fs.writeFileSync(onServer(), theirs);
+    const asked = /"index\.html" changed on web since your last upload or download/;
+    await editIndex(' again');
+    await page.keyboard.press('Control+S');
+    await page.locator('.monaco-dialog-box', { hasText: asked }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('5a-asked');
+    assert.strictEqual(fs.readFileSync(onServer(), 'utf8'), theirs, 'nothing uploaded while asking');
+    await confirmDialog(page, asked, 'Compare');
+    const diff = page.locator('.monaco-diff-editor').first();
+    await diff.locator('.editor.original .view-lines', { hasText: 'changed on the server' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await statusItem(/index\.html not uploaded: changed on web/).waitFor({ state: 'visible', timeout: 10_000 });
+    await snap('5b-compare');
+    assert.strictEqual(fs.readFileSync(onServer(), 'utf8'), theirs, 'Compare uploads nothing');
+    await statusItem(/index\.html not uploaded/).click();
+    await confirmDialog(page, asked, 'Overwrite', 20_000);
+    await waitForDisk(onServer(), (t) => t === `${LOCAL_TEXT}<p>saved</p> again`);
+    await statusItem(/index\.html uploaded to web/).waitFor({ state: 'visible', timeout: 20_000 });
+    await snap('5c-overwritten');
+  });
+
+  const onServer = () => path.join(ftp.root, 'www', 'index.html');
+  const statusItem = (text: RegExp) => page.locator('.statusbar-item', { hasText: text }).first();
+  /** Opens site/index.html from the Explorer (once) and types `text` at its end: the editor is dirty. */
+  const editIndex = async (text: string) => {
+    const tab = page.locator('.tabs-container .tab', { hasText: /^index\.html/ }).filter({ hasNotText: '↔' }).first();
+    if (!(await tab.isVisible())) {
+      await treeRow(page, 'index.html', explorer()).dblclick();
+      await waitForEditorTab(page, 'index.html', { timeoutMs: 20_000 });
+    } else await tab.click();
+    const lines = page.locator('.editor-group-container .monaco-editor:not(.original-in-monaco-diff-editor) .view-lines').first();
+    await lines.filter({ hasText: 'edited here' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await lines.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(text);
+    await page.locator('.tabs-container .tab.dirty', { hasText: 'index.html' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  };
 });

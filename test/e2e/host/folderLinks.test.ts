@@ -33,7 +33,7 @@ async function eventually<T>(check: () => T | undefined, ms: number, what: strin
 
   it('links a local folder to a remote folder in the workspace folder settings', async () => {
     const link = await vscode.commands.executeCommand('ftpExplorer.linkFolder', site, { connection: 'web', remoteFolder: '/www/' });
-    assert.deepStrictEqual(link, { connection: 'web', localFolder: 'site', remoteFolder: '/www', exclude: [] });
+    assert.deepStrictEqual(link, { connection: 'web', localFolder: 'site', remoteFolder: '/www', exclude: [], uploadOnSave: false, uploadOutsideChanges: false });
     const want = [{ connection: 'web', localFolder: 'site', remoteFolder: '/www' }];
     const ws = vscode.workspace.getWorkspaceFolder(site)!;
     assert.deepStrictEqual(vscode.workspace.getConfiguration('ftpExplorer', ws.uri).inspect('links')?.workspaceFolderValue, want);
