@@ -7,6 +7,7 @@
  * questions come one at a time. Every result shows in the status bar (uploadStatus.ts) and the "FTP" log; a
  * failure also as an error notification.
  */
+import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../remote/bytes';
@@ -86,11 +87,15 @@ export class LinkedUploads implements vscode.Disposable {
   private async changed(uri: vscode.Uri, how: 'save' | 'outside'): Promise<void> {
     const linked = this.linkedOf(uri);
     if (!linked || (how === 'outside' && !linked.link.uploadOutsideChanges)) return;
-    if (await leftOut(linked.localRoot, linked.relInLink, linked.link.exclude)) {
+    const isDir = how === 'outside' && (await fsp.stat(uri.fsPath).then((s) => s.isDirectory(), () => false));
+    if (await leftOut(linked.localRoot, linked.relInLink, linked.link.exclude, isDir)) {
       if (how === 'save') this.d.log.info(linked.link.connection, `upload on save: ${linked.relInLink} is left out (.gitignore, .git, node_modules or the link's "exclude"): not uploaded`);
       return;
     }
-    this.gate.add(uri.fsPath);
+    if (!isDir) return this.gate.add(uri.fsPath);
+    // VS Code's watcher reports a folder made with files in it as the folder alone: its files are the changes.
+    const entries = await fsp.readdir(uri.fsPath, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) if (e.isFile() || e.isDirectory()) await this.changed(vscode.Uri.joinPath(uri, e.name), how);
   }
 
   /** One watcher per link that uploads changes made outside VS Code. */

@@ -83,6 +83,11 @@ for (const name of SERVER_NAMES) {
       assert.equal(disk.read('site/d.txt'), 'one\n');
     });
 
+    it('a file in folders the server does not have yet: the folders are made, then the file', async () => {
+      assert.equal(kind(await uploadLinked(ctx.site, local('new/deeper/e.txt', 'e\n'), '/site/new/deeper/e.txt', { store })), 'uploaded');
+      assert.equal(disk.read('site/new/deeper/e.txt'), 'e\n');
+    });
+
     it("the last sync's record counts as seen, and the upload updates it: the next sync plans nothing", async () => {
       const root = path.join(tmp, 'synced');
       local('synced/index.html', '<p>v1</p>\n');

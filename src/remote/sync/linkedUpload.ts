@@ -20,6 +20,7 @@ import type { Site } from '../site';
 import { SHORT_TRANSFER_BYTES } from '../siteTypes';
 import { normalizePath, parentPath } from '../uri';
 import { sameVersion, versionOf, type Version, type VersionStore } from '../versions';
+import { remoteFolders } from './apply';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './ignore';
 import { loadSeen, saveSeen, type SideSeen } from './state';
 import { isPartFile, STATE_FILE } from './trees';
@@ -66,6 +67,8 @@ export async function uploadLinked(site: Site, localFile: string, remotePath: st
 
   const st = await fsp.stat(localFile);
   if (!st.isFile()) throw new FsError('FileIsADirectory', `${localFile} is not a file`);
+  // A file saved in a folder made here since: its folders are made on the server first.
+  if (!entry) await remoteFolders(site, parentPath(p));
   const data = st.size <= SHORT_TRANSFER_BYTES ? await fsp.readFile(localFile) : undefined;
   const bytes = await site.upload(data ?? (() => fs.createReadStream(localFile)), p, {
     existing: entry ?? null,
@@ -109,7 +112,7 @@ async function recordSynced(s: NonNullable<LinkedUploadOptions['syncState']>, lo
  * .gitignore files from the root down to its folder, .git and node_modules, the link's own patterns, and the
  * sync's own files (its state file, temporary files). Upload on save leaves out the same files.
  */
-export async function leftOut(root: string, rel: string, exclude: string[]): Promise<boolean> {
+export async function leftOut(root: string, rel: string, exclude: string[], isDir = false): Promise<boolean> {
   const parts = rel.split('/');
   const name = parts[parts.length - 1];
   if (rel === STATE_FILE || (parts.length === 1 && name.startsWith(`.${STATE_FILE}.`)) || isPartFile(name)) return true;
@@ -119,7 +122,7 @@ export async function leftOut(root: string, rel: string, exclude: string[]): Pro
     const text = await fsp.readFile(nodePath.join(root, ...parts.slice(0, i), '.gitignore'), 'utf8').catch(() => undefined);
     if (text !== undefined) rules.addGitignore(dir, text);
     // A folder left out leaves out all in it (a sync does not walk into it).
-    if (rules.ignores(parts.slice(0, i + 1).join('/'), i < parts.length - 1)) return true;
+    if (rules.ignores(parts.slice(0, i + 1).join('/'), i < parts.length - 1 || isDir)) return true;
   }
   return false;
 }
