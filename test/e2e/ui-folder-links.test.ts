@@ -5,6 +5,7 @@
 // (the server's disk and the status bar), and a save over a change made on the server asks (Compare / Overwrite). The packaged .vsix installed in code-server, against vsftpd.
 // Screenshots: test-artifacts/e2e/ui-links-*.png.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
@@ -44,12 +45,21 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     workspace = path.join(tmp.dir, 'project');
     fs.mkdirSync(path.join(workspace, 'site'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'site', 'index.html'), LOCAL_TEXT);
+    // app/: a Git repository's committed files; the server's /app has another stale.txt (step 7).
+    fs.mkdirSync(path.join(workspace, 'app'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'app', 'index.html'), 'app v1\n');
+    fs.writeFileSync(path.join(workspace, 'app', 'stale.txt'), 'stale here\n');
+    seedFolder(path.join(ftp.root, 'app'), ownerOf(ftp.root), { 'index.html': 'app v1\n', 'stale.txt': 'stale on the server\n' });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', ...args], { cwd: workspace, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', 'app');
+    git('commit', '-qm', 'app');
     const connections = [{ name: 'web', host: ftp.host, port: ftp.port, username: ftp.user }];
     server = await startCodeServer({
       folder: workspace,
       extensionsDir,
       userDataDir: path.join(tmp.dir, 'user-data'),
-      settings: { 'files.autoSave': 'off', 'ftpExplorer.connections': connections },
+      settings: { 'files.autoSave': 'off', 'ftpExplorer.connections': connections, 'git.enabled': true },
     });
     session = await launchBrowser();
     page = session.page;
@@ -68,6 +78,8 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
 
   it('1. right-click a folder, Link Folder to Server...: the link is in .vscode/settings.json', async () => {
     const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    // The extension's menu entries come with its view container: a right-click before that shows VS Code's alone.
+    await page.locator('.activitybar .action-item [aria-label^="FTP Explorer"]').first().waitFor({ state: 'visible', timeout: 30_000 });
     await contextMenu(page, treeRow(page, 'site', explorer()), 'Link Folder to Server...');
     await answerPrompts(page, [
       { when: /Link site to a folder of which connection/, pick: 'web' },
@@ -175,6 +187,53 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     assert.ok(names.every((n) => !fs.existsSync(path.join(ftp.root, 'www', n))), 'nothing of the burst uploaded before the answer');
     await toast.locator('.monaco-button', { hasText: /^Upload All$/ }).first().click({ timeout: 10_000 });
     for (const n of names) await waitForDisk(path.join(ftp.root, 'www', n), (t) => t === `// ${n}\n`);
+  });
+
+  it('7. Upload Changed Files..., Changed in Git: only what git reports (not a committed file the server has another copy of), ticked; Enter uploads', async () => {
+    await contextMenu(page, treeRow(page, 'app', explorer()), 'Link Folder to Server...');
+    await answerPrompts(page, [
+      { when: /Link app to a folder of which connection/, pick: 'web' },
+      { when: /Link app to a folder on web/, type: '/app' },
+    ], async () => fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8').includes('"/app"'));
+    fs.writeFileSync(path.join(workspace, 'app', 'index.html'), 'app v2\n');
+    // The server's copy with the same size and time: only Git tells the change.
+    const mtime = fs.statSync(path.join(workspace, 'app', 'index.html')).mtime;
+    fs.utimesSync(path.join(ftp.root, 'app', 'index.html'), mtime, mtime);
+    fs.mkdirSync(path.join(workspace, 'app', 'notes'));
+    fs.writeFileSync(path.join(workspace, 'app', 'notes', 'new.txt'), 'new\n');
+    const disk = (rel: string) => path.join(ftp.root, 'app', rel);
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    let shown: string[] = [];
+    await contextMenu(page, treeRow(page, 'app', explorer()), 'Upload Changed Files...');
+    await answerPrompts(page, [
+      { when: /Upload which changes/, pick: 'Changed in Git' },
+      { when: /Tick what to do/, type: '', before: async () => {
+        await rows.filter({ hasText: 'upload notes/new.txt' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        shown = (await rows.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+        await snap('7-changed-in-git');
+      } },
+    ], async () => fs.existsSync(disk('notes/new.txt')) && fs.readFileSync(disk('index.html'), 'utf8') === 'app v2\n');
+    assert.strictEqual(await waitForDisk(disk('notes/new.txt'), (t) => t === 'new\n'), 'new\n');
+    const offered = ['upload index.htmlchanged in Git', 'mkdir notesonly here', 'upload notes/new.txtonly here'];
+    assert.deepStrictEqual(offered.map((o) => shown.filter((t) => t.startsWith(o)).length), [1, 1, 1], JSON.stringify(shown));
+    assert.strictEqual(shown.length, 3, JSON.stringify(shown));
+    assert.strictEqual(fs.readFileSync(disk('stale.txt'), 'utf8'), 'stale on the server\n', 'a file git calls unchanged is not uploaded');
+  });
+
+  it('8. Upload Changed Files..., Changed since the last sync: what the last one did not do (stale.txt), Enter uploads it', async () => {
+    const disk = path.join(ftp.root, 'app', 'stale.txt');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    let shown: string[] = [];
+    await contextMenu(page, treeRow(page, 'app', explorer()), 'Upload Changed Files...');
+    await answerPrompts(page, [
+      { when: /Upload which changes/, pick: 'Changed since the last sync' },
+      { when: /Tick what to do/, type: '', before: async () => {
+        await rows.filter({ hasText: 'upload stale.txt' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        shown = await rows.allTextContents();
+      } },
+    ], async () => fs.readFileSync(disk, 'utf8') === 'stale here\n');
+    assert.strictEqual(shown.length, 1, JSON.stringify(shown));
+    assert.match(shown[0], /^upload stale\.txtsize differs/);
   });
 
   const onServer = () => path.join(ftp.root, 'www', 'index.html');

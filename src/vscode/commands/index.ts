@@ -18,6 +18,7 @@ import { copyItems, paste, type PasteOptions } from './clipboard';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLinks';
 import { syncFolder, type SyncFolderArgs } from './syncFolder';
+import { uploadChangedFiles, type UploadChangedArgs } from './uploadChanged';
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
 import { changePermissions } from './permissions';
@@ -89,6 +90,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.findFiles', (arg?: Target | FindArgs) => findFiles(d, arg)),
     reg('ftpExplorer.searchInFiles', (arg?: Target | FindArgs) => searchInFiles(d, arg)),
     reg('ftpExplorer.syncFolder', (folder?: vscode.Uri, args?: SyncFolderArgs | vscode.Uri[]) => syncFolder(d, folder, Array.isArray(args) ? {} : args)),
+    reg('ftpExplorer.uploadChangedFiles', (folder?: vscode.Uri, args?: UploadChangedArgs | vscode.Uri[]) => uploadChangedFiles(d, folder, Array.isArray(args) ? {} : args)),
   ];
 }
 
