@@ -15,7 +15,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { answerPrompts, confirmDialog, contextMenu, expandRow, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -101,7 +101,13 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     const answered = await answerPrompts(page, answers, async () => page.locator('.tabs-container .tab', { hasText: title }).first().isVisible());
     // The question comes once the login worked, maybe after the diff shows: left open, the next command's
     // prompt would replace it halfway through an answer.
-    if (!answered.some((k) => /Remember the password/.test(k))) await answerRemember(page, 'This window only');
+    // A click, not Enter: the diff editor opening may take the keyboard focus (Enter would go into the file).
+    if (!answered.some((k) => /Remember the password/.test(k))) {
+      const remember = page.locator('.quick-input-widget', { hasText: /Remember the password\?/ });
+      await remember.waitFor({ state: 'visible', timeout: 20_000 });
+      await remember.locator('.quick-input-list .monaco-list-row', { hasText: 'This window only' }).first().click({ timeout: 10_000 });
+      await remember.waitFor({ state: 'hidden', timeout: 10_000 });
+    }
     await waitForEditorTab(page, title, { timeoutMs: 20_000 });
     const diff = page.locator('.monaco-diff-editor').first();
     await diff.locator('.editor.original .view-lines', { hasText: 'as on the server' }).waitFor({ state: 'visible', timeout: 20_000 });
@@ -234,6 +240,63 @@ describe('UI: Link Folder to Server and Compare with Server (vsftpd, installed .
     ], async () => fs.readFileSync(disk, 'utf8') === 'stale here\n');
     assert.strictEqual(shown.length, 1, JSON.stringify(shown));
     assert.match(shown[0], /^upload stale\.txtsize differs/);
+  });
+
+  it('9. Compare with Server on a folder: the view lists what differs, ticks; untick one, tick a deletion, Upload: only the ticked copy moves, the deletion only if ticked again', async () => {
+    const local = (rel: string) => path.join(workspace, 'app', rel);
+    const disk = (rel: string) => path.join(ftp.root, 'app', rel);
+    fs.writeFileSync(local('index.html'), 'app v3 here\n');
+    fs.writeFileSync(local('local-only.txt'), 'local only\n');
+    fs.writeFileSync(disk('stale.txt'), 'changed on the server\n');
+    fs.writeFileSync(disk('remote-only.txt'), 'remote only\n');
+    await contextMenu(page, treeRow(page, 'app', explorer()), 'Compare with Server');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Compare/ }) }).first();
+    const row = (name: string) => view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) }).first();
+    const expected: [string, RegExp, boolean][] = [
+      ['index.html', /changed here/, true],
+      ['local-only.txt', /only here/, true],
+      ['remote-only.txt', /only on the server/, false],
+      ['stale.txt', /changed on the server/, false],
+    ];
+    // The Explorer's folder pane collapsed: the comparison's pane has the height to show all its rows.
+    const folders = page.locator('.pane-header', { hasText: /^project/i }).first();
+    await view.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+    for (const [name, text] of expected) await row(name).filter({ hasText: text }).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.strictEqual(await view.locator('.monaco-list-row').count(), expected.length);
+    const isTicked = async (name: string) => (await row(name).locator('.custom-view-tree-node-item-checkbox').first().getAttribute('aria-checked')) === 'true' || (await row(name).locator('.custom-view-tree-node-item-checkbox.checked').count()) > 0;
+    for (const [name, , ticked] of expected) assert.strictEqual(await isTicked(name), ticked, `${name} ticked: ${ticked}`);
+    await snap('9a-comparison');
+    await row('local-only.txt').locator('.custom-view-tree-node-item-checkbox').first().click();
+    await row('remote-only.txt').locator('.custom-view-tree-node-item-checkbox').first().click();
+    await view.hover();
+    await page.locator('.pane-header .action-label[aria-label^="Upload Ticked"]').first().click({ timeout: 10_000 });
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    let shown: string[] = [];
+    await answerPrompts(page, [
+      { when: /Tick what to do/, type: '', before: async () => {
+        await rows.filter({ hasText: 'upload index.html' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        shown = await rows.allTextContents();
+        await snap('9b-upload-ticked');
+      } },
+    ], async () => fs.readFileSync(disk('index.html'), 'utf8') === 'app v3 here\n');
+    assert.deepStrictEqual(['upload index.htmlsize differs', 'delete remote-only.txtonly on the server'].map((o) => shown.filter((t) => t.startsWith(o)).length), [1, 1], JSON.stringify(shown));
+    assert.strictEqual(shown.length, 2, JSON.stringify(shown));
+    assert.ok(!fs.existsSync(disk('local-only.txt')), 'an unticked row does not move');
+    assert.strictEqual(fs.readFileSync(disk('remote-only.txt'), 'utf8'), 'remote only\n', 'a deletion happens only when ticked in the list');
+    // The view compares again: index.html is alike now. The Explorer's badges on the files that still differ.
+    await row('index.html').waitFor({ state: 'hidden', timeout: 20_000 });
+    await folders.click();
+    await expandRow(treeRow(page, 'app', explorer()));
+    await snap('9c-after-upload');
+    // A badge is a CSS ::after of the row's label (not text): read from the computed styles.
+    const badges = (name: string) => treeRow(page, name, explorer()).evaluate((row) => {
+      type El = { querySelectorAll(s: string): ArrayLike<unknown> };
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown, p: string): { content: string } }).getComputedStyle;
+      return Array.from((row as El).querySelectorAll('*')).map((e) => style(e, '::after').content).join(' ');
+    });
+    assert.match(await badges('stale.txt'), /↓/);
+    assert.match(await badges('local-only.txt'), /\+/);
   });
 
   const onServer = () => path.join(ftp.root, 'www', 'index.html');

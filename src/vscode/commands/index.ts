@@ -19,6 +19,7 @@ import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './f
 import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLinks';
 import { syncFolder, type SyncFolderArgs } from './syncFolder';
 import { uploadChangedFiles, type UploadChangedArgs } from './uploadChanged';
+import { FolderComparison } from '../compareView';
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
 import { changePermissions } from './permissions';
@@ -56,6 +57,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   // diagnosis offers its own settings changes).
   const logOnly = (err: unknown) => showError(d, err, { switchMode: false });
   const docs = new ReportDocuments();
+  const comparison = new FolderComparison(d);
 
   return [
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, docs),
@@ -80,7 +82,16 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
     reg('ftpExplorer.linkFolder', (folder?: vscode.Uri, args?: LinkFolderArgs | vscode.Uri[]) => linkFolder(d, folder, Array.isArray(args) ? {} : args)),
-    reg('ftpExplorer.compareWithServer', (file?: vscode.Uri) => compareWithServer(d, file)),
+    comparison,
+    reg('ftpExplorer.compareWithServer', async (file?: vscode.Uri, opts?: { byContent?: boolean } | vscode.Uri[]) =>
+      file && (await isFolder(file)) ? comparison.open(file, !Array.isArray(opts) && opts?.byContent === true) : compareWithServer(d, file),
+    ),
+    reg('ftpExplorer.compare.upload', () => comparison.act('upload')),
+    reg('ftpExplorer.compare.download', () => comparison.act('download')),
+    reg('ftpExplorer.compare.sync', () => comparison.act('sync')),
+    reg('ftpExplorer.compare.byContent', () => comparison.refresh(true)),
+    reg('ftpExplorer.compare.refresh', () => comparison.refresh()),
+    reg('ftpExplorer.compare.close', () => comparison.close()),
     reg('ftpExplorer.copy', (arg?: Target | typeof KEYBOARD, selection?: unknown) => copyItems(d, arg, selection, false)),
     reg('ftpExplorer.cut', (arg?: Target | typeof KEYBOARD, selection?: unknown) => copyItems(d, arg, selection, true)),
     reg('ftpExplorer.paste', (arg?: Target | typeof KEYBOARD, _selection?: unknown, opts?: PasteOptions) => paste(d, arg, opts)),
@@ -101,4 +112,10 @@ async function showError(d: CommandDeps, err: unknown, opts: { switchMode?: bool
   const pick = await vscode.window.showErrorMessage(message, ...actions);
   if (pick === 'Show Log') d.log.show();
   if (pick === 'Switch Mode') await vscode.commands.executeCommand('ftpExplorer.switchMode');
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme !== 'file') return false;
+  const st = await vscode.workspace.fs.stat(uri).then((x) => x, () => undefined);
+  return st !== undefined && (st.type & vscode.FileType.Directory) !== 0;
 }
