@@ -63,7 +63,8 @@ export function syncCase(env: BenchEnv, srv: BenchServerInfo, rounds: number): C
     candidates: [
       candidate('ours', `ours (CLI sync --parallel ${parallel})`, 'ours', async (remote) => {
         const r = await runProcess(NODE, [OUR_CLI, 'sync', local, srv.url(remote), '--no-state', '--parallel', String(parallel), '--log']);
-        return { ...r, commands: r.stderr.split('\n').filter((l) => / ---> /.test(l)).length };
+        // Connection 1's lines start with the arrow, the others' with [#N].
+        return { ...r, commands: r.stderr.split('\n').filter((l) => /(^|\s)---> /.test(l)).length };
       }),
       candidate('lftp', `lftp mirror -R --parallel=${parallel}`, 'reference', async (remote) => {
         const debug = path.join(work, `lftp-debug-${process.pid}.log`);
