@@ -88,4 +88,31 @@ async function eventually<T>(check: () => T | undefined, ms: number, what: strin
     assert.deepStrictEqual([r.done, r.conflicts], [[], ['index.html']]);
     assert.strictEqual(server('index.html'), '<h1>a colleague changed this</h1>\n', 'the change on the server is kept');
   });
+
+  it('Compare with Server on the folder: the rows of what differs, ticked where changed here or only here', async () => {
+    fs.writeFileSync(path.join(site.fsPath, 'new here.txt'), 'new\n');
+    fs.writeFileSync(path.join(srv.root, 'www', 'new there.txt'), 'there\n');
+    type Row = { path: string; kind: string; text: string; checked: boolean };
+    const rows = await vscode.commands.executeCommand<Row[]>('ftpExplorer.compareWithServer', site);
+    assert.deepStrictEqual(rows, [
+      { path: 'index.html', kind: 'changed-remote', text: 'changed on the server', checked: false },
+      { path: 'new here.txt', kind: 'local-only', text: 'only here', checked: true },
+      { path: 'new there.txt', kind: 'remote-only', text: 'only on the server', checked: false },
+    ]);
+    await vscode.commands.executeCommand('ftpExplorer.compare.close');
+  });
+
+  it('Upload Changed Files: Git not available here (git.enabled off) is said; changed since the last sync uploads only what changed here', async () => {
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('ftpExplorer.uploadChangedFiles', site, { source: 'git', pick: 'all' })),
+      /Git is not available|not in a Git repository/,
+    );
+    type Result = { planned: { path: string; action: string; reason: string }[]; done: string[]; conflicts: string[] };
+    const r = await vscode.commands.executeCommand<Result>('ftpExplorer.uploadChangedFiles', site, { source: 'since-sync', pick: 'all' });
+    // Only here: uploaded. Changed on the server: a conflict, left. Only on the server: not offered (no deletion).
+    assert.deepStrictEqual(r.planned.map((p) => `${p.action} ${p.path}`), ['conflict index.html', 'upload new here.txt']);
+    assert.deepStrictEqual([r.done, r.conflicts], [['new here.txt'], ['index.html']]);
+    assert.strictEqual(fs.readFileSync(path.join(srv.root, 'www', 'new here.txt'), 'utf8'), 'new\n');
+    assert.ok(fs.existsSync(path.join(srv.root, 'www', 'new there.txt')), 'nothing deleted on the server');
+  });
 });
