@@ -10,7 +10,7 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { FsError } from '../remote/fsErrors';
-import { compareTrees, differenceText, loadSeen, planSync, STATE_FILE, type Difference, type DifferenceKind } from '../remote/sync';
+import { compareTrees, differenceText, loadSeen, planSync, STATE_FILE, type Difference, type DifferenceKind, type PlanRow } from '../remote/sync';
 import { readFolderLinks, remotePathOf, type FolderLink } from '../remote/sync/folderLinks';
 import { joinPath, SCHEME } from '../remote/uri';
 import type { CommandDeps } from './commands/deps';
@@ -138,9 +138,14 @@ export class FolderComparison implements vscode.TreeDataProvider<Difference>, vs
     const up = new Set(ticked.filter((r) => how === 'upload' || (how === 'sync' && goesUp(r))).map((r) => r.path));
     const down = new Set(ticked.filter((r) => how === 'download' || (how === 'sync' && goesDown(r))).map((r) => r.path));
     const left = ticked.filter((r) => !up.has(r.path) && !down.has(r.path));
-    const inside = (set: Set<string>) => (p: { path: string }) => [...set].some((x) => p.path === x || p.path.startsWith(`${x}/`));
-    if (up.size) await syncFolder(this.d, s.folder, { direction: 'upload', only: inside(up), what: vscode.l10n.t('Upload') });
-    if (down.size) await syncFolder(this.d, s.folder, { direction: 'download', only: inside(down), what: vscode.l10n.t('Download') });
+    // A ticked row and what is inside it; a ticked file the direction would leave (older there, or differing by
+    // content) is offered as chosen: the user ticked it.
+    const only = (set: Set<string>) => (r: PlanRow) => {
+      if (!set.has(r.path)) return [...set].some((x) => r.path.startsWith(`${x}/`));
+      return r.action === 'same' && r.local?.type === 'file' && r.remote?.type === 'file' ? { ...r, action: 'copy' as const, reason: 'chosen' as const } : true;
+    };
+    if (up.size) await syncFolder(this.d, s.folder, { direction: 'upload', only: only(up), what: vscode.l10n.t('Upload') });
+    if (down.size) await syncFolder(this.d, s.folder, { direction: 'download', only: only(down), what: vscode.l10n.t('Download') });
     if (left.length) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sync left {0} (changed on both sides, or no side newer): use Upload or Download for them.', left.map((r) => r.path).join(', ')));
     }

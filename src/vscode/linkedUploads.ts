@@ -51,6 +51,8 @@ export class LinkedUploads implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   /** The local file as last uploaded (size, time): a watcher's echo of our own save is not uploaded twice. */
   private readonly uploaded = new Map<string, string>();
+  /** An upload's error notification is open: later failures go to the status bar and the log only. */
+  private failureShown = false;
 
   constructor(private readonly d: LinkedUploadsDeps) {
     this.gate = new BurstGate({
@@ -199,9 +201,13 @@ export class LinkedUploads implements vscode.Disposable {
       if (err instanceof FsError && err.kind === 'Cancelled') return;
       this.d.log.info(link.connection, `upload on save: ${linked.relInLink} failed: ${message}`);
       this.status.show('failed', name, link.connection, message, uri);
+      // One notification at a time: a burst's failures (a server gone) would otherwise bury the window.
+      if (this.failureShown) return;
+      this.failureShown = true;
       const retry = vscode.l10n.t('Retry');
       const showLog = vscode.l10n.t('Show Log');
       void vscode.window.showErrorMessage(vscode.l10n.t('Upload of {0} to {1} failed: {2}', linked.relInLink, link.connection, message), retry, showLog).then((a) => {
+        this.failureShown = false;
         if (a === retry) this.enqueue(fsPath, false, true);
         if (a === showLog) this.d.log.show();
       });

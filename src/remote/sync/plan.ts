@@ -54,7 +54,9 @@ export type Reason =
   /** Inside a path skipped or in conflict (`blockedBy`). */
   | 'blocked'
   /** Upload Changed Files: Git reports the file changed, and no record or size or time tells it from the server's. */
-  | 'git';
+  | 'git'
+  /** Ticked in the folder comparison, where it differs in a way this direction would not copy (older, by content). */
+  | 'chosen';
 
 export interface PlanRow {
   /** Relative to both roots, '/'-separated. */
@@ -254,5 +256,7 @@ export function reasonText(r: PlanRow, direction: Direction): string {
       return `inside ${r.blockedBy}, which is skipped`;
     case 'git':
       return 'changed in Git';
+    case 'chosen':
+      return 'ticked in the comparison';
   }
 }
