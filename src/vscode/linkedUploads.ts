@@ -17,9 +17,9 @@ import { STATE_FILE } from '../remote/sync';
 import { BurstGate } from '../remote/sync/burst';
 import { readFolderLinks, remotePathOf, type FolderLink } from '../remote/sync/folderLinks';
 import { leftOut, uploadLinked } from '../remote/sync/linkedUpload';
-import { SCHEME } from '../remote/uri';
 import type { VersionStore } from '../remote/versions';
 import type { FtpLog } from './output';
+import { SERVER_COPY } from './saveConflictPrompt';
 import { UploadStatusBar } from './uploadStatus';
 
 /** More files than this changed within BURST_WINDOW_MS is a burst (a branch switch, a build). */
@@ -53,6 +53,7 @@ export class LinkedUploads implements vscode.Disposable {
   private readonly uploaded = new Map<string, string>();
   /** An upload's error notification is open: later failures go to the status bar and the log only. */
   private failureShown = false;
+  private compared = 0;
 
   constructor(private readonly d: LinkedUploadsDeps) {
     this.gate = new BurstGate({
@@ -193,7 +194,8 @@ export class LinkedUploads implements vscode.Disposable {
       );
       if (pick === overwrite) return await this.upload(fsPath, true, true);
       if (pick === compare) {
-        const remote = vscode.Uri.from({ scheme: SCHEME, authority: link.connection, path: linked.remotePath });
+        // The server's file as it is now, read for the comparison only (an open ftp: editor may hold an older copy).
+        const remote = vscode.Uri.from({ scheme: SERVER_COPY, authority: link.connection, path: linked.remotePath, query: String(++this.compared) });
         await vscode.commands.executeCommand('vscode.diff', remote, uri, vscode.l10n.t('{0} ({1}) ↔ {0} (local)', name, link.connection));
       }
     } catch (err) {
