@@ -99,6 +99,18 @@ async function eventually<T>(check: () => T | undefined, ms: number, what: strin
       { path: 'new here.txt', kind: 'local-only', text: 'only here', checked: true },
       { path: 'new there.txt', kind: 'remote-only', text: 'only on the server', checked: false },
     ]);
+    // Same size and time, another content: seen only by content (Compare by Content).
+    const t = new Date(Date.now() - 3_600_000);
+    fs.writeFileSync(path.join(site.fsPath, 'twin.txt'), 'aaaa\n');
+    fs.writeFileSync(path.join(srv.root, 'www', 'twin.txt'), 'bbbb\n');
+    fs.utimesSync(path.join(site.fsPath, 'twin.txt'), t, t);
+    fs.utimesSync(path.join(srv.root, 'www', 'twin.txt'), t, t);
+    const bySize = await vscode.commands.executeCommand<Row[]>('ftpExplorer.compareWithServer', site);
+    assert.ok(!bySize.some((r) => r.path === 'twin.txt'), JSON.stringify(bySize));
+    const byContent = await vscode.commands.executeCommand<Row[]>('ftpExplorer.compareWithServer', site, { byContent: true });
+    assert.deepStrictEqual(byContent.find((r) => r.path === 'twin.txt'), { path: 'twin.txt', kind: 'differs', text: 'differs (same size)', checked: false });
+    fs.unlinkSync(path.join(site.fsPath, 'twin.txt'));
+    fs.unlinkSync(path.join(srv.root, 'www', 'twin.txt'));
     await vscode.commands.executeCommand('ftpExplorer.compare.close');
   });
 
