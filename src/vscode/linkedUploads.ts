@@ -141,7 +141,28 @@ export class LinkedUploads implements vscode.Disposable {
       chosen = (await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Tick the files to upload, then press Enter') }))?.map((x) => x.p) ?? [];
     }
     this.d.log.info('upload on save', `${paths.length} files changed at once: ${chosen.length} uploaded on request, ${paths.length - chosen.length} not uploaded`);
-    for (const p of chosen) this.enqueue(p, false, true);
+    if (chosen.length) this.enqueueMany(chosen);
+  }
+
+  /** Files the user chose to upload together: one after the other, with a progress that Cancel stops between files. */
+  private enqueueMany(paths: string[]): void {
+    const title = vscode.l10n.t('Uploading {0} files', paths.length);
+    this.queue = this.queue
+      .then(() =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+          let done = 0;
+          for (const p of paths) {
+            if (token.isCancellationRequested) {
+              this.d.log.info('upload on save', `cancelled: ${paths.length - done} of ${paths.length} files not uploaded`);
+              return;
+            }
+            progress.report({ message: vscode.l10n.t('{0} of {1}', done + 1, paths.length), increment: 100 / paths.length });
+            await this.upload(p, false, true).catch(() => undefined);
+            done++;
+          }
+        }),
+      )
+      .then(() => undefined, () => undefined);
   }
 
   /** Upload one file; `asked`: the user asked for it now (a click on the status bar, the burst question). */
