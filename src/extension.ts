@@ -14,6 +14,7 @@ import { createApi, type FtpExplorerApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
 import { FtpDragAndDrop } from './vscode/dragAndDrop';
 import { LargeFilePrompt } from './vscode/largeFilePrompt';
+import { LinkedUploads } from './vscode/linkedUploads';
 import { FtpLog } from './vscode/output';
 import { Passwords } from './vscode/passwords';
 import { finishOpening, openingStore } from './vscode/workspaceOpening';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): FtpExplorerApi {
 
   context.subscriptions.push(...registerCommands({ sites, settings, passwords, log, tree, view, status, trust, connect, transfers, opening: openingStore(context) }));
   void finishOpening(openingStore(context), (text) => log.info('workspace', text));
+  context.subscriptions.push(new LinkedUploads({ sites, log, store: new VersionMemento(context.workspaceState, 'ftpExplorer.linkedFileVersions') }));
 
   const warnings = new SettingsWarnings(settings);
   context.subscriptions.push(

@@ -11,8 +11,8 @@ import type { SaveConflict, Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
 import { baseName } from '../remote/uri';
 
-/** The scheme of the server's copy in a comparison (read-only). */
-const SERVER_COPY = 'ftp-server-copy';
+/** The scheme of the server's copy in a comparison (read-only; upload on save's Compare uses it too). */
+export const SERVER_COPY = 'ftp-server-copy';
 
 export class SaveConflictPrompt implements vscode.Disposable {
   private readonly registration: vscode.Disposable;

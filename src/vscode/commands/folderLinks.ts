@@ -49,7 +49,7 @@ export async function linkFolder(d: CommandDeps, folder?: vscode.Uri, args: Link
   const link = { connection, localFolder, remoteFolder: normalizePath(remoteFolder) };
   await config.update(SETTING, withLink(config.inspect(SETTING)?.workspaceFolderValue, link), vscode.ConfigurationTarget.WorkspaceFolder);
   d.log.info(connection, `Linked ${localFolder || '.'} of ${ws.name} to ${link.remoteFolder} on ${connection}`);
-  return { ...link, exclude: [] };
+  return { ...link, exclude: [], uploadOnSave: false, uploadOutsideChanges: false };
 }
 
 /** Compare a linked local file with its copy on the server (the active editor's file when none is given). */

@@ -7,7 +7,7 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { FsError } from '../../remote/fsErrors';
-import { actionWord, applyPlan, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type Direction, type Plan, type PlanRow } from '../../remote/sync';
+import { actionWord, applyPlan, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
 import { readFolderLinks, remotePathOf } from '../../remote/sync/folderLinks';
 import type { CommandDeps } from './deps';
 
@@ -15,6 +15,13 @@ export interface SyncFolderArgs {
   direction?: Direction;
   /** Without a prompt: 'all' applies every copy, folder and deletion of the plan; a list, those paths. */
   pick?: 'all' | string[];
+  /**
+   * Only these rows may move (Upload Changed Files): the others of the plan are left as they are, not offered.
+   * The folders above a row offered are offered with it.
+   */
+  only?: (row: PlanRow, localPath: string, seen: Seen) => boolean | PlanRow;
+  /** The title's first word instead of Upload / Download. */
+  what?: string;
 }
 
 export interface SyncFolderResult {
@@ -42,11 +49,17 @@ export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: Sync
   const seen = await loadSeen(stateFile, key);
   const parallel = Math.max(1, site.pool.size);
   const sides = [link.localFolder || ws.name, `${link.connection}:${link.remoteFolder}`];
-  const title = direction === 'upload' ? vscode.l10n.t('Upload: {0} → {1}', sides[0], sides[1]) : vscode.l10n.t('Download: {0} ← {1}', sides[0], sides[1]);
+  const title =
+    args.what !== undefined
+      ? `${args.what}: ${sides[0]} ${direction === 'upload' ? '→' : '←'} ${sides[1]}`
+      : direction === 'upload'
+        ? vscode.l10n.t('Upload: {0} → {1}', sides[0], sides[1])
+        : vscode.l10n.t('Download: {0} ← {1}', sides[0], sides[1]);
   const { plan } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing {0}', title), cancellable: true }, (_p, token) =>
     planSync(site, { direction, localRoot, remoteRoot: link.remoteFolder, seen, delete: true, exclude: link.exclude, parallel, signal: signalOf(token) }),
   );
-  const planned = plan.rows.filter((r) => r.action !== 'same').map((r) => ({ path: r.path, action: actionWord(r.action, direction), reason: reasonText(r, direction) }));
+  const offered = args.only && offerOnly(plan, args.only, localRoot, seen);
+  const planned = plan.rows.filter((r) => r.action !== 'same' && (!offered || offered.has(r.path))).map((r) => ({ path: r.path, action: actionWord(r.action, direction), reason: reasonText(r, direction) }));
   const choices = plan.rows.filter((r) => ['copy', 'mkdir', 'delete', 'conflict'].includes(r.action) && !(r.action === 'conflict' && r.reason === 'type'));
   if (choices.length === 0) {
     if (args.pick === undefined) void vscode.window.showInformationMessage(vscode.l10n.t('{0}: nothing to do, both sides are alike', title));
@@ -77,6 +90,24 @@ export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: Sync
     else void vscode.window.showInformationMessage(summary);
   }
   return { planned, done: result.done.map((r) => r.path), failed: result.failed.map((f) => `${f.row.path}: ${f.error.message}`), conflicts: result.conflicts.map((r) => r.path) };
+}
+
+/**
+ * Only the rows `only` accepts (or the rows it gives instead) are offered, with the folders above them (to make
+ * with them); the plan's other rows are skipped, not shown. They stay in it, so what the last sync recorded of
+ * them is kept. Returns the paths offered.
+ */
+function offerOnly(plan: Plan, only: NonNullable<SyncFolderArgs['only']>, localRoot: string, seen: Seen): Set<string> {
+  const offered = new Set<string>();
+  plan.rows = plan.rows.map((r) => {
+    const v = only(r, nodePath.join(localRoot, ...r.path.split('/')), seen);
+    if (v === false) return r;
+    offered.add(r.path);
+    return v === true ? r : v;
+  });
+  for (const p of [...offered]) for (let d = p; d.includes('/'); ) offered.add((d = d.slice(0, d.lastIndexOf('/'))));
+  plan.rows = plan.rows.map((r) => (offered.has(r.path) || !['copy', 'mkdir', 'delete', 'conflict'].includes(r.action) ? r : { ...r, action: 'skip' }));
+  return offered;
 }
 
 /** A row as the user chose it: an unticked one does not move; a ticked conflict replaces the other side. */
