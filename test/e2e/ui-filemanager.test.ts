@@ -168,6 +168,10 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
     await page.keyboard.press('Control+V'); // at once: the paste waits for the copy
     await onDisk('a copy.txt', () => fs.existsSync(disk('a copy.txt')) && fs.readFileSync(disk('a copy.txt'), 'utf8') === FILES['a.txt']);
     await top('a copy.txt').waitFor({ state: 'visible', timeout: 20_000 });
+    // A paste is a job of the Transfers view, as every copy is.
+    const transfers = page.locator('.pane-body', { has: page.locator('.monaco-list[aria-label*="Transfers"]') }).first();
+    const jobs = transfers.locator('.monaco-list-row', { hasText: 'a.txt' });
+    assert.ok(await waitFor(async () => (await jobs.count()) === 2, 10_000, 100), `two copy jobs of a.txt in the Transfers view: ${await transfers.textContent()}`);
     await snap('7-copied');
   });
 

@@ -5,11 +5,11 @@
  * (size) before the original is deleted (src/remote/copy.ts). The system clipboard gets the items' ftp: URIs.
  */
 import * as vscode from 'vscode';
-import { copyName, copyPath, moveBetween } from '../../remote/copy';
+import { copyName } from '../../remote/copy';
 import { FsError } from '../../remote/fsErrors';
 import type { Site } from '../../remote/site';
 import { baseName, isUnder, joinPath } from '../../remote/uri';
-import { withTransferProgress } from '../progress';
+import { runQueued, type QueuedJob } from '../queuedTransfers';
 import type { CommandDeps } from './deps';
 import { isKeyboard, selectedTargets, singleItem, type KEYBOARD } from './selection';
 import { folderOf, isNode, uriOf, type Target } from './targets';
@@ -68,30 +68,29 @@ export async function paste(d: CommandDeps, given: Target | typeof KEYBOARD, opt
   const done: string[] = [];
   const what = items.length === 1 ? baseName(items[0].path) : vscode.l10n.t('{0} items', items.length);
   const title = cut ? vscode.l10n.t('Moving {0} to {1}', what, dest.site.name) : vscode.l10n.t('Copying {0} to {1}', what, dest.site.name);
-  await withTransferProgress(title, undefined, async (p) => {
-    for (const item of items) {
-      const same = item.site === dest.site;
-      if (same && (isUnder(dest.path, item.path) || dest.path === item.path)) {
-        throw new FsError('NoPermissions', vscode.l10n.t('Cannot paste {0} into itself', item.path));
-      }
-      let to = joinPath(dest.path, baseName(item.path));
-      let overwrite = false;
-      if (same && to === item.path) {
-        if (cut) continue; // moved onto itself: nothing to do
-        to = joinPath(dest.path, copyName(baseName(item.path), taken));
-      } else if (taken.has(baseName(to))) {
-        overwrite = opts.overwrite ?? (fromUi ? await askReplace(to, dest.site.name) : false);
-        if (!overwrite) continue;
-      }
-      p.detail(baseName(item.path));
-      const o = { overwrite, signal: p.signal, onBytes: (n: number) => p.bytes(n) };
-      if (cut && same) await item.site.rename(item.path, to, { overwrite });
-      else if (cut) await moveBetween(item.site, item.path, dest.site, to, o);
-      else await copyPath(item.site, item.path, dest.site, to, o);
-      taken.add(baseName(to));
-      done.push(uriOf(dest.site, to).toString());
+  // Names and questions first, one item after the other; then the transfers as jobs of the Transfers view (a cut
+  // within a connection is a rename: nothing to transfer).
+  const jobs: QueuedJob[] = [];
+  for (const item of items) {
+    const same = item.site === dest.site;
+    if (same && (isUnder(dest.path, item.path) || dest.path === item.path)) {
+      throw new FsError('NoPermissions', vscode.l10n.t('Cannot paste {0} into itself', item.path));
     }
-  });
+    let to = joinPath(dest.path, baseName(item.path));
+    let overwrite = false;
+    if (same && to === item.path) {
+      if (cut) continue; // moved onto itself: nothing to do
+      to = joinPath(dest.path, copyName(baseName(item.path), taken));
+    } else if (taken.has(baseName(to))) {
+      overwrite = opts.overwrite ?? (fromUi ? await askReplace(to, dest.site.name) : false);
+      if (!overwrite) continue;
+    }
+    taken.add(baseName(to));
+    if (cut && same) await item.site.rename(item.path, to, { overwrite });
+    else jobs.push({ spec: { kind: cut ? 'move' : 'copy', site: item.site.name, from: item.path, toSite: dest.site.name, to, overwrite } });
+    done.push(uriOf(dest.site, to).toString());
+  }
+  if (jobs.length) await runQueued(d.transfers, title, jobs);
   if (cut) {
     clip = undefined;
     await vscode.commands.executeCommand('setContext', 'ftpExplorer.canPaste', false);
