@@ -119,6 +119,8 @@ export class FtpClient extends EventEmitter {
         this.log({ kind: 'info', text: 'reconnecting' });
         await s.open();
       }
+      // A CWD written ahead of a command that an earlier operation never sent (it failed first): its reply is not ours.
+      if (s.ctl.hasAhead) await s.ctl.settleAhead();
       for (const stale of s.ctl.drainStale()) {
         this.log({ kind: 'info', text: `ignoring an unexpected reply: ${stale.text}` });
       }
