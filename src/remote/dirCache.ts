@@ -105,6 +105,27 @@ export class DirCache {
     return { state: 'unknown' };
   }
 
+  /**
+   * Our own write changed `path`'s entry and nothing else in its folder: put `entry` in place of the old one in
+   * the folder's listing, if that listing is still `list` (the one the write looked at, fetched for it) and fresh;
+   * else forget the folder as invalidatePath does. A listing under way is dropped either way (it may predate the
+   * write). Returns whether the listing was kept.
+   */
+  replace(path: string, entry: FileEntry, list: FileEntry[]): boolean {
+    const p = normalizePath(path);
+    const dir = parentPath(p);
+    this.dropInflight((k) => k === dir);
+    const slot = this.fresh(dir);
+    const i = slot && slot.list === list ? list.findIndex((e) => e.name === entry.name) : -1;
+    if (!slot || i < 0) {
+      this.invalidatePath(p);
+      return false;
+    }
+    list[i] = entry;
+    slot.entries.set(entry.name, entry);
+    return true;
+  }
+
   /** Forget the listing of `dir` (its entries changed). */
   invalidate(dir: string): void {
     const d = normalizePath(dir);

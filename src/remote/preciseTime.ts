@@ -40,6 +40,22 @@ export async function withPreciseTime(site: SiteCore, p: string, entry: FileEntr
   return known;
 }
 
+/**
+ * The entry of the file `p` we have just written (`entry`: its old entry with the new size) with its time to the
+ * second, asked on the connection that wrote it (one MLST or MDTM: no listing); undefined when the server cannot
+ * say or the question failed (the caller then lists the folder as for any stat).
+ */
+export async function writtenEntry(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<FileEntry | undefined> {
+  try {
+    const e = (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry));
+    if (e === entry || e.mtimeMs === undefined || !exact.has(e)) return undefined;
+    precise.set(e, Promise.resolve(e));
+    return e;
+  } catch {
+    return undefined;
+  }
+}
+
 async function ask(site: SiteCore, p: string, entry: FileEntry): Promise<FileEntry> {
   try {
     return await site.pool.run(async (c) => (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry)), {

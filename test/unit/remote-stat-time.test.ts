@@ -101,6 +101,28 @@ describe('remote/site: stat of a file has its time to the second', () => {
     assert.ok(after.mtime > before.mtime);
   });
 
+  it('after our own save: one MDTM, no listing again, and the stat after it answers from the listing', async () => {
+    const server = listServer();
+    const { site, clock } = makeSite(server);
+    await site.readFile('/www/a.txt');
+    server.uploadTime = () => at(30);
+    const lists = server.count('list');
+    const mdtms = server.count('mdtm');
+    await site.writeFile('/www/a.txt', Buffer.from('hello, world'), { create: false, overwrite: true });
+    // The save's own look at the folder and its size check (this server has no SIZE): 2 listings; its conflict
+    // check and the new time: 2 MDTM. Nothing after the save.
+    assert.deepEqual([server.count('list') - lists, server.count('mdtm') - mdtms], [2, 2]);
+    const after = await site.stat('/www/a.txt');
+    assert.deepEqual([after.size, after.mtime, after.mtimeExact], [12, at(30).getTime(), true]);
+    assert.deepEqual([server.count('list') - lists, server.count('mdtm') - mdtms], [2, 2], 'the stat asked nothing');
+    // The base is the saved version: the next save goes through; someone's same-size change after it does not.
+    await site.writeFile('/www/a.txt', Buffer.from('hello, WORLD'), { create: false, overwrite: true });
+    server.file('/www/a.txt', 'HELLO, WORLD', at(45));
+    clock.t += 10_000;
+    await assert.rejects(site.writeFile('/www/a.txt', Buffer.from('hello, there'), { create: false, overwrite: true }), { name: 'SaveConflict' });
+    assert.equal(server.content('/www/a.txt'), 'HELLO, WORLD');
+  });
+
   it('prefers MLST when the server has it (time and size of one moment)', async () => {
     const server = listServer();
     server.mlst = true;
