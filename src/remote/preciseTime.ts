@@ -41,6 +41,27 @@ export async function withPreciseTime(site: SiteCore, p: string, entry: FileEntr
 }
 
 /**
+ * Ask the precise time of `entry` (from the listing of `p`'s folder) on the connection `c` the caller holds (the
+ * one about to download the file), so that withPreciseTime then answers without a connection of its own. Nothing
+ * when it would ask nothing, or has asked already.
+ */
+export async function primePreciseTime(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<void> {
+  if (entry.type !== 'file' || isProbe(p) || precise.has(entry)) return;
+  if (site.traits.mlsd === true && entry.mtimeMs !== undefined) return;
+  const known = (async () => {
+    try {
+      return (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry));
+    } catch {
+      // The connection broke: the listing's time this once (the download fails too, and is tried again).
+      precise.delete(entry);
+      return entry;
+    }
+  })();
+  precise.set(entry, known);
+  await known;
+}
+
+/**
  * The entry of the file `p` we have just written (`entry`: its old entry with the new size) with its time to the
  * second, asked on the connection that wrote it (one MLST or MDTM: no listing); undefined when the server cannot
  * say or the question failed (the caller then lists the folder as for any stat).

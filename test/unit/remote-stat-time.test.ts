@@ -101,6 +101,21 @@ describe('remote/site: stat of a file has its time to the second', () => {
     assert.ok(after.mtime > before.mtime);
   });
 
+  it('opening a listed file asks its time on the connection that downloads it, not on a second one', async () => {
+    const server = listServer();
+    const { site } = makeSite(server);
+    await site.readDirectory('/www');
+    const data = await site.readFile('/www/a.txt');
+    assert.equal(Buffer.from(data).toString(), 'hello');
+    const ops = server.calls.filter((c) => / (mdtm|download) /.test(c));
+    assert.deepEqual(ops.map((c) => c.split(' ').slice(1).join(' ')), ['mdtm /www/a.txt', 'download /www/a.txt']);
+    assert.equal(new Set(ops.map((c) => c.split(' ')[0])).size, 1, `one connection: ${ops.join(', ')}`);
+    assert.equal(server.clients.length, 1, 'no second login');
+    // The base is that time: a same-size change someone makes afterwards is refused at the save.
+    server.file('/www/a.txt', 'HELLO', at(40));
+    await assert.rejects(site.writeFile('/www/a.txt', Buffer.from('hullo'), { create: false, overwrite: true }), { name: 'SaveConflict' });
+  });
+
   it('after our own save: one MDTM, no listing again, and the stat after it answers from the listing', async () => {
     const server = listServer();
     const { site, clock } = makeSite(server);
