@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { FtpClient, FtpReplyError } from '../../src/ftp';
+import { FtpClient, FtpIncompleteError, FtpReplyError, safeSave } from '../../src/ftp';
 import { ControlConnection } from '../../src/ftp/control';
 import { PathCodec } from '../../src/ftp/names/pathCodec';
 import { ScriptedFtp, pyftpdlibReplies, vsftpdReplies } from './scriptedFtp';
@@ -132,5 +132,82 @@ describe('pipelined commands', function () {
     } finally {
       ctl.destroy();
     }
+  });
+});
+
+/**
+ * Safe save's end in one round trip: SIZE of the temporary file, SITE CHMOD and RNFR together, then RNTO. The
+ * scripted server (vsftpd's replies) holds the SIZE reply until the RNFR has arrived.
+ */
+describe('safe save with SIZE, SITE CHMOD and RNFR in one write', function () {
+  this.timeout(10000);
+  let server: ScriptedFtp;
+  let client: FtpClient;
+  const files = new Map<string, Buffer>();
+  let renamedFrom: string | undefined;
+  /** Bytes the server says it stored fewer than it got (a cut it did not notice). */
+  let shortBy = 0;
+
+  beforeEach(async () => {
+    files.clear();
+    renamedFrom = undefined;
+    shortBy = 0;
+    files.set('/www/a.txt', Buffer.from('old'));
+    const base = vsftpdReplies();
+    server = await new ScriptedFtp({
+      reply: (cmd) => {
+        const [verb] = cmd.split(' ');
+        const arg = cmd.slice(verb.length + 1);
+        switch (verb) {
+          case 'SIZE':
+            return files.has(arg) ? `213 ${files.get(arg)!.length - shortBy}` : '550 Could not get file size.';
+          case 'SITE':
+            return '200 SITE CHMOD command ok.';
+          case 'RNFR':
+            renamedFrom = arg;
+            return files.has(arg) ? '350 Ready for RNTO.' : '550 RNFR command failed.';
+          case 'RNTO':
+            if (!renamedFrom || !files.has(renamedFrom)) return '503 RNFR required first.';
+            files.set(arg, files.get(renamedFrom)!);
+            files.delete(renamedFrom);
+            renamedFrom = undefined;
+            return '250 Rename successful.';
+          case 'DELE':
+            renamedFrom = undefined;
+            return files.delete(arg) ? '250 Delete operation successful.' : '550 Delete operation failed.';
+          default:
+            return base(cmd);
+        }
+      },
+      stored: (p, data) => files.set(p, data),
+      gate: (cmd, rec) => !cmd.startsWith('SIZE') || rec.some((r) => r.startsWith('RNFR')),
+    }).start();
+    client = await FtpClient.connect({ host: '127.0.0.1', port: server.port, user: 'u', password: 'p', timeoutMs: 1500 });
+  });
+
+  afterEach(async () => {
+    client.destroy();
+    await server.stop();
+  });
+
+  it('sends them together and puts the file in place, its mode kept', async () => {
+    const existing = { name: 'a.txt', type: 'file' as const, size: 3, mode: 0o640 };
+    const r = await safeSave(client, '/www/a.txt', Buffer.from('new content'), { existing });
+    assert.deepEqual([r.method, r.verified], ['rename', 'size']);
+    assert.equal(files.get('/www/a.txt')?.toString(), 'new content');
+    const batch = server.arrivals.find((a) => a.some((c) => c.startsWith('SIZE')));
+    assert.deepEqual(batch?.map((c) => c.split(' ')[0] + (c.startsWith('SITE') ? ` ${c.split(' ')[1]} ${c.split(' ')[2]}` : '')), ['SIZE', 'SITE CHMOD 640', 'RNFR']);
+    assert.ok(server.received.some((c) => c === 'RNTO /www/a.txt'));
+    assert.equal((await client.send('NOOP')).code, 200);
+  });
+
+  it('renames nothing when the stored size is short, and deletes the temporary file', async () => {
+    shortBy = 1;
+    const existing = { name: 'a.txt', type: 'file' as const, size: 3 };
+    await assert.rejects(safeSave(client, '/www/a.txt', Buffer.from('new content'), { existing }), FtpIncompleteError);
+    assert.equal(files.get('/www/a.txt')?.toString(), 'old', 'the original is untouched');
+    assert.ok(!server.received.some((c) => c.startsWith('RNTO')));
+    assert.deepEqual([...files.keys()], ['/www/a.txt'], 'no temporary file left');
+    assert.equal((await client.send('NOOP')).code, 200, 'the replies are in step');
   });
 });

@@ -13,6 +13,8 @@ export interface ScriptOptions {
   gate?: (command: string, received: readonly string[]) => boolean;
   /** The data a transfer command (LIST, RETR) sends over the passive data connection. */
   data?: (command: string) => Buffer | undefined;
+  /** STOR: told the bytes received for the path; the server answers 226 after the data connection's end. */
+  stored?: (path: string, data: Buffer) => void;
 }
 
 export class ScriptedFtp {
@@ -69,6 +71,22 @@ export class ScriptedFtp {
             await new Promise<void>((resolve) => p.listen(0, '127.0.0.1', resolve));
             dataSocket = new Promise((resolve) => p.once('connection', resolve));
             socket.write(`229 Entering Extended Passive Mode (|||${(p.address() as net.AddressInfo).port}|)\r\n`);
+            continue;
+          }
+          if (verb === 'STOR' && dataSocket && this.script.stored) {
+            socket.write('150 Ok to send data.\r\n');
+            const d = await dataSocket;
+            dataSocket = undefined;
+            passive?.close();
+            const chunks: Buffer[] = [];
+            await new Promise<void>((resolve) => {
+              d.on('data', (c: Buffer) => chunks.push(c));
+              d.on('end', resolve);
+              d.on('error', () => resolve());
+            });
+            d.end();
+            this.script.stored(command.slice(5), Buffer.concat(chunks));
+            socket.write('226 Transfer complete.\r\n');
             continue;
           }
           const data = this.script.data?.(command);
