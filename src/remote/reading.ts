@@ -4,10 +4,11 @@ import { FtpError, FtpProtocolError, FtpReplyError, isFileUnavailable, type File
 import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
-import { hasExactTime, primePreciseTime, withPreciseTime } from './preciseTime';
+import { hasExactTime, modifiedAlong, primePreciseTime, withPreciseTime } from './preciseTime';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
 import { FileType, isLong, MAX_READ_BYTES, type ReadOptions, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
+import type { TransferOptions } from '../ftp';
 import { joinPath, normalizePath, parentPath } from './uri';
 import { versionOf, type Version } from './versions';
 
@@ -90,14 +91,17 @@ export async function readFile(site: SiteCore, path: string, t: ReadOptions = {}
   let version: Promise<Version | undefined> | undefined;
   const note = () => (version = lookStat(site, p).then(versionOf, () => undefined));
   // A file's time to the second (MDTM where the listing has minutes) is asked on the connection that downloads
-  // it, just before the RETR: one round trip, where a stat of its own would wait for the download or log in a
-  // second connection. Anything else (a link) is looked at as stat does.
+  // it, in the same write as the data connection's request (TransferOptions.onModified; MLST just before it): no
+  // round trip of its own, where a stat apart would wait for the download or log in a second connection. Anything
+  // else (a link) is looked at as stat does.
   const file = known?.state === 'found' && known.entry.type === 'file' ? known.entry : undefined;
   if (known?.state === 'found' && !file) note();
   const before = file
-    ? async (c: RemoteClient) => {
-        await primePreciseTime(site, c, p, file);
+    ? async (c: RemoteClient): Promise<Prepared> => {
+        const along = modifiedAlong(site, c, p, file);
+        if (!along) await primePreciseTime(site, c, p, file);
         note();
+        return along ? { opts: { onModified: along.onModified }, settle: along.settle } : {};
       }
     : undefined;
   const data = await readBytes(site, p, t, before);
@@ -106,7 +110,13 @@ export async function readFile(site: SiteCore, path: string, t: ReadOptions = {}
   return data;
 }
 
-async function readBytes(site: SiteCore, p: string, t: Transfer, before?: (c: RemoteClient) => Promise<void>): Promise<Uint8Array> {
+/** What readBytes adds to the download on the connection it got: options, and what to do after it either way. */
+interface Prepared {
+  opts?: Pick<TransferOptions, 'onModified'>;
+  settle?: () => void;
+}
+
+async function readBytes(site: SiteCore, p: string, t: Transfer, before?: (c: RemoteClient) => Promise<Prepared>): Promise<Uint8Array> {
   // A probe is answered from the listing (no RETR of a file that is not there); otherwise use what the cache knows.
   let entry: FileEntry | undefined;
   if (isProbe(p)) {
@@ -126,14 +136,18 @@ async function readBytes(site: SiteCore, p: string, t: Transfer, before?: (c: Re
   try {
     const data = await site.pool.run(
       async (c) => {
-        await before?.(c);
-        // Unknown size: ask (one SIZE), so the file lands in one buffer of its size instead of chunks joined
-        // at the end (which holds it twice).
-        const size = listed ?? (await sizeOf(site, c, p));
-        if (size !== undefined && size > max) throw new TooLargeError(tooLarge(p, size, max).message, `RETR ${p}`);
-        const sink = new BufferSink(size, max, (n) => new TooLargeError(tooLarge(p, n, max, true).message, `RETR ${p}`));
-        await c.download(p, sink.stream, { onProgress: t.onProgress, signal: t.signal });
-        return sink.result();
+        const prepared = (await before?.(c)) ?? {};
+        try {
+          // Unknown size: ask (one SIZE), so the file lands in one buffer of its size instead of chunks joined
+          // at the end (which holds it twice).
+          const size = listed ?? (await sizeOf(site, c, p));
+          if (size !== undefined && size > max) throw new TooLargeError(tooLarge(p, size, max).message, `RETR ${p}`);
+          const sink = new BufferSink(size, max, (n) => new TooLargeError(tooLarge(p, n, max, true).message, `RETR ${p}`));
+          await c.download(p, sink.stream, { onProgress: t.onProgress, signal: t.signal, ...prepared.opts });
+          return sink.result();
+        } finally {
+          prepared.settle?.();
+        }
       },
       {
         idempotent: true,

@@ -117,6 +117,27 @@ describe('pipelined commands', function () {
     assert.deepEqual((await c.list('/pub')).map((e) => e.name).sort(), ['a.txt', 'sub']);
   });
 
+  it('sends a download\'s MDTM with its EPSV and hands its time over before the data (onModified)', async () => {
+    const base = vsftpdReplies();
+    const server = await serve({
+      reply: (cmd) => (cmd === 'MDTM /pub/a.txt' ? '213 20241206070012' : cmd.startsWith('MDTM') ? '550 Could not get file modification time.' : base(cmd)),
+      data: (cmd) => (cmd.startsWith('RETR') ? Buffer.from('hello') : undefined),
+      // MDTM's reply waits for the EPSV.
+      gate: (cmd, rec) => !cmd.startsWith('MDTM') || rec.filter((r) => r === 'EPSV').length >= rec.filter((r) => r.startsWith('MDTM')).length,
+    });
+    const c = await connect(server);
+    const told: Array<{ time?: Date; code: number }> = [];
+    const data = await c.downloadBuffer('/pub/a.txt', { onModified: (m) => told.push(m) });
+    assert.equal(data.toString(), 'hello');
+    assert.deepEqual(server.arrivalOf('MDTM /pub/a.txt'), ['MDTM /pub/a.txt', 'EPSV']);
+    assert.deepEqual(told.map((m) => [m.code, m.time?.toISOString()]), [[213, '2024-12-06T07:00:12.000Z']]);
+    // A refused MDTM is told, and the download goes on.
+    const again = await c.downloadBuffer('/pub/b.txt', { onModified: (m) => told.push(m) });
+    assert.equal(again.toString(), 'hello');
+    assert.deepEqual(told.slice(1).map((m) => [m.code, m.time]), [[550, undefined]]);
+    assert.equal((await c.send('NOOP')).code, 200);
+  });
+
   it('reads the reply of a command written ahead that no read took, before the next command\'s', async () => {
     const server = await serve({ reply: vsftpdReplies() });
     const ctl = await ControlConnection.open('127.0.0.1', server.port, new PathCodec('utf8', { raw: new Map() }, () => undefined), 1500, () => undefined, 8192);
