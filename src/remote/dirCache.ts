@@ -106,8 +106,8 @@ export class DirCache {
   }
 
   /**
-   * Our own write changed `path`'s entry and nothing else in its folder: put `entry` in place of the old one in
-   * the folder's listing, if that listing is still `list` (the one the write looked at, fetched for it) and fresh;
+   * Our own write changed `path`'s entry (or made it) and nothing else in its folder: put `entry` in place of the
+   * old one (or add it) in the folder's listing, if that listing is still `list` (the one the write looked at, fetched for it) and fresh;
    * else forget the folder as invalidatePath does. A listing under way is dropped either way (it may predate the
    * write). Returns whether the listing was kept.
    */
@@ -116,12 +116,14 @@ export class DirCache {
     const dir = parentPath(p);
     this.dropInflight((k) => k === dir);
     const slot = this.fresh(dir);
-    const i = slot && slot.list === list ? list.findIndex((e) => e.name === entry.name) : -1;
-    if (!slot || i < 0) {
+    const i = slot && slot.list === list ? list.findIndex((e) => e.name === entry.name) : -2;
+    if (!slot || i === -2) {
       this.invalidatePath(p);
       return false;
     }
-    list[i] = entry;
+    // (A new file of ours: added, as the listing would show it now.)
+    if (i < 0) list.push(entry);
+    else list[i] = entry;
     slot.entries.set(entry.name, entry);
     return true;
   }

@@ -38,10 +38,11 @@ export async function writeFile(
     if (conflict) throw conflict;
   }
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  // An existing file saved in place: its new time is asked right after the save, on the same connection (one MLST
-  // or MDTM), and becomes the editor's base and the listing's entry: no listing again for that, nor for the stat
-  // VS Code makes after a save.
-  const inPlace = entry?.type === 'file' && to.path === p && Array.isArray(listed) ? entry : undefined;
+  // A file saved in place (or made) in the folder just listed: its new time is asked right after the save, on the
+  // same connection (one MLST or MDTM), and becomes the editor's base and the listing's entry: no listing again for
+  // that, nor for the stat VS Code makes after a save.
+  const fresh = to.path === p && Array.isArray(listed);
+  const inPlace = fresh && entry?.type === 'file' ? entry : fresh && !entry ? { name: baseName(p), type: 'file' as const } : undefined;
   let written: FileEntry | undefined;
   try {
     await site.pool.run(async (c) => {

@@ -138,6 +138,22 @@ describe('remote/site: stat of a file has its time to the second', () => {
     assert.equal(server.content('/www/a.txt'), 'HELLO, WORLD');
   });
 
+  it('a new file saved: its entry joins the listing the save read, with the time MDTM gave', async () => {
+    const server = listServer();
+    const { site } = makeSite(server);
+    server.uploadTime = () => at(33);
+    const lists = server.count('list');
+    await site.writeFile('/www/new.txt', Buffer.from('fresh'), { create: true, overwrite: false });
+    const listed = server.count('list') - lists;
+    // The folder looked at before the save and safe save's size check (this server has no SIZE): no listing after.
+    assert.equal(listed, 2);
+    const s = await site.stat('/www/new.txt');
+    assert.deepEqual([s.size, s.mtime, s.mtimeExact], [5, at(33).getTime(), true]);
+    assert.equal(server.count('list') - lists, listed, 'the stat after the save listed nothing');
+    assert.deepEqual((await site.readDirectory('/www')).map(([n]) => n).sort(), ['a.txt', 'new.txt', 'package.json', 'sub']);
+    assert.equal(server.count('list') - lists, listed);
+  });
+
   it('prefers MLST when the server has it (time and size of one moment)', async () => {
     const server = listServer();
     server.mlst = true;
