@@ -11,6 +11,7 @@ import { stopAllServers } from '../test/servers';
 import { bulkCase, ceilingCase } from './cases/transfer';
 import type { BenchEnv } from './cases/env';
 import { folderCase } from './cases/folder';
+import { syncCase } from './cases/sync';
 import { linkCheck, startVia, wanCases } from './cases/wan';
 import { listingCase, manyDir } from './cases/listing';
 import { loginCase } from './cases/login';
@@ -82,7 +83,7 @@ async function main(): Promise<number> {
     smallBytes: opts.files * opts.fileKiB * 1024,
   };
   const needLarge = want('ceiling') || want('retr') || want('stor');
-  const needSmall = want('small') || want('folder') || want('wan');
+  const needSmall = want('small') || want('folder') || want('sync') || want('wan');
   if (needLarge) makeLargeFile(env.largeFile, largeBytes);
   if (needSmall) {
     makeSmallFiles(env.smallDir, opts.files, opts.fileKiB * 1024);
@@ -120,6 +121,7 @@ async function main(): Promise<number> {
       fs.rmSync(path.join(srv.root, 'big.bin'), { force: true });
       for (const dir of ['download', 'upload'] as const) if (want('small')) await run(smallFilesCase(env, srv, dir, rounds));
       for (const dir of ['download', 'upload'] as const) if (want('folder')) await run(folderCase(env, srv, dir, rounds));
+      if (want('sync')) await run(syncCase(env, srv, rounds));
       // Once more in the extension host's Node, where the library runs inside VS Code (first server only: time).
       if (host && name === opts.servers[0]) {
         for (const dir of ['download', 'upload'] as const) if (want('small')) await run(smallFilesCase(env, srv, dir, rounds, host));

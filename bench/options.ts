@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-export const CASE_IDS = ['ceiling', 'retr', 'stor', 'small', 'folder', 'list', 'login', 'parse', 'vscode', 'wan'] as const;
+export const CASE_IDS = ['ceiling', 'retr', 'stor', 'small', 'folder', 'sync', 'list', 'login', 'parse', 'vscode', 'wan'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 export const BENCH_SERVERS = ['vsftpd', 'pyftpdlib'] as const;
 export type BenchServer = (typeof BENCH_SERVERS)[number];

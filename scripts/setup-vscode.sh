@@ -54,6 +54,15 @@ works() {
   [ "${v%% *}" = "$CODE_SERVER_VERSION" ]
 }
 
+# A CJK font, so that Chinese in the screenshots (ui-chinese, ui-encoding) shows as glyphs, not boxes. Apart from
+# the rest: a machine set up before it was needed gets it without reinstalling anything else.
+if [ -z "$NO_BROWSER" ] && ! dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q 'install ok installed'; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
+  say "apt: installing fonts-wqy-microhei"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null
+fi
+
 if [ -z "$FORCE" ] && works; then
   say "already installed and working: $WANT_STAMP ($(cs_version)); $(( $(date +%s) - t0 )) s"
   exit 0

@@ -13,6 +13,7 @@ import {
   type HostPort,
 } from './address';
 import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpTimeoutError } from './errors';
+import { t as l10nT } from './l10n';
 import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
 import { replyMessage, type FtpReply } from './reply';
@@ -90,9 +91,9 @@ export async function openPassive(
       strategy.epsv = false;
     } else {
       throw new FtpDataConnectionError(
-        `The server refused EPSV (${r.code} ${replyMessage(r)})`,
+        l10nT('The server refused EPSV ({0})', `${r.code} ${replyMessage(r)}`),
         'EPSV',
-        'The server does not offer extended passive mode: PASV or active mode may work.',
+        l10nT('The server does not offer extended passive mode: PASV or active mode may work.'),
         'passive',
         r.code,
         'command-refused',
@@ -112,9 +113,9 @@ export async function openPassive(
       target = { host: peer, port: parseEpsvReply(r.text) };
     } else {
       throw new FtpDataConnectionError(
-        `The server refused passive mode (PASV: ${r.code} ${replyMessage(r)})`,
+        l10nT('The server refused passive mode (PASV: {0})', `${r.code} ${replyMessage(r)}`),
         'PASV',
-        'The server does not offer passive mode: use active mode.',
+        l10nT('The server does not offer passive mode: use active mode.'),
         'passive',
         r.code,
         'command-refused',
@@ -131,7 +132,7 @@ export async function openPassive(
     },
     (err: unknown) => {
       throw new FtpDataConnectionError(
-        `Could not open the passive data connection to ${formatEndpoint(t.host, t.port)} (${errorCode(err)})`,
+        l10nT('Could not open the passive data connection to {0} ({1})', formatEndpoint(t.host, t.port), errorCode(err)),
         undefined,
         passiveDiagnosis(err, t, advertised, peer, settings.trustPasvAddress),
         'passive',
@@ -167,23 +168,23 @@ function errorCode(err: unknown): string {
 
 function passiveDiagnosis(err: unknown, t: HostPort, advertised: string | undefined, peer: string, trusted: boolean): string {
   if (trusted && advertised && !sameAddress(advertised, peer)) {
-    return (
-      `The server advertised ${advertised} in its PASV reply but the control connection goes to ${peer}: ` +
-      `the server is probably behind NAT and ${advertised} is not reachable from here. ` +
-      `Turn off "trust PASV address" so the client connects to ${peer}.`
+    return l10nT(
+      'The server advertised {0} in its PASV reply but the control connection goes to {1}: the server is probably behind NAT and {0} is not reachable from here. Turn off "trust PASV address" so the client connects to {1}.',
+      advertised,
+      peer,
     );
   }
   const cause = (err as FtpConnectionError).cause as NodeJS.ErrnoException | undefined;
   if (cause?.code === 'ECONNREFUSED') {
-    return (
-      `Port ${t.port} refused the connection: the server's passive port is closed or outside the range its ` +
-      `firewall forwards. Check the server's passive port range, or use active mode.`
+    return l10nT(
+      "Port {0} refused the connection: the server's passive port is closed or outside the range its firewall forwards. Check the server's passive port range, or use active mode.",
+      t.port,
     );
   }
-  return (
-    `Nothing answered at ${formatEndpoint(t.host, t.port)}: a firewall between this machine and the server ` +
-    `probably blocks port ${t.port} (outside the server's open passive range). Open the passive range on the ` +
-    `server's firewall, or use active mode.`
+  return l10nT(
+    "Nothing answered at {0}: a firewall between this machine and the server probably blocks port {1} (outside the server's open passive range). Open the passive range on the server's firewall, or use active mode.",
+    formatEndpoint(t.host, t.port),
+    t.port,
   );
 }
 
@@ -262,13 +263,14 @@ export async function openActive(
       const verb = command.split(' ')[0];
       const tried = triedEprt && verb === 'PORT' ? 'EPRT and PORT' : verb;
       throw new FtpDataConnectionError(
-        `The server refused ${tried} ${advertise}:${port} (${reply.code} ${replyMessage(reply)})`,
+        l10nT('The server refused {0} {1}:{2} ({3})', tried, advertise, port, `${reply.code} ${replyMessage(reply)}`),
         command,
         addressScope(advertise) === 'private'
-          ? `This machine offered its address ${advertise}, which is private: if it is behind NAT the server sees ` +
-            `another address and refuses the data connection. Use passive mode, or set the active-mode address ` +
-            `to this network's public address (and forward the active-mode port range to this machine).`
-          : `The server does not accept active mode to ${advertise}. Use passive mode, or check the active-mode address setting.`,
+          ? l10nT(
+              "This machine offered its address {0}, which is private: if it is behind NAT the server sees another address and refuses the data connection. Use passive mode, or set the active-mode address to this network's public address (and forward the active-mode port range to this machine).",
+              advertise,
+            )
+          : l10nT('The server does not accept active mode to {0}. Use passive mode, or check the active-mode address setting.', advertise),
         'active',
         reply.code,
         'command-refused',
@@ -297,8 +299,7 @@ export async function openActive(
           close();
           reject(
             new FtpDataConnectionError(
-              `The server did not connect back to ${formatEndpoint(advertise, port)} within ` +
-                `${Math.round(settings.activeAcceptTimeoutMs / 1000)} s`,
+              l10nT('The server did not connect back to {0} within {1} s', formatEndpoint(advertise, port), Math.round(settings.activeAcceptTimeoutMs / 1000)),
               undefined,
               activeDiagnosis(advertise, localAddress),
               'active',
@@ -321,12 +322,13 @@ export async function openActive(
  * firewall drops its outgoing data connections, typically those from source port 20.
  */
 export function activeDiagnosis(advertise: string, localAddress: string): string {
-  const nat = advertise !== localAddress ? '' : isPrivateAddress(advertise) ? ' or a NAT router in front of it' : '';
-  return (
-    `An inbound firewall on this machine${nat} probably blocks connections from the server, or the server's ` +
-    `own firewall blocks its outgoing data connections (often those from port 20). ` +
-    `Use passive mode (or turn on fallback).`
-  );
+  return advertise === localAddress && isPrivateAddress(advertise)
+    ? l10nT(
+        "An inbound firewall on this machine or a NAT router in front of it probably blocks connections from the server, or the server's own firewall blocks its outgoing data connections (often those from port 20). Use passive mode (or turn on fallback).",
+      )
+    : l10nT(
+        "An inbound firewall on this machine probably blocks connections from the server, or the server's own firewall blocks its outgoing data connections (often those from port 20). Use passive mode (or turn on fallback).",
+      );
 }
 
 /** Listen on the address, on a free port within the range when one is given (RFC 959 leaves the port to the client). */
@@ -347,9 +349,9 @@ async function listen(address: string, range?: [number, number], pauseOnConnect 
     }
   }
   throw new FtpDataConnectionError(
-    `No free port in the active-mode range ${lo}-${hi}`,
+    l10nT('No free port in the active-mode range {0}', `${lo}-${hi}`),
     undefined,
-    'Every port in the range is in use: widen the active-mode port range, or use passive mode.',
+    l10nT('Every port in the range is in use: widen the active-mode port range, or use passive mode.'),
     'active',
     undefined,
     'no-local-port',

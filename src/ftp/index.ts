@@ -18,3 +18,4 @@ export { CODE_PAGES, detectNameEncoding, type CodePage, type EncodingVerdict } f
 export type { NameMemory } from './names/pathCodec';
 export { addressScope } from './address';
 export { formatOffset } from './timeZone';
+export { formatMessage, setTranslator, t as translate, type Translate } from './l10n';

@@ -12,6 +12,7 @@ import { FtpCertificateError } from '../ftp';
 import { normalizeFingerprint } from '../ftp';
 import type { ConnectionConfig } from './config';
 import { FsError } from './fsErrors';
+import { t } from './l10n';
 
 export type CertificateProblem = FtpCertificateError['reason'];
 export type CertificateDetails = FtpCertificateError['certificate'];
@@ -94,28 +95,31 @@ export function trustQuestion(cfg: Connection, err: FtpCertificateError, now = D
     return {
       ...base,
       previous,
-      message: `The certificate of "${cfg.name}" (${where(cfg)}) has CHANGED since you trusted it.`,
+      message: t('The certificate of "{0}" ({1}) has CHANGED since you trusted it.', cfg.name, where(cfg)),
       detail:
-        `Trusted before: SHA-256 ${previous ?? '(unknown)'}\n` +
-        `Now:            SHA-256 ${c.fingerprint256}\n\n` +
+        `${t('Trusted before: SHA-256 {0}', previous ?? '(unknown)')}\n` +
+        `${t('Now:            SHA-256 {0}', c.fingerprint256)}\n\n` +
         `${details}\n\n` +
-        'This happens when the server gets a new certificate, but also when someone intercepts the connection. ' +
-        'Ask the server\'s administrator whether the new fingerprint is right before you trust it. ' +
-        `Until then FTP Explorer does not connect to "${cfg.name}".`,
+        t(
+          'This happens when the server gets a new certificate, but also when someone intercepts the connection. Ask the server\'s administrator whether the new fingerprint is right before you trust it. Until then FTP Explorer does not connect to "{0}".',
+          cfg.name,
+        ),
     };
   }
   const why =
     err.reason === 'hostname'
-      ? `It is not made out for ${cfg.host}, the name this connection uses.`
-      : 'It is not signed by an authority this computer trusts (a self-signed certificate, or a private CA).';
+      ? t('It is not made out for {0}, the name this connection uses.', cfg.host)
+      : t('It is not signed by an authority this computer trusts (a self-signed certificate, or a private CA).');
   return {
     ...base,
-    message: `The certificate of "${cfg.name}" (${where(cfg)}) is not trusted.`,
+    message: t('The certificate of "{0}" ({1}) is not trusted.', cfg.name, where(cfg)),
     detail:
       `${why}\n${err.message}.\n\n` +
       `${details}\n\n` +
-      'Trust it only if this fingerprint is the one the server\'s administrator gives you. FTP Explorer then ' +
-      `remembers it for "${cfg.name}" ("trustedFingerprint" in its settings) and warns you if the server's certificate ever changes.`,
+      t(
+        'Trust it only if this fingerprint is the one the server\'s administrator gives you. FTP Explorer then remembers it for "{0}" ("trustedFingerprint" in its settings) and warns you if the server\'s certificate ever changes.',
+        cfg.name,
+      ),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { normalizeFingerprint, type TlsMode } from '../ftp';
 import type { DataMode, FtpConnectOptions, FtpLogger } from '../ftp';
+import { t } from './l10n';
 
 export interface ConnectionConfig {
   /** Unique (case-insensitively), used as the URI authority: `ftp://<name>/<path>`. */
@@ -70,9 +71,9 @@ const BAD_NAME = /[/\\@:?#%[\]\u0000-\u001f]/;
 /** Why a name cannot be used, or undefined when it can. `others` are the names already taken. */
 export function checkName(name: string, others: readonly string[] = []): string | undefined {
   const n = name.trim();
-  if (!n) return 'Enter a name.';
-  if (BAD_NAME.test(n)) return 'A name cannot contain / \\ @ : ? # % [ ] (it is used in ftp:// URIs).';
-  if (others.some((o) => o.toLowerCase() === n.toLowerCase())) return `A connection named "${n}" exists already. Choose another name.`;
+  if (!n) return t('Enter a name.');
+  if (BAD_NAME.test(n)) return t('A name cannot contain / \\ @ : ? # % [ ] (it is used in ftp:// URIs).');
+  if (others.some((o) => o.toLowerCase() === n.toLowerCase())) return t('A connection named "{0}" exists already. Choose another name.', n);
   return undefined;
 }
 
@@ -106,45 +107,45 @@ export interface Normalized {
 /** Turn one raw entry of `ftpExplorer.connections` into a ConnectionConfig with defaults filled in. */
 export function normalizeConnection(raw: unknown): Normalized {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { problem: 'An entry of ftpExplorer.connections is not an object. Fix it with "FTP: Edit Connections".' };
+    return { problem: t('An entry of ftpExplorer.connections is not an object. Fix it with "FTP: Edit Connections".') };
   }
   const r = raw as Record<string, unknown>;
   const hasPassword = 'password' in r;
   const host = str(r.host)?.trim();
-  if (!host) return { hasPassword, problem: 'A connection has no host. Add "host" with "FTP: Edit Connections".' };
+  if (!host) return { hasPassword, problem: t('A connection has no host. Add "host" with "FTP: Edit Connections".') };
   const name = (str(r.name)?.trim() || host).trim();
   const bad = checkName(name);
-  if (bad) return { hasPassword, problem: `Connection "${name}": ${bad}` };
+  if (bad) return { hasPassword, problem: t('Connection "{0}": {1}', name, bad) };
   const tls: TlsMode | undefined = r.tls === undefined || r.tls === null || r.tls === '' ? 'none' : TLS_MODES.find((m) => m === r.tls);
-  if (!tls) return { hasPassword, problem: `Connection "${name}": "tls" must be "none", "explicit" or "implicit".` };
+  if (!tls) return { hasPassword, problem: t('Connection "{0}": "tls" must be "none", "explicit" or "implicit".', name) };
   const trustedFingerprint = str(r.trustedFingerprint)?.trim() ? normalizeFingerprint(str(r.trustedFingerprint)!) : undefined;
   if (trustedFingerprint === '') {
-    return { hasPassword, problem: `Connection "${name}": "trustedFingerprint" must be a SHA-256 fingerprint (64 hex digits, colons optional).` };
+    return { hasPassword, problem: t('Connection "{0}": "trustedFingerprint" must be a SHA-256 fingerprint (64 hex digits, colons optional).', name) };
   }
   const port = int(r.port) ?? (tls === 'implicit' ? 990 : 21);
-  if (port < 1 || port > 65535) return { hasPassword, problem: `Connection "${name}": port must be 1-65535.` };
+  if (port < 1 || port > 65535) return { hasPassword, problem: t('Connection "{0}": port must be 1-65535.', name) };
   const mode: DataMode = r.mode === 'active' ? 'active' : 'passive';
   const poolSize = int(r.poolSize);
   const poll = r.pollSeconds;
   if (poll !== undefined && (typeof poll !== 'number' || !Number.isFinite(poll) || poll < 0)) {
-    return { hasPassword, problem: `Connection "${name}": "pollSeconds" must be a number of seconds, 0 or more (0 turns watching for changes off).` };
+    return { hasPassword, problem: t('Connection "{0}": "pollSeconds" must be a number of seconds, 0 or more (0 turns watching for changes off).', name) };
   }
   const timeZoneOffset = parseTimeZoneOffset(r.timeZoneOffset);
   if (timeZoneOffset === null) {
-    return { hasPassword, problem: `Connection "${name}": "timeZoneOffset" must be "auto", hours such as 8 or -5.5, or "+08:00".` };
+    return { hasPassword, problem: t('Connection "{0}": "timeZoneOffset" must be "auto", hours such as 8 or -5.5, or "+08:00".', name) };
   }
   const modes: { fileMode?: number; folderMode?: number } = {};
   for (const key of ['fileMode', 'folderMode'] as const) {
     const v = r[key];
     if (v === undefined || v === null || v === '') continue;
     if (typeof v !== 'string' || !/^[0-7]{3,4}$/.test(v.trim())) {
-      return { hasPassword, problem: `Connection "${name}": "${key}" must be an octal mode in quotes, like "644" or "0755".` };
+      return { hasPassword, problem: t('Connection "{0}": "{1}" must be an octal mode in quotes, like "644" or "0755".', name, key) };
     }
     modes[key] = parseInt(v.trim(), 8);
   }
   const range = str(r.activePortRange)?.trim() || undefined;
   if (range !== undefined && !parsePortRange(range)) {
-    return { hasPassword, problem: `Connection "${name}": activePortRange must look like "50000-50100".` };
+    return { hasPassword, problem: t('Connection "{0}": activePortRange must look like "50000-50100".', name) };
   }
   const config: ConnectionConfig = {
     name,
@@ -186,7 +187,7 @@ export function normalizeConnections(raw: unknown): { configs: ConnectionConfig[
     if (!n.config) continue;
     if (n.hasPassword) withPassword.push(n.config.name);
     if (configs.some((c) => c.name.toLowerCase() === n.config!.name.toLowerCase())) {
-      problems.push(`Two connections are named "${n.config.name}"; the second is ignored. Rename it with "FTP: Edit Connections".`);
+      problems.push(t('Two connections are named "{0}"; the second is ignored. Rename it with "FTP: Edit Connections".', n.config.name));
       continue;
     }
     configs.push(n.config);

@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { downloadFile, downloadTo } from './download';
 import { FsError } from './fsErrors';
+import { t } from './l10n';
 import { FileType, type Site } from './site';
 import { emptyResult, type TransferContext, type TransferResult } from './transfers';
 import { uploadFile, uploadTo } from './upload';
@@ -29,17 +30,17 @@ export async function copyPath(src: Site, from: string, dst: Site, to: string, o
   const a = normalizePath(from);
   const b = normalizePath(to);
   dst.assertWritable(b);
-  if (src === dst && (a === b || isUnder(b, a))) throw new FsError('NoPermissions', `Cannot copy ${a} into itself`);
+  if (src === dst && (a === b || isUnder(b, a))) throw new FsError('NoPermissions', t('Cannot copy {0} into itself', a));
   const st = await src.stat(a);
   const isDir = (st.type & FileType.Directory) !== 0;
   if ((st.type & FileType.SymbolicLink) !== 0 && isDir) {
-    throw new FsError('NoPermissions', `${a} is a link to a folder: links are not copied (what they lead to may be anywhere). Copy the folder it leads to instead.`);
+    throw new FsError('NoPermissions', t('{0} is a link to a folder: links are not copied (what they lead to may be anywhere). Copy the folder it leads to instead.', a));
   }
   dst.cache.invalidate(parentPath(b));
   const there = await dst.lookup(b);
-  if (there && !opts.overwrite) throw new FsError('FileExists', `${b} exists already`);
+  if (there && !opts.overwrite) throw new FsError('FileExists', t('{0} exists already', b));
   if (there && isDir !== (there.type === 'dir')) {
-    throw new FsError(isDir ? 'FileNotADirectory' : 'FileIsADirectory', `${b} is a ${there.type === 'dir' ? 'folder' : 'file'}: ${a} cannot replace it`);
+    throw new FsError(isDir ? 'FileNotADirectory' : 'FileIsADirectory', there.type === 'dir' ? t('{0} is a folder: {1} cannot replace it', b, a) : t('{0} is a file: {1} cannot replace it', b, a));
   }
   if (!there) await dst.assertParentExists(b);
   const tmp = await fsp.mkdtemp(nodePath.join(os.tmpdir(), 'ftpx-copy-'));
@@ -112,7 +113,16 @@ async function verifySameSize(src: Site, a: string, dst: Site, b: string): Promi
   if (x.files !== y.files || x.bytes !== y.bytes) {
     throw new FsError(
       'Unavailable',
-      `move ${a} from "${src.name}" to "${dst.name}": the copy holds ${y.files} files, ${y.bytes} bytes, the original ${x.files} files, ${x.bytes} bytes. The original was kept; compare them, then delete one.`,
+      t(
+        'move {0} from "{1}" to "{2}": the copy holds {3} files, {4} bytes, the original {5} files, {6} bytes. The original was kept; compare them, then delete one.',
+        a,
+        src.name,
+        dst.name,
+        y.files,
+        y.bytes,
+        x.files,
+        x.bytes,
+      ),
     );
   }
 }

@@ -5,6 +5,7 @@
  */
 import { formatProbeReport, type ProbeReport } from '../ftp';
 import type { ConnectionConfig, TlsMode } from './config';
+import { t } from './l10n';
 
 type Connection = Pick<ConnectionConfig, 'name' | 'host' | 'port' | 'username' | 'mode' | 'fallback' | 'trustPasvAddress'> &
   Partial<Pick<ConnectionConfig, 'tls' | 'trustedFingerprint' | 'activeAddress' | 'remoteRoot'>>;
@@ -49,7 +50,9 @@ export interface TlsAlternative {
   error?: string;
 }
 
-const TLS_LABEL: Record<TlsMode, string> = { none: 'plain FTP (no TLS)', explicit: 'explicit TLS (AUTH TLS)', implicit: 'implicit TLS' };
+function tlsLabel(tls: TlsMode): string {
+  return tls === 'none' ? t('plain FTP (no TLS)') : tls === 'explicit' ? t('explicit TLS (AUTH TLS)') : t('implicit TLS');
+}
 
 /** The usual port of a TLS mode. */
 export function defaultPort(tls: TlsMode): number {
@@ -85,24 +88,32 @@ export function tlsCandidates(report: ProbeReport, cfg: Connection, extras: Diag
 export function diagnosisActions(report: ProbeReport, cfg: Connection, extras: DiagnosisExtras = {}): DiagnosisAction[] {
   const alternatives = extras.alternatives ?? [];
   const actions: DiagnosisAction[] = [];
-  if (certificateOf(report, extras)) actions.push({ kind: 'trust', label: 'Show Certificate…' });
+  if (certificateOf(report, extras)) actions.push({ kind: 'trust', label: t('Show Certificate…') });
   const alt = alternatives.find((a) => a.result !== 'fail' && a.tls !== 'none');
   if (alt) {
     const settings: SettingsChange = { tls: alt.tls, ...(alt.port !== cfg.port ? { port: alt.port } : {}) };
-    actions.push({ kind: 'apply', label: `Use ${alt.tls === 'implicit' ? 'Implicit' : 'Explicit'} TLS${settings.port ? ` on Port ${alt.port}` : ''}`, settings });
+    const label =
+      alt.tls === 'implicit'
+        ? settings.port
+          ? t('Use Implicit TLS on Port {0}', alt.port)
+          : t('Use Implicit TLS')
+        : settings.port
+          ? t('Use Explicit TLS on Port {0}', alt.port)
+          : t('Use Explicit TLS');
+    actions.push({ kind: 'apply', label, settings });
   }
   const change: SettingsChange = {};
   if (report.change.mode) change.mode = report.change.mode;
   if (report.change.trustPasvAddress !== undefined) change.trustPasvAddress = report.change.trustPasvAddress;
   if (change.mode || change.trustPasvAddress !== undefined) {
     const parts = [
-      ...(change.trustPasvAddress === false ? ['Turn Off trustPasvAddress'] : change.trustPasvAddress ? ['Turn On trustPasvAddress'] : []),
-      ...(change.mode ? [`Use ${change.mode === 'active' ? 'Active' : 'Passive'} Mode`] : []),
+      ...(change.trustPasvAddress === false ? [t('Turn Off trustPasvAddress')] : change.trustPasvAddress ? [t('Turn On trustPasvAddress')] : []),
+      ...(change.mode ? [change.mode === 'active' ? t('Use Active Mode') : t('Use Passive Mode')] : []),
     ];
-    actions.push({ kind: 'apply', label: parts.join(' and '), settings: change });
+    actions.push({ kind: 'apply', label: parts.length === 2 ? t('{0} and {1}', parts[0], parts[1]) : parts[0], settings: change });
   }
   if (report.login.ok && !report.tls.configured && report.tls.offered) {
-    actions.push({ kind: 'apply', label: 'Use Explicit TLS', settings: { tls: 'explicit' } });
+    actions.push({ kind: 'apply', label: t('Use Explicit TLS'), settings: { tls: 'explicit' } });
   }
   return actions;
 }
@@ -130,25 +141,30 @@ function inFtpExplorer(report: ProbeReport, cfg: Connection, extras: DiagnosisEx
   const alternatives = extras.alternatives ?? [];
   const lines: string[] = [];
   for (const a of alternatives) {
-    const on = `${TLS_LABEL[a.tls]} on port ${a.port}`;
-    if (a.result === 'ok') lines.push(`Tried ${on}: logged in.`);
-    else if (a.result === 'certificate') lines.push(`Tried ${on}: TLS works; the certificate needs to be trusted first (${a.error ?? 'not trusted'}).`);
-    else lines.push(`Tried ${on}: fails (${a.error ?? 'no detail'}).`);
+    const on = t('{0} on port {1}', tlsLabel(a.tls), a.port);
+    if (a.result === 'ok') lines.push(t('Tried {0}: logged in.', on));
+    else if (a.result === 'certificate') lines.push(t('Tried {0}: TLS works; the certificate needs to be trusted first ({1}).', on, a.error ?? t('not trusted')));
+    else lines.push(t('Tried {0}: fails ({1}).', on, a.error ?? t('no detail')));
   }
   for (const a of actions) {
     if (a.kind === 'trust') {
       const c = certificateOf(report, extras);
       lines.push(
         c?.problem === 'changed'
-          ? `The certificate changed since it was trusted. "${a.label}" shows both fingerprints; trust the new one only after checking it with the server's admin.`
-          : `"${a.label}" shows the certificate (subject, issuer, validity, SHA-256 fingerprint) and lets you trust it for "${cfg.name}" (SHA-256 ${c?.fingerprint256 ?? '?'}); it is then kept as "trustedFingerprint" in the connection's settings.`,
+          ? t('The certificate changed since it was trusted. "{0}" shows both fingerprints; trust the new one only after checking it with the server\'s admin.', a.label)
+          : t(
+              '"{0}" shows the certificate (subject, issuer, validity, SHA-256 fingerprint) and lets you trust it for "{1}" (SHA-256 {2}); it is then kept as "trustedFingerprint" in the connection\'s settings.',
+              a.label,
+              cfg.name,
+              c?.fingerprint256 ?? '?',
+            ),
       );
     } else {
-      lines.push(`"${a.label}": sets ${settingsText(a.settings)} for "${cfg.name}" in ftpExplorer.connections.`);
+      lines.push(t('"{0}": sets {1} for "{2}" in ftpExplorer.connections.', a.label, settingsText(a.settings), cfg.name));
     }
   }
-  if (report.change.mode) lines.push('The mode can also be switched with "FTP: Switch Data Connection Mode" or the status bar item.');
-  if (!lines.length) lines.push(report.login.ok ? 'Nothing to change.' : 'Nothing FTP Explorer can change fixes this; see "Change:" above.');
+  if (report.change.mode) lines.push(t('The mode can also be switched with "FTP: Switch Data Connection Mode" or the status bar item.'));
+  if (!lines.length) lines.push(report.login.ok ? t('Nothing to change.') : t('Nothing FTP Explorer can change fixes this; see "Change:" above.'));
   return lines;
 }
 
@@ -162,9 +178,9 @@ export function formatDiagnosis(report: ProbeReport, cfg: Connection, opts: Diag
   const actions = diagnosisActions(report, cfg, opts);
   const when = opts.when ?? new Date();
   const lines = [
-    `FTP Explorer: diagnosis of "${cfg.name}" (${cfg.username}@${cfg.host}:${cfg.port}), ${when.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`,
-    `Settings: ${settingsLine(cfg)}`,
-    ...(cfg.tls && cfg.tls !== 'none' && cfg.trustedFingerprint ? [`Trusted certificate: SHA-256 ${cfg.trustedFingerprint}`] : []),
+    t('FTP Explorer: diagnosis of "{0}" ({1}), {2}', cfg.name, `${cfg.username}@${cfg.host}:${cfg.port}`, when.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')),
+    t('Settings: {0}', settingsLine(cfg)),
+    ...(cfg.tls && cfg.tls !== 'none' && cfg.trustedFingerprint ? [t('Trusted certificate: SHA-256 {0}', cfg.trustedFingerprint)] : []),
     '',
     formatProbeReport(report),
     '',
@@ -180,10 +196,10 @@ export function diagnosisSummary(report: ProbeReport, cfg: Connection, extras: D
     const cert = certificateOf(report, extras);
     if (cert) {
       return cert.problem === 'changed'
-        ? `"${cfg.name}": the server's certificate has changed since it was trusted.`
-        : `"${cfg.name}": the server's certificate is not trusted yet.`;
+        ? t('"{0}": the server\'s certificate has changed since it was trusted.', cfg.name)
+        : t('"{0}": the server\'s certificate is not trusted yet.', cfg.name);
     }
-    return `"${cfg.name}": the login fails (${report.login.failure ?? 'error'}).`;
+    return t('"{0}": the login fails ({1}).', cfg.name, report.login.failure ?? 'error');
   }
   const verdict = report.advice[0] ?? '';
   return `"${cfg.name}": ${verdict}`;

@@ -7,17 +7,39 @@ import { isIP } from 'node:net';
 import { addressScope, type ProbeReport } from '../ftp';
 import { diagnosisSummary, formatDiagnosis, type DiagnosisTextOptions } from './diagnosis';
 import type { ConnectionConfig } from './config';
+import { t } from './l10n';
 
 type Connection = Parameters<typeof formatDiagnosis>[1] & Pick<ConnectionConfig, 'name'>;
 
-const scopeWords = {
-  loopback: 'a loopback address: this machine',
-  private: 'a private address: the server is on a local network',
-  'link-local': 'a link-local address',
-  public: 'a public address',
-} as const;
+function scopeText(server: string, scope: ReturnType<typeof addressScope>): string {
+  switch (scope) {
+    case 'loopback':
+      return t("The server's address {0} is a loopback address: this machine.", server);
+    case 'private':
+      return t("The server's address {0} is a private address: the server is on a local network.", server);
+    case 'link-local':
+      return t("The server's address {0} is a link-local address.", server);
+    default:
+      return t("The server's address {0} is a public address.", server);
+  }
+}
 
-const STATUS: Record<string, string> = { ok: 'ok', warn: 'warning', fail: '**fails**', info: 'info', skipped: '-' };
+function statusText(status: string): string {
+  switch (status) {
+    case 'ok':
+      return t('ok');
+    case 'warn':
+      return t('warning');
+    case 'fail':
+      return `**${t('fails')}**`;
+    case 'info':
+      return t('info');
+    case 'skipped':
+      return '-';
+    default:
+      return status;
+  }
+}
 
 /** Markdown special characters in text from a server (banners, replies) shown as they are. */
 function md(text: string): string {
@@ -29,35 +51,35 @@ export function formatDiagnosisMarkdown(report: ProbeReport, cfg: Connection, op
   const [header, settings] = text.split('\n');
   const todo = text.slice(text.indexOf('\nIn FTP Explorer:\n') + '\nIn FTP Explorer:\n'.length).split('\n').map((l) => l.trim()).filter(Boolean);
   const out = [
-    `# Diagnosis of "${md(cfg.name)}"`,
+    `# ${t('Diagnosis of "{0}"', md(cfg.name))}`,
     '',
-    `**Verdict:** ${md(diagnosisSummary(report, cfg, opts).replace(/^"[^"]*": /, ''))}`,
+    `**${t('Verdict:')}** ${md(diagnosisSummary(report, cfg, opts).replace(/^"[^"]*": /, ''))}`,
     '',
-    '## What to do in FTP Explorer',
+    `## ${t('What to do in FTP Explorer')}`,
     '',
     ...todo.map((l) => `- ${md(l)}`),
     '',
-    '## Checks',
+    `## ${t('Checks')}`,
     '',
-    '| check | result | what was seen |',
+    `| ${t('check')} | ${t('result')} | ${t('what was seen')} |`,
     '|---|---|---|',
-    ...report.findings.map((f) => `| ${f.check} | ${STATUS[f.status] ?? f.status} | ${md(f.summary)} |`),
+    ...report.findings.map((f) => `| ${f.check} | ${statusText(f.status)} | ${md(f.summary)} |`),
     '',
   ];
   const explained = report.findings.filter((f) => f.cause || f.change);
   if (explained.length) {
-    out.push('## Why, and what to change', '');
+    out.push(`## ${t('Why, and what to change')}`, '');
     for (const f of explained) {
       if (f.cause) out.push(`- **${f.check}**: ${md(f.cause)}`);
-      if (f.change) out.push(`  - Change: ${md(f.change)}`);
+      if (f.change) out.push(`  - ${t('Change: {0}', md(f.change))}`);
     }
     out.push('');
   }
-  out.push('## Details', '');
-  if (report.methods.length) out.push(`- Methods: ${report.methods.map((m) => `${m.method} ${m.ok ? 'ok' : 'fails'} (${m.ms} ms)`).join(', ')}`);
+  out.push(`## ${t('Details')}`, '');
+  if (report.methods.length) out.push(`- ${t('Methods: {0}', report.methods.map((m) => `${m.method} ${m.ok ? t('ok') : t('fails')} (${m.ms} ms)`).join(', '))}`);
   for (const a of report.advice) out.push(`- ${md(a)}`);
   const server = report.control?.remote.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  if (server && isIP(server)) out.push(`- The server's address ${server} is ${scopeWords[addressScope(server)]}.`);
+  if (server && isIP(server)) out.push(`- ${scopeText(server, addressScope(server))}`);
   out.push(`- ${md(header)}`, `- ${md(settings)}`);
   return out.join('\n') + '\n';
 }

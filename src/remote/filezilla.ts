@@ -8,6 +8,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { t } from './l10n';
 import { childText, childrenNamed, ownText, parseXml, type XmlElement } from './xmlReader';
 
 export type FileZillaTls = 'none' | 'explicit' | 'implicit';
@@ -137,9 +138,9 @@ function readServer(el: XmlElement, folders: string[]): FileZillaSite {
     timeZoneOffsetMinutes: num('TimezoneOffset', 0),
     remoteDir: decodeRemoteDir(field('RemoteDir') ?? ''),
   };
-  if (![0, 3, 4, 6].includes(protocol)) site.unsupported = `${site.protocolName} is not supported (FTP and FTPS only)`;
-  else if (!host) site.unsupported = 'it has no host';
-  else if (logonType === 5) site.unsupported = 'a key file logon is for SFTP';
+  if (![0, 3, 4, 6].includes(protocol)) site.unsupported = t('{0} is not supported (FTP and FTPS only)', site.protocolName);
+  else if (!host) site.unsupported = t('it has no host');
+  else if (logonType === 5) site.unsupported = t('a key file logon is for SFTP');
   return site;
 }
 

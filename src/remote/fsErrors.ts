@@ -17,6 +17,7 @@ import {
   isConnectionLost,
   isConnectionLimit,
 } from '../ftp';
+import { t } from './l10n';
 
 export type FsErrorKind =
   | 'FileNotFound'
@@ -58,15 +59,18 @@ function tlsFsError(err: FtpTlsError, what: string, msg: (m: string) => string):
     const fp = `SHA-256 ${err.certificate.fingerprint256}`;
     const todo =
       err.reason === 'changed'
-        ? `The server's certificate is not the one trusted for this connection (now ${fp}). Ask the server's admin whether it was renewed; connect again ("FTP: Connect") to see both fingerprints and decide.`
-        : `Connect again ("FTP: Connect") and choose "Trust This Certificate" if ${fp} is the server's certificate (ask its admin), or run "FTP: Diagnose Connection".`;
+        ? t('The server\'s certificate is not the one trusted for this connection (now {0}). Ask the server\'s admin whether it was renewed; connect again ("FTP: Connect") to see both fingerprints and decide.', fp)
+        : t('Connect again ("FTP: Connect") and choose "Trust This Certificate" if {0} is the server\'s certificate (ask its admin), or run "FTP: Diagnose Connection".', fp);
     return new FsError('NoPermissions', msg(`${what}: ${err.message}. ${todo}`), false, err);
   }
   return new FsError(
     'Unavailable',
     msg(
-      `${what}: ${err.message}. Check the connection's "tls" setting: "explicit" sends AUTH TLS on the FTP port (usually 21), ` +
-        `"implicit" speaks TLS from the start (usually port 990), "none" is plain FTP. "FTP: Diagnose Connection" tells which one the server takes.`,
+      t(
+        '{0}: {1}. Check the connection\'s "tls" setting: "explicit" sends AUTH TLS on the FTP port (usually 21), "implicit" speaks TLS from the start (usually port 990), "none" is plain FTP. "FTP: Diagnose Connection" tells which one the server takes.',
+        what,
+        err.message,
+      ),
     ),
     false,
     err,
@@ -77,13 +81,41 @@ function tlsFsError(err: FtpTlsError, what: string, msg: (m: string) => string):
  * Classify an error of the FTP client for the operation `op` ("read", "write", ...) on `path`.
  * The message says what failed, with the server's reply, and what to do next where that is clear.
  */
+/** The operation's name in the user's language ("read", "write" ... as the callers name them). */
+export function opWord(op: string): string {
+  switch (op) {
+    case 'read':
+      return t('read');
+    case 'write':
+      return t('write');
+    case 'list':
+      return t('list');
+    case 'connect':
+      return t('connect');
+    case 'download':
+      return t('download');
+    case 'upload':
+      return t('upload');
+    case 'delete':
+      return t('delete');
+    case 'rename':
+      return t('rename');
+    case 'create folder':
+      return t('create folder');
+    case 'change permissions':
+      return t('change permissions');
+    default:
+      return op;
+  }
+}
+
 export function toFsError(err: unknown, op: string, path: string): FsError {
   if (err instanceof FsError) return err;
-  const what = `${op} ${path}`;
+  const what = `${opWord(op)} ${path}`;
   // The client masks PASS where it sends it; the texts here carry commands as the client recorded them.
   const msg = (m: string) => m;
   if (err instanceof FtpCancelledError || (err instanceof Error && err.name === 'AbortError')) {
-    return new FsError('Cancelled', msg(`${what}: cancelled`), false, err);
+    return new FsError('Cancelled', msg(t('{0}: cancelled', what)), false, err);
   }
   if (err instanceof FtpReplyError) {
     const reply = `${err.code} ${err.replyText}`.trim();
@@ -92,17 +124,17 @@ export function toFsError(err: unknown, op: string, path: string): FsError {
     if (isConnectionLimit(err)) {
       return new FsError(
         'Unavailable',
-        msg(`${what}: the server allows no more connections (${reply}). Close other FTP programs connected as this user, or lower "poolSize" for this connection.`),
+        msg(t('{0}: the server allows no more connections ({1}). Close other FTP programs connected as this user, or lower "poolSize" for this connection.', what, reply)),
         false,
         err,
       );
     }
-    if (err.code === 421) return new FsError('Unavailable', msg(`${what}: the server closed the connection (${reply}). Try again.`), false, err);
+    if (err.code === 421) return new FsError('Unavailable', msg(t('{0}: the server closed the connection ({1}). Try again.', what, reply)), false, err);
     if (err.code === 530 || err.code === 332 || err.code === 532) {
-      return new FsError('NoPermissions', msg(`${what}: not logged in (${reply}). Check the user name and password.`), false, err);
+      return new FsError('NoPermissions', msg(t('{0}: not logged in ({1}). Check the user name and password.', what, reply)), false, err);
     }
     if (err.code === 425 || err.code === 426) {
-      return new FsError('Unavailable', msg(`${what}: ${reply}. Try the other data connection mode ("FTP: Switch Data Connection Mode").`), false, err);
+      return new FsError('Unavailable', msg(t('{0}: {1}. Try the other data connection mode ("FTP: Switch Data Connection Mode").', what, reply)), false, err);
     }
     // Not only 550: pyftpdlib answers MLSD of a missing folder "501 No such directory.", ftp-srv a missing file
     // "551 ENOENT: no such file or directory".
@@ -114,23 +146,23 @@ export function toFsError(err: unknown, op: string, path: string): FsError {
       if (NOT_EMPTY_TEXT.test(text)) return new FsError('Unknown', at, false, err);
       if (EXISTS_TEXT.test(text) && !NOT_FOUND_TEXT.test(text)) return new FsError('FileExists', at, false, err);
       if (err.code === 550 || NOT_FOUND_TEXT.test(text)) return new FsError('FileNotFound', at, false, err);
-      return new FsError('Unavailable', msg(`${what}: ${reply}. The file is busy; try again.`), false, err);
+      return new FsError('Unavailable', msg(t('{0}: {1}. The file is busy; try again.', what, reply)), false, err);
     }
     if (err.code === 553 || err.code === 552 || err.code === 532) {
       if (EXISTS_TEXT.test(text)) return new FsError('FileExists', at, false, err);
       return new FsError('NoPermissions', at, false, err);
     }
-    if (err.code === 451 || err.code === 452) return new FsError('Unavailable', msg(`${what}: ${reply}. Try again later.`), false, err);
+    if (err.code === 451 || err.code === 452) return new FsError('Unavailable', msg(t('{0}: {1}. Try again later.', what, reply)), false, err);
     return new FsError('Unknown', at, false, err);
   }
   if (err instanceof FtpDataConnectionError) {
     return new FsError('Unavailable', msg(`${what}: ${err.message}`), false, err);
   }
   if (err instanceof FtpTimeoutError) {
-    return new FsError('Unavailable', msg(`${what}: ${err.message}. Check the connection, or raise ftpExplorer.timeoutSeconds.`), false, err);
+    return new FsError('Unavailable', msg(t('{0}: {1}. Check the connection, or raise ftpExplorer.timeoutSeconds.', what, err.message)), false, err);
   }
   if (err instanceof FtpConnectionError) {
-    return new FsError('Unavailable', msg(`${what}: ${err.message}. Check host and port, then try again.`), false, err);
+    return new FsError('Unavailable', msg(t('{0}: {1}. Check host and port, then try again.', what, err.message)), false, err);
   }
   if (err instanceof FtpProtocolError) return new FsError('Unavailable', msg(`${what}: ${err.message}`), false, err);
   if (err instanceof FtpTlsError) return tlsFsError(err, what, msg);

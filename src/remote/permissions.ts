@@ -6,6 +6,7 @@
 import { FtpReplyError, isConnectionLost, type FileEntry } from '../ftp';
 import type { Change } from './changes';
 import { FsError } from './fsErrors';
+import { t as l10nT } from './l10n';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
 import { joinPath, normalizePath, parentPath } from './uri';
@@ -23,7 +24,7 @@ export function parseMode(input: string): number | Error {
     if (/[tT]/.test(rwx[8])) mode |= 0o1000;
     return mode;
   }
-  return new Error(`"${input}" is not a mode: type three or four octal digits (644, 0755) or nine letters (rwxr-xr-x).`);
+  return new Error(l10nT('"{0}" is not a mode: type three or four octal digits (644, 0755) or nine letters (rwxr-xr-x).', input));
 }
 
 /** `644` (or four digits when set-id or sticky bits are set). */

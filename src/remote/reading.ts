@@ -4,6 +4,7 @@ import { FtpError, FtpProtocolError, FtpReplyError, isFileUnavailable, type File
 import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
+import { t as l10nT } from './l10n';
 import { hasExactTime, modifiedAlong, primePreciseTime, withPreciseTime } from './preciseTime';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
@@ -126,7 +127,7 @@ async function readBytes(site: SiteCore, p: string, t: Transfer, before?: (c: Re
     const known = site.cache.lookup(p);
     if (known.state === 'found') entry = known.entry;
   }
-  if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+  if (entry?.type === 'dir') throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
   // The size from the listing (not a symlink's: that is the length of its target's name).
   const listed = entry?.type === 'file' && entry.size !== undefined ? entry.size : undefined;
   const max = site.opts.maxReadBytes ?? MAX_READ_BYTES;
@@ -163,8 +164,8 @@ async function readBytes(site: SiteCore, p: string, t: Transfer, before?: (c: Re
     if (fe.kind === 'FileNotFound') {
       site.cache.invalidate(parentPath(p));
       const e = await site.lookup(p).catch(() => undefined);
-      if (e?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
-      if (e && isFileUnavailable(err)) throw site.refused(err, 'read', p, 'it is there');
+      if (e?.type === 'dir') throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
+      if (e && isFileUnavailable(err)) throw site.refused(err, 'read', p, l10nT('it is there'));
     }
     throw fe;
   }
@@ -190,8 +191,12 @@ async function sizeOf(site: SiteCore, c: RemoteClient, p: string): Promise<numbe
 function tooLarge(p: string, bytes: number, max: number, atLeast = false): FsError {
   return new FsError(
     'Unknown',
-    `${p} is ${atLeast ? 'more than ' : ''}${formatBytes(bytes)}, too large to open: VS Code keeps a whole file in memory, and FTP Explorer ` +
-      `opens files of up to ${formatBytes(max)}. Download it instead: right-click it in the FTP Explorer view and choose "Download to Local Folder...".`,
+    l10nT(
+      '{0} is {1}, too large to open: VS Code keeps a whole file in memory, and FTP Explorer opens files of up to {2}. Download it instead: right-click it in the FTP Explorer view and choose "Download to Local Folder...".',
+      p,
+      atLeast ? l10nT('more than {0}', formatBytes(bytes)) : formatBytes(bytes),
+      formatBytes(max),
+    ),
   );
 }
 

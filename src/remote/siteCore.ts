@@ -8,7 +8,8 @@ import { isConnectionLimit, isConnectionLost, isFileUnavailable, ServerTraits, t
 import type { Change } from './changes';
 import type { ConnectionConfig } from './config';
 import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
-import { FsError, toFsError } from './fsErrors';
+import { FsError, opWord, toFsError } from './fsErrors';
+import { t } from './l10n';
 import { LinkKinds } from './links';
 import { ClientPool } from './pool';
 import { isProbe, probeAnchor } from './probes';
@@ -140,7 +141,7 @@ export class SiteCore {
     // Quiet: VS Code reading an open editor or a workspace folder again by itself is no error worth a log line.
     return new FsError(
       'Unavailable',
-      `"${this.name}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.`,
+      t('"{0}" is disconnected. Connect again with "FTP: Connect", or by expanding it in the FTP Explorer view.', this.name),
       true,
     );
   }
@@ -156,7 +157,7 @@ export class SiteCore {
     if (this.readOnly) {
       throw new FsError(
         'NoPermissions',
-        `"${this.name}" is read-only, so ${p} cannot be changed. To allow changes, set "readOnly": false for it in ftpExplorer.connections.`,
+        t('"{0}" is read-only, so {1} cannot be changed. To allow changes, set "readOnly": false for it in ftpExplorer.connections.', this.name, p),
       );
     }
   }
@@ -187,25 +188,25 @@ export class SiteCore {
     if (fe.kind !== 'FileNotFound' || !isFileUnavailable(err) || isProbe(p)) return fe;
     this.cache.invalidate(parentPath(shown));
     const there = await this.lookup(shown).catch(() => undefined);
-    return there ? this.refused(err, op, p, shown === p ? 'it is there' : `${shown} is there`) : fe;
+    return there ? this.refused(err, op, p, shown === p ? t('it is there') : t('{0} is there', shown)) : fe;
   }
 
   /** The server refused `op` on `p` (a 550 while `why` shows the file is there): NoPermissions, logged. */
   refused(err: FtpReplyError, op: string, p: string, why: string): FsError {
-    const text = `The server refused to ${op} '${p}': ${err.code} ${err.replyText} (although ${why}). Check the permissions of the file or its folder on the server.`;
+    const text = t("The server refused to {0} '{1}': {2} (although {3}). Check the permissions of the file or its folder on the server.", opWord(op), p, `${err.code} ${err.replyText}`, why);
     this.opts.info?.(text);
     return new FsError('NoPermissions', text, false, err);
   }
 
   notFound(p: string): FsError {
-    return new FsError('FileNotFound', `${p} does not exist`, isProbe(p));
+    return new FsError('FileNotFound', t('{0} does not exist', p), isProbe(p));
   }
 
   async assertParentExists(p: string): Promise<void> {
     const parent = parentPath(p);
     const e = await this.lookup(parent);
-    if (!e) throw new FsError('FileNotFound', `The folder ${parent} does not exist`);
-    if (e.type === 'file') throw new FsError('FileNotADirectory', `${parent} is a file, not a folder`);
+    if (!e) throw new FsError('FileNotFound', t('The folder {0} does not exist', parent));
+    if (e.type === 'file') throw new FsError('FileNotADirectory', t('{0} is a file, not a folder', parent));
   }
 
   /**

@@ -5,6 +5,7 @@
 import { maskUrlPassword } from '../ftp';
 import { needsReconnect, type ConnectionConfig, type GlobalSettings } from './config';
 import { FsError } from './fsErrors';
+import { t } from './l10n';
 import type { Change } from './changes';
 import { Site, type RemoteClient } from './site';
 import { resolveAuthority, type ResolvedAuthority } from './uri';
@@ -38,7 +39,7 @@ export class SiteRegistry {
       throw new FsError(
         'Unavailable',
         // (A mistyped authority may hold a password, user:pw@host: never echo it.)
-        `No FTP connection named "${maskUrlPassword(authority)}". Add it with "FTP: Add Connection", or use ftp://user@host:port/path.`,
+        t('No FTP connection named "{0}". Add it with "FTP: Add Connection", or use ftp://user@host:port/path.', maskUrlPassword(authority)),
       );
     }
     const site = this.siteFor(r);

@@ -5,6 +5,7 @@
  */
 import { FtpReplyError, isConnectionLost, tempName } from '../ftp';
 import { FsError } from './fsErrors';
+import { t } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
@@ -13,9 +14,9 @@ import { isUnder, joinPath, normalizePath, parentPath } from './uri';
 export async function createDirectory(site: SiteCore, path: string): Promise<void> {
   const p = normalizePath(path);
   site.assertWritable(p);
-  if (p === '/') throw new FsError('FileExists', '/ exists already');
+  if (p === '/') throw new FsError('FileExists', t('{0} exists already', '/'));
   const entry = await site.lookup(p);
-  if (entry) throw new FsError('FileExists', `${p} exists already`);
+  if (entry) throw new FsError('FileExists', t('{0} exists already', p));
   await site.assertParentExists(p);
   try {
     await site.pool.run(async (c) => {
@@ -34,7 +35,7 @@ export async function createDirectory(site: SiteCore, path: string): Promise<voi
 export async function deletePath(site: SiteCore, path: string, opts: { recursive: boolean }): Promise<void> {
   const p = normalizePath(path);
   site.assertWritable(p);
-  if (p === '/') throw new FsError('NoPermissions', 'The root folder cannot be deleted');
+  if (p === '/') throw new FsError('NoPermissions', t('The root folder cannot be deleted'));
   const entry = await site.lookup(p);
   if (!entry) throw site.notFound(p);
   try {
@@ -59,13 +60,13 @@ export async function rename(site: SiteCore, from: string, to: string, opts: { o
   const a = normalizePath(from);
   const b = normalizePath(to);
   site.assertWritable(b);
-  if (a === '/') throw new FsError('NoPermissions', 'The root folder cannot be renamed');
+  if (a === '/') throw new FsError('NoPermissions', t('The root folder cannot be renamed'));
   if (a === b) return;
-  if (isUnder(b, a)) throw new FsError('NoPermissions', `Cannot move ${a} into itself`);
+  if (isUnder(b, a)) throw new FsError('NoPermissions', t('Cannot move {0} into itself', a));
   const src = await site.lookup(a);
   if (!src) throw site.notFound(a);
   const dst = await site.lookup(b);
-  if (dst && !opts.overwrite) throw new FsError('FileExists', `${b} exists already`);
+  if (dst && !opts.overwrite) throw new FsError('FileExists', t('{0} exists already', b));
   if (!dst) await site.assertParentExists(b);
   try {
     await site.pool.run(async (c) => {
@@ -146,7 +147,7 @@ async function deletedAsLink(c: RemoteClient, p: string): Promise<boolean> {
     if (err instanceof FtpReplyError && NOT_A_FOLDER.test(err.replyText)) {
       throw new FsError(
         'NoPermissions',
-        `${p} is a link to a folder, and this server cannot delete such a link (${err.code} ${err.replyText}). What it leads to was not touched; delete the link on the server another way.`,
+        t('{0} is a link to a folder, and this server cannot delete such a link ({1}). What it leads to was not touched; delete the link on the server another way.', p, `${err.code} ${err.replyText}`),
         false,
         err,
       );

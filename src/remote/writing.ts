@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { FtpReplyError, isConnectionLost, isFileUnavailable, safeSave, type FileEntry } from '../ftp';
 import type { Change } from './changes';
 import { FsError } from './fsErrors';
+import { t as l10nT } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
 import { hasExactTime, withPreciseTime, writtenEntry } from './preciseTime';
@@ -25,9 +26,9 @@ export async function writeFile(
   const entry = await site.lookup(p);
   // The listing the lookup read (fetched just now), to put the saved file's entry in afterwards.
   const listed = site.cache.get(parentPath(p));
-  if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+  if (entry?.type === 'dir') throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
   if (!entry && !flags.create) throw site.notFound(p);
-  if (entry && !flags.overwrite) throw new FsError('FileExists', `${p} exists already`);
+  if (entry && !flags.overwrite) throw new FsError('FileExists', l10nT('{0} exists already', p));
   // (The folder's own listing, just read, shows it exists: no listing of its parent for that.)
   if (!entry && !Array.isArray(listed)) await site.assertParentExists(p);
   const to = await saveTarget(site, p, entry, 0);
@@ -115,15 +116,15 @@ async function saveTarget(site: SiteCore, p: string, entry: FileEntry | undefine
       site.links.note(`save:${p}`, `${p} is a link to ${r.path}: saving writes ${r.path}, and ${p} stays a link.`);
       return { path: r.path, entry: r.entry };
     case 'dir':
-      throw new FsError('FileIsADirectory', `${p} is a link to the folder ${r.path}`);
+      throw new FsError('FileIsADirectory', l10nT('{0} is a link to the folder {1}', p, r.path));
     case 'loop':
-      throw new FsError('Unknown', `${p} is a loop of links (${[...r.chain, r.path].join(' -> ')}): nothing was saved. Fix the link on the server.`);
+      throw new FsError('Unknown', l10nT('{0} is a loop of links ({1}): nothing was saved. Fix the link on the server.', p, [...r.chain, r.path].join(' -> ')));
     case 'missing':
-      throw new FsError('Unknown', `${p} is a link to ${r.path}, which does not exist: nothing was saved. Create ${r.path} on the server, or replace the link.`);
+      throw new FsError('Unknown', l10nT('{0} is a link to {1}, which does not exist: nothing was saved. Create {1} on the server, or replace the link.', p, r.path));
     default:
       throw new FsError(
         'Unknown',
-        `${p} is a link, and the server does not say where it leads: nothing was saved (that would replace the link with a file). Open the file it leads to instead.`,
+        l10nT('{0} is a link, and the server does not say where it leads: nothing was saved (that would replace the link with a file). Open the file it leads to instead.', p),
       );
   }
 }
@@ -142,7 +143,7 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
   let bytes: number;
   try {
     entry = t.existing === undefined ? await site.lookup(p) : t.existing ?? undefined;
-    if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder`);
+    if (entry?.type === 'dir') throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
     // A resumable upload goes into a temporary file even for a new name: that file is what the next upload continues.
     if (!entry && !t.mayExist && site.config.safeSave !== false && !t.resume) {
       bytes = await uploadNew(site, source, p, t);

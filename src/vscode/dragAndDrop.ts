@@ -2,17 +2,17 @@
  * Drag and drop in the FTP Explorer view (TreeDragAndDropController): rows dropped on a folder of the same
  * connection move there (RNFR/RNTO, asking before a name that exists is replaced); onto another connection they are
  * copied (src/remote/copy.ts). Files and folders dropped from VS Code's Explorer or the operating system are
- * uploaded into the folder. Rows dragged into the editor area open there (their ftp: URIs as text/uri-list).
+ * uploaded into the folder; copies and uploads are jobs of the Transfers view (queuedTransfers.ts). Rows dragged
+ * into the editor area open there (their ftp: URIs as text/uri-list).
  */
 import * as vscode from 'vscode';
-import { copyPath } from '../remote/copy';
 import type { Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
-import { uploadTo } from '../remote/upload';
+import type { TransferQueue } from '../remote/transferQueue';
 import { SCHEME, baseName, isUnder, joinPath, normalizePath, parentPath } from '../remote/uri';
 import type { FtpLog } from './output';
 import { onExisting } from './overwritePrompt';
-import { withTransferProgress } from './progress';
+import { runQueued, type QueuedJob } from './queuedTransfers';
 import { ConnectionNode, EntryNode, type Node } from './tree';
 
 /** The view's own drag data (VS Code's form for a tree: application/vnd.code.tree.<view id, lower case>). */
@@ -25,6 +25,7 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
   constructor(
     private readonly sites: SiteRegistry,
     private readonly log: FtpLog,
+    private readonly transfers: TransferQueue,
   ) {}
 
   handleDrag(source: readonly Node[], data: vscode.DataTransfer): void {
@@ -68,36 +69,35 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
     const others = rows.filter((r) => this.sites.resolve(r.name) !== site);
     for (const r of mine) {
       if (parentPath(r.path) === dir) continue; // dropped where it is
-      if (r.path === dir || isUnder(dir, r.path)) throw new Error(`Cannot move ${r.path} into itself.`);
+      if (r.path === dir || isUnder(dir, r.path)) throw new Error(vscode.l10n.t('Cannot move {0} into itself.', r.path));
       const to = joinPath(dir, baseName(r.path));
       const there = await site.lookup(to);
-      if (there && !(await ask(`${to} exists already on "${site.name}". Replace it with ${r.path}?`))) continue;
+      if (there && !(await ask(vscode.l10n.t('{0} exists already on "{1}". Replace it with {2}?', to, site.name, r.path)))) continue;
       await site.rename(r.path, to, { overwrite: there !== undefined });
     }
     if (others.length) await this.copyIn(others.map((r) => ({ site: this.sites.resolve(r.name), path: r.path })), site, dir);
   }
 
-  /** Items of other connections: copied into `dir` (nothing is deleted). */
+  /** Items of other connections: copied into `dir` (nothing is deleted), each a job of the Transfers view. */
   private async copyIn(items: { site: Site; path: string }[], site: Site, dir: string): Promise<void> {
-    await withTransferProgress(`Copying to ${site.name}: ${dir}`, undefined, async (p) => {
-      for (const item of items) {
-        const to = joinPath(dir, baseName(item.path));
-        if (item.site === site && to === item.path) continue;
-        site.cache.invalidate(dir);
-        const there = await site.lookup(to);
-        if (there && !(await ask(`${to} exists already on "${site.name}". Replace it?`))) continue;
-        p.detail(baseName(item.path));
-        await copyPath(item.site, item.path, site, to, { overwrite: there !== undefined, signal: p.signal, onBytes: (n) => p.bytes(n) });
-      }
-    });
+    const jobs: QueuedJob[] = [];
+    for (const item of items) {
+      const to = joinPath(dir, baseName(item.path));
+      if (item.site === site && to === item.path) continue;
+      site.cache.invalidate(dir);
+      const there = await site.lookup(to);
+      if (there && !(await ask(vscode.l10n.t('{0} exists already on "{1}". Replace it?', to, site.name)))) continue;
+      jobs.push({ spec: { kind: 'copy', site: item.site.name, from: item.path, toSite: site.name, to, overwrite: there !== undefined } });
+    }
+    if (jobs.length) await runQueued(this.transfers, vscode.l10n.t('Copying to {0}: {1}', site.name, dir), jobs);
   }
 
   /** Local files and folders (VS Code's Explorer, the operating system): uploaded, asking before a file is replaced. */
   private async upload(paths: string[], site: Site, dir: string): Promise<void> {
     const existing = onExisting('ask', (s: Site, path: string) => vscode.Uri.from({ scheme: SCHEME, authority: s.name, path }), paths.length > 1);
-    await withTransferProgress(`Uploading to ${site.name}: ${dir}`, undefined, (p) =>
-      uploadTo(site, paths, dir, { signal: p.signal, onBytes: (n) => p.bytes(n), onFile: (f) => p.detail(baseName(f)), onExisting: (f) => existing(site, f) }),
-    );
+    await runQueued(this.transfers, vscode.l10n.t('Uploading to {0}: {1}', site.name, dir), [
+      { spec: { kind: 'upload', site: site.name, locals: paths, remoteDir: dir }, onExisting: (f) => existing(site, f) },
+    ]);
   }
 
   /** Files dropped from the operating system where the browser gives no path (a web workbench): their bytes. */
@@ -114,12 +114,13 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
       }
       const to = joinPath(dir, f.name);
       const there = await site.lookup(to);
-      if (there && !(await ask(`${to} exists already on "${site.name}". Replace it?`))) continue;
+      if (there && !(await ask(vscode.l10n.t('{0} exists already on "{1}". Replace it?', to, site.name)))) continue;
       await site.writeFile(to, await f.data(), { create: true, overwrite: true });
     }
   }
 }
 
 async function ask(question: string): Promise<boolean> {
-  return (await vscode.window.showWarningMessage(question, { modal: true }, 'Replace')) === 'Replace';
+  const replace = vscode.l10n.t('Replace');
+  return (await vscode.window.showWarningMessage(question, { modal: true }, replace)) === replace;
 }

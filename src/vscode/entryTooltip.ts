@@ -12,10 +12,30 @@ export async function entryTooltip(site: Site, path: string, isLink: boolean): P
   const entry = await site.lookup(path).catch(() => undefined);
   if (!entry) return undefined;
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escape(entry.name)}**${isLink ? ' (link)' : ''}  \n`);
+  md.appendMarkdown(`**${escape(entry.name)}**${isLink ? ` ${vscode.l10n.t('(link)')}` : ''}  \n`);
   md.appendMarkdown(`${escape(site.name)}: ${escape(path)}`);
-  for (const [label, value] of entryFacts(entry, formatBytes)) md.appendMarkdown(`  \n${label}: ${escape(value)}`);
+  for (const [label, value] of entryFacts(entry, formatBytes)) md.appendMarkdown(`  \n${factLabel(label)}: ${escape(value)}`);
   return md;
+}
+
+/** The labels of entryFacts (src/remote/permissions.ts), in the display language. */
+function factLabel(label: string): string {
+  switch (label) {
+    case 'Size':
+      return vscode.l10n.t('Size');
+    case 'Modified':
+      return vscode.l10n.t('Modified');
+    case 'Owner':
+      return vscode.l10n.t('Owner');
+    case 'Mode':
+      return vscode.l10n.t('Mode');
+    case 'Permissions':
+      return vscode.l10n.t('Permissions');
+    case 'Link to':
+      return vscode.l10n.t('Link to');
+    default:
+      return label;
+  }
 }
 
 function escape(s: string): string {

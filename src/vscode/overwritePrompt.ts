@@ -28,7 +28,7 @@ export function onExisting<S>(rule: OverwriteRule, remoteUri: (site: S, path: st
   const asked = answersForAll(async (f) => {
     for (;;) {
       const pick = await ask(f, many || f.oneOfMany);
-      if (pick !== 'Compare') return ANSWERS.get(pick) ?? 'cancel';
+      if (pick !== vscode.l10n.t('Compare')) return answers().get(pick) ?? 'cancel';
       await compare(f, remoteUri(siteOf.get(f)!, f.remote));
     }
   });
@@ -38,24 +38,38 @@ export function onExisting<S>(rule: OverwriteRule, remoteUri: (site: S, path: st
   };
 }
 
-const OVERWRITE_ALL = 'Overwrite All';
-const SKIP_ALL = 'Skip All';
-/** The buttons; Cancel (the dialog's own, or Escape) answers undefined. */
-const ANSWERS = new Map<string | undefined, OverwriteChoice>([
-  ['Overwrite', 'overwrite'],
-  ['Skip', 'skip'],
-  [OVERWRITE_ALL, 'overwrite-all'],
-  [SKIP_ALL, 'skip-all'],
-]);
+/** The buttons, by their text in the display language; Cancel (the dialog's own, or Escape) answers undefined. */
+function answers(): Map<string | undefined, OverwriteChoice> {
+  return new Map<string | undefined, OverwriteChoice>([
+    [vscode.l10n.t('Overwrite'), 'overwrite'],
+    [vscode.l10n.t('Skip'), 'skip'],
+    [vscode.l10n.t('Overwrite All'), 'overwrite-all'],
+    [vscode.l10n.t('Skip All'), 'skip-all'],
+  ]);
+}
 
 function ask(f: ExistingFile, offerAll: boolean): Thenable<string | undefined> {
   const down = f.direction === 'download';
   const name = down ? nodePath.basename(f.local) : baseName(f.remote);
-  const where = down ? nodePath.dirname(f.local) : `the server's ${parentPath(f.remote)}`;
-  const what = [f.size !== undefined ? formatBytes(f.size) : undefined, f.mtime ? `modified ${new Date(f.mtime).toLocaleString()}` : undefined].filter(Boolean).join(', ');
-  const message = `"${name}" exists in ${where}. Replace it with the ${down ? 'file from the server' : 'local file'}?`;
-  const detail = `${down ? 'The local file' : 'The file on the server'}${what ? ` (${what})` : ''} would be replaced. Compare opens both side by side; Skip keeps it.`;
-  const buttons = ['Overwrite', 'Skip', 'Compare', ...(offerAll ? [OVERWRITE_ALL, SKIP_ALL] : [])];
+  const what = [f.size !== undefined ? formatBytes(f.size) : undefined, f.mtime ? vscode.l10n.t('modified {0}', new Date(f.mtime).toLocaleString()) : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const message = down
+    ? vscode.l10n.t('"{0}" exists in {1}. Replace it with the file from the server?', name, nodePath.dirname(f.local))
+    : vscode.l10n.t('"{0}" exists in the server\'s {1}. Replace it with the local file?', name, parentPath(f.remote));
+  const detail = down
+    ? what
+      ? vscode.l10n.t('The local file ({0}) would be replaced. Compare opens both side by side; Skip keeps it.', what)
+      : vscode.l10n.t('The local file would be replaced. Compare opens both side by side; Skip keeps it.')
+    : what
+      ? vscode.l10n.t('The file on the server ({0}) would be replaced. Compare opens both side by side; Skip keeps it.', what)
+      : vscode.l10n.t('The file on the server would be replaced. Compare opens both side by side; Skip keeps it.');
+  const buttons = [
+    vscode.l10n.t('Overwrite'),
+    vscode.l10n.t('Skip'),
+    vscode.l10n.t('Compare'),
+    ...(offerAll ? [vscode.l10n.t('Overwrite All'), vscode.l10n.t('Skip All')] : []),
+  ];
   return vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
 }
 
@@ -64,6 +78,6 @@ async function compare(f: ExistingFile, remote: vscode.Uri): Promise<void> {
   const local = vscode.Uri.file(f.local);
   const [left, right] = f.direction === 'download' ? [local, remote] : [remote, local];
   const name = nodePath.basename(f.local);
-  const title = f.direction === 'download' ? `${name} (local) ↔ ${name} (server)` : `${name} (server) ↔ ${name} (local)`;
+  const title = f.direction === 'download' ? vscode.l10n.t('{0} (local) ↔ {0} (server)', name) : vscode.l10n.t('{0} (server) ↔ {0} (local)', name);
   await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
 }

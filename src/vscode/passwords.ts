@@ -106,10 +106,10 @@ export class Passwords {
     const choice = await this.oneAtATime(() =>
       vscode.window.showQuickPick(
         [
-          { label: 'Remember', description: "in VS Code's secret storage", remember: true },
-          { label: 'This window only', description: 'ask again next time', remember: false },
+          { label: vscode.l10n.t('Remember'), description: vscode.l10n.t("in VS Code's secret storage"), remember: true },
+          { label: vscode.l10n.t('This window only'), description: vscode.l10n.t('ask again next time'), remember: false },
         ],
-        { title: `Logged in to "${cfg.name}" (${where(cfg)}). Remember the password?`, ignoreFocusOut: true },
+        { title: vscode.l10n.t('Logged in to "{0}" ({1}). Remember the password?', cfg.name, where(cfg)), ignoreFocusOut: true },
       ),
     );
     if (choice?.remember === true && this.session.get(id) === password) await this.set(cfg, password, true);
@@ -151,17 +151,17 @@ export class Passwords {
       await this.takeTurn(id);
       const pw = await this.oneAtATime(() =>
         vscode.window.showInputBox({
-          title: `FTP: password for "${cfg.name}"`,
+          title: vscode.l10n.t('FTP: password for "{0}"', cfg.name),
           prompt: failed
-            ? `The server refused the login as ${cfg.username} on ${where(cfg)}. Enter the password again.`
-            : `Password for ${cfg.username} on ${where(cfg)}`,
+            ? vscode.l10n.t('The server refused the login as {0} on {1}. Enter the password again.', cfg.username, where(cfg))
+            : vscode.l10n.t('Password for {0} on {1}', cfg.username, where(cfg)),
           password: true,
           ignoreFocusOut: true,
         }),
       );
       if (pw === undefined) {
         this.endTurn(id);
-        throw new FsError('NoPermissions', `No password given for "${cfg.name}". Run "FTP: Connect" to enter it.`);
+        throw new FsError('NoPermissions', vscode.l10n.t('No password given for "{0}". Run "FTP: Connect" to enter it.', cfg.name));
       }
       await this.setPending(cfg, pw);
       return pw;

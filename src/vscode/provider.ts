@@ -15,6 +15,9 @@ import { FsError } from '../remote/fsErrors';
 import type { FtpLog } from './output';
 import { isProbe } from '../remote/probes';
 import { withTransferProgress } from './progress';
+import { runQueued } from './queuedTransfers';
+import type { LargeFilePrompt } from './largeFilePrompt';
+import type { TransferQueue } from '../remote/transferQueue';
 import type { Change } from '../remote/changes';
 import { SaveConflict, type Site, type Stat } from '../remote/site';
 import type { SaveConflictPrompt } from './saveConflictPrompt';
@@ -34,6 +37,9 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     /** Whether a site can log in without asking the user for a password (anonymous, or a password known). */
     private readonly logsInUnasked?: (site: Site) => Promise<boolean>,
     private readonly conflicts?: SaveConflictPrompt,
+    /** Copies and moves between connections are jobs of the Transfers view when given. */
+    private readonly transfers?: TransferQueue,
+    private readonly largeFiles?: LargeFilePrompt,
   ) {
     this.unsubscribe = sites.onDidChangeFiles((site, changes) => this.fire(site, changes));
   }
@@ -69,10 +75,17 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
       // What VS Code reads on its own (.vscode/settings.json, launch.json, ... of a workspace folder) gets no
       // progress: right after a window reload the login alone takes over a second, and "Downloading launch.json"
       // toasts for files that are not there are noise.
-      isProbe(path) ? site.readFile(path) : withTransferProgress(`Downloading ${baseName(path)} from ${site.name}`, undefined, (p) =>
-        site.readFile(path, { signal: p.signal, onProgress: (n) => p.bytes(n) }),
+      isProbe(path) ? site.readFile(path) : this.askFirst(uri, site, path).then(() =>
+        withTransferProgress(vscode.l10n.t('Downloading {0} from {1}', baseName(path), site.name), undefined, (p) =>
+          site.readFile(path, { signal: p.signal, onProgress: (n) => p.bytes(n) }),
+        ),
       ),
     ));
+  }
+
+  /** A large file is asked about before any byte of it is downloaded (largeFilePrompt.ts). */
+  private async askFirst(uri: vscode.Uri, site: Site, path: string): Promise<void> {
+    await this.largeFiles?.check(uri, site, path);
   }
 
   /**
@@ -84,7 +97,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
       return await fn();
     } catch (err) {
       if (err instanceof FsError && err.kind === 'NoPermissions' && !isProbe(path)) {
-        void vscode.window.showErrorMessage(err.message, 'Show Log').then((c) => c && this.log.show());
+        void vscode.window.showErrorMessage(err.message, vscode.l10n.t('Show Log')).then((c) => c && this.log.show());
       }
       throw err;
     }
@@ -93,7 +106,7 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
     return this.call(uri, async (site, path) => {
       const save = (force: boolean) =>
-        withTransferProgress(`Uploading ${baseName(path)} to ${site.name}`, content.byteLength, (p) =>
+        withTransferProgress(vscode.l10n.t('Uploading {0} to {1}', baseName(path), site.name), content.byteLength, (p) =>
           site.writeFile(path, content, { create: options.create, overwrite: options.overwrite }, {
             signal: p.signal,
             onProgress: (n) => p.bytes(n),
@@ -122,7 +135,12 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
       const target = this.sites.resolve(newUri.authority);
       const to = normalizePath(newUri.path);
       if (target === site) return site.rename(path, to, { overwrite: options.overwrite });
-      await withTransferProgress(`Moving ${baseName(path)} to ${target.name}`, undefined, (p) =>
+      const title = vscode.l10n.t('Moving {0} to {1}', baseName(path), target.name);
+      if (this.transfers) {
+        await runQueued(this.transfers, title, [{ spec: { kind: 'move', site: site.name, from: path, toSite: target.name, to, overwrite: options.overwrite } }]);
+        return;
+      }
+      await withTransferProgress(title, undefined, (p) =>
         moveBetween(site, path, target, to, { overwrite: options.overwrite, signal: p.signal, onBytes: (n) => p.bytes(n) }),
       );
     });
@@ -137,7 +155,12 @@ export class FtpFileSystemProvider implements vscode.FileSystemProvider, vscode.
     return this.call(source, async (site, path) => {
       const target = this.sites.resolve(destination.authority);
       const to = normalizePath(destination.path);
-      await withTransferProgress(`Copying ${baseName(path)} to ${target.name}`, undefined, (p) =>
+      const title = vscode.l10n.t('Copying {0} to {1}', baseName(path), target.name);
+      if (this.transfers) {
+        await runQueued(this.transfers, title, [{ spec: { kind: 'copy', site: site.name, from: path, toSite: target.name, to, overwrite: options.overwrite } }]);
+        return;
+      }
+      await withTransferProgress(title, undefined, (p) =>
         copyPath(site, path, target, to, { overwrite: options.overwrite, signal: p.signal, onBytes: (n) => p.bytes(n) }),
       );
     });

@@ -8,7 +8,7 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
   private n = 0;
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This diagnosis is gone (the window was reloaded). Run "FTP: Diagnose Connection" again.';
+    return this.texts.get(uri.toString()) ?? vscode.l10n.t('This diagnosis is gone (the window was reloaded). Run "FTP: Diagnose Connection" again.');
   }
   /** A new report document; `ext` "md" for Markdown (shown in its preview). */
   add(name: string, text: string, ext = 'txt'): vscode.Uri {

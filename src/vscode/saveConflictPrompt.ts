@@ -11,8 +11,8 @@ import type { SaveConflict, Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
 import { baseName } from '../remote/uri';
 
-/** The scheme of the server's copy in a comparison (read-only). */
-const SERVER_COPY = 'ftp-server-copy';
+/** The scheme of the server's copy in a comparison (read-only; upload on save's Compare uses it too). */
+export const SERVER_COPY = 'ftp-server-copy';
 
 export class SaveConflictPrompt implements vscode.Disposable {
   private readonly registration: vscode.Disposable;
@@ -31,20 +31,23 @@ export class SaveConflictPrompt implements vscode.Disposable {
   async ask(uri: vscode.Uri, site: Site, conflict: SaveConflict): Promise<true | Error> {
     const name = baseName(conflict.path);
     const when = (ms: number) => new Date(ms).toLocaleString();
-    const message = `"${name}" changed on the server since you opened it. Replace it with your version?`;
-    const detail =
-      `On ${site.name} now: ${formatBytes(conflict.server.size)}, modified ${when(conflict.server.mtimeMs)}.\n` +
-      `Your version was opened from: ${formatBytes(conflict.seen.size)}, modified ${when(conflict.seen.mtimeMs)}.\n` +
-      'Overwrite replaces the server\'s version; Compare shows both side by side.';
-    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Compare', 'Overwrite');
-    if (pick === 'Overwrite') return true;
-    if (pick === 'Compare') {
+    const message = vscode.l10n.t('"{0}" changed on the server since you opened it. Replace it with your version?', name);
+    const detail = [
+      vscode.l10n.t('On {0} now: {1}, modified {2}.', site.name, formatBytes(conflict.server.size), when(conflict.server.mtimeMs)),
+      vscode.l10n.t('Your version was opened from: {0}, modified {1}.', formatBytes(conflict.seen.size), when(conflict.seen.mtimeMs)),
+      vscode.l10n.t("Overwrite replaces the server's version; Compare shows both side by side."),
+    ].join('\n');
+    const compare = vscode.l10n.t('Compare');
+    const overwrite = vscode.l10n.t('Overwrite');
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, compare, overwrite);
+    if (pick === overwrite) return true;
+    if (pick === compare) {
       // A new URI each time: VS Code keeps a content provider's document while it is open.
       const left = uri.with({ scheme: SERVER_COPY, query: String(++this.compared) });
-      await vscode.commands.executeCommand('vscode.diff', left, uri, `${name} (on the server) ↔ ${name} (yours)`, { preview: true });
-      return new Error(`Not saved: "${name}" changed on the server. Compare the two, then save again and choose Overwrite to replace it.`);
+      await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0} (on the server) ↔ {0} (yours)', name), { preview: true });
+      return new Error(vscode.l10n.t('Not saved: "{0}" changed on the server. Compare the two, then save again and choose Overwrite to replace it.', name));
     }
-    return new Error(`Not saved: "${name}" changed on the server since you opened it. Save again to compare or overwrite, or revert the file to load the server's version.`);
+    return new Error(vscode.l10n.t('Not saved: "{0}" changed on the server since you opened it. Save again to compare or overwrite, or revert the file to load the server\'s version.', name));
   }
 
   dispose(): void {

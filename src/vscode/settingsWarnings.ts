@@ -16,13 +16,13 @@ export class SettingsWarnings {
     const withPw = this.settings.withPassword();
     if (withPw.length) {
       problems.push(
-        `Remove "password" from ftpExplorer.connections (${withPw.join(', ')}): it is ignored. FTP Explorer asks for passwords and keeps them in VS Code's secret storage.`,
+        vscode.l10n.t('Remove "password" from ftpExplorer.connections ({0}): it is ignored. FTP Explorer asks for passwords and keeps them in VS Code\'s secret storage.', withPw.join(', ')),
       );
     }
     for (const p of problems) {
       if (this.warned.has(p)) continue;
       this.warned.add(p);
-      void vscode.window.showWarningMessage(p, 'Edit Connections').then((c) => c && vscode.commands.executeCommand('ftpExplorer.editConnections'));
+      void vscode.window.showWarningMessage(p, vscode.l10n.t('Edit Connections')).then((c) => c && vscode.commands.executeCommand('ftpExplorer.editConnections'));
     }
   }
 }

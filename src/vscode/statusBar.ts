@@ -1,5 +1,6 @@
 /** Status bar: the connection of the active editor and its data connection mode; a click switches the mode. */
 import * as vscode from 'vscode';
+import { modeWord } from './words';
 import type { SiteRegistry } from '../remote/sites';
 import { SCHEME } from '../remote/uri';
 
@@ -32,11 +33,11 @@ export class ModeStatusBar implements vscode.Disposable {
     }
     const other = site.mode === 'passive' ? 'active' : 'passive';
     const tls = site.config.tls === 'explicit' || site.config.tls === 'implicit';
-    this.item.text = `${tls ? '$(lock)' : '$(remote)'} ${site.name}: ${site.mode}`;
-    this.item.tooltip = `FTP data connections of "${site.name}" use ${site.mode} mode. Click to switch to ${other}.`;
+    this.item.text = `${tls ? '$(lock)' : '$(remote)'} ${site.name}: ${modeWord(site.mode)}`;
+    this.item.tooltip = vscode.l10n.t('FTP data connections of "{0}" use {1} mode. Click to switch to {2}.', site.name, modeWord(site.mode), modeWord(other));
     this.item.command = {
       command: 'ftpExplorer.switchMode',
-      title: 'Switch Data Connection Mode',
+      title: vscode.l10n.t('Switch Data Connection Mode'),
       arguments: [{ name: site.name, mode: other }],
     };
     this.visible = true;

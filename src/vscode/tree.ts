@@ -3,6 +3,7 @@
  * files opened with `vscode.open` on their ftp: URI.
  */
 import * as vscode from 'vscode';
+import { modeWord } from './words';
 import { formatOffset, hasUndecodableBytes, visibleName } from '../ftp';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
@@ -62,6 +63,8 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
   private readonly folders = new Map<string, ConnectionNode | EntryNode>();
   /** The path each connection node shows (remoteRoot or login folder), once known. */
   private readonly rootPaths = new Map<ConnectionNode, string>();
+  /** The children of a connection being listed now (see onDidExpandElement). */
+  private readonly listing = new Map<ConnectionNode, Promise<void>>();
   /** What each connection node last showed (connected, mode, read-only), to refresh only on a change. */
   private readonly shownState = new Map<string, string>();
   /** Bumped by collapse(): part of the tree item ids, so VS Code sees new (collapsed) items. */
@@ -115,7 +118,10 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
           const site = this.existingSite(e.element);
           if (site?.disconnectedByUser) {
             site.resume();
-            this.emitter.fire(e.element);
+            // VS Code may have asked for the children already (answered "disconnected"): a refresh fired while
+            // that answer is pending is merged into it, so fire once it is in.
+            const node = e.element;
+            void (this.listing.get(node) ?? Promise.resolve()).then(() => this.emitter.fire(node));
           }
         }
         const key = this.keyOf(e.element);
@@ -221,13 +227,15 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `conn:${key}${this.generationOf(key)}`;
       const tls = node.config.tls === 'explicit' || node.config.tls === 'implicit' ? node.config.tls : undefined;
-      const state = connected ? 'connected' : site?.disconnectedByUser ? 'disconnected' : 'not connected';
-      item.description = `${tls ? 'FTPS · ' : ''}${mode} · ${state}${node.config.readOnly ? ' · read-only' : ''}`;
-      const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || '(login folder)');
+      const state = connected ? vscode.l10n.t('connected') : site?.disconnectedByUser ? vscode.l10n.t('disconnected') : vscode.l10n.t('not connected');
+      const readOnly = node.config.readOnly ? vscode.l10n.t('read-only') : undefined;
+      item.description = [tls ? 'FTPS' : undefined, modeWord(mode), state, readOnly].filter(Boolean).join(' · ');
+      const root = this.rootPaths.get(node) ?? (node.config.remoteRoot || vscode.l10n.t('(login folder)'));
+      const facts = [tls === 'explicit' ? vscode.l10n.t('explicit TLS (FTPS)') : tls ? vscode.l10n.t('implicit TLS (FTPS)') : undefined, vscode.l10n.t('{0} mode', modeWord(mode)), readOnly, state];
       const tooltip = new vscode.MarkdownString(
-        `**${escapeMd(node.name)}**${node.oneOff ? ' (this window only)' : ''}  \n` +
+        `**${escapeMd(node.name)}**${node.oneOff ? ` ${vscode.l10n.t('(this window only)')}` : ''}  \n` +
           `${escapeMd(node.config.username)}@${escapeMd(node.config.host)}:${node.config.port} \u2014 ${escapeMd(root)}  \n` +
-          `${tls ? `${tls} TLS (FTPS), ` : ''}${mode} mode${node.config.readOnly ? ', read-only' : ''}, ${state}  \n` +
+          `${facts.filter(Boolean).join(', ')}  \n` +
           namesLine(node, site?.traits.names.codePage) +
           timeLine(node.config.timeZoneOffset, site?.traits.timeZoneOffset),
       );
@@ -246,13 +254,13 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     // No tooltip otherwise: VS Code asks resolveTreeItem for one only when it is undefined (on hover).
     if (hasUndecodableBytes(name)) {
       // Shown with its bytes as \xNN; opening, renaming and deleting it send the server's own bytes.
-      item.description = 'name not in its encoding';
-      item.tooltip = `${node.name}: ${visibleName(node.path)}\nSome bytes of this name are no character in the connection's encoding: they are shown as \\xNN. It can still be opened, renamed and deleted.`;
+      item.description = vscode.l10n.t('name not in its encoding');
+      item.tooltip = `${node.name}: ${visibleName(node.path)}\n${vscode.l10n.t("Some bytes of this name are no character in the connection's encoding: they are shown as \\xNN. It can still be opened, renamed and deleted.")}`;
     }
     item.contextValue = `${node.isDir ? 'dir' : 'file'}${node.connection.config.readOnly ? '.readonly' : ''}`;
     // As a click in VS Code's Explorer: a preview that leaves the keyboard in the view, so the arrow keys, F2 and
     // Delete go on working there (Enter opens for good: ftpExplorer.open).
-    if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { preview: true, preserveFocus: true }] };
+    if (!node.isDir) item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [uri, { preview: true, preserveFocus: true }] };
     if (node.isLink) item.description = '\u2192';
     return item;
   }
@@ -266,7 +274,18 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
     return item;
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
+  getChildren(node?: Node): Promise<Node[]> {
+    if (!(node instanceof ConnectionNode)) return this.children(node);
+    const done = this.children(node);
+    const settled = done.then(() => undefined, () => undefined);
+    this.listing.set(node, settled);
+    void settled.then(() => {
+      if (this.listing.get(node) === settled) this.listing.delete(node);
+    });
+    return done;
+  }
+
+  private async children(node?: Node): Promise<Node[]> {
     if (!node) return this.connectionNodes();
     if (node instanceof MessageNode) return [];
     const connection = node instanceof ConnectionNode ? node : node.connection;
@@ -303,7 +322,7 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       return [
         new MessageNode(text, node, {
           command: 'ftpExplorer.refresh',
-          title: 'Retry',
+          title: vscode.l10n.t('Retry'),
           arguments: [node],
         }),
       ];
@@ -377,16 +396,16 @@ function escapeMd(s: string): string {
 /** The tooltip's line about file names: the encoding set, or the one found, and a link to change it. */
 function namesLine(node: ConnectionNode, found: string | undefined): string {
   const set = node.config.encoding;
-  const what = set === 'auto' ? (found ? `${found} (found from the names)` : 'UTF-8 (found from the names so far)') : set;
-  if (node.oneOff) return `file names: ${what}`;
+  const what = set === 'auto' ? (found ? vscode.l10n.t('{0} (found from the names)', found) : vscode.l10n.t('UTF-8 (found from the names so far)')) : set;
+  if (node.oneOff) return vscode.l10n.t('file names: {0}', what);
   const args = encodeURIComponent(JSON.stringify([{ name: node.name }]));
-  return `file names: ${what} \u2014 [change](command:ftpExplorer.setEncoding?${args})`;
+  return `${vscode.l10n.t('file names: {0}', what)} \u2014 [${vscode.l10n.t('change')}](command:ftpExplorer.setEncoding?${args})`;
 }
 
 /** The tooltip's line about the server's clock, once known: LIST times are shifted by it. */
 function timeLine(set: number | undefined, found: number | undefined): string {
-  if (set !== undefined) return `  \nserver time zone: ${formatOffset(set)}`;
-  return found ? `  \nserver time zone: ${formatOffset(found)} (found from LIST and MDTM)` : '';
+  if (set !== undefined) return `  \n${vscode.l10n.t('server time zone: {0}', formatOffset(set))}`;
+  return found ? `  \n${vscode.l10n.t('server time zone: {0} (found from LIST and MDTM)', formatOffset(found))}` : '';
 }
 
 /** What a connection row shows that can change while it is shown. */

@@ -3,10 +3,11 @@
  * certificate is refused. The question's texts are made there; this file only puts them on the screen.
  */
 import * as vscode from 'vscode';
-import { TRUST_BUTTON, type TrustAnswer, type TrustQuestion } from '../remote/certificates';
+import { type TrustAnswer, type TrustQuestion } from '../remote/certificates';
 
 /** The trust modal: subject, issuer, validity and fingerprint(s), "Trust This Certificate" or Cancel. */
 export async function askTrustModal(q: TrustQuestion): Promise<TrustAnswer> {
-  const pick = await vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, TRUST_BUTTON);
-  return pick === TRUST_BUTTON ? 'trust' : 'cancel';
+  const button = vscode.l10n.t('Trust This Certificate');
+  const pick = await vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, button);
+  return pick === button ? 'trust' : 'cancel';
 }

@@ -16,8 +16,12 @@ export class VersionMemento implements VersionStore {
   /** In the order of use, oldest first (a Map keeps insertion order). */
   private readonly entries: Map<string, Stored>;
 
-  constructor(private readonly state: vscode.Memento) {
-    const saved = state.get<Record<string, Stored>>(KEY) ?? {};
+  /** `key`: where in the workspace's state (upload on save keeps its own record under another key). */
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly key = KEY,
+  ) {
+    const saved = state.get<Record<string, Stored>>(key) ?? {};
     this.entries = new Map(Object.entries(saved).filter(([, v]) => isStored(v)));
   }
 
@@ -31,7 +35,7 @@ export class VersionMemento implements VersionStore {
     if (v) this.entries.set(key, [v.size, v.mtimeMs, v.exact]);
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     // Written in the background: a lost write costs only the check of a restored editor's first save.
-    void this.state.update(KEY, Object.fromEntries(this.entries));
+    void this.state.update(this.key, Object.fromEntries(this.entries));
   }
 }
 

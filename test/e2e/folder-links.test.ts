@@ -52,7 +52,7 @@ describe('Link Folder to Server and Compare with Server (code-server extension h
     const text = r.logs.join('\n');
     console.log(text.split('\n').map((l) => `      | ${l}`).join('\n'));
     assert.strictEqual(r.exitCode, 0, `in-host tests failed (exit ${r.exitCode})`);
-    assert.match(text, /4 passing/);
+    assert.match(text, /6 passing/);
     assert.doesNotMatch(text, /failing|pending/);
     assert.match(fs.readFileSync(path.join(local, '.vscode', 'settings.json'), 'utf8'), /"connection": "web"/);
   });

@@ -2,9 +2,10 @@
 // the FTP Explorer view's rows, context menus, modal dialogs, the output panel. Selectors are VS Code
 // internals of the pinned code-server (env.ts CODE_SERVER_VERSION), like those in browser.ts.
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from './processGroup';
-import { notifications, screenshot } from './browser';
+import { notifications, runCommand, screenshot } from './browser';
 
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
@@ -189,4 +190,49 @@ export function scenarioSteps(page: () => Page | undefined, name: (step: string)
     }
   });
   after(cleanup);
+}
+
+/** The server a connection is added for (a RunningServer of test/servers). */
+export interface ServerLogin {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+/**
+ * "FTP: Add Connection" answered step by step (plain FTP), named after the host unless `name` is given; returns once
+ * its row is in the FTP Explorer view. `password: ''` leaves it to be asked when connecting.
+ */
+export async function addConnection(
+  page: Page,
+  ftp: ServerLogin,
+  opts: { mode?: 'passive' | 'active'; name?: string; password?: string } = {},
+): Promise<void> {
+  const name = opts.name ?? ftp.host;
+  await runCommand(page, 'FTP: Add Connection');
+  await answerPrompts(page, [
+    { when: /host name/i, type: ftp.host },
+    { when: /encryption|tls/i, pick: 'None' },
+    { when: /\bport\b/i, type: String(ftp.port) },
+    { when: /user name/i, type: ftp.user },
+    { when: /password/i, type: opts.password ?? ftp.password },
+    { when: /data connection mode/i, pick: opts.mode ?? 'passive' },
+    { when: /connection name/i, type: name },
+  ], () => treeRow(page, name, ftpView(page)).isVisible());
+}
+
+/** The "FTP" output channel as VS Code keeps it in the logs folder of `userDataDir` (every window of the run). */
+export function ftpChannel(userDataDir: string): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/-FTP\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }

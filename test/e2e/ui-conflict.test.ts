@@ -13,14 +13,12 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { DEFAULT_TTL_MS } from '../../src/remote/dirCache';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot, waitForEditorTab, waitForNotification } from './browser';
-import { freshVsix } from './build';
-import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
+import { notifications, openWorkbench, screenshot, waitForEditorTab, waitForNotification } from './browser';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, openFtpExplorer, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { addConnection, answerRemember, confirmDialog, contextMenu, expandRow, openFtpExplorer, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
-import { tempDir, type TempDir } from './tempDir';
+import { startUiWorkbench, type UiWorkbench } from './uiWorkbench';
 
 const ORIGINAL = 'version 1\n';
 /** The files of the steps, each opened once. */
@@ -31,12 +29,9 @@ const ASKED = /changed on the server since you opened it/;
 
 describe('UI: saving a file someone changed on the server in the same minute (vsftpd, installed .vsix)', function () {
   this.timeout(120_000);
-  let tmp: TempDir;
   let ftp: RunningServer;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
+  let ui: UiWorkbench | undefined;
   let page: Page;
-  let userDataDir: string;
   /** The local folder open in VS Code. */
   let workspace: string;
   /** Two moments of the last whole minute: when the files were written, and when the colleague changed them. */
@@ -84,47 +79,28 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
   before(async function () {
     this.timeout(180_000);
     assertInstalled();
-    const vsix = await freshVsix();
-    tmp = tempDir('vscode-e2e-ui-conflict-');
     ftp = await startServer('vsftpd');
     seedFolder(ftp.root, ownerOf(ftp.root), Object.fromEntries(FILES.map((f) => [f, ORIGINAL])));
     const minute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     written = minute + 12_000;
     changed = minute + 41_000;
     for (const f of FILES) fs.utimesSync(disk(f), written / 1000, written / 1000);
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    workspace = path.join(tmp.dir, 'project');
-    fs.mkdirSync(workspace);
-    userDataDir = path.join(tmp.dir, 'user-data');
     // Auto save off, as in desktop VS Code (the web workbench defaults to "afterDelay"): Ctrl+S is what saves.
-    server = await startCodeServer({ folder: workspace, extensionsDir, userDataDir, settings: { 'files.autoSave': 'off' } });
-    session = await launchBrowser();
-    page = session.page;
-    await openWorkbench(page, workbenchUrl(server, workspace));
+    ui = await startUiWorkbench({ name: 'ui-conflict', settings: { 'files.autoSave': 'off' } });
+    ({ page, workspace } = ui);
   });
 
   scenarioSteps(
     () => page,
     (step) => `ui-conflict-${step}`,
     async () => {
-      await Promise.allSettled([session?.close(), server?.stop()]);
+      await ui?.close();
       await ftp?.stop();
-      tmp?.remove();
     },
   );
 
   it('1. add the connection and expand it', async () => {
-    await runCommand(page, 'FTP: Add Connection');
-    await answerPrompts(page, [
-      { when: /host name/i, type: ftp.host },
-      { when: /encryption|tls/i, pick: 'None' },
-      { when: /\bport\b/i, type: String(ftp.port) },
-      { when: /user name/i, type: ftp.user },
-      { when: /password/i, type: ftp.password },
-      { when: /data connection mode/i, pick: 'passive' },
-      { when: /connection name/i, type: ftp.host },
-    ], () => treeRow(page, ftp.host, ftpView(page)).isVisible());
+    await addConnection(page, ftp);
     await expandRow(treeRow(page, ftp.host, ftpView(page)));
     // The password typed in Add Connection is offered for remembering once the login worked: not here (4b types
     // it again after the reload).
@@ -217,10 +193,10 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     const theirs = 'version 2\n';
     await openAndEdit('restored.txt', 'mine');
     // VS Code backs up unsaved text a moment after typing (hot exit); a reload before that loses the edit.
-    const backups = path.join(userDataDir, 'User', 'Backups');
+    const backups = path.join(ui!.userDataDir, 'User', 'Backups');
     const backedUp = await waitFor(() => filesUnder(backups).some((f) => fs.readFileSync(f, 'utf8').includes(`${ORIGINAL}mine`)), 20_000, 200);
     assert.ok(backedUp, `VS Code backed up the unsaved edit under ${backups}`);
-    await openWorkbench(page, workbenchUrl(server!, workspace));
+    await openWorkbench(page, ui!.url);
     // The new window logs in again: the password was typed in Add Connection, not remembered.
     const asked = page.locator('.quick-input-widget', { hasText: /password for/i });
     if (await asked.waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false)) {

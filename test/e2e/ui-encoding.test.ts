@@ -9,22 +9,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as iconv from 'iconv-lite';
 import { startServer, type RunningServer } from '../servers';
-import { launchBrowser, openWorkbench, runCommand, screenshot } from './browser';
-import { installVsix, startCodeServer, workbenchUrl } from './codeServer';
-import { assertInstalled, PROJECT_ROOT } from './env';
-import { answerPrompts, expandRow, ftpView, openFtpExplorer, treeRow, waitForDisk } from './ftpUi';
-import { tempDir, type TempDir } from './tempDir';
-import { packageVsix } from './vsix';
+import { screenshot } from './browser';
+import { assertInstalled } from './env';
+import { addConnection, answerPrompts, expandRow, ftpView, openFtpExplorer, treeRow, waitForDisk } from './ftpUi';
+import { startUiWorkbench } from './uiWorkbench';
 
 describe('UI: file names in GBK, found by themselves (installed .vsix)', function () {
   this.timeout(300_000);
   let server: RunningServer | undefined;
-  let tmp: TempDir;
 
   before(async function () {
     this.timeout(120_000);
     assertInstalled();
-    tmp = tempDir('vscode-e2e-ui-encoding-');
     server = await startServer('vsftpd');
     const owner = fs.statSync(server.root);
     const dir = Buffer.concat([Buffer.from(`${server.root}/`), iconv.encode('中文目录', 'gbk')]);
@@ -37,36 +33,16 @@ describe('UI: file names in GBK, found by themselves (installed .vsix)', functio
 
   after(async () => {
     await server?.stop();
-    tmp?.remove();
   });
 
   it('shows GBK names right with the default settings; the tooltip says so, and its link sets the encoding', async () => {
     const srv = server!;
-    const vsix = await packageVsix(PROJECT_ROOT, path.join(tmp.dir, 'ftp-explorer.vsix'));
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    const folder = path.join(tmp.dir, 'workspace');
-    fs.mkdirSync(folder);
-    const code = await startCodeServer({ folder, extensionsDir });
-    const session = await launchBrowser().catch(async (e) => {
-      await code.stop();
-      throw e;
-    });
-    const { page } = session;
+    const ui = await startUiWorkbench({ name: 'ui-encoding' });
+    const { page } = ui;
     const name = srv.host;
     try {
-      await openWorkbench(page, workbenchUrl(code, folder));
       await openFtpExplorer(page);
-      await runCommand(page, 'FTP: Add Connection');
-      await answerPrompts(page, [
-        { when: /host name/i, type: srv.host },
-        { when: /encryption|tls/i, pick: 'None' },
-        { when: /\bport\b/i, type: String(srv.port) },
-        { when: /user name/i, type: srv.user },
-        { when: /password/i, type: srv.password },
-        { when: /data connection mode/i, pick: 'passive' },
-        { when: /connection name/i, type: srv.host },
-      ], () => treeRow(page, name, ftpView(page)).isVisible());
+      await addConnection(page, srv);
 
       const conn = treeRow(page, name, ftpView(page));
       await expandRow(conn);
@@ -93,15 +69,15 @@ describe('UI: file names in GBK, found by themselves (installed .vsix)', functio
 
       // The pick list of encodings: big5 (as if the guess were wrong); settings.json gets it.
       await answerPrompts(page, [{ when: /File names of/i, pick: 'big5' }], async () =>
-        fs.readFileSync(path.join(code.userDataDir, 'User', 'settings.json'), 'utf8').includes('"encoding": "big5"'),
+        fs.readFileSync(path.join(ui.userDataDir, 'User', 'settings.json'), 'utf8').includes('"encoding": "big5"'),
       );
-      await waitForDisk(path.join(code.userDataDir, 'User', 'settings.json'), (t) => /"encoding": "big5"/.test(t ?? ''));
+      await waitForDisk(path.join(ui.userDataDir, 'User', 'settings.json'), (t) => /"encoding": "big5"/.test(t ?? ''));
       await screenshot(page, 'ui-encoding-3-changed');
     } catch (e) {
       const shot = await screenshot(page, 'ui-encoding-failed').catch(() => 'none');
       throw new Error(`${(e as Error).message}\nscreenshot: ${shot}`);
     } finally {
-      await Promise.all([session.close(), code.stop()]);
+      await ui.close();
     }
   });
 });

@@ -8,14 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot } from './browser';
-import { freshVsix } from './build';
-import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
+import { notifications, screenshot } from './browser';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpView, scenarioSteps, treeRow } from './ftpUi';
+import { addConnection, answerRemember, confirmDialog, contextMenu, expandRow, ftpChannel, ftpView, scenarioSteps, treeRow } from './ftpUi';
 import { waitFor } from './processGroup';
-import { tempDir, type TempDir } from './tempDir';
+import { startUiWorkbench, type UiWorkbench } from './uiWorkbench';
 
 /** 30 MB of text: above the 20 MB large-file threshold set for this run. */
 const LARGE_LINES = 300_000;
@@ -31,10 +29,8 @@ const FILES: Record<string, string> = {
 
 describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)', function () {
   this.timeout(120_000);
-  let tmp: TempDir;
   let ftp: RunningServer;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
+  let ui: UiWorkbench | undefined;
   let page: Page;
   let userDataDir: string;
   const snap = (what: string) => screenshot(page, `ui-filemanager-${what}`);
@@ -47,6 +43,16 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
       .first();
   const QUICK_TITLE = '.quick-input-widget .quick-input-title';
 
+  /**
+   * Waits (bounded) until the connection's own rows are the server's disk (its top folder): the tree has redrawn
+   * after a change. A drag aimed at a row of a tree that then redraws lands on whatever row takes its place.
+   */
+  const treeShowsDisk = async (what: string) => {
+    const want = () => JSON.stringify(fs.readdirSync(ftp.root).sort());
+    const shown = async () => JSON.stringify((await ftpView(page).locator('.monaco-list-row[aria-level="2"] .label-name').allTextContents()).sort());
+    assert.ok(await waitFor(async () => (await shown()) === want(), 20_000, 100), `${what}: the tree shows ${await shown()}, the disk holds ${want()}`);
+  };
+
   /** Waits (bounded) until `check` holds for the server's disk. */
   const onDisk = async (what: string, check: () => boolean, timeoutMs = 20_000) => {
     assert.ok(await waitFor(() => check(), timeoutMs, 100), `${what}: the server's disk holds ${JSON.stringify(fs.readdirSync(ftp.root))}`);
@@ -55,50 +61,26 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
   before(async function () {
     this.timeout(180_000);
     assertInstalled();
-    const vsix = await freshVsix();
-    tmp = tempDir('vscode-e2e-ui-filemanager-');
     ftp = await startServer('vsftpd');
     seedFolder(ftp.root, ownerOf(ftp.root), FILES);
     // Above VS Code's large-file threshold (workbench.editorLargeFileConfirmation, set to 20 MB below).
     fs.writeFileSync(disk('large.txt'), `${'x'.repeat(99)}\n`.repeat(LARGE_LINES));
     fs.chownSync(disk('large.txt'), ownerOf(ftp.root).uid, ownerOf(ftp.root).gid);
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    const workspace = path.join(tmp.dir, 'project');
-    fs.mkdirSync(workspace);
-    userDataDir = path.join(tmp.dir, 'user-data');
-    server = await startCodeServer({
-      folder: workspace,
-      extensionsDir,
-      userDataDir,
-      settings: { 'workbench.hover.delay': 200, 'workbench.editorLargeFileConfirmation': 20 },
-    });
-    session = await launchBrowser();
-    page = session.page;
-    await openWorkbench(page, workbenchUrl(server, workspace));
+    ui = await startUiWorkbench({ name: 'ui-filemanager', settings: { 'workbench.hover.delay': 200, 'workbench.editorLargeFileConfirmation': 20 } });
+    ({ page, userDataDir } = ui);
   });
 
   scenarioSteps(
     () => page,
     (step) => `ui-filemanager-${step}`,
     async () => {
-      await Promise.allSettled([session?.close(), server?.stop()]);
+      await ui?.close();
       await ftp?.stop();
-      tmp?.remove();
     },
   );
 
   it('1. add the connection and expand it', async () => {
-    await runCommand(page, 'FTP: Add Connection');
-    await answerPrompts(page, [
-      { when: /host name/i, type: ftp.host },
-      { when: /encryption|tls/i, pick: 'None' },
-      { when: /\bport\b/i, type: String(ftp.port) },
-      { when: /user name/i, type: ftp.user },
-      { when: /password/i, type: ftp.password },
-      { when: /data connection mode/i, pick: 'passive' },
-      { when: /connection name/i, type: ftp.host },
-    ], () => row(ftp.host).isVisible());
+    await addConnection(page, ftp);
     await expandRow(row(ftp.host));
     await answerRemember(page, 'This window only');
     for (const f of ['a.txt', 'perm.txt', 'dir']) await row(f).waitFor({ state: 'visible', timeout: 20_000 });
@@ -171,14 +153,19 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
       await page.locator('.tabs-container .tab', { hasText: 'a.txt' }).first().waitFor({ state: 'visible', timeout: 20_000 });
       await r.click();
     };
+    // The status bar names what Ctrl+C took (the focused row, found through the workbench): a click before that
+    // would move the focus under it, as it would under a user's hand.
+    const copied = (name: string) =>
+      page.locator('.statusbar-item', { hasText: `copied "${name}"` }).first().waitFor({ state: 'visible', timeout: 20_000 });
     await select(row('a.txt'));
     await page.keyboard.press('Control+C');
+    await copied('a.txt');
     await row('dir').click();
     await page.keyboard.press('Control+V');
     await onDisk('dir/a.txt', () => fs.existsSync(disk('dir/a.txt')) && fs.readFileSync(disk('dir/a.txt'), 'utf8') === FILES['a.txt']);
     await select(top('a.txt'));
     await page.keyboard.press('Control+C');
-    await page.keyboard.press('Control+V');
+    await page.keyboard.press('Control+V'); // at once: the paste waits for the copy
     await onDisk('a copy.txt', () => fs.existsSync(disk('a copy.txt')) && fs.readFileSync(disk('a copy.txt'), 'utf8') === FILES['a.txt']);
     await top('a copy.txt').waitFor({ state: 'visible', timeout: 20_000 });
     await snap('7-copied');
@@ -220,9 +207,11 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
   });
 
   it('10. a row dragged onto a folder moves there', async () => {
+    await treeShowsDisk('before the drag');
     await top('drag.txt').dragTo(row('dir'));
     await onDisk('drag.txt moved into dir', () => fs.existsSync(disk('dir/drag.txt')) && !fs.existsSync(disk('drag.txt')));
     assert.strictEqual(fs.readFileSync(disk('dir/drag.txt'), 'utf8'), FILES['drag.txt']);
+    assert.ok(fs.existsSync(disk('large.txt')), 'large.txt stayed where it was');
   });
 
   it("11. a file dropped from the operating system onto a folder is uploaded into it (the workbench's drop events)", async () => {
@@ -264,16 +253,5 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
 
 /** How often the FTP log (the "FTP" output channel as VS Code keeps it in the logs folder) has RETR of `file`. */
 function retrCount(userDataDir: string, file: string): number {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/-FTP\.log$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(path.join(userDataDir, 'logs'));
-  const text = found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  return text.split('\n').filter((l) => l.includes(`---> RETR ${file}`)).length;
+  return ftpChannel(userDataDir).split('\n').filter((l) => l.includes(`---> RETR ${file}`)).length;
 }

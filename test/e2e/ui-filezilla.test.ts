@@ -10,12 +10,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startServer, type RunningServer } from '../servers';
-import { launchBrowser, openWorkbench, runCommand, screenshot, waitForNotification } from './browser';
-import { installVsix, startCodeServer, workbenchUrl } from './codeServer';
+import { runCommand, screenshot, waitForNotification } from './browser';
 import { assertInstalled, PROJECT_ROOT } from './env';
 import { confirmDialog, expandRow, openFtpExplorer, treeRow } from './ftpUi';
 import { tempDir, type TempDir } from './tempDir';
-import { packageVsix } from './vsix';
+import { startUiWorkbench } from './uiWorkbench';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'filezilla', 'sitemanager-3.66-windows.xml');
 
@@ -42,11 +41,6 @@ describe('UI: Import Connections from FileZilla (installed .vsix)', function () 
 
   it('imports the picked sites into settings and their passwords into secret storage, asking about a name that exists', async () => {
     const srv = server!;
-    const vsix = await packageVsix(PROJECT_ROOT, path.join(tmp.dir, 'ftp-explorer.vsix'));
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    const folder = path.join(tmp.dir, 'workspace');
-    fs.mkdirSync(folder);
     const xdg = path.join(tmp.dir, 'xdg-config');
     fs.mkdirSync(path.join(xdg, 'filezilla'), { recursive: true });
     const real = `		<Server>
@@ -65,14 +59,9 @@ describe('UI: Import Connections from FileZilla (installed .vsix)', function () 
     fs.writeFileSync(path.join(xdg, 'filezilla', 'sitemanager.xml'), fs.readFileSync(FIXTURE, 'utf8').replace('\t</Servers>', real));
     const existing = { name: 'Production', host: 'kept.example.com', username: 'me' };
 
-    const code = await startCodeServer({ folder, extensionsDir, env: { XDG_CONFIG_HOME: xdg }, settings: { 'ftpExplorer.connections': [existing] } });
-    const session = await launchBrowser().catch(async (e) => {
-      await code.stop();
-      throw e;
-    });
-    const { page } = session;
+    const ui = await startUiWorkbench({ name: 'ui-filezilla', env: { XDG_CONFIG_HOME: xdg }, settings: { 'ftpExplorer.connections': [existing] } });
+    const { page } = ui;
     try {
-      await openWorkbench(page, workbenchUrl(code, folder));
       await openFtpExplorer(page);
 
       await runCommand(page, 'FTP: Import Connections from FileZilla...');
@@ -108,7 +97,7 @@ describe('UI: Import Connections from FileZilla (installed .vsix)', function () 
       await screenshot(page, 'ui-filezilla-4-imported');
 
       // settings.json as saved: the picked sites, Production untouched, no password anywhere.
-      const settingsText = fs.readFileSync(path.join(code.userDataDir, 'User', 'settings.json'), 'utf8');
+      const settingsText = fs.readFileSync(path.join(ui.userDataDir, 'User', 'settings.json'), 'utf8');
       const connections = (JSON.parse(settingsText) as Record<string, unknown>)['ftpExplorer.connections'] as Record<string, unknown>[];
       const names = connections.map((c) => c.name);
       assert.deepEqual(names, ['Production', 'Clients - Acme & Sons - Live- main-backup', 'Vault (implicit)', '中文站点', 'Accounting', 'Tokyo', 'Loopback']);
@@ -137,7 +126,7 @@ describe('UI: Import Connections from FileZilla (installed .vsix)', function () 
       const shot = await screenshot(page, 'ui-filezilla-failed').catch(() => 'none');
       throw new Error(`${(e as Error).message}\nscreenshot: ${shot}`);
     } finally {
-      await Promise.all([session.close(), code.stop()]);
+      await ui.close();
     }
   });
 });

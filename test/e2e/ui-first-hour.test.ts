@@ -17,22 +17,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot, waitForEditorTab } from './browser';
-import { freshVsix } from './build';
-import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
+import { notifications, runCommand, screenshot, waitForEditorTab } from './browser';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, contextMenu, ftpView, openFtpExplorer, treeRow } from './ftpUi';
+import { answerPrompts, contextMenu, ftpChannel, ftpView, openFtpExplorer, treeRow } from './ftpUi';
 import { waitFor } from './processGroup';
-import { tempDir, type TempDir } from './tempDir';
+import { startUiWorkbench, type UiWorkbench } from './uiWorkbench';
 
 describe('UI: the first hour (issue 19): names, password prompts, the log, Disconnect, errors, reports (vsftpd + pyftpdlib)', function () {
   this.timeout(180_000);
-  let tmp: TempDir;
   let a: RunningServer;
   let b: RunningServer;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
+  let ui: UiWorkbench | undefined;
   let page: Page;
   let userDataDir: string;
   let nameA = '';
@@ -43,8 +39,6 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
   before(async function () {
     this.timeout(240_000);
     assertInstalled();
-    const vsix = await freshVsix();
-    tmp = tempDir('vscode-e2e-ui-first-hour-');
     [a, b] = await Promise.all([startServer('vsftpd'), startServer('pyftpdlib')]);
     const owner = ownerOf(a.root);
     // A folder named like the password: the log must show its name as it is.
@@ -52,15 +46,8 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
     // A file the FTP user may not read (root's, 0600): vsftpd answers "550 Failed to open file."
     fs.writeFileSync(path.join(a.root, 'locked.txt'), 'secret\n', { mode: 0o600 });
     seedFolder(b.root, ownerOf(b.root), { 'b-file.txt': 'on b\n' });
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    const workspace = path.join(tmp.dir, 'project');
-    fs.mkdirSync(workspace);
-    userDataDir = path.join(tmp.dir, 'user-data');
-    server = await startCodeServer({ folder: workspace, extensionsDir, userDataDir, settings: { 'files.autoSave': 'off' } });
-    session = await launchBrowser();
-    page = session.page;
-    await openWorkbench(page, workbenchUrl(server, workspace));
+    ui = await startUiWorkbench({ name: 'ui-first-hour', settings: { 'files.autoSave': 'off' } });
+    ({ page, userDataDir } = ui);
   });
 
   afterEach(async function () {
@@ -70,9 +57,8 @@ describe('UI: the first hour (issue 19): names, password prompts, the log, Disco
   });
 
   after(async () => {
-    await Promise.allSettled([session?.close(), server?.stop()]);
+    await ui?.close();
     await Promise.allSettled([a?.stop(), b?.stop()]);
-    tmp?.remove();
   });
 
   /** Runs Add Connection for `ftp` (no password: asked when connecting); returns the name prompt's default. */
@@ -273,17 +259,3 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The "FTP" output channel as VS Code keeps it in the logs folder. */
-function ftpChannel(userDataDir: string): string {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/-FTP\.log$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(path.join(userDataDir, 'logs'));
-  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-}

@@ -6,59 +6,43 @@
 // toast, no password prompt, and no RETR for any of them in the FTP log.
 // E2E_OPEN_RUNS sets the number of runs (default 20). Screenshots: test-artifacts/e2e/ui-open-in-workspace-*.png.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, screenshot } from './browser';
-import { freshVsix } from './build';
-import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
+import { notifications, openWorkbench, screenshot } from './browser';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder, SAMPLE_FILES } from './ftpFixture';
-import { answerPrompts, contextMenu, expandRow, ftpView, openFtpExplorer, treeRow } from './ftpUi';
+import { answerPrompts, contextMenu, expandRow, ftpChannel, ftpView, openFtpExplorer, treeRow } from './ftpUi';
 import { waitFor } from './processGroup';
-import { tempDir, type TempDir } from './tempDir';
+import { startUiWorkbench, type UiWorkbench } from './uiWorkbench';
 
 const RUNS = Number(process.env.E2E_OPEN_RUNS ?? 20);
 const NAME = 'site';
 
 describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftpd, installed .vsix)`, function () {
   this.timeout(RUNS * 60_000 + 60_000);
-  let tmp: TempDir;
   let ftp: RunningServer;
-  let server: CodeServer | undefined;
-  let session: BrowserSession | undefined;
+  let ui: UiWorkbench | undefined;
   let page: Page;
-  let workspace: string;
 
   before(async function () {
     this.timeout(240_000);
     assertInstalled();
-    const vsix = await freshVsix();
-    tmp = tempDir('vscode-e2e-ui-open-');
     ftp = await startServer('vsftpd');
     seedFolder(ftp.root, ownerOf(ftp.root), SAMPLE_FILES);
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    workspace = path.join(tmp.dir, 'project');
-    fs.mkdirSync(workspace);
-    server = await startCodeServer({
-      folder: workspace,
-      extensionsDir,
-      userDataDir: path.join(tmp.dir, 'user-data'),
+    ui = await startUiWorkbench({
+      name: 'ui-open',
+      open: false,
       settings: {
         'files.autoSave': 'off',
         'ftpExplorer.connections': [{ name: NAME, host: ftp.host, port: ftp.port, username: ftp.user }],
       },
     });
-    session = await launchBrowser();
-    page = session.page;
+    page = ui.page;
   });
 
   after(async () => {
-    await Promise.allSettled([session?.close(), server?.stop()]);
+    await ui?.close();
     await ftp?.stop();
-    tmp?.remove();
   });
 
   it(`shows the remote folder in the Explorer after each of ${RUNS} runs, without a manual reload`, async () => {
@@ -66,7 +50,7 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
     const toasts = new Set<string>();
     let askedForPassword = 0;
     for (let run = 1; run <= RUNS; run++) {
-      await openWorkbench(page, workbenchUrl(server!, workspace));
+      await openWorkbench(page, ui!.url);
       await openFtpExplorer(page);
       const row = treeRow(page, NAME, ftpView(page));
       await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -93,7 +77,7 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
       })().catch(() => false)), 45_000, 200);
       if (!shown) {
         failures.push(`run ${run}: ${await screenshot(page, `ui-open-in-workspace-FAILED-run-${run}`)}`);
-        const said = ftpChannel(path.join(tmp.dir, 'user-data')).split('\n').filter((l) => l.includes('Open in Workspace:'));
+        const said = ftpChannel(ui!.userDataDir).split('\n').filter((l) => l.includes('Open in Workspace:'));
         console.log(`      run ${run}: what the extension said after the reload:\n        ${said.slice(-3).join('\n        ') || '(nothing)'}`);
       } else if (run === 1 || run === RUNS) {
         await screenshot(page, `ui-open-in-workspace-run-${run}`);
@@ -103,7 +87,7 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
     assert.deepStrictEqual(failures, [], `runs where the Explorer did not list the remote folder after the reload`);
     assert.ok(![...toasts].some((t) => /Downloading/.test(t)), `no download toasts for what VS Code looks for: ${JSON.stringify([...toasts])}`);
     assert.strictEqual(askedForPassword, 0, 'no password prompt after the first run (remembered)');
-    const log = ftpChannel(path.join(tmp.dir, 'user-data'));
+    const log = ftpChannel(ui!.userDataDir);
     // How often VS Code's race happened and the extension put the folders back (workspaceOpening.ts).
     const redone = log.split('\n').filter((l) => /came back without its folders/.test(l));
     console.log(`      the window came back without its folders ${redone.length} times; the folders were added again each time`);
@@ -112,18 +96,3 @@ describe(`UI: Open in Workspace from a single-folder window, ${RUNS} runs (vsftp
     assert.match(log, /---> LIST|---> MLSD/, 'the FTP log was read');
   });
 });
-
-/** The "FTP" output channel as VS Code keeps it in the logs folder (every window of the run). */
-function ftpChannel(userDataDir: string): string {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/-FTP\.log$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(path.join(userDataDir, 'logs'));
-  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-}

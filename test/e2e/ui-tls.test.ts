@@ -10,14 +10,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startServer, type RunningServer } from '../servers';
 import type { Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, runCommand, screenshot, waitForEditorTab } from './browser';
-import { installVsix, startCodeServer, workbenchUrl } from './codeServer';
-import { assertInstalled, PROJECT_ROOT } from './env';
+import { runCommand, screenshot, waitForEditorTab } from './browser';
+import { assertInstalled } from './env';
 import { answerRemember } from './ftpUi';
 import { waitFor } from './processGroup';
 import { SECURE_FILE, SECURE_TEXT } from './tlsFixture';
-import { tempDir, type TempDir } from './tempDir';
-import { packageVsix } from './vsix';
+import { startUiWorkbench } from './uiWorkbench';
 
 /**
  * Answers step `step` of the guided "Add FTP Connection" input (its title says "(step/6)"): types `text`, waits for
@@ -61,12 +59,10 @@ async function startCommand(page: Page, title: string, timeoutMs = 30_000): Prom
 describe('UI: FTPS with a self-signed certificate (installed .vsix)', function () {
   this.timeout(300_000);
   let server: RunningServer | undefined;
-  let tmp: TempDir;
 
   before(async function () {
     this.timeout(120_000);
     assertInstalled();
-    tmp = tempDir('vscode-e2e-ui-tls-');
     server = await startServer('vsftpd', { tls: 'explicit' });
     const owner = fs.statSync(server.root);
     const file = path.join(server.root, SECURE_FILE);
@@ -76,7 +72,6 @@ describe('UI: FTPS with a self-signed certificate (installed .vsix)', function (
 
   after(async () => {
     await server?.stop();
-    tmp?.remove();
   });
 
   it('Add Connection with Explicit TLS, the trust prompt, Trust This Certificate, browse; Diagnose Connection', async () => {
@@ -84,21 +79,10 @@ describe('UI: FTPS with a self-signed certificate (installed .vsix)', function (
     const t0 = Date.now();
     const step = (label: string) => console.log(`      [time] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${label}`);
     const fp = new crypto.X509Certificate(srv.tls!.certPem).fingerprint256.toUpperCase();
-    const vsix = await packageVsix(PROJECT_ROOT, path.join(tmp.dir, 'ftp-explorer.vsix'));
-    const extensionsDir = path.join(tmp.dir, 'extensions');
-    await installVsix(vsix, extensionsDir);
-    const folder = path.join(tmp.dir, 'workspace');
-    fs.mkdirSync(folder);
+    const ui = await startUiWorkbench({ name: 'ui-tls' });
     step('packaged and installed the .vsix');
-
-    const code = await startCodeServer({ folder, extensionsDir });
-    const session = await launchBrowser().catch(async (e) => {
-      await code.stop();
-      throw e;
-    });
-    const { page } = session;
+    const { page } = ui;
     try {
-      await openWorkbench(page, workbenchUrl(code, folder));
       await page.locator('.activitybar [aria-label^="FTP Explorer"]').first().click({ timeout: 30_000 });
       step('workbench open');
 
@@ -184,7 +168,7 @@ describe('UI: FTPS with a self-signed certificate (installed .vsix)', function (
       })().catch((x: unknown) => `(no log: ${(x as Error).message})`);
       throw new Error(`${(e as Error).message}\nscreenshot: ${shot}\nFTP log:\n${log}`);
     } finally {
-      await Promise.all([session.close(), code.stop()]);
+      await ui.close();
     }
   });
 });

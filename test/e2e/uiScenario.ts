@@ -9,16 +9,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { type RunningServer, type ServerName, startServer } from '../servers';
-import { BrowserSession, launchBrowser, notifications, openWorkbench, runCommand, screenshot, waitForEditorTab } from './browser';
-import { freshVsix } from './build';
-import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
+import { notifications, runCommand, screenshot, waitForEditorTab } from './browser';
 import { ARTIFACTS_DIR, assertInstalled } from './env';
 import { SAMPLE_FILES, ownerOf, seedFolder } from './ftpFixture';
 import {
-  answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpView, outputPanelLines, scenarioSteps, treeRow, waitForDisk,
+  answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpChannel, ftpView, outputPanelLines, scenarioSteps, treeRow, waitForDisk,
 } from './ftpUi';
 import { waitFor } from './processGroup';
-import { tempDir, type TempDir } from './tempDir';
+import { startUiWorkbench, type UiWorkbench } from './uiWorkbench';
 
 export interface UiScenarioOptions {
   /** The FTP server software to run. */
@@ -37,10 +35,8 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
 
   describe(`UI: FTP Explorer in code-server against ${opts.server}, ${mode} mode (installed .vsix, no smoke-test driver)`, function () {
     this.timeout(120_000);
-    let tmp: TempDir;
     let ftp: RunningServer;
-    let server: CodeServer | undefined;
-    let session: BrowserSession | undefined;
+    let ui: UiWorkbench | undefined;
     let page: Page;
     let userDataDir: string;
     /** The connection's name: Add Connection names it after the host. */
@@ -56,22 +52,12 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       if (fs.existsSync(ARTIFACTS_DIR)) {
         for (const f of fs.readdirSync(ARTIFACTS_DIR)) if (f.startsWith(`ui-${mode}-`)) fs.rmSync(path.join(ARTIFACTS_DIR, f), { force: true });
       }
-      const vsix = await freshVsix();
-      tmp = tempDir(`vscode-e2e-ui-${mode}-`);
       ftp = await startServer(opts.server);
       seedFolder(ftp.root, ownerOf(ftp.root));
       name = ftp.host;
-      const extensionsDir = path.join(tmp.dir, 'extensions');
-      await installVsix(vsix, extensionsDir);
-      const workspace = path.join(tmp.dir, 'project');
-      fs.mkdirSync(workspace);
-      fs.writeFileSync(path.join(workspace, 'local-notes.txt'), 'a local file\n');
-      userDataDir = path.join(tmp.dir, 'user-data');
       // Auto save off, as in desktop VS Code (the web workbench defaults to "afterDelay"): Ctrl+S is what saves.
-      server = await startCodeServer({ folder: workspace, extensionsDir, userDataDir, settings: { 'files.autoSave': 'off' } });
-      session = await launchBrowser();
-      page = session.page;
-      await openWorkbench(page, workbenchUrl(server, workspace));
+      ui = await startUiWorkbench({ name: `ui-${mode}`, settings: { 'files.autoSave': 'off' }, localFiles: { 'local-notes.txt': 'a local file\n' } });
+      ({ page, userDataDir } = ui);
       console.log(`      [time] ${mode}: package + servers + workbench: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });
 
@@ -79,9 +65,8 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       () => page,
       (step) => `ui-${mode}-${step}`,
       async () => {
-        await Promise.allSettled([session?.close(), server?.stop()]);
+        await ui?.close();
         await ftp?.stop();
-        tmp?.remove();
       },
     );
 
@@ -209,12 +194,10 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       assert.doesNotMatch(text, MODE_COMMANDS[mode], `no ${mode} mode data connections after the switch:\n${text}`);
       assert.ok(!text.includes(ftp.password), 'the password is not in the output panel');
       // The whole channel as VS Code keeps it (every line since the window opened): never the password.
-      const logs = findFiles(path.join(userDataDir, 'logs'), /-FTP\.log$/);
-      assert.ok(logs.length > 0, 'the FTP channel is in the logs folder');
-      const channel = logs.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-      assert.match(channel, new RegExp(`--- data connection mode set to ${other}`));
+      const channel = ftpChannel(userDataDir);
+      assert.match(channel, new RegExp(`--- data connection mode set to ${other}`), 'the FTP channel is in the logs folder');
       assert.match(channel, /---> PASS \*\*\*\*/);
-      assert.ok(!channel.includes(ftp.password), `no password in ${logs.join(', ')}`);
+      assert.ok(!channel.includes(ftp.password), 'no password in the FTP channel of the logs folder');
       await panel.locator('.action-label.codicon-panel-restore, .action-label.codicon-panel-maximize').first().click();
     });
 
@@ -260,15 +243,4 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       assert.ok(!askedForPassword, 'no password prompt after the reload (SecretStorage kept it)');
     });
   });
-}
-
-function findFiles(dir: string, re: RegExp): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...findFiles(p, re));
-    else if (re.test(e.name)) out.push(p);
-  }
-  return out;
 }

@@ -12,8 +12,8 @@ describe('folder links (ftpExplorer.links)', () => {
       { connection: 'Prod', localFolder: 'a', remoteFolder: 'relative' },
     ]);
     assert.deepEqual(links, [
-      { connection: 'Prod', localFolder: 'site', remoteFolder: '/var/www', exclude: [] },
-      { connection: 'Prod', localFolder: '', remoteFolder: '/', exclude: ['*.map'] },
+      { connection: 'Prod', localFolder: 'site', remoteFolder: '/var/www', exclude: [], uploadOnSave: false, uploadOutsideChanges: false },
+      { connection: 'Prod', localFolder: '', remoteFolder: '/', exclude: ['*.map'], uploadOnSave: false, uploadOutsideChanges: false },
     ]);
     assert.deepEqual(problems, [
       'ftpExplorer.links[2]: "connection" must name a saved connection',
@@ -21,6 +21,15 @@ describe('folder links (ftpExplorer.links)', () => {
       'ftpExplorer.links[4]: "remoteFolder" must be a path on the server starting with /',
     ]);
     assert.deepEqual(readFolderLinks({}).problems, ['ftpExplorer.links must be a list of links']);
+  });
+
+  it('reads the upload-on-save options: off unless true, anything else named', () => {
+    const { links, problems } = readFolderLinks([
+      { connection: 'A', localFolder: 'a', remoteFolder: '/a', uploadOnSave: true, uploadOutsideChanges: true },
+      { connection: 'A', localFolder: 'b', remoteFolder: '/b', uploadOnSave: 'yes' },
+    ]);
+    assert.deepEqual(links.map((l) => [l.uploadOnSave, l.uploadOutsideChanges]), [[true, true], [false, false]]);
+    assert.deepEqual(problems, ['ftpExplorer.links[1]: "uploadOnSave" must be true or false']);
   });
 
   it('maps a file to the server through the innermost link', () => {

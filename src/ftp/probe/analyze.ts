@@ -2,6 +2,7 @@
 import { isPrivateAddress, sameAddress } from '../address';
 import type { DataMethod } from '../data';
 import type { DataMode } from '../options';
+import { t } from '../l10n';
 import { activeFinding, port20Finding } from './activeFindings';
 import { loginFinding, tlsFinding } from './controlFindings';
 import { advertisedAddress, splitEndpoint } from './endpoints';
@@ -49,7 +50,7 @@ export function analyzeProbe(input: ProbeInput): ProbeAnalysis {
         configured: true,
         offered: authTls || settings.tls === 'implicit',
         ok: input.tls?.ok ?? (login.ok ? true : undefined),
-        detail: input.tls?.detail ?? (login.ok ? `${settings.tls} TLS works` : login.failure === 'tls' ? login.error ?? 'TLS failed' : 'not tested: no login'),
+        detail: input.tls?.detail ?? (login.ok ? tlsWorks(settings.tls) : login.failure === 'tls' ? login.error ?? t('TLS failed') : t('not tested: no login')),
         // Keep the refused certificate in the report, so the user can check its fingerprint and trust it.
         ...(input.tls?.certificate ? { certificate: input.tls.certificate } : {}),
       }
@@ -58,16 +59,16 @@ export function analyzeProbe(input: ProbeInput): ProbeAnalysis {
         offered: authTls,
         detail: login.ok
           ? authTls
-            ? 'not configured; the server offers TLS (AUTH TLS)'
-            : 'not configured; the server does not offer TLS'
-          : 'not configured',
+            ? t('not configured; the server offers TLS (AUTH TLS)')
+            : t('not configured; the server does not offer TLS')
+          : t('not configured'),
       };
 
   const findings: ProbeFinding[] = [];
   findings.push(loginFinding(input));
   if (!login.ok) {
     for (const check of ['passive', 'active', 'port-20', 'pasv-address'] as ProbeCheck[]) {
-      findings.push({ check, status: 'skipped', summary: 'not tested: no login' });
+      findings.push({ check, status: 'skipped', summary: t('not tested: no login') });
     }
   } else {
     findings.push(passiveFinding(byMethod, passive, active, pasvAddress));
@@ -114,42 +115,61 @@ function advise(
   const out: string[] = [];
   if (!input.login.ok) {
     const f = findings.find((x) => x.check === 'login');
-    out.push('The login failed, so nothing else was tested.');
-    if (f?.cause) out.push(`Why: ${f.cause}`);
-    out.push(`Change: ${f?.change ?? 'check the host, the port and the login.'}`);
+    out.push(t('The login failed, so nothing else was tested.'));
+    if (f?.cause) out.push(t('Why: {0}', f.cause));
+    out.push(t('Change: {0}', f?.change ?? t('check the host, the port and the login.')));
     return out;
   }
   const mode = input.settings.mode;
   const other = mode === 'passive' ? 'active' : 'passive';
   const modeOk = mode === 'passive' ? passive.ok : active.ok;
   if (!passive.ok && !active.ok) {
-    out.push('No data connection works, in either mode: listings and transfers fail.');
+    out.push(t('No data connection works, in either mode: listings and transfers fail.'));
   } else if (modeOk) {
-    out.push(passive.ok && active.ok ? `Both modes work; the current setting (${mode} mode) is fine.` : `The current setting (${mode} mode) works; ${other} mode does not.`);
+    out.push(
+      passive.ok && active.ok
+        ? t('Both modes work; the current setting ({0} mode) is fine.', modeName(mode))
+        : t('The current setting ({0} mode) works; {1} mode does not.', modeName(mode), modeName(other)),
+    );
   } else {
-    const fb = input.settings.fallback ? ' (with fallback on, each session first loses time on it)' : '';
-    out.push(`The current setting (${mode} mode) does not work here${fb}; ${other} mode does.`);
+    out.push(
+      input.settings.fallback
+        ? t('The current setting ({0} mode) does not work here (with fallback on, each session first loses time on it); {1} mode does.', modeName(mode), modeName(other))
+        : t('The current setting ({0} mode) does not work here; {1} mode does.', modeName(mode), modeName(other)),
+    );
   }
   const pasvAddressFails = findings.some((f) => f.check === 'pasv-address' && f.status === 'fail');
   for (const f of findings) {
     if (f.check === 'passive' && pasvAddressFails) continue; // the PASV address line says it better
-    if (f.status === 'fail' && f.cause) out.push(`Why: ${f.cause}`);
+    if (f.status === 'fail' && f.cause) out.push(t('Why: {0}', f.cause));
   }
   for (const f of findings) {
-    if (f.status === 'warn' && f.cause && f.check !== 'port-20') out.push(`Note: ${f.cause}`);
-    if (f.check === 'tls' && f.status === 'info' && f.change) out.push(`Note: ${f.change}`);
+    if (f.status === 'warn' && f.cause && f.check !== 'port-20') out.push(t('Note: {0}', f.cause));
+    if (f.check === 'tls' && f.status === 'info' && f.change) out.push(t('Note: {0}', f.change));
   }
   const parts: string[] = [];
-  if (change.trustPasvAddress === false) parts.push(`turn off "trustPasvAddress" (the client then connects to ${pasvAddress?.control ?? 'the control address'})`);
-  if (change.mode) parts.push(`set "mode" to "${change.mode}"`);
+  if (change.trustPasvAddress === false) parts.push(t('turn off "trustPasvAddress" (the client then connects to {0})', pasvAddress?.control ?? t('the control address')));
+  if (change.mode) parts.push(t('set "mode" to "{0}"', change.mode));
   if (parts.length) {
-    out.push(`Change: ${parts.join(', or ')}.`);
+    out.push(t('Change: {0}.', parts.length === 2 ? t('{0}, or {1}', parts[0], parts[1]) : parts.join(', or ')));
   } else if (modeOk) {
-    out.push('Change: nothing.');
+    out.push(t('Change: nothing.'));
   } else {
     // Nothing the client can set fixes it: say what the failing mode's finding suggests (the server's admin, a router).
     const f = findings.find((x) => x.check === mode && x.status === 'fail');
-    out.push(`Change: ${f?.change ?? 'nothing on this side helps; the firewall or NAT in between must allow FTP data connections.'}`);
+    out.push(t('Change: {0}', f?.change ?? t('nothing on this side helps; the firewall or NAT in between must allow FTP data connections.')));
   }
   return out;
+}
+
+/** A data connection mode as the report names it. */
+function modeName(mode: DataMode): string {
+  return mode === 'active' ? t('active') : t('passive');
+}
+
+/** "explicit TLS works", "implicit TLS works". */
+function tlsWorks(tls: string): string {
+  if (tls === 'explicit') return t('explicit TLS works');
+  if (tls === 'implicit') return t('implicit TLS works');
+  return `${tls} TLS works`;
 }

@@ -180,8 +180,8 @@ async function alreadyFolder(site: Site, err: unknown, p: string): Promise<void>
   if (e?.type !== 'dir') throw new FsError('FileNotADirectory', `${p} is a file on the server now, not a folder`);
 }
 
-/** Make the remote folder `p` and those above it that are missing. */
-async function remoteFolders(site: Site, p: string): Promise<void> {
+/** Make the remote folder `p` and those above it that are missing (upload on save's new folders too). */
+export async function remoteFolders(site: Site, p: string): Promise<void> {
   const missing: string[] = [];
   for (let d = p; d !== '/'; d = parentPath(d)) {
     site.cache.invalidate(parentPath(d));

@@ -13,6 +13,10 @@ export interface FolderLink {
   remoteFolder: string;
   /** Patterns left out of a sync (gitignore syntax), besides .gitignore, .git and node_modules. */
   exclude: string[];
+  /** Saving a file of the folder in VS Code uploads it (off unless set). */
+  uploadOnSave: boolean;
+  /** With uploadOnSave: files changed outside VS Code (a build writing dist/) are uploaded too. */
+  uploadOutsideChanges: boolean;
 }
 
 /** The links of a workspace folder's setting, each checked; what is wrong with the others, in words. */
@@ -29,7 +33,12 @@ export function readFolderLinks(raw: unknown): { links: FolderLink[]; problems: 
     const local = typeof o.localFolder === 'string' ? localFolderOf(o.localFolder) : undefined;
     if (local === undefined) return void problems.push(`${at}: "localFolder" must be a folder inside the workspace folder, like "site" or "."`);
     const exclude = Array.isArray(o.exclude) ? o.exclude.filter((x): x is string => typeof x === 'string') : [];
-    links.push({ connection: o.connection, localFolder: local, remoteFolder: normalizePath(o.remoteFolder), exclude });
+    for (const flag of ['uploadOnSave', 'uploadOutsideChanges'] as const) {
+      if (o[flag] !== undefined && typeof o[flag] !== 'boolean') problems.push(`${at}: "${flag}" must be true or false`);
+    }
+    const uploadOnSave = o.uploadOnSave === true;
+    const uploadOutsideChanges = o.uploadOutsideChanges === true;
+    links.push({ connection: o.connection, localFolder: local, remoteFolder: normalizePath(o.remoteFolder), exclude, uploadOnSave, uploadOutsideChanges });
   });
   return { links, problems };
 }

@@ -20,6 +20,7 @@ export { applyPlan, type ApplyOptions, type ApplyResult, type RowOutcome } from 
 export { actionWord, countRows, hasWork, reasonText, type Action, type Direction, type Plan, type PlanRow, type Reason } from './plan';
 export { loadSeen, saveSeen, type FileSeen, type Seen } from './state';
 export { STATE_FILE } from './trees';
+export { compareTrees, differenceText, type Difference, type DifferenceKind } from './compare';
 
 export interface SyncOptions {
   direction: Direction;
@@ -50,6 +51,10 @@ export interface PlannedSync {
   remote: Tree;
   /** --checksum: how the server's side was read ('download' where it offers no digest). */
   checksumMethods: Set<ChecksumMethod>;
+  /** --checksum: for files of the same size on both sides, whether their content is the same. */
+  sameContent?: Map<string, boolean>;
+  /** The precision of the server's times (ms): 1000 with MLSD, 60000 with LIST. */
+  remotePrecisionMs: number;
 }
 
 export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync> {
@@ -77,6 +82,7 @@ export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync>
       same!.set(p, r.same);
     });
   }
+  const remotePrecisionMs = site.traits.mlsd === true ? 1000 : 60000;
   const plan = makePlan({
     direction: o.direction,
     local: local.tree,
@@ -84,9 +90,9 @@ export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync>
     seen: o.seen,
     delete: o.delete === true,
     overwrite: o.overwrite,
-    remotePrecisionMs: site.traits.mlsd === true ? 1000 : 60000,
+    remotePrecisionMs,
     sameContent: same,
     leftovers: o.direction === 'upload' ? remote.leftovers : local.leftovers,
   });
-  return { plan, local: local.tree, remote: remote.tree, checksumMethods };
+  return { plan, local: local.tree, remote: remote.tree, checksumMethods, sameContent: same, remotePrecisionMs };
 }

@@ -52,7 +52,11 @@ export type Reason =
   /** A temporary file an interrupted transfer left on the target. */
   | 'leftover'
   /** Inside a path skipped or in conflict (`blockedBy`). */
-  | 'blocked';
+  | 'blocked'
+  /** Upload Changed Files: Git reports the file changed, and no record or size or time tells it from the server's. */
+  | 'git'
+  /** Ticked in the folder comparison, where it differs in a way this direction would not copy (older, by content). */
+  | 'chosen';
 
 export interface PlanRow {
   /** Relative to both roots, '/'-separated. */
@@ -250,5 +254,9 @@ export function reasonText(r: PlanRow, direction: Direction): string {
       return 'left by an interrupted transfer';
     case 'blocked':
       return `inside ${r.blockedBy}, which is skipped`;
+    case 'git':
+      return 'changed in Git';
+    case 'chosen':
+      return 'ticked in the comparison';
   }
 }

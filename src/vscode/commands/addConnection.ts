@@ -1,5 +1,6 @@
 /** `ftpExplorer.addConnection`: saves a connection from its arguments, or from a short guided input. */
 import * as vscode from 'vscode';
+import { modeWord } from '../words';
 import { checkName, isAnonymous, normalizeConnection, type ConnectionConfig } from '../../remote/config';
 import type { DataMode } from '../../ftp';
 import { parseTypedAddress } from '../../remote/uri';
@@ -52,7 +53,7 @@ export async function addConnection(d: CommandDeps, arg?: AddConnectionArgs): Pr
   const bad = checkName(String(entry.name), names);
   if (bad) throw new Error(bad);
   const normalized = normalizeConnection(entry);
-  if (!normalized.config) throw new Error(normalized.problem ?? 'The connection is not valid.');
+  if (!normalized.config) throw new Error(normalized.problem ?? vscode.l10n.t('The connection is not valid.'));
   const config = normalized.config;
   for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
   await d.settings.addConnection(entry);
@@ -80,37 +81,37 @@ export function defaultName(host: string, user: string, port: number, taken: rea
 }
 
 async function askNewConnection(existing: readonly ConnectionConfig[]): Promise<{ entry: Record<string, unknown>; password?: string } | undefined> {
-  const title = 'Add FTP Connection';
+  const title = (step: number) => vscode.l10n.t('Add FTP Connection ({0}/7)', step);
   const hostInput = await vscode.window.showInputBox({
-    title: `${title} (1/7)`,
-    prompt: 'Host name or address (or ftp://user@host:port/path)',
+    title: title(1),
+    prompt: vscode.l10n.t('Host name or address (or ftp://user@host:port/path)'),
     placeHolder: 'ftp.example.com',
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() && (parseTypedAddress(v) || /^ftps?:\/\//i.test(v) === false) ? undefined : 'Enter a host name, e.g. ftp.example.com'),
+    validateInput: (v) => (v.trim() && (parseTypedAddress(v) || /^ftps?:\/\//i.test(v) === false) ? undefined : vscode.l10n.t('Enter a host name, e.g. ftp.example.com')),
   });
   if (!hostInput?.trim()) return undefined;
   const parsed = parseTypedAddress(hostInput);
   const host = parsed?.parts.host ?? hostInput.trim();
   const tls = await vscode.window.showQuickPick(
     [
-      { label: 'None', description: 'plain FTP: password and files travel unencrypted', tls: 'none' as const },
-      { label: 'Explicit TLS', description: 'FTPS with AUTH TLS on the FTP port (usually 21)', tls: 'explicit' as const },
-      { label: 'Implicit TLS', description: 'FTPS from the first byte (usually port 990)', tls: 'implicit' as const },
+      { label: vscode.l10n.t('None'), description: vscode.l10n.t('plain FTP: password and files travel unencrypted'), tls: 'none' as const },
+      { label: vscode.l10n.t('Explicit TLS'), description: vscode.l10n.t('FTPS with AUTH TLS on the FTP port (usually 21)'), tls: 'explicit' as const },
+      { label: vscode.l10n.t('Implicit TLS'), description: vscode.l10n.t('FTPS from the first byte (usually port 990)'), tls: 'implicit' as const },
     ],
-    { title: `${title} (2/7)`, placeHolder: 'Encryption (TLS)', ignoreFocusOut: true },
+    { title: title(2), placeHolder: vscode.l10n.t('Encryption (TLS)'), ignoreFocusOut: true },
   );
   if (!tls) return undefined;
   const portText = await vscode.window.showInputBox({
-    title: `${title} (3/7)`,
-    prompt: 'Port',
+    title: title(3),
+    prompt: vscode.l10n.t('Port'),
     value: String(parsed?.parts.port ?? (tls.tls === 'implicit' ? 990 : 21)),
     ignoreFocusOut: true,
-    validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 1 && +v <= 65535 ? undefined : 'Enter a port from 1 to 65535'),
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 1 && +v <= 65535 ? undefined : vscode.l10n.t('Enter a port from 1 to 65535')),
   });
   if (portText === undefined) return undefined;
   const username = await vscode.window.showInputBox({
-    title: `${title} (4/7)`,
-    prompt: 'User name (anonymous for public servers)',
+    title: title(4),
+    prompt: vscode.l10n.t('User name (anonymous for public servers)'),
     value: parsed?.parts.user ?? 'anonymous',
     ignoreFocusOut: true,
   });
@@ -118,8 +119,8 @@ async function askNewConnection(existing: readonly ConnectionConfig[]): Promise<
   let password: string | undefined;
   if (!isAnonymous(username.trim() || 'anonymous')) {
     password = await vscode.window.showInputBox({
-      title: `${title} (5/7)`,
-      prompt: "Password (kept in VS Code's secret storage; leave empty to be asked when connecting)",
+      title: title(5),
+      prompt: vscode.l10n.t("Password (kept in VS Code's secret storage; leave empty to be asked when connecting)"),
       password: true,
       value: parsed?.parts.password ?? '',
       ignoreFocusOut: true,
@@ -129,23 +130,23 @@ async function askNewConnection(existing: readonly ConnectionConfig[]): Promise<
   }
   const mode = await vscode.window.showQuickPick(
     [
-      { label: 'passive', description: 'recommended: works through most firewalls and NAT' },
-      { label: 'active', description: 'the server connects back to this machine' },
+      { label: modeWord('passive'), description: vscode.l10n.t('recommended: works through most firewalls and NAT'), mode: 'passive' as const },
+      { label: modeWord('active'), description: vscode.l10n.t('the server connects back to this machine'), mode: 'active' as const },
     ],
-    { title: `${title} (6/7)`, placeHolder: 'Data connection mode', ignoreFocusOut: true },
+    { title: title(6), placeHolder: vscode.l10n.t('Data connection mode'), ignoreFocusOut: true },
   );
   if (!mode) return undefined;
   const user = username.trim() || 'anonymous';
   const taken = existing.map((c) => c.name);
   const name = await vscode.window.showInputBox({
-    title: `${title} (7/7)`,
-    prompt: 'Connection name, as the FTP Explorer view shows it',
+    title: title(7),
+    prompt: vscode.l10n.t('Connection name, as the FTP Explorer view shows it'),
     value: defaultName(host, user, Number(portText), taken),
     ignoreFocusOut: true,
     validateInput: (v) => checkName(v, taken),
   });
   if (name === undefined) return undefined;
-  const entry: Record<string, unknown> = { name: name.trim(), host, port: Number(portText), username: user, mode: mode.label };
+  const entry: Record<string, unknown> = { name: name.trim(), host, port: Number(portText), username: user, mode: mode.mode };
   if (tls.tls !== 'none') entry.tls = tls.tls;
   if (parsed && parsed.path !== '/') entry.remoteRoot = parsed.path;
   return { entry, password };

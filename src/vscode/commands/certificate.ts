@@ -18,11 +18,11 @@ export async function trustCertificate(d: CommandDeps, arg: CertificateArg): Pro
     return d.trust.trust(configOf(d, site), arg.fingerprint);
   }
   const ui = arg === undefined || isNode(arg);
-  const site = siteOf(d, arg) ?? (arg === undefined ? await pickConnection(d, 'Check the certificate of which connection?', { showTls: true }) : undefined);
+  const site = siteOf(d, arg) ?? (arg === undefined ? await pickConnection(d, vscode.l10n.t('Check the certificate of which connection?'), { showTls: true }) : undefined);
   if (!site) return undefined;
   const cfg = configOf(d, site);
   if (!cfg.tls || cfg.tls === 'none') {
-    if (ui) void vscode.window.showInformationMessage(`"${site.name}" uses plain FTP: set "tls" to "explicit" or "implicit" to use a certificate.`);
+    if (ui) void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" uses plain FTP: set "tls" to "explicit" or "implicit" to use a certificate.', site.name));
     return undefined;
   }
   d.trust.allowAsking(cfg);
@@ -33,8 +33,8 @@ export async function trustCertificate(d: CommandDeps, arg: CertificateArg): Pro
   if (ui) {
     void vscode.window.showInformationMessage(
       fp
-        ? `The certificate of "${site.name}" is trusted (SHA-256 ${fp}).`
-        : `The certificate of "${site.name}" is verified by a certificate authority this computer trusts.`,
+        ? vscode.l10n.t('The certificate of "{0}" is trusted (SHA-256 {1}).', site.name, fp)
+        : vscode.l10n.t('The certificate of "{0}" is verified by a certificate authority this computer trusts.', site.name),
     );
   }
   return fp;

@@ -21,16 +21,31 @@ interface Clip {
 
 let clip: Clip | undefined;
 
+/**
+ * The copy or cut still finding its items. From the keyboard that takes a round trip to the workbench (the focused
+ * row, selection.ts): a Ctrl+V pressed right after Ctrl+C waits for it instead of finding nothing to paste.
+ */
+let copying: Promise<unknown> = Promise.resolve();
+
 /** Copy (or with `cut`, Cut) the item or the selection; returns their ftp: URIs. */
-export async function copyItems(d: CommandDeps, arg: Target | typeof KEYBOARD, selection: unknown, cut: boolean): Promise<string[]> {
+export function copyItems(d: CommandDeps, arg: Target | typeof KEYBOARD, selection: unknown, cut: boolean): Promise<string[]> {
+  const done = copying.then(() => copyNow(d, arg, selection, cut));
+  copying = done.catch(() => undefined);
+  return done;
+}
+
+async function copyNow(d: CommandDeps, arg: Target | typeof KEYBOARD, selection: unknown, cut: boolean): Promise<string[]> {
   const targets = await selectedTargets(d, arg, selection);
-  if (targets.length === 0) throw new Error('Select a file or folder in the FTP Explorer view first.');
-  if (targets.some((t) => t.path === '/')) throw new Error("A connection's root folder cannot be copied here: copy the folders in it.");
+  if (targets.length === 0) throw new Error(vscode.l10n.t('Select a file or folder in the FTP Explorer view first.'));
+  if (targets.some((t) => t.path === '/')) throw new Error(vscode.l10n.t("A connection's root folder cannot be copied here: copy the folders in it."));
   if (cut) for (const t of targets) t.site.assertWritable(t.path);
   clip = { items: targets.map((t) => ({ site: t.site, path: t.path })), cut };
   await vscode.commands.executeCommand('setContext', 'ftpExplorer.canPaste', true);
   const uris = targets.map((t) => t.uri.toString());
   await vscode.env.clipboard.writeText(uris.join('\n'));
+  // The Explorer shows nothing on a copy; here the keyboard finds the focused row itself, so say which it took.
+  const what = targets.length === 1 ? `"${baseName(targets[0].path) || targets[0].site.name}"` : vscode.l10n.t('{0} items', targets.length);
+  void vscode.window.setStatusBarMessage(cut ? vscode.l10n.t('FTP: cut {0}: paste it with Ctrl+V on a folder', what) : vscode.l10n.t('FTP: copied {0}: paste it with Ctrl+V on a folder', what), 5000);
   return uris;
 }
 
@@ -41,7 +56,8 @@ export interface PasteOptions {
 
 /** Paste what was copied or cut into the folder of `arg` (a file: its folder). Returns the new items' ftp: URIs. */
 export async function paste(d: CommandDeps, given: Target | typeof KEYBOARD, opts: PasteOptions = {}): Promise<string[]> {
-  if (!clip) throw new Error('Nothing to paste: copy or cut files in the FTP Explorer view first (Ctrl+C, Ctrl+X).');
+  await copying;
+  if (!clip) throw new Error(vscode.l10n.t('Nothing to paste: copy or cut files in the FTP Explorer view first (Ctrl+C, Ctrl+X).'));
   const arg = await singleItem(d, given);
   const dest = await folderOf(d, arg);
   dest.site.assertWritable(dest.path);
@@ -50,11 +66,13 @@ export async function paste(d: CommandDeps, given: Target | typeof KEYBOARD, opt
   dest.site.cache.invalidate(dest.path);
   const taken = new Set((await dest.site.entries(dest.path)).map((e) => e.name));
   const done: string[] = [];
-  await withTransferProgress(`${cut ? 'Moving' : 'Copying'} ${items.length === 1 ? baseName(items[0].path) : `${items.length} items`} to ${dest.site.name}`, undefined, async (p) => {
+  const what = items.length === 1 ? baseName(items[0].path) : vscode.l10n.t('{0} items', items.length);
+  const title = cut ? vscode.l10n.t('Moving {0} to {1}', what, dest.site.name) : vscode.l10n.t('Copying {0} to {1}', what, dest.site.name);
+  await withTransferProgress(title, undefined, async (p) => {
     for (const item of items) {
       const same = item.site === dest.site;
       if (same && (isUnder(dest.path, item.path) || dest.path === item.path)) {
-        throw new FsError('NoPermissions', `Cannot paste ${item.path} into itself`);
+        throw new FsError('NoPermissions', vscode.l10n.t('Cannot paste {0} into itself', item.path));
       }
       let to = joinPath(dest.path, baseName(item.path));
       let overwrite = false;
@@ -82,6 +100,7 @@ export async function paste(d: CommandDeps, given: Target | typeof KEYBOARD, opt
 }
 
 async function askReplace(to: string, site: string): Promise<boolean> {
-  const pick = await vscode.window.showWarningMessage(`${to} exists already on "${site}". Replace it?`, { modal: true }, 'Replace');
-  return pick === 'Replace';
+  const replace = vscode.l10n.t('Replace');
+  const pick = await vscode.window.showWarningMessage(vscode.l10n.t('{0} exists already on "{1}". Replace it?', to, site), { modal: true }, replace);
+  return pick === replace;
 }

@@ -1,5 +1,6 @@
 /** `ftpExplorer.connect` (a saved connection, or a typed ftp:// address) and `ftpExplorer.disconnect`. */
 import * as vscode from 'vscode';
+import { modeWord } from '../words';
 import type { ConnectionConfig } from '../../remote/config';
 import type { Site } from '../../remote/site';
 import { FileType } from '../../remote/site';
@@ -25,7 +26,7 @@ export async function connect(d: CommandDeps, arg?: Target | { url?: string; nam
   if (!site) return undefined;
   const s = site;
   d.trust.allowAsking(s.config);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Connecting to ${s.name}` }, () => s.connect());
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Connecting to {0}', s.name) }, () => s.connect());
   await reveal(d, s.name, true);
   if (openPath) await vscode.commands.executeCommand('vscode.open', uriOf(s, openPath));
   return s.name;
@@ -41,17 +42,17 @@ async function pickOrType(d: CommandDeps): Promise<{ site: Site } | { url: strin
   const saved: Item[] = [...d.settings.connections(), ...d.sites.oneOffConfigs()].map((c) => ({
     label: c.name,
     description: `${c.username}@${c.host}:${c.port}`,
-    detail: `${c.mode} mode${c.readOnly ? ', read-only' : ''}`,
+    detail: c.readOnly ? vscode.l10n.t('{0} mode, read-only', modeWord(c.mode)) : vscode.l10n.t('{0} mode', modeWord(c.mode)),
     config: c,
   }));
   const qp = vscode.window.createQuickPick<Item>();
-  qp.title = 'FTP: Connect';
-  qp.placeholder = 'Pick a connection, or type ftp://user@host:port/path';
+  qp.title = vscode.l10n.t('FTP: Connect');
+  qp.placeholder = vscode.l10n.t('Pick a connection, or type ftp://user@host:port/path');
   qp.items = saved;
   qp.matchOnDescription = true;
   qp.onDidChangeValue((v) => {
     const parsed = v.includes('@') || /^ftp:\/\//i.test(v) || /[.:]/.test(v) ? parseTypedAddress(v) : undefined;
-    qp.items = parsed ? [{ label: `$(plug) Connect to ${v.trim()}`, description: 'one-off connection', url: v.trim(), alwaysShow: true }, ...saved] : saved;
+    qp.items = parsed ? [{ label: `$(plug) ${vscode.l10n.t('Connect to {0}', v.trim())}`, description: vscode.l10n.t('one-off connection'), url: v.trim(), alwaysShow: true }, ...saved] : saved;
   });
   const picked = await new Promise<Item | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]));
@@ -76,7 +77,7 @@ async function connectUrl(d: CommandDeps, url: string, password?: string): Promi
   } else if (parsed.implicitTls) {
     // A one-off connection is known by its URI, ftp://[user@]host[:port], which cannot say "TLS": reopened
     // from that URI (after a reload, say), it would talk plain FTP to a TLS port.
-    throw new Error(`ftps:// works with saved connections only. Add this one with "FTP: Add Connection" (Implicit TLS), then connect to it.`);
+    throw new Error(vscode.l10n.t('ftps:// works with saved connections only. Add this one with "FTP: Add Connection" (Implicit TLS), then connect to it.'));
   } else {
     site = d.sites.addOneOff(oneOffConfig(parsed.parts));
   }
@@ -103,14 +104,14 @@ export async function disconnect(d: CommandDeps, arg?: Target): Promise<boolean>
   if (!site) {
     const connected = d.sites.all().filter((s) => s.connected || d.sites.isOneOff(s));
     if (connected.length === 0) {
-      void vscode.window.showInformationMessage('No FTP connection is open.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No FTP connection is open.'));
       return false;
     }
     if (connected.length === 1) site = connected[0];
     else {
       const pick = await vscode.window.showQuickPick(
-        connected.map((s) => ({ label: s.name, description: s.connected ? 'connected' : '', site: s })),
-        { placeHolder: 'Disconnect which connection?' },
+        connected.map((s) => ({ label: s.name, description: s.connected ? vscode.l10n.t('connected') : '', site: s })),
+        { placeHolder: vscode.l10n.t('Disconnect which connection?') },
       );
       site = pick?.site;
     }

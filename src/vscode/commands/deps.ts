@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { CertificateTrust } from '../../remote/certificates';
 import type { RemoteClient, Site } from '../../remote/site';
 import type { SiteRegistry } from '../../remote/sites';
+import type { TransferQueue } from '../../remote/transferQueue';
 import type { FtpLog } from '../output';
 import type { Passwords } from '../passwords';
 import type { Settings } from '../settings';
@@ -25,6 +26,8 @@ export interface CommandDeps {
   trust: CertificateTrust;
   /** Open one logged-in client of a site (password, trust prompt, log), as the pool does. */
   connect: (site: Site, n: number) => Promise<RemoteClient>;
+  /** Downloads, uploads, copies and moves: the jobs of the Transfers view (transferQueue.ts). */
+  transfers: TransferQueue;
   /** Where Open in Workspace keeps what a reload must show (workspaceOpening.ts). */
   opening?: OpeningStore;
 }

@@ -44,7 +44,7 @@ export type DiagnoseArg = Target | { name: string; show?: boolean };
 
 export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: DiagnoseArg): Promise<DiagnosisResult | undefined> {
   const ui = arg === undefined || isNode(arg) || (typeof arg === 'object' && 'show' in arg && arg.show === true);
-  const site = siteOf(d, arg) ?? (arg === undefined ? await pickConnection(d, 'Diagnose which connection?', { showTls: true }) : undefined);
+  const site = siteOf(d, arg) ?? (arg === undefined ? await pickConnection(d, vscode.l10n.t('Diagnose which connection?'), { showTls: true }) : undefined);
   if (!site) return undefined;
   const cfg = configOf(d, site);
   const password = await d.passwords.get(cfg);
@@ -67,7 +67,7 @@ export async function diagnose(d: CommandDeps, docs: ReportDocuments, arg: Diagn
   let outcome: Awaited<ReturnType<typeof run>>;
   try {
     outcome = ui
-      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `FTP: diagnosing "${site.name}"…` }, run)
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FTP: diagnosing "{0}"…', site.name) }, run)
       : await run();
   } catch (err) {
     d.passwords.loginEnded(cfg);
@@ -145,7 +145,7 @@ async function offer(
       // The modal with the certificate the diagnosis saw; "trust" keeps its fingerprint for the connection.
       d.trust.allowAsking(cfg);
       if (certError && (await d.trust.decide(cfg, certError))) {
-        void vscode.window.showInformationMessage(`"${site.name}": certificate trusted (SHA-256 ${certError.certificate.fingerprint256}).`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('"{0}": certificate trusted (SHA-256 {1}).', site.name, certError.certificate.fingerprint256));
       } else if (!certError) {
         await trustCertificate(d, new ConnectionNode(cfg, d.sites.isOneOff(site)));
       }
@@ -160,14 +160,14 @@ async function offer(
 async function applySettings(d: CommandDeps, site: Site, change: SettingsChange): Promise<void> {
   if (d.sites.isOneOff(site)) {
     if (!change.mode || Object.keys(change).length > 1) {
-      throw new Error(`"${site.name}" is a one-off connection: save it with "FTP: Add Connection" to change ${settingsText(change)}.`);
+      throw new Error(vscode.l10n.t('"{0}" is a one-off connection: save it with "FTP: Add Connection" to change {1}.', site.name, settingsText(change)));
     }
     site.setMode(change.mode);
   } else {
     const ok = await d.settings.updateConnection(site.name, { ...change });
-    if (!ok) throw new Error(`No saved connection named "${site.name}".`);
+    if (!ok) throw new Error(vscode.l10n.t('No saved connection named "{0}".', site.name));
     if (change.mode) site.setMode(change.mode);
   }
   d.log.info(site.name, `settings changed by the diagnosis: ${settingsText(change)}`);
-  void vscode.window.showInformationMessage(`"${site.name}": ${settingsText(change)} set. Run "FTP: Diagnose Connection" again to check.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('"{0}": {1} set. Run "FTP: Diagnose Connection" again to check.', site.name, settingsText(change)));
 }

@@ -42,7 +42,7 @@ export async function importFileZilla(d: CommandDeps, arg: ImportFileZillaArgs =
   try {
     text = await fs.promises.readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
+    throw new Error(vscode.l10n.t('Cannot read {0}: {1}', file, (err as Error).message));
   }
   const sites = parseSiteManager(text);
   const all: Candidate[] = [];
@@ -57,7 +57,11 @@ export async function importFileZilla(d: CommandDeps, arg: ImportFileZillaArgs =
   const usable = all.filter((c) => !c.site.unsupported);
   const unsupported = all.filter((c) => c.site.unsupported).map((c) => `${c.name}: ${c.site.unsupported}`);
   if (usable.length === 0) {
-    throw new Error(`No FTP or FTPS site in ${file}${unsupported.length ? ` (${unsupported.length} not supported: ${unsupported.join('; ')})` : ''}`);
+    throw new Error(
+      unsupported.length
+        ? vscode.l10n.t('No FTP or FTPS site in {0} ({1} not supported: {2})', file, unsupported.length, unsupported.join('; '))
+        : vscode.l10n.t('No FTP or FTPS site in {0}', file),
+    );
   }
   const existing = new Set(d.settings.connections().map((c) => c.name.toLowerCase()));
 
@@ -76,13 +80,13 @@ export async function importFileZilla(d: CommandDeps, arg: ImportFileZillaArgs =
   let replace = arg.replace;
   if (clashing.length > 0 && replace === undefined) {
     const answer = await vscode.window.showWarningMessage(
-      `${clashing.length} connection(s) of that name exist already: ${clashing.map((c) => c.name).join(', ')}.`,
-      { modal: true, detail: 'Replace them with the FileZilla sites, or keep them as they are and import the others.' },
-      'Replace',
-      'Keep Mine',
+      vscode.l10n.t('{0} connection(s) of that name exist already: {1}.', clashing.length, clashing.map((c) => c.name).join(', ')),
+      { modal: true, detail: vscode.l10n.t('Replace them with the FileZilla sites, or keep them as they are and import the others.') },
+      vscode.l10n.t('Replace'),
+      vscode.l10n.t('Keep Mine'),
     );
     if (!answer) return undefined;
-    replace = answer === 'Replace';
+    replace = answer === vscode.l10n.t('Replace');
   }
   const kept = replace ? [] : clashing.map((c) => c.name);
   const toSave = chosen.filter((c) => replace || !existing.has(c.name.toLowerCase()));
@@ -90,7 +94,7 @@ export async function importFileZilla(d: CommandDeps, arg: ImportFileZillaArgs =
   const entries = toSave.map((c) => connectionEntry(c.site, c.name));
   for (const e of entries) {
     const n = normalizeConnection(e);
-    if (!n.config) throw new Error(`FileZilla site "${e.name}": ${n.problem}`);
+    if (!n.config) throw new Error(vscode.l10n.t('FileZilla site "{0}": {1}', String(e.name), String(n.problem ?? '')));
   }
   await d.settings.addConnections(entries);
 
@@ -109,11 +113,15 @@ export async function importFileZilla(d: CommandDeps, arg: ImportFileZillaArgs =
 
   d.log.info('FileZilla', `imported ${toSave.length} connection(s) from ${file}${kept.length ? `; kept ${kept.join(', ')}` : ''}`);
   const notes = [
-    kept.length ? `${kept.length} kept as they were` : '',
-    unsupported.length ? `${unsupported.length} not supported (${[...new Set(all.filter((c) => c.site.unsupported).map((c) => c.site.protocolName))].join(', ')})` : '',
+    kept.length ? vscode.l10n.t('{0} kept as they were', kept.length) : '',
+    unsupported.length
+      ? vscode.l10n.t('{0} not supported ({1})', unsupported.length, [...new Set(all.filter((c) => c.site.unsupported).map((c) => c.site.protocolName))].join(', '))
+      : '',
   ].filter(Boolean);
   void vscode.window.showInformationMessage(
-    `Imported ${toSave.length} connection(s) from FileZilla${notes.length ? `; ${notes.join(', ')}` : ''}.`,
+    notes.length
+      ? vscode.l10n.t('Imported {0} connection(s) from FileZilla; {1}.', toSave.length, notes.join(', '))
+      : vscode.l10n.t('Imported {0} connection(s) from FileZilla.', toSave.length),
   );
   if (toSave.length > 0) await reveal(d, toSave[0].name, false);
   return { imported: toSave.map((c) => c.name), kept, unsupported, passwords };
@@ -125,19 +133,19 @@ async function chooseFile(): Promise<string | undefined> {
   if (found) {
     const pick = await vscode.window.showQuickPick(
       [
-        { label: found, description: "FileZilla's Site Manager", file: found },
-        { label: 'Choose a File...', description: 'an exported or copied sitemanager.xml', file: undefined },
+        { label: found, description: vscode.l10n.t("FileZilla's Site Manager"), file: found },
+        { label: vscode.l10n.t('Choose a File...'), description: vscode.l10n.t('an exported or copied sitemanager.xml'), file: undefined },
       ],
-      { placeHolder: 'Import connections from which FileZilla file?' },
+      { placeHolder: vscode.l10n.t('Import connections from which FileZilla file?') },
     );
     if (!pick) return undefined;
     if (pick.file) return pick.file;
   }
   const uris = await vscode.window.showOpenDialog({
     canSelectMany: false,
-    openLabel: 'Import',
-    title: 'FileZilla Site Manager file (sitemanager.xml)',
-    filters: { 'FileZilla sites': ['xml'] },
+    openLabel: vscode.l10n.t('Import'),
+    title: vscode.l10n.t('FileZilla Site Manager file (sitemanager.xml)'),
+    filters: { [vscode.l10n.t('FileZilla sites')]: ['xml'] },
   });
   return uris?.[0]?.fsPath;
 }
@@ -149,10 +157,10 @@ async function pickSites(file: string, all: Candidate[], existing: Set<string>):
   for (const c of all.filter((x) => !x.site.unsupported)) {
     const s = c.site;
     const notes = [
-      existing.has(c.name.toLowerCase()) ? 'a connection of this name exists' : '',
-      s.passwordEncrypted ? 'password encrypted by a FileZilla master password' : '',
-      s.tlsIfAvailable ? 'FileZilla used TLS if available: imported as explicit TLS' : '',
-      s.account ? 'its ACCT account is not imported' : '',
+      existing.has(c.name.toLowerCase()) ? vscode.l10n.t('a connection of this name exists') : '',
+      s.passwordEncrypted ? vscode.l10n.t('password encrypted by a FileZilla master password') : '',
+      s.tlsIfAvailable ? vscode.l10n.t('FileZilla used TLS if available: imported as explicit TLS') : '',
+      s.account ? vscode.l10n.t('its ACCT account is not imported') : '',
     ].filter(Boolean);
     items.push({
       label: c.name,
@@ -164,13 +172,13 @@ async function pickSites(file: string, all: Candidate[], existing: Set<string>):
   }
   const unsupported = all.filter((x) => x.site.unsupported);
   if (unsupported.length) {
-    items.push({ label: 'Not supported', kind: vscode.QuickPickItemKind.Separator });
-    for (const c of unsupported) items.push({ label: c.name, description: `${c.site.protocolName}: not supported`, detail: c.site.unsupported });
+    items.push({ label: vscode.l10n.t('Not supported'), kind: vscode.QuickPickItemKind.Separator });
+    for (const c of unsupported) items.push({ label: c.name, description: vscode.l10n.t('{0}: not supported', c.site.protocolName), detail: c.site.unsupported });
   }
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
-    title: `Import from FileZilla: ${file}`,
-    placeHolder: 'Sites to add as connections (not supported ones are skipped)',
+    title: vscode.l10n.t('Import from FileZilla: {0}', file),
+    placeHolder: vscode.l10n.t('Sites to add as connections (not supported ones are skipped)'),
     matchOnDescription: true,
   });
   if (!picked) return undefined;
@@ -181,19 +189,19 @@ async function pickSites(file: string, all: Candidate[], existing: Set<string>):
 async function encryptedPasswords(d: CommandDeps, sites: Candidate[], how: 'ask' | 'skip' | undefined): Promise<number> {
   if (how === undefined) {
     const answer = await vscode.window.showInformationMessage(
-      `${sites.length} password(s) are encrypted with FileZilla's master password and cannot be read. Enter them now, or when you connect.`,
-      'Enter Now',
-      'When Connecting',
+      vscode.l10n.t("{0} password(s) are encrypted with FileZilla's master password and cannot be read. Enter them now, or when you connect.", sites.length),
+      vscode.l10n.t('Enter Now'),
+      vscode.l10n.t('When Connecting'),
     );
-    how = answer === 'Enter Now' ? 'ask' : 'skip';
+    how = answer === vscode.l10n.t('Enter Now') ? 'ask' : 'skip';
   }
   if (how === 'skip') return 0;
   let n = 0;
   for (const c of sites) {
     const config = normalizeConnection(connectionEntry(c.site, c.name)).config!;
     const password = await vscode.window.showInputBox({
-      title: `Password of ${config.username}@${config.host} (${c.name})`,
-      prompt: 'Leave empty to be asked when connecting',
+      title: vscode.l10n.t('Password of {0}@{1} ({2})', config.username, config.host, c.name),
+      prompt: vscode.l10n.t('Leave empty to be asked when connecting'),
       password: true,
       ignoreFocusOut: true,
     });

@@ -5,7 +5,7 @@
  * command rejects on failure instead of showing a notification.
  */
 import * as vscode from 'vscode';
-import type { DataMode } from '../../ftp';
+import { FtpDataConnectionError, FtpReplyError, type DataMode } from '../../ftp';
 import { FsError } from '../../remote/fsErrors';
 import { REPORT_SCHEME, ReportDocuments } from '../reportDocuments';
 import { addConnection, type AddConnectionArgs } from './addConnection';
@@ -18,6 +18,8 @@ import { copyItems, paste, type PasteOptions } from './clipboard';
 import { copyUri, newEntry, openInWorkspace, refresh, remove, rename } from './files';
 import { compareWithServer, linkFolder, type LinkFolderArgs } from './folderLinks';
 import { syncFolder, type SyncFolderArgs } from './syncFolder';
+import { uploadChangedFiles, type UploadChangedArgs } from './uploadChanged';
+import { FolderComparison } from '../compareView';
 import { switchMode } from './mode';
 import { setEncoding } from './encoding';
 import { changePermissions } from './permissions';
@@ -55,6 +57,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   // diagnosis offers its own settings changes).
   const logOnly = (err: unknown) => showError(d, err, { switchMode: false });
   const docs = new ReportDocuments();
+  const comparison = new FolderComparison(d);
 
   return [
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, docs),
@@ -79,7 +82,16 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.copyUri', (arg?: Target) => copyUri(d, arg)),
     reg('ftpExplorer.openInWorkspace', (arg?: Target) => openInWorkspace(d, arg)),
     reg('ftpExplorer.linkFolder', (folder?: vscode.Uri, args?: LinkFolderArgs | vscode.Uri[]) => linkFolder(d, folder, Array.isArray(args) ? {} : args)),
-    reg('ftpExplorer.compareWithServer', (file?: vscode.Uri) => compareWithServer(d, file)),
+    comparison,
+    reg('ftpExplorer.compareWithServer', async (file?: vscode.Uri, opts?: { byContent?: boolean } | vscode.Uri[]) =>
+      file && (await isFolder(file)) ? comparison.open(file, !Array.isArray(opts) && opts?.byContent === true) : compareWithServer(d, file),
+    ),
+    reg('ftpExplorer.compare.upload', () => comparison.act('upload')),
+    reg('ftpExplorer.compare.download', () => comparison.act('download')),
+    reg('ftpExplorer.compare.sync', () => comparison.act('sync')),
+    reg('ftpExplorer.compare.byContent', () => comparison.refresh(true)),
+    reg('ftpExplorer.compare.refresh', () => comparison.refresh()),
+    reg('ftpExplorer.compare.close', () => comparison.close()),
     reg('ftpExplorer.copy', (arg?: Target | typeof KEYBOARD, selection?: unknown) => copyItems(d, arg, selection, false)),
     reg('ftpExplorer.cut', (arg?: Target | typeof KEYBOARD, selection?: unknown) => copyItems(d, arg, selection, true)),
     reg('ftpExplorer.paste', (arg?: Target | typeof KEYBOARD, _selection?: unknown, opts?: PasteOptions) => paste(d, arg, opts)),
@@ -89,14 +101,32 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('ftpExplorer.findFiles', (arg?: Target | FindArgs) => findFiles(d, arg)),
     reg('ftpExplorer.searchInFiles', (arg?: Target | FindArgs) => searchInFiles(d, arg)),
     reg('ftpExplorer.syncFolder', (folder?: vscode.Uri, args?: SyncFolderArgs | vscode.Uri[]) => syncFolder(d, folder, Array.isArray(args) ? {} : args)),
+    reg('ftpExplorer.uploadChangedFiles', (folder?: vscode.Uri, args?: UploadChangedArgs | vscode.Uri[]) => uploadChangedFiles(d, folder, Array.isArray(args) ? {} : args)),
   ];
 }
 
 async function showError(d: CommandDeps, err: unknown, opts: { switchMode?: boolean } = {}): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);
-  const dataProblem = opts.switchMode !== false && /data connection|passive|active mode|\b42[56]\b/i.test(message);
-  const actions = dataProblem ? ['Show Log', 'Switch Mode'] : ['Show Log'];
+  const dataProblem = opts.switchMode !== false && (isDataConnectionError(err) || /data connection|passive|active mode|\b42[56]\b/i.test(message));
+  const showLog = vscode.l10n.t('Show Log');
+  const switchMode = vscode.l10n.t('Switch Mode');
+  const actions = dataProblem ? [showLog, switchMode] : [showLog];
   const pick = await vscode.window.showErrorMessage(message, ...actions);
-  if (pick === 'Show Log') d.log.show();
-  if (pick === 'Switch Mode') await vscode.commands.executeCommand('ftpExplorer.switchMode');
+  if (pick === showLog) d.log.show();
+  if (pick === switchMode) await vscode.commands.executeCommand('ftpExplorer.switchMode');
+}
+
+/** A data connection that could not be made (its kind, whatever the message's language), here or as a cause. */
+function isDataConnectionError(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof FtpDataConnectionError) return true;
+    if (e instanceof FtpReplyError && (e.code === 425 || e.code === 426)) return true;
+  }
+  return false;
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme !== 'file') return false;
+  const st = await vscode.workspace.fs.stat(uri).then((x) => x, () => undefined);
+  return st !== undefined && (st.type & vscode.FileType.Directory) !== 0;
 }

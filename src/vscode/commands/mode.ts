@@ -1,5 +1,6 @@
 /** `ftpExplorer.switchMode`: a connection's data connection mode, passive or active. */
 import * as vscode from 'vscode';
+import { modeWord } from '../words';
 import type { DataMode } from '../../ftp';
 import { SCHEME } from '../../remote/uri';
 import type { CommandDeps } from './deps';
@@ -10,7 +11,7 @@ export async function switchMode(d: CommandDeps, arg?: Target | { name: string; 
   if (!site && arg === undefined) {
     const active = vscode.window.activeTextEditor?.document.uri;
     site = active?.scheme === SCHEME ? d.sites.get(active.authority) : undefined;
-    if (!site) site = await pickConnection(d, 'Switch the data connection mode of which connection?');
+    if (!site) site = await pickConnection(d, vscode.l10n.t('Switch the data connection mode of which connection?'));
   }
   if (!site) return undefined;
   let mode: DataMode | undefined =
@@ -20,11 +21,16 @@ export async function switchMode(d: CommandDeps, arg?: Target | { name: string; 
     else {
       const pick = await vscode.window.showQuickPick(
         (['passive', 'active'] as const).map((m) => ({
-          label: m,
-          description: m === site!.mode ? 'current' : m === 'passive' ? 'works through most firewalls and NAT' : 'the server connects back to this machine',
+          label: modeWord(m),
+          description:
+            m === site!.mode
+              ? vscode.l10n.t('current')
+              : m === 'passive'
+                ? vscode.l10n.t('works through most firewalls and NAT')
+                : vscode.l10n.t('the server connects back to this machine'),
           mode: m,
         })),
-        { placeHolder: `Data connection mode of "${site.name}" (now ${site.mode})` },
+        { placeHolder: vscode.l10n.t('Data connection mode of "{0}" (now {1})', site.name, modeWord(site.mode)) },
       );
       mode = pick?.mode;
     }
@@ -35,6 +41,6 @@ export async function switchMode(d: CommandDeps, arg?: Target | { name: string; 
   d.log.info(site.name, `data connection mode set to ${mode} (from the next transfer)`);
   d.status.update();
   d.tree.refresh(d.tree.connectionNode(site.name));
-  void vscode.window.setStatusBarMessage(`FTP: "${site.name}" now uses ${mode} mode`, 3000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('FTP: "{0}" now uses {1} mode', site.name, modeWord(mode)), 3000);
   return mode;
 }

@@ -25,20 +25,20 @@ export async function removeConnection(d: CommandDeps, arg?: Target): Promise<bo
   } else if (typeof arg === 'string') name = arg;
   else if (arg && typeof arg === 'object' && 'name' in arg && typeof arg.name === 'string') name = arg.name;
   else if (arg === undefined) {
-    const site = await pickConnection(d, 'Remove which connection?', { only: (c) => d.settings.connections().includes(c) });
+    const site = await pickConnection(d, vscode.l10n.t('Remove which connection?'), { only: (c) => d.settings.connections().includes(c) });
     name = site?.name;
     confirm = true;
   }
   if (!name) return false;
   const config = d.settings.connections().find((c) => c.name.toLowerCase() === name!.toLowerCase());
-  if (!config) throw new Error(`No saved connection named "${name}".`);
+  if (!config) throw new Error(vscode.l10n.t('No saved connection named "{0}".', name));
   if (confirm) {
     const ok = await vscode.window.showWarningMessage(
-      `Remove the connection "${config.name}"?`,
-      { modal: true, detail: 'Its saved password is deleted too. Files on the server are not touched.' },
-      'Remove',
+      vscode.l10n.t('Remove the connection "{0}"?', config.name),
+      { modal: true, detail: vscode.l10n.t('Its saved password is deleted too. Files on the server are not touched.') },
+      vscode.l10n.t('Remove'),
     );
-    if (ok !== 'Remove') return false;
+    if (ok !== vscode.l10n.t('Remove')) return false;
   }
   await d.settings.removeConnection(config.name);
   const shared = d.settings.connections().some((c) => c.name !== config.name && accountId(c) === accountId(config));

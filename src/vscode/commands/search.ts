@@ -39,7 +39,7 @@ function isArgs(arg: unknown): arg is FindArgs {
 }
 
 /** The connection and folder to search: a tree node's, the arguments', or picked. */
-async function where(d: CommandDeps, arg: Arg | undefined, verb: string): Promise<{ site: Site; path: string } | undefined> {
+async function where(d: CommandDeps, arg: Arg | undefined, verb: 'find' | 'search'): Promise<{ site: Site; path: string } | undefined> {
   if (isArgs(arg)) {
     const site = d.sites.resolve(arg.name);
     return { site, path: arg.path ?? (await site.root()) };
@@ -48,17 +48,22 @@ async function where(d: CommandDeps, arg: Arg | undefined, verb: string): Promis
     const t = await folderOf(d, arg);
     return { site: t.site, path: t.path };
   }
-  const site = siteOf(d, undefined) ?? (await pickConnection(d, `${verb} on which connection?`));
+  const site = siteOf(d, undefined) ?? (await pickConnection(d, verb === 'find' ? vscode.l10n.t('Find files on which connection?') : vscode.l10n.t('Search in files on which connection?')));
   if (!site) return undefined;
   return { site, path: await site.root() };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 folder", "2 files" ... (the count, singular or plural, in the display language). */
+function folders(n: number): string {
+  return n === 1 ? vscode.l10n.t('{0} folder', n) : vscode.l10n.t('{0} folders', n);
+}
+
+function files(n: number): string {
+  return n === 1 ? vscode.l10n.t('{0} file', n) : vscode.l10n.t('{0} files', n);
 }
 
 function progressText(p: WalkProgress): string {
-  return `${plural(p.folders, 'folder')}, ${plural(p.files, 'file')} looked at, ${p.found} found`;
+  return vscode.l10n.t('{0}, {1} looked at, {2} found', folders(p.folders), files(p.files), p.found);
 }
 
 /** Runs `fn` under a cancellable notification that counts folders, files and results. */
@@ -71,58 +76,58 @@ function withSearchProgress<T>(title: string, fn: (signal: AbortSignal, onProgre
 }
 
 function limitsNote(truncated: Truncation): string {
-  return truncated ? ` (not everything: ${truncated})` : '';
+  return truncated ? ` ${vscode.l10n.t('(not everything: {0})', truncated)}` : '';
 }
 
 export async function findFiles(d: CommandDeps, arg?: Arg): Promise<FoundFile[] | undefined> {
-  const at = await where(d, arg, 'Find files');
+  const at = await where(d, arg, 'find');
   if (!at) return undefined;
   const { site, path } = at;
   const limits: WalkLimits = { ...FIND_LIMITS, ...(isArgs(arg) ? arg.limits : {}) };
   if (isArgs(arg)) return (await walkFind(site, path, arg.pattern ?? '', limits)).found;
   const pattern = await vscode.window.showInputBox({
-    title: `FTP: Find Files in ${site.name}: ${path}`,
-    prompt: `File name: a part of it, or a pattern like *.php (up to ${limits.maxDepth} folder levels deep)`,
+    title: vscode.l10n.t('FTP: Find Files in {0}: {1}', site.name, path),
+    prompt: vscode.l10n.t('File name: a part of it, or a pattern like *.php (up to {0} folder levels deep)', limits.maxDepth),
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : 'Enter a part of a file name.'),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a part of a file name.')),
   });
   if (!pattern) return undefined;
-  const { found, truncated } = await withSearchProgress(`FTP: finding "${pattern}" in ${site.name}`, (signal, onProgress) =>
+  const { found, truncated } = await withSearchProgress(vscode.l10n.t('FTP: finding "{0}" in {1}', pattern, site.name), (signal, onProgress) =>
     walkFind(site, path, pattern, limits, { signal, onProgress }),
   );
   await showResults(
     site,
     found.map((f) => ({ label: baseName(f.path), description: parentPath(f.path), path: f.path })),
-    `${found.length} named like "${pattern}" in ${path}${limitsNote(truncated)}`,
-    `No file named like "${pattern}" in ${path}${limitsNote(truncated)}.`,
+    `${vscode.l10n.t('{0} named like "{1}" in {2}', found.length, pattern, path)}${limitsNote(truncated)}`,
+    `${vscode.l10n.t('No file named like "{0}" in {1}', pattern, path)}${limitsNote(truncated)}.`,
   );
   return found;
 }
 
 export async function searchInFiles(d: CommandDeps, arg?: Arg): Promise<TextMatch[] | undefined> {
-  const at = await where(d, arg, 'Search in files');
+  const at = await where(d, arg, 'search');
   if (!at) return undefined;
   const { site, path } = at;
   const limits: SearchLimits = { ...SEARCH_LIMITS, ...(isArgs(arg) ? arg.limits : {}) };
   if (isArgs(arg)) return (await walkSearch(site, path, arg.text ?? '', limits)).matches;
   const text = await vscode.window.showInputBox({
-    title: `FTP: Search in Files in ${site.name}: ${path}`,
-    prompt: `Search for this text (downloads text files up to ${Math.round(limits.maxFileBytes / 1024)} KB, at most ${limits.maxFiles} files)`,
+    title: vscode.l10n.t('FTP: Search in Files in {0}: {1}', site.name, path),
+    prompt: vscode.l10n.t('Search for this text (downloads text files up to {0} KB, at most {1} files)', Math.round(limits.maxFileBytes / 1024), limits.maxFiles),
     ignoreFocusOut: true,
-    validateInput: (v) => (v ? undefined : 'Enter the text to search for.'),
+    validateInput: (v) => (v ? undefined : vscode.l10n.t('Enter the text to search for.')),
   });
   if (!text) return undefined;
-  const { matches, truncated, skipped, unreadable } = await withSearchProgress(`FTP: searching for "${text}" in ${site.name}`, (signal, onProgress) =>
+  const { matches, truncated, skipped, unreadable } = await withSearchProgress(vscode.l10n.t('FTP: searching for "{0}" in {1}', text, site.name), (signal, onProgress) =>
     walkSearch(site, path, text, limits, { signal, onProgress }),
   );
   const big =
-    (skipped ? `; ${plural(skipped, 'file')} over ${Math.round(limits.maxFileBytes / 1024)} KB not searched` : '') +
-    (unreadable ? `; ${plural(unreadable, 'file')} the server would not give` : '');
+    (skipped ? `; ${vscode.l10n.t('{0} over {1} KB not searched', files(skipped), Math.round(limits.maxFileBytes / 1024))}` : '') +
+    (unreadable ? `; ${vscode.l10n.t('{0} the server would not give', files(unreadable))}` : '');
   await showResults(
     site,
     matches.map((m) => ({ label: m.preview, description: `${m.path}:${m.line}`, path: m.path, match: m })),
-    `${plural(matches.length, 'line')} with "${text}" in ${path}${limitsNote(truncated)}${big}`,
-    `"${text}" is in no file in ${path}${limitsNote(truncated)}${big}.`,
+    `${matches.length === 1 ? vscode.l10n.t('{0} line with "{1}" in {2}', 1, text, path) : vscode.l10n.t('{0} lines with "{1}" in {2}', matches.length, text, path)}${limitsNote(truncated)}${big}`,
+    `${vscode.l10n.t('"{0}" is in no file in {1}', text, path)}${limitsNote(truncated)}${big}.`,
   );
   return matches;
 }

@@ -7,7 +7,7 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { FsError } from '../../remote/fsErrors';
-import { actionWord, applyPlan, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type Direction, type Plan, type PlanRow } from '../../remote/sync';
+import { actionWord, applyPlan, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
 import { readFolderLinks, remotePathOf } from '../../remote/sync/folderLinks';
 import type { CommandDeps } from './deps';
 
@@ -15,6 +15,13 @@ export interface SyncFolderArgs {
   direction?: Direction;
   /** Without a prompt: 'all' applies every copy, folder and deletion of the plan; a list, those paths. */
   pick?: 'all' | string[];
+  /**
+   * Only these rows may move (Upload Changed Files): the others of the plan are left as they are, not offered.
+   * The folders above a row offered are offered with it.
+   */
+  only?: (row: PlanRow, localPath: string, seen: Seen) => boolean | PlanRow;
+  /** The title's first word instead of Upload / Download. */
+  what?: string;
 }
 
 export interface SyncFolderResult {
@@ -27,11 +34,11 @@ export interface SyncFolderResult {
 export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: SyncFolderArgs = {}): Promise<SyncFolderResult | undefined> {
   const uri = folder ?? vscode.window.activeTextEditor?.document.uri;
   const ws = uri && vscode.workspace.getWorkspaceFolder(uri);
-  if (!uri || !ws) throw new Error('Right-click a linked folder in the Explorer, or open a file of one');
+  if (!uri || !ws) throw new Error(vscode.l10n.t('Right-click a linked folder in the Explorer, or open a file of one'));
   const { links } = readFolderLinks(vscode.workspace.getConfiguration('ftpExplorer', ws.uri).get('links'));
   const rel = uri.path === ws.uri.path ? '' : uri.path.slice(ws.uri.path.replace(/\/+$/, '').length + 1);
   const where = remotePathOf(links, rel);
-  if (!where) throw new Error(`${uri.fsPath} is not in a linked folder: link it with "FTP: Link Folder to Server..." first`);
+  if (!where) throw new Error(vscode.l10n.t('{0} is not in a linked folder: link it with "FTP: Link Folder to Server..." first', uri.fsPath));
   const link = where.link;
   const localRoot = nodePath.join(ws.uri.fsPath, ...link.localFolder.split('/').filter(Boolean));
   const direction = args.direction ?? (await askDirection(link.connection));
@@ -41,14 +48,21 @@ export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: Sync
   const key = `${site.config.username}@${site.config.host}:${site.config.port}${link.remoteFolder}`;
   const seen = await loadSeen(stateFile, key);
   const parallel = Math.max(1, site.pool.size);
-  const title = `${direction === 'upload' ? 'Upload' : 'Download'}: ${link.localFolder || ws.name} ${direction === 'upload' ? '→' : '←'} ${link.connection}:${link.remoteFolder}`;
-  const { plan } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing ${title}`, cancellable: true }, (_p, token) =>
+  const sides = [link.localFolder || ws.name, `${link.connection}:${link.remoteFolder}`];
+  const title =
+    args.what !== undefined
+      ? `${args.what}: ${sides[0]} ${direction === 'upload' ? '→' : '←'} ${sides[1]}`
+      : direction === 'upload'
+        ? vscode.l10n.t('Upload: {0} → {1}', sides[0], sides[1])
+        : vscode.l10n.t('Download: {0} ← {1}', sides[0], sides[1]);
+  const { plan } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing {0}', title), cancellable: true }, (_p, token) =>
     planSync(site, { direction, localRoot, remoteRoot: link.remoteFolder, seen, delete: true, exclude: link.exclude, parallel, signal: signalOf(token) }),
   );
-  const planned = plan.rows.filter((r) => r.action !== 'same').map((r) => ({ path: r.path, action: actionWord(r.action, direction), reason: reasonText(r, direction) }));
+  const offered = args.only && offerOnly(plan, args.only, localRoot, seen);
+  const planned = plan.rows.filter((r) => r.action !== 'same' && (!offered || offered.has(r.path))).map((r) => ({ path: r.path, action: actionWord(r.action, direction), reason: reasonText(r, direction) }));
   const choices = plan.rows.filter((r) => ['copy', 'mkdir', 'delete', 'conflict'].includes(r.action) && !(r.action === 'conflict' && r.reason === 'type'));
   if (choices.length === 0) {
-    if (args.pick === undefined) void vscode.window.showInformationMessage(`${title}: nothing to do, both sides are alike`);
+    if (args.pick === undefined) void vscode.window.showInformationMessage(vscode.l10n.t('{0}: nothing to do, both sides are alike', title));
     return { planned, done: [], failed: [], conflicts: plan.rows.filter((r) => r.action === 'conflict').map((r) => r.path) };
   }
   const picked = args.pick ?? (await askRows(choices, direction, title));
@@ -63,19 +77,37 @@ export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: Sync
       seen,
       signal: signalOf(token),
       onProgress: (p) => {
-        progress.report({ message: `${p.done} of ${p.total}`, increment: ((p.done - last) * 100) / Math.max(1, p.total) });
+        progress.report({ message: vscode.l10n.t('{0} of {1}', p.done, p.total), increment: ((p.done - last) * 100) / Math.max(1, p.total) });
         last = p.done;
       },
       onRow: (r, o) => d.log.info(link.connection, `sync: ${actionWord(r.action, direction)} ${r.path}: ${o.kind === 'failed' ? `failed: ${o.error.message}` : o.kind === 'conflict' ? o.why : 'done'}`),
     });
   });
   await saveSeen(stateFile, key, result.seen);
-  const summary = `${title}: ${result.done.length} done, ${result.failed.length} failed, ${result.conflicts.length} conflicts`;
+  const summary = vscode.l10n.t('{0}: {1} done, {2} failed, {3} conflicts', title, result.done.length, result.failed.length, result.conflicts.length);
   if (args.pick === undefined) {
-    if (result.failed.length) void vscode.window.showErrorMessage(`${summary}. ${result.failed[0].row.path}: ${result.failed[0].error.message}`, 'Show Log').then((a) => a && d.log.show());
+    if (result.failed.length) void vscode.window.showErrorMessage(`${summary}. ${result.failed[0].row.path}: ${result.failed[0].error.message}`, vscode.l10n.t('Show Log')).then((a) => a && d.log.show());
     else void vscode.window.showInformationMessage(summary);
   }
   return { planned, done: result.done.map((r) => r.path), failed: result.failed.map((f) => `${f.row.path}: ${f.error.message}`), conflicts: result.conflicts.map((r) => r.path) };
+}
+
+/**
+ * Only the rows `only` accepts (or the rows it gives instead) are offered, with the folders above them (to make
+ * with them); the plan's other rows are skipped, not shown. They stay in it, so what the last sync recorded of
+ * them is kept. Returns the paths offered.
+ */
+function offerOnly(plan: Plan, only: NonNullable<SyncFolderArgs['only']>, localRoot: string, seen: Seen): Set<string> {
+  const offered = new Set<string>();
+  plan.rows = plan.rows.map((r) => {
+    const v = only(r, nodePath.join(localRoot, ...r.path.split('/')), seen);
+    if (v === false) return r;
+    offered.add(r.path);
+    return v === true ? r : v;
+  });
+  for (const p of [...offered]) for (let d = p; d.includes('/'); ) offered.add((d = d.slice(0, d.lastIndexOf('/'))));
+  plan.rows = plan.rows.map((r) => (offered.has(r.path) || !['copy', 'mkdir', 'delete', 'conflict'].includes(r.action) ? r : { ...r, action: 'skip' }));
+  return offered;
 }
 
 /** A row as the user chose it: an unticked one does not move; a ticked conflict replaces the other side. */
@@ -89,10 +121,10 @@ function chosenRow(r: PlanRow, picked: 'all' | string[]): PlanRow {
 async function askDirection(connection: string): Promise<Direction | undefined> {
   const pick = await vscode.window.showQuickPick(
     [
-      { label: 'Upload', description: `make ${connection} like this folder`, direction: 'upload' as const },
-      { label: 'Download', description: `make this folder like ${connection}`, direction: 'download' as const },
+      { label: vscode.l10n.t('Upload'), description: vscode.l10n.t('make {0} like this folder', connection), direction: 'upload' as const },
+      { label: vscode.l10n.t('Download'), description: vscode.l10n.t('make this folder like {0}', connection), direction: 'download' as const },
     ],
-    { placeHolder: 'Sync which way?' },
+    { placeHolder: vscode.l10n.t('Sync which way?') },
   );
   return pick?.direction;
 }
@@ -105,12 +137,12 @@ async function askRows(rows: PlanRow[], direction: Direction, title: string): Pr
     picked: r.action === 'copy' || r.action === 'mkdir',
     path: r.path,
   }));
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder: 'Tick what to do (deletions and conflicts only when ticked), then press Enter' });
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder: vscode.l10n.t('Tick what to do (deletions and conflicts only when ticked), then press Enter') });
   return picked?.map((p) => p.path);
 }
 
 function signalOf(token: vscode.CancellationToken): AbortSignal {
   const c = new AbortController();
-  token.onCancellationRequested(() => c.abort(new FsError('Cancelled', 'Cancelled')));
+  token.onCancellationRequested(() => c.abort(new FsError('Cancelled', vscode.l10n.t('Cancelled'))));
   return c.signal;
 }

@@ -3,6 +3,7 @@
  * with none, the view's selection or the active editor; and the prompts that ask for a connection.
  */
 import * as vscode from 'vscode';
+import { modeWord } from '../words';
 import type { ConnectionConfig } from '../../remote/config';
 import type { Site } from '../../remote/site';
 import { FileType } from '../../remote/site';
@@ -73,7 +74,7 @@ export async function targetOf(d: CommandDeps, arg: Target): Promise<ResolvedTar
     const path = await site.root();
     return { site, path, isDir: true, uri: uriOf(site, path) };
   }
-  if (!uri) throw new Error('Select a file or folder in the FTP Explorer view first.');
+  if (!uri) throw new Error(vscode.l10n.t('Select a file or folder in the FTP Explorer view first.'));
   const site = d.sites.resolve(uri.authority);
   const path = normalizePath(uri.path);
   const st = await site.stat(path);
@@ -98,12 +99,17 @@ export async function pickConnection(
 ): Promise<Site | undefined> {
   const configs = [...d.settings.connections(), ...d.sites.oneOffConfigs()].filter((c) => !opts.only || opts.only(c));
   if (configs.length === 0) {
-    void vscode.window.showInformationMessage('No FTP connections. Add one with "FTP: Add Connection".');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No FTP connections. Add one with "FTP: Add Connection".'));
     return undefined;
   }
-  const tlsText = (c: ConnectionConfig) => (opts.showTls && c.tls && c.tls !== 'none' ? `${c.tls} TLS, ` : '');
+  const modeText = (c: ConnectionConfig) =>
+    opts.showTls && c.tls === 'explicit'
+      ? vscode.l10n.t('explicit TLS, {0} mode', modeWord(c.mode))
+      : opts.showTls && c.tls === 'implicit'
+        ? vscode.l10n.t('implicit TLS, {0} mode', modeWord(c.mode))
+        : vscode.l10n.t('{0} mode', modeWord(c.mode));
   const pick = await vscode.window.showQuickPick(
-    configs.map((c) => ({ label: c.name, description: `${c.username}@${c.host}:${c.port}`, detail: `${tlsText(c)}${c.mode} mode`, config: c })),
+    configs.map((c) => ({ label: c.name, description: `${c.username}@${c.host}:${c.port}`, detail: modeText(c), config: c })),
     { placeHolder },
   );
   if (!pick) return undefined;

@@ -33,7 +33,7 @@ async function eventually<T>(check: () => T | undefined, ms: number, what: strin
 
   it('links a local folder to a remote folder in the workspace folder settings', async () => {
     const link = await vscode.commands.executeCommand('ftpExplorer.linkFolder', site, { connection: 'web', remoteFolder: '/www/' });
-    assert.deepStrictEqual(link, { connection: 'web', localFolder: 'site', remoteFolder: '/www', exclude: [] });
+    assert.deepStrictEqual(link, { connection: 'web', localFolder: 'site', remoteFolder: '/www', exclude: [], uploadOnSave: false, uploadOutsideChanges: false });
     const want = [{ connection: 'web', localFolder: 'site', remoteFolder: '/www' }];
     const ws = vscode.workspace.getWorkspaceFolder(site)!;
     assert.deepStrictEqual(vscode.workspace.getConfiguration('ftpExplorer', ws.uri).inspect('links')?.workspaceFolderValue, want);
@@ -87,5 +87,44 @@ async function eventually<T>(check: () => T | undefined, ms: number, what: strin
     assert.deepStrictEqual(r.planned, [{ path: 'index.html', action: 'conflict', reason: 'changed on the server since the last sync (--overwrite replaces it)' }]);
     assert.deepStrictEqual([r.done, r.conflicts], [[], ['index.html']]);
     assert.strictEqual(server('index.html'), '<h1>a colleague changed this</h1>\n', 'the change on the server is kept');
+  });
+
+  it('Compare with Server on the folder: the rows of what differs, ticked where changed here or only here', async () => {
+    fs.writeFileSync(path.join(site.fsPath, 'new here.txt'), 'new\n');
+    fs.writeFileSync(path.join(srv.root, 'www', 'new there.txt'), 'there\n');
+    type Row = { path: string; kind: string; text: string; checked: boolean };
+    const rows = await vscode.commands.executeCommand<Row[]>('ftpExplorer.compareWithServer', site);
+    assert.deepStrictEqual(rows, [
+      { path: 'index.html', kind: 'changed-remote', text: 'changed on the server', checked: false },
+      { path: 'new here.txt', kind: 'local-only', text: 'only here', checked: true },
+      { path: 'new there.txt', kind: 'remote-only', text: 'only on the server', checked: false },
+    ]);
+    // Same size and time, another content: seen only by content (Compare by Content).
+    const t = new Date(Date.now() - 3_600_000);
+    fs.writeFileSync(path.join(site.fsPath, 'twin.txt'), 'aaaa\n');
+    fs.writeFileSync(path.join(srv.root, 'www', 'twin.txt'), 'bbbb\n');
+    fs.utimesSync(path.join(site.fsPath, 'twin.txt'), t, t);
+    fs.utimesSync(path.join(srv.root, 'www', 'twin.txt'), t, t);
+    const bySize = await vscode.commands.executeCommand<Row[]>('ftpExplorer.compareWithServer', site);
+    assert.ok(!bySize.some((r) => r.path === 'twin.txt'), JSON.stringify(bySize));
+    const byContent = await vscode.commands.executeCommand<Row[]>('ftpExplorer.compareWithServer', site, { byContent: true });
+    assert.deepStrictEqual(byContent.find((r) => r.path === 'twin.txt'), { path: 'twin.txt', kind: 'differs', text: 'differs (same size)', checked: false });
+    fs.unlinkSync(path.join(site.fsPath, 'twin.txt'));
+    fs.unlinkSync(path.join(srv.root, 'www', 'twin.txt'));
+    await vscode.commands.executeCommand('ftpExplorer.compare.close');
+  });
+
+  it('Upload Changed Files: Git not available here (git.enabled off) is said; changed since the last sync uploads only what changed here', async () => {
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('ftpExplorer.uploadChangedFiles', site, { source: 'git', pick: 'all' })),
+      /Git is not available|not in a Git repository/,
+    );
+    type Result = { planned: { path: string; action: string; reason: string }[]; done: string[]; conflicts: string[] };
+    const r = await vscode.commands.executeCommand<Result>('ftpExplorer.uploadChangedFiles', site, { source: 'since-sync', pick: 'all' });
+    // Only here: uploaded. Changed on the server: a conflict, left. Only on the server: not offered (no deletion).
+    assert.deepStrictEqual(r.planned.map((p) => `${p.action} ${p.path}`), ['conflict index.html', 'upload new here.txt']);
+    assert.deepStrictEqual([r.done, r.conflicts], [['new here.txt'], ['index.html']]);
+    assert.strictEqual(fs.readFileSync(path.join(srv.root, 'www', 'new here.txt'), 'utf8'), 'new\n');
+    assert.ok(fs.existsSync(path.join(srv.root, 'www', 'new there.txt')), 'nothing deleted on the server');
   });
 });
