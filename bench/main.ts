@@ -136,6 +136,12 @@ async function main(): Promise<number> {
         const via = await startVia(srv, opts.rttMs, opts.rateMbit);
         try {
           for (const c of wanCases(env, via)) await run(c);
+          if (want('vscode')) {
+            // code-server's extension host -> emulator -> server: the real-VS-Code operations at the round trip.
+            const tag = `${opts.rttMs} ms RTT${opts.rateMbit ? `, ${opts.rateMbit} Mbit/s` : ''}`;
+            progress(`in real VS Code on ${name} through the emulator (${tag})`);
+            await run(await vscodeCase(env, via.srv, rounds, progress, { rttMs: opts.rttMs, tag }));
+          }
         } finally {
           await via.proxy.close();
         }

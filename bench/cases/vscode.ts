@@ -70,7 +70,17 @@ const OP_TIMEOUT_MS = 120_000;
  * case whose candidates hand back the session's samples, warm-up and round by round, for runCase to summarize. When
  * the session failed, every candidate fails once with its error (and the row says so).
  */
-export async function vscodeCase(env: BenchEnv, srv: BenchServerInfo, rounds: number, progress: (t: string) => void): Promise<Case> {
+/**
+ * `wan`: the same through the network emulator (`srv` is then the proxy's view of the server, bench/cases/wan.ts
+ * startVia): code-server's extension host -> emulator -> server, the case in the round-trip table.
+ */
+export async function vscodeCase(
+  env: BenchEnv,
+  srv: BenchServerInfo,
+  rounds: number,
+  progress: (t: string) => void,
+  wan?: { rttMs: number; tag: string },
+): Promise<Case> {
   const bytes = VSCODE_FILE_MIB * 1024 * 1024;
   const saveDir = path.join(srv.root, 'up-vscode');
   // bench/run snapshots the extension (package.json, dist/extension.js, media/) with the build; else the project.
@@ -135,8 +145,9 @@ export async function vscodeCase(env: BenchEnv, srv: BenchServerInfo, rounds: nu
     };
   };
   return {
-    id: 'vscode-fs',
-    title: `in real VS Code (code-server ${CODE_SERVER_VERSION}), workspace.fs on ftp:, pool 2`,
+    id: wan ? 'wan-vscode-fs' : 'vscode-fs',
+    title: `in real VS Code (code-server ${CODE_SERVER_VERSION}), workspace.fs on ftp:, pool 2${wan ? `, ${wan.tag}` : ''}`,
+    ...(wan ? { rttMs: wan.rttMs, minimum: 'readDirectory and readFile 4 (vsftpd), the save 7 + a listing of / (4) for VS Code\'s stat of the parent' } : {}),
     server: srv.name,
     unit: 's',
     higherIsBetter: false,

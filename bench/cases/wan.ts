@@ -6,6 +6,7 @@
  * small files both ways. Time is reported in round trips too (time / RTT), next to the protocol's minimum
  * (bench/README.md derives each); commands from our logger, basic-ftp's log hook, or the proxy (programs).
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -20,6 +21,8 @@ import type { WanOp } from '../workers/wan';
 import type { BenchEnv } from './env';
 
 const TIMEOUT_MS = 900_000;
+/** The large file of the cases at a rate (`--rate`): long enough that the line, not the round trips, decides. */
+export const WAN_BIG_MIB = 100;
 /** The small file opened and saved (4 KiB, one of the folder's). */
 const SMALL_FILE = 'f00000.bin';
 
@@ -41,6 +44,7 @@ export function minimumRtts(op: string, files: number, pool: number, server: str
     case 'save': return `plain STOR 4; safe save 8 (MDTM, STOR, SIZE, RNFR, RNTO), 5 pipelined`;
     case 'open-cold': return `${4 + xfer}`;
     case 'save-cold': return '8 plain STOR; 11 safe save';
+    case 'big-down': case 'big-up': return 'the line: size / rate, + 8 (whole program)';
     case 'folder-down': return `${4 + xfer * (1 + perConn)} with ${pool} connections; ${4 + xfer + (xfer - 1) * perConn} with each next EPSV pipelined`;
     case 'folder-up': return `${5 + 4 * perConn} with ${pool} connections; ${5 + 3 * perConn} with each next EPSV pipelined`;
     default: return '-';
@@ -145,7 +149,9 @@ export function wanCases(env: BenchEnv, via: Via): Case[] {
   });
 
   const folderRounds = o.wanFolderRounds;
+  const big = o.rateMbit ? bigFileCases(o.rateMbit) : [];
   return [
+    ...big,
     one('login', 'connect and log in', [lib('login', 'ours'), lib('login', 'basic-ftp')]),
     one('first-list', `connect, log in, list a folder of ${o.files} entries`, [
       lib('first-list', 'ours'),
@@ -195,6 +201,48 @@ export function wanCases(env: BenchEnv, via: Via): Case[] {
       })),
     ], folderRounds, 0, folderTargets(tag)),
   ];
+
+  /**
+   * One file of WAN_BIG_MIB MiB each way, whole programs (ours, curl, lftp), at the rate: what the bandwidth-delay
+   * product does to a client's windows and buffers. The file is made here (random bytes) and removed at the end.
+   */
+  function bigFileCases(rate: number): Case[] {
+    const bigBytes = WAN_BIG_MIB * 1024 * 1024;
+    const local = path.join(work, 'big.bin');
+    if (!fs.existsSync(local)) {
+      const fd = fs.openSync(local, 'w');
+      const block = Buffer.alloc(1024 * 1024);
+      for (let i = 0; i < WAN_BIG_MIB; i++) fs.writeSync(fd, crypto.randomFillSync(block));
+      fs.closeSync(fd);
+    }
+    const remote = path.join(srv.root, 'wan-big.bin');
+    if (!fs.existsSync(remote)) fs.copyFileSync(local, remote);
+    const gotBig = (n: number) => () => {
+      const size = fs.statSync(sink(n)).size;
+      if (size !== bigBytes) throw new Error(`${size} bytes arrived, not ${bigBytes}`);
+    };
+    const upBig = (name: string) => ({
+      check: () => {
+        const size = fs.statSync(path.join(upRoot, name)).size;
+        if (size !== bigBytes) throw new Error(`${size} bytes stored, not ${bigBytes}`);
+      },
+      clean: rm(path.join(upRoot, name)),
+    });
+    const target = (id: string): Case['targets'] => [{ kind: 'ratio', ours: 'ours-cli', reference: 'curl', max: 1 / 0.95, text: `>= 0.95x curl's speed (${id}, ${tag})` }];
+    const title = `${WAN_BIG_MIB} MiB file, whole program (the line alone: ${((bigBytes * 8) / (rate * 1e6)).toFixed(1)} s)`;
+    return [
+      one('big-down', `download a ${title}`, [
+        program('ours-cli', 'ours (CLI get)', 'ours', 'big-down', (n) => ({ cmd: NODE, args: [OUR_CLI, 'get', srv.url('/wan-big.bin'), sink(n)], check: gotBig(n), clean: rm(sink(n)) })),
+        program('curl', 'curl', 'reference', 'big-down', (n) => ({ cmd: CURL, args: ['-sS', '--fail', '-o', sink(n), srv.url('/wan-big.bin')], check: gotBig(n), clean: rm(sink(n)) })),
+        program('lftp', 'lftp get', 'reference', 'big-down', (n) => ({ ...lftp([`get /wan-big.bin -o ${sink(n)}`]), check: gotBig(n), clean: rm(sink(n)) })),
+      ], o.wanRounds, 1, target('download')),
+      one('big-up', `upload a ${title}`, [
+        program('ours-cli', 'ours (CLI put)', 'ours', 'big-up', (n) => ({ cmd: NODE, args: [OUR_CLI, 'put', local, srv.url(`/up/big-cli-${n}.bin`)], ...upBig(`big-cli-${n}.bin`) })),
+        program('curl', 'curl -T', 'reference', 'big-up', (n) => ({ cmd: CURL, args: ['-sS', '--fail', '-T', local, srv.url(`/up/big-curl-${n}.bin`)], ...upBig(`big-curl-${n}.bin`) })),
+        program('lftp', 'lftp put', 'reference', 'big-up', (n) => ({ ...lftp([`put ${local} -o /up/big-lftp-${n}.bin`]), ...upBig(`big-lftp-${n}.bin`) })),
+      ], o.wanRounds, 1, target('upload')),
+    ];
+  }
 }
 
 /** The issue's targets for a folder at a real round trip: time at most 1/4 of basic-ftp's, 1/1.2 of lftp mirror's. */

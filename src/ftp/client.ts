@@ -119,6 +119,8 @@ export class FtpClient extends EventEmitter {
         this.log({ kind: 'info', text: 'reconnecting' });
         await s.open();
       }
+      // A CWD written ahead of a command that an earlier operation never sent (it failed first): its reply is not ours.
+      if (s.ctl.hasAhead) await s.ctl.settleAhead();
       for (const stale of s.ctl.drainStale()) {
         this.log({ kind: 'info', text: `ignoring an unexpected reply: ${stale.text}` });
       }
@@ -147,6 +149,25 @@ export class FtpClient extends EventEmitter {
       let r = await this.s.ctl.send(command);
       while (r.code < 200) r = await this.s.ctl.read();
       return r;
+    });
+  }
+
+  /**
+   * Send several commands in one write and return their final replies, in order (RFC 959 §4.2: a server answers
+   * its commands one after the other). For commands that do not depend on each other's replies and are not
+   * transfers; paths absolute. What a refusal among them means is the caller's to judge: every reply is read.
+   */
+  sendBatch(commands: readonly string[]): Promise<FtpReply[]> {
+    for (const c of commands) assertSafeArgument(c, 'command');
+    return this.run(async () => {
+      this.s.ctl.writeBatch(commands);
+      const replies: FtpReply[] = [];
+      for (let i = 0; i < commands.length; i++) {
+        let r = await this.s.ctl.read();
+        while (r.code < 200) r = await this.s.ctl.read();
+        replies.push(r);
+      }
+      return replies;
     });
   }
 

@@ -46,6 +46,10 @@ export class ControlConnection extends EventEmitter {
   /** The reply timer at the default timeout, re-armed for each read (see read()), and what it does when it fires. */
   private replyTimer: NodeJS.Timeout | undefined;
   private onReplyTimeout: (() => void) | undefined;
+  /** Checks of the commands written ahead (writeAhead), in order, whose replies no read has taken yet. */
+  private readonly ahead: Array<(reply: FtpReply) => void> = [];
+  /** writeAhead corked the socket: the next write sends both commands at once. */
+  private corked = false;
 
   /** Whether upgrade() has put TLS on the socket (see `secure`). */
   private tls = false;
@@ -152,8 +156,69 @@ export class ControlConnection extends EventEmitter {
     return this.socket.remoteFamily === 'IPv6' && !/^::ffff:/i.test(this.remoteAddress);
   }
 
-  /** Send one command line. PASS is masked in the log. */
+  /** Send one command line (with any command written ahead of it, in the same write). PASS is masked in the log. */
   write(command: string): void {
+    try {
+      this.writeLine(command);
+    } finally {
+      this.flushAhead();
+    }
+  }
+
+  /**
+   * Send several commands in one write, for the caller to read their replies in order (RFC 959 §4.2: a server
+   * answers its commands one after the other, so replies cannot cross). Only for commands none of which depends
+   * on another's reply, and whose replies are single (no 1xx first). One write, so that a server reading each
+   * arrival as a whole batch (ftp-srv handles every chunk it reads as its own series of commands, and two chunks
+   * at once) still sees them in one series.
+   */
+  writeBatch(commands: readonly string[]): void {
+    if (!this.corked) this.socket.cork();
+    this.corked = true;
+    try {
+      for (const c of commands) this.writeLine(c);
+    } finally {
+      this.flushAhead();
+    }
+  }
+
+  /**
+   * Send `command` with the next one (the next write() carries both in one write), without waiting for its
+   * reply: the next read() first reads this command's reply and hands it to `check`; when `check` throws, that
+   * read still reads its own reply (keeping the dialogue in step) and fails with check's error. The next command
+   * must be one with a single reply (EPSV, PASV, EPRT, PORT, ...), and must not depend on this one having
+   * succeeded in a way that does harm (a CWD ahead of an EPSV: the passive port of a failed CWD goes unused).
+   */
+  writeAhead(command: string, check: (reply: FtpReply) => void): void {
+    if (!this.corked) this.socket.cork();
+    this.corked = true;
+    try {
+      this.writeLine(command);
+    } catch (err) {
+      this.flushAhead();
+      throw err;
+    }
+    this.ahead.push(check);
+  }
+
+  /**
+   * Read the replies of commands written ahead that no read has taken (an operation that failed before its
+   * first read), ignoring their verdicts, so the next operation's replies pair with its own commands.
+   */
+  async settleAhead(): Promise<void> {
+    this.flushAhead();
+    while (this.ahead.length > 0) {
+      this.ahead.shift();
+      await this.readFinal(this.timeoutMs);
+    }
+  }
+
+  /** Whether commands written ahead still await their replies. */
+  get hasAhead(): boolean {
+    return this.ahead.length > 0;
+  }
+
+  private writeLine(command: string): void {
     if (this.failure) throw this.failure;
     // Before anything is logged or sent: a name the connection's encoding cannot hold is refused here.
     const line = this.codec.encodeLine(command);
@@ -164,6 +229,12 @@ export class ControlConnection extends EventEmitter {
     else this.socket.write(Buffer.concat([line, CRLF]));
   }
 
+  private flushAhead(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  }
+
   /** Take unsolicited replies that arrived while nobody was waiting (e.g. a late 226, or 421 before a command). */
   drainStale(): readonly FtpReply[] {
     return this.queue.length === 0 ? NO_REPLIES : this.queue.splice(0, this.queue.length); // (no array per operation)
@@ -171,6 +242,38 @@ export class ControlConnection extends EventEmitter {
 
   /** The next reply, within the timeout. Preliminary (1xx) replies are returned like any other. */
   read(timeoutMs = this.timeoutMs): Promise<FtpReply> {
+    if (this.ahead.length > 0) return this.readAfterAhead(timeoutMs);
+    return this.readNext(timeoutMs);
+  }
+
+  /** The replies of the commands written ahead, each to its check, then the reply the read is for. */
+  private async readAfterAhead(timeoutMs: number): Promise<FtpReply> {
+    let failure: unknown;
+    let failed = false;
+    while (this.ahead.length > 0) {
+      const check = this.ahead.shift()!;
+      const r = await this.readFinal(this.timeoutMs);
+      if (failed) continue;
+      try {
+        check(r);
+      } catch (err) {
+        failed = true;
+        failure = err;
+      }
+    }
+    const own = await this.readNext(timeoutMs);
+    if (failed) throw failure;
+    return own;
+  }
+
+  /** The next reply that is not a preliminary one (1xx are read past). */
+  private async readFinal(timeoutMs: number): Promise<FtpReply> {
+    let r = await this.readNext(timeoutMs);
+    while (r.code < 200) r = await this.readNext(timeoutMs);
+    return r;
+  }
+
+  private readNext(timeoutMs = this.timeoutMs): Promise<FtpReply> {
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failure);
@@ -255,6 +358,7 @@ export class ControlConnection extends EventEmitter {
   private fail(err: Error): void {
     const first = !this.failure;
     if (first) this.failure = err;
+    this.ahead.length = 0;
     const w = this.waiter;
     if (w) {
       this.waiter = undefined;

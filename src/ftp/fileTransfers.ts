@@ -12,13 +12,30 @@ import { FileSource } from './fileSource';
 import { MemorySink } from './memorySink';
 import type { TransferOptions } from './options';
 import type { Session } from './session';
-import { learnOffsetFromUpload } from './timeZone';
+import { replyMessage } from './reply';
+import { parseMdtm } from './replyParsers';
+import { learnOffsetFromUpload, mdtmToUtc } from './timeZone';
+
+/** opts.onModified: MDTM written ahead of the transfer's EPSV/EPRT, its reply handed over by that command's read. */
+function askModified(s: Session, abs: string, opts: TransferOptions): void {
+  const tell = opts.onModified;
+  if (!tell) return;
+  s.ctl.writeAhead(`MDTM ${abs}`, (r) => {
+    const d = r.code === 213 ? parseMdtm(replyMessage(r)) : undefined;
+    try {
+      tell({ time: d ? new Date(mdtmToUtc(s, d.getTime())) : undefined, code: r.code, text: replyMessage(r) });
+    } catch {
+      // The caller's own failure must not fail the download (nor put the replies out of step).
+    }
+  });
+}
 
 /** RETR into a writable stream, ended afterwards unless `end: false`. Returns the bytes received. */
 export async function downloadTo(s: Session, abs: string, dest: Writable, opts: TransferOptions & { end?: boolean }): Promise<number> {
   if (opts.offset) await s.expect(`REST ${opts.offset}`, (c) => c === 350);
   // Into a file: reused buffers, no copies (FileSink). Anything else: a pipeline with back-pressure.
   const sink = FileSink.accepts(dest) ? new FileSink(dest, opts.onProgress) : undefined;
+  askModified(s, abs, opts);
   return s.transfers.run(
     `RETR ${abs}`,
     'download',
@@ -40,6 +57,7 @@ export async function downloadToBuffer(s: Session, abs: string, opts: TransferOp
   // No Writable or pipeline in between, and on a plain connection no 'data' events either (MemorySink):
   // small files are mostly per-transfer cost.
   const sink = new MemorySink(opts.onProgress);
+  askModified(s, abs, opts);
   await s.transfers.run(
     `RETR ${abs}`,
     'download',

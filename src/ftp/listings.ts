@@ -35,15 +35,17 @@ export async function listFolder(s: Session, abs: string, method?: DataMethod, u
     }
   }
   // LIST's argument is ambiguous (servers read "-name" as options and split on spaces), so change into the
-  // folder and list it without a path.
-  await s.changeDir(abs);
+  // folder and list it without a path. The CWD goes with the data connection's EPSV (or EPRT): a refused CWD
+  // fails that command's read, and the passive port it opened goes unused.
+  s.changeDirAhead(abs);
   let bytes: Buffer;
   if (traits.listHidden !== false) {
     try {
       bytes = await readBytes(s, 'LIST -a', method);
       traits.listHidden = true;
     } catch (err) {
-      if (!(err instanceof FtpReplyError) || traits.listHidden === true) throw err;
+      // (A refused CWD fails here too, ahead of the LIST: not a verdict on `LIST -a`.)
+      if (!(err instanceof FtpReplyError) || traits.listHidden === true || s.cwd !== abs) throw err;
       traits.listHidden = false;
       bytes = await readBytes(s, 'LIST', method);
     }

@@ -83,4 +83,10 @@ export interface TransferOptions {
   onProgress?: (bytes: number) => void;
   /** Abort the transfer. */
   signal?: AbortSignal;
+  /**
+   * Downloads: the file's MDTM (RFC 3659 §3) in the same write as the data connection's request, its reply read
+   * before that one's (RFC 959 §4.2: replies in order), so the time costs no round trip of its own. Called with the
+   * reply before any byte moves (`time` when it was 213 with a time, in UTC); a refusal does not fail the download.
+   */
+  onModified?: (modified: { time?: Date; code: number; text: string }) => void;
 }

@@ -26,6 +26,8 @@ import type { Readable } from 'node:stream';
 import type { FileEntry } from './entry';
 import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError, isFileUnavailable } from './errors';
 import type { TransferOptions } from './options';
+import type { FtpReply } from './reply';
+import { batchedTail, notImplemented, renameAfter } from './safeSaveTail';
 import { reportKept, resumeInto, resumeTempName, worthKeeping, type ResumeSource } from './resumeUpload';
 import type { SafeSaveMemory } from './traits';
 
@@ -40,6 +42,10 @@ export interface SafeSaveClient {
   size?(path: string): Promise<number>;
   stat?(path: string): Promise<FileEntry | undefined>;
   chmod?(path: string, mode: string): Promise<void>;
+  /** A raw command and its final reply; with sendBatch, the size check, mode and rename go in one round trip. */
+  send?(command: string): Promise<FtpReply>;
+  /** Commands in one write, their final replies in order (FtpClient.sendBatch). */
+  sendBatch?(commands: readonly string[]): Promise<FtpReply[]>;
 }
 
 /** What a server was found to allow, kept per site or connection (ServerTraits.save) so each fallback is said once. */
@@ -150,6 +156,18 @@ class Saver {
     }
     try {
       this.checkSent(bytes);
+      // A fresh upload to an absolute path: its size check, its mode and the RNFR in one write (below).
+      const tail = offset === 0 ? await batchedTail(this.c, this.path, temp, bytes, existing, this.memory, this.say) : undefined;
+      if (tail) {
+        this.checkCancelled();
+        const method = await this.place(temp, bytes, existing !== undefined, tail.rnfr);
+        if (method === 'direct') {
+          await this.cleanup(temp, undefined);
+          return this.direct();
+        }
+        await this.dropLeftovers();
+        return { bytes, method, verified: 'size' };
+      }
       const verified = await this.verify(temp, bytes).catch(async (err: unknown) => {
         // A continued upload whose size is wrong (a server that took REST but wrote from the start): once more, whole.
         if (!(offset > 0 && err instanceof FtpIncompleteError && resume)) throw err;
@@ -247,10 +265,11 @@ class Saver {
   }
 
   /** Put the temporary file in place. 'direct' when the server cannot rename at all. */
-  private async place(temp: string, bytes: number, existed: boolean): Promise<SafeSaveResult['method'] | 'direct'> {
+  private async place(temp: string, bytes: number, existed: boolean, rnfr?: FtpReply): Promise<SafeSaveResult['method'] | 'direct'> {
     if (!existed || this.memory.renameOver !== false) {
       try {
-        await this.c.rename(temp, this.path);
+        if (rnfr) await renameAfter(this.c, temp, this.path, rnfr);
+        else await this.c.rename(temp, this.path);
         if (existed) this.memory.renameOver = true;
         return 'rename';
       } catch (err) {
@@ -386,10 +405,6 @@ class Saver {
   }
 }
 
-/** 500/502/504: the command is not implemented (as opposed to failing on this file). */
-function notImplemented(code: number): boolean {
-  return code === 500 || code === 502 || code === 504;
-}
 
 /**
  * STOR of the temporary name refused for a reason that a direct STOR may not share: permission to create

@@ -104,6 +104,19 @@ export class Session implements TransferHost {
     this.cwd = abs;
   }
 
+  /**
+   * The same CWD, sent with the next command (the EPSV or EPRT of a listing) instead of a round trip before it:
+   * its reply is checked by the next read, which fails with a refused CWD's error (control.ts, writeAhead).
+   */
+  changeDirAhead(abs: string): void {
+    this.cwd = undefined;
+    const command = `CWD ${abs}`;
+    this.ctl.writeAhead(command, (r) => {
+      if (r.code < 200 || r.code >= 300) throw new FtpReplyError(r.code, replyMessage(r), command);
+      this.cwd = abs;
+    });
+  }
+
   /** Send a command; a reply whose code `ok` refuses is an FtpReplyError. */
   async expect(command: string, ok: (code: number) => boolean): Promise<FtpReply> {
     const r = await this.ctl.send(command);
@@ -150,24 +163,48 @@ export class Session implements TransferHost {
       }
     }
     await this.negotiate(ctl);
-    r = await ctl.send('PWD');
-    if (r.code === 257) this.home = parsePwd(r.text) ?? '/';
     this.cwd = this.home;
   }
 
-  /** FEAT, then what it offers: UTF-8 paths, the MLST facts we read, binary type. */
+  /**
+   * FEAT, then what it offers: UTF-8 paths, the MLST facts we read; binary type; the login folder (PWD).
+   * TYPE I and PWD do not depend on FEAT's answer, so they go with it in one write and their replies are read in
+   * order (RFC 959 §4.2); the OPTS that FEAT decides go together afterwards. One round trip after the login
+   * instead of one per command; two where FEAT offers something to turn on.
+   */
   private async negotiate(ctl: ControlConnection): Promise<void> {
     this.features.clear();
-    let r = await ctl.send('FEAT');
-    if (r.code === 211) for (const [k, v] of parseFeatures(r.lines)) this.features.set(k, v);
+    ctl.writeBatch(['FEAT', 'TYPE I', 'PWD']);
+    const feat = await ctl.read();
+    const type = await ctl.read();
+    const pwd = await ctl.read();
+    if (feat.code === 211) for (const [k, v] of parseFeatures(feat.lines)) this.features.set(k, v);
+    if (type.code !== 200) throw new FtpReplyError(type.code, replyMessage(type), 'TYPE I');
+    const opts: string[] = [];
     // RFC 2640 §3.1: only ask for UTF8 when advertised and when paths may be UTF-8 (the setting 'auto' or utf8);
     // a refusal is not an error. Servers that announce it and still send other bytes exist: 'auto' reads the names.
-    if (this.features.has('UTF8') && this.codec.wantsUtf8) await ctl.send('OPTS UTF8 ON');
+    const utf8 = this.features.has('UTF8') && this.codec.wantsUtf8;
+    if (utf8) opts.push('OPTS UTF8 ON');
     // RFC 3659 §7.9: a fact listed without '*' is off (pyftpdlib: unix.mode). Turn UNIX.mode on with the facts we
     // read, so a safe save can keep a file's permissions; a refusal is not an error.
     const mlstOpts = mlstFactsToEnable(this.features.get('MLST'));
-    if (mlstOpts) await ctl.send(`OPTS MLST ${mlstOpts}`);
-    r = await ctl.send('TYPE I');
-    if (r.code !== 200) throw new FtpReplyError(r.code, replyMessage(r), 'TYPE I');
+    if (mlstOpts) opts.push(`OPTS MLST ${mlstOpts}`);
+    // A login folder with other than ASCII in its name may read differently once UTF8 is on (a server that sends
+    // its local encoding until then): asked again after the OPTS, in the same write.
+    const again = utf8 && pwd.code === 257 && !isAscii(pwd.text);
+    if (again) opts.push('PWD');
+    let home = pwd;
+    if (opts.length > 0) {
+      ctl.writeBatch(opts);
+      for (let i = 0; i < opts.length; i++) {
+        const r = await ctl.read();
+        if (again && i === opts.length - 1) home = r;
+      }
+    }
+    if (home.code === 257) this.home = parsePwd(home.text) ?? '/';
   }
+}
+
+function isAscii(text: string): boolean {
+  return /^[\x00-\x7f]*$/.test(text);
 }

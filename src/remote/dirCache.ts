@@ -105,6 +105,29 @@ export class DirCache {
     return { state: 'unknown' };
   }
 
+  /**
+   * Our own write changed `path`'s entry (or made it) and nothing else in its folder: put `entry` in place of the
+   * old one (or add it) in the folder's listing, if that listing is still `list` (the one the write looked at, fetched for it) and fresh;
+   * else forget the folder as invalidatePath does. A listing under way is dropped either way (it may predate the
+   * write). Returns whether the listing was kept.
+   */
+  replace(path: string, entry: FileEntry, list: FileEntry[]): boolean {
+    const p = normalizePath(path);
+    const dir = parentPath(p);
+    this.dropInflight((k) => k === dir);
+    const slot = this.fresh(dir);
+    const i = slot && slot.list === list ? list.findIndex((e) => e.name === entry.name) : -2;
+    if (!slot || i === -2) {
+      this.invalidatePath(p);
+      return false;
+    }
+    // (A new file of ours: added, as the listing would show it now.)
+    if (i < 0) list.push(entry);
+    else list[i] = entry;
+    slot.entries.set(entry.name, entry);
+    return true;
+  }
+
   /** Forget the listing of `dir` (its entries changed). */
   invalidate(dir: string): void {
     const d = normalizePath(dir);

@@ -12,7 +12,7 @@
  * Code's own probes (.vscode/settings.json, ...) are not files someone edits. A server with neither command keeps
  * the listing's time.
  */
-import { FtpProtocolError, FtpReplyError, type FileEntry } from '../ftp';
+import { FtpProtocolError, FtpReplyError, type FileEntry, type TransferOptions } from '../ftp';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
@@ -38,6 +38,83 @@ export async function withPreciseTime(site: SiteCore, p: string, entry: FileEntr
     precise.set(entry, known);
   }
   return known;
+}
+
+/**
+ * Ask the precise time of `entry` (from the listing of `p`'s folder) on the connection `c` the caller holds (the
+ * one about to download the file), so that withPreciseTime then answers without a connection of its own. Nothing
+ * when it would ask nothing, or has asked already.
+ */
+export async function primePreciseTime(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<void> {
+  if (entry.type !== 'file' || isProbe(p) || precise.has(entry)) return;
+  if (site.traits.mlsd === true && entry.mtimeMs !== undefined) return;
+  const known = (async () => {
+    try {
+      return (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry));
+    } catch {
+      // The connection broke: the listing's time this once (the download fails too, and is tried again).
+      precise.delete(entry);
+      return entry;
+    }
+  })();
+  precise.set(entry, known);
+  await known;
+}
+
+/**
+ * For a download of `entry` on `c`: the transfer option that asks its MDTM in the same write as the data
+ * connection's request (TransferOptions.onModified), and `settle`, to call after the download whatever happened (a
+ * time never told leaves the listing's this once). Undefined when it is not to be asked that way: nothing to ask,
+ * asked already, or a server with MLST (primePreciseTime asks that, one round trip).
+ */
+export function modifiedAlong(
+  site: SiteCore,
+  c: RemoteClient,
+  p: string,
+  entry: FileEntry,
+): { onModified: NonNullable<TransferOptions['onModified']>; settle: () => void } | undefined {
+  const traits = site.traits;
+  if (entry.type !== 'file' || isProbe(p) || precise.has(entry)) return undefined;
+  if (traits.mlsd === true && entry.mtimeMs !== undefined) return undefined;
+  if ((c.stat && c.features?.has('MLST') && traits.mlst !== false) || !c.lastModified || traits.mdtm === false) return undefined;
+  let resolve!: (e: FileEntry) => void;
+  precise.set(entry, new Promise<FileEntry>((r) => (resolve = r)));
+  let told = false;
+  return {
+    onModified: (m) => {
+      told = true;
+      const ms = m.time?.getTime();
+      if (ms !== undefined && Number.isFinite(ms)) {
+        traits.mdtm = true;
+        return resolve(exactly({ ...entry, mtimeMs: ms }));
+      }
+      if ((m.code === 500 || m.code === 502) && traits.mdtm !== true) noMdtm(site);
+      // 550 and the like, or a reply that is not a time: the listing's time.
+      resolve(entry);
+    },
+    settle: () => {
+      if (told) return;
+      // Never told (the download failed before its first reply, or a client without onModified).
+      precise.delete(entry);
+      resolve(entry);
+    },
+  };
+}
+
+/**
+ * The entry of the file `p` we have just written (`entry`: its old entry with the new size) with its time to the
+ * second, asked on the connection that wrote it (one MLST or MDTM: no listing); undefined when the server cannot
+ * say or the question failed (the caller then lists the folder as for any stat).
+ */
+export async function writtenEntry(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<FileEntry | undefined> {
+  try {
+    const e = (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry));
+    if (e === entry || e.mtimeMs === undefined || !exact.has(e)) return undefined;
+    precise.set(e, Promise.resolve(e));
+    return e;
+  } catch {
+    return undefined;
+  }
 }
 
 async function ask(site: SiteCore, p: string, entry: FileEntry): Promise<FileEntry> {
@@ -75,16 +152,18 @@ async function byMdtm(site: SiteCore, c: RemoteClient, p: string, entry: FileEnt
     // A reply that is not a time: the dialogue is in step, the listing's time stands.
     if (err instanceof FtpProtocolError && err.command?.startsWith('MDTM')) return entry;
     if (!(err instanceof FtpReplyError) || err.code === 421) throw err;
-    if ((err.code === 500 || err.code === 502) && traits.mdtm !== true) {
-      traits.mdtm = false;
-      site.opts.info?.(
-        'The server has neither MLST nor MDTM, so file times are to the minute: a change someone else makes to an ' +
-          'open file within the same minute may go unnoticed when you save.',
-      );
-    }
+    if ((err.code === 500 || err.code === 502) && traits.mdtm !== true) noMdtm(site);
     // 550 and the like (gone, not a plain file, not allowed): the listing's time.
     return entry;
   }
+}
+
+function noMdtm(site: SiteCore): void {
+  site.traits.mdtm = false;
+  site.opts.info?.(
+    'The server has neither MLST nor MDTM, so file times are to the minute: a change someone else makes to an ' +
+      'open file within the same minute may go unnoticed when you save.',
+  );
 }
 
 function exactly(e: FileEntry): FileEntry {

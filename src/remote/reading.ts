@@ -5,12 +5,13 @@ import { BufferSink } from './bufferSink';
 import { formatBytes } from './bytes';
 import { FsError } from './fsErrors';
 import { t as l10nT } from './l10n';
-import { hasExactTime, withPreciseTime } from './preciseTime';
+import { hasExactTime, modifiedAlong, primePreciseTime, withPreciseTime } from './preciseTime';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
 import { FileType, isLong, MAX_READ_BYTES, type ReadOptions, type RemoteClient, type SizedTransfer, type Stat, type Transfer } from './siteTypes';
+import type { TransferOptions } from '../ftp';
 import { joinPath, normalizePath, parentPath } from './uri';
-import { versionOf } from './versions';
+import { versionOf, type Version } from './versions';
 
 /** readFile's "too large" error, an FtpError so the client passes it through unchanged (not a broken connection). */
 class TooLargeError extends FtpError {
@@ -87,13 +88,36 @@ export async function readFile(site: SiteCore, path: string, t: ReadOptions = {}
   // listing (and precise time) are at hand now, before a download that may outlast the listing. A read without one
   // (not an editor's) costs no listing and sets no base; a read that failed leaves the base as it was.
   const noted = !t.peek && !isProbe(p);
-  const version = noted && site.cache.lookup(p).state === 'found' ? lookStat(site, p).then(versionOf, () => undefined) : undefined;
-  const data = await readBytes(site, p, t);
+  const known = noted ? site.cache.lookup(p) : undefined;
+  let version: Promise<Version | undefined> | undefined;
+  const note = () => (version = lookStat(site, p).then(versionOf, () => undefined));
+  // A file's time to the second (MDTM where the listing has minutes) is asked on the connection that downloads
+  // it, in the same write as the data connection's request (TransferOptions.onModified; MLST just before it): no
+  // round trip of its own, where a stat apart would wait for the download or log in a second connection. Anything
+  // else (a link) is looked at as stat does.
+  const file = known?.state === 'found' && known.entry.type === 'file' ? known.entry : undefined;
+  if (known?.state === 'found' && !file) note();
+  const before = file
+    ? async (c: RemoteClient): Promise<Prepared> => {
+        const along = modifiedAlong(site, c, p, file);
+        if (!along) await primePreciseTime(site, c, p, file);
+        note();
+        return along ? { opts: { onModified: along.onModified }, settle: along.settle } : {};
+      }
+    : undefined;
+  const data = await readBytes(site, p, t, before);
+  if (file && !version) note(); // (answered from a read just made, without a connection)
   if (noted) site.versions.based(p, await version);
   return data;
 }
 
-async function readBytes(site: SiteCore, p: string, t: Transfer): Promise<Uint8Array> {
+/** What readBytes adds to the download on the connection it got: options, and what to do after it either way. */
+interface Prepared {
+  opts?: Pick<TransferOptions, 'onModified'>;
+  settle?: () => void;
+}
+
+async function readBytes(site: SiteCore, p: string, t: Transfer, before?: (c: RemoteClient) => Promise<Prepared>): Promise<Uint8Array> {
   // A probe is answered from the listing (no RETR of a file that is not there); otherwise use what the cache knows.
   let entry: FileEntry | undefined;
   if (isProbe(p)) {
@@ -113,13 +137,18 @@ async function readBytes(site: SiteCore, p: string, t: Transfer): Promise<Uint8A
   try {
     const data = await site.pool.run(
       async (c) => {
-        // Unknown size: ask (one SIZE), so the file lands in one buffer of its size instead of chunks joined
-        // at the end (which holds it twice).
-        const size = listed ?? (await sizeOf(site, c, p));
-        if (size !== undefined && size > max) throw new TooLargeError(tooLarge(p, size, max).message, `RETR ${p}`);
-        const sink = new BufferSink(size, max, (n) => new TooLargeError(tooLarge(p, n, max, true).message, `RETR ${p}`));
-        await c.download(p, sink.stream, { onProgress: t.onProgress, signal: t.signal });
-        return sink.result();
+        const prepared = (await before?.(c)) ?? {};
+        try {
+          // Unknown size: ask (one SIZE), so the file lands in one buffer of its size instead of chunks joined
+          // at the end (which holds it twice).
+          const size = listed ?? (await sizeOf(site, c, p));
+          if (size !== undefined && size > max) throw new TooLargeError(tooLarge(p, size, max).message, `RETR ${p}`);
+          const sink = new BufferSink(size, max, (n) => new TooLargeError(tooLarge(p, n, max, true).message, `RETR ${p}`));
+          await c.download(p, sink.stream, { onProgress: t.onProgress, signal: t.signal, ...prepared.opts });
+          return sink.result();
+        } finally {
+          prepared.settle?.();
+        }
       },
       {
         idempotent: true,

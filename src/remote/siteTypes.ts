@@ -35,6 +35,8 @@ export interface RemoteClient extends PoolClient {
   lastModified?(path: string): Promise<Date>;
   /** A raw command, resolving on any final reply: a sync's --checksum asks HASH, XSHA256, ... (sync/checksum.ts). */
   send?(command: string): Promise<FtpReply>;
+  /** Commands in one write, their final replies in order: safe save's SIZE, SITE CHMOD and RNFR (safeSave.ts). */
+  sendBatch?(commands: readonly string[]): Promise<FtpReply[]>;
 }
 
 /** vscode.FileType values. */

@@ -6,7 +6,7 @@ import { FsError } from './fsErrors';
 import { t as l10nT } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
-import { hasExactTime, withPreciseTime } from './preciseTime';
+import { hasExactTime, withPreciseTime, writtenEntry } from './preciseTime';
 import { lookStat } from './reading';
 import { isLong, type UploadOptions, type WriteOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
@@ -24,10 +24,13 @@ export async function writeFile(
   // What is on the server now, not a listing of a few seconds ago: someone may have made the file meanwhile.
   site.cache.invalidate(parentPath(p));
   const entry = await site.lookup(p);
+  // The listing the lookup read (fetched just now), to put the saved file's entry in afterwards.
+  const listed = site.cache.get(parentPath(p));
   if (entry?.type === 'dir') throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
   if (!entry && !flags.create) throw site.notFound(p);
   if (entry && !flags.overwrite) throw new FsError('FileExists', l10nT('{0} exists already', p));
-  if (!entry) await site.assertParentExists(p);
+  // (The folder's own listing, just read, shows it exists: no listing of its parent for that.)
+  if (!entry && !Array.isArray(listed)) await site.assertParentExists(p);
   const to = await saveTarget(site, p, entry, 0);
   if (entry && !t.force) {
     // Someone else's change since the editor's copy was read is not replaced without the user's word.
@@ -36,10 +39,17 @@ export async function writeFile(
     if (conflict) throw conflict;
   }
   const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  // A file saved in place (or made) in the folder just listed: its new time is asked right after the save, on the
+  // same connection (one MLST or MDTM), and becomes the editor's base and the listing's entry: no listing again for
+  // that, nor for the stat VS Code makes after a save.
+  const fresh = to.path === p && Array.isArray(listed);
+  const inPlace = fresh && entry?.type === 'file' ? entry : fresh && !entry ? { name: baseName(p), type: 'file' as const } : undefined;
+  let written: FileEntry | undefined;
   try {
     await site.pool.run(async (c) => {
       await safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null));
       if (!to.entry) await applyDefaultMode(site, c, to.path, 'file');
+      if (inPlace) written = await writtenEntry(site, c, p, { ...inPlace, size: data.length, mtimeMs: undefined });
     }, {
       idempotent: true,
       transfer: true,
@@ -50,10 +60,14 @@ export async function writeFile(
     site.cache.invalidatePath(to.path);
     throw await site.explain(err, 'write', to.path, to.entry ? to.path : parentPath(to.path));
   }
-  site.cache.invalidatePath(p);
-  site.cache.invalidatePath(to.path);
-  // The editor's copy is now what we saved: the stat VS Code makes next reads the same listing.
-  site.versions.based(p, await lookStat(site, p).then(versionOf, () => undefined));
+  if (written && Array.isArray(listed) && site.cache.replace(p, written, listed)) {
+    site.versions.based(p, { size: data.length, mtimeMs: written.mtimeMs!, exact: true });
+  } else {
+    site.cache.invalidatePath(p);
+    site.cache.invalidatePath(to.path);
+    // The editor's copy is now what we saved: the stat VS Code makes next reads the same listing.
+    site.versions.based(p, await lookStat(site, p).then(versionOf, () => undefined));
+  }
   site.emit(changes(p, to.path, entry !== undefined));
 }
 

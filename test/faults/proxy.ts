@@ -122,7 +122,13 @@ export class ProxySession {
   private stalledFromServer = false;
   private pendingPair: DataPair | undefined;
   private readonly pairs = new Set<DataPair>();
-  private lastCommand: string | undefined;
+  /**
+   * The commands whose final replies are still to come, in order (a client may send several before reading:
+   * pipelining, RFC 959 §4.2): a reply answers the first; one the proxy answers itself (`{ reply }`) waits here
+   * for the server's replies to the commands before it, so the client reads the replies in the order it sent.
+   */
+  private toServerPending: Buffer[] = [];
+  private readonly outstanding: Array<{ command: string; injected?: string }> = [];
   private c2s: Promise<void> = Promise.resolve();
   private s2c: Promise<void> = Promise.resolve();
   private clientText = '';
@@ -149,6 +155,9 @@ export class ProxySession {
         this.clientText = this.clientText.slice(nl + 1);
         this.c2s = this.c2s.then(() => this.onCommand(line)).catch(() => this.cut('reset'));
       }
+      // The commands of one read go on in one write, as the client sent them (a pipelining client's batch stays
+      // a batch: ftp-srv takes each read as its own series of commands).
+      this.c2s = this.c2s.then(() => this.flushToServer());
     });
     this.upstream.on('data', (chunk: Buffer) => {
       this.serverText += chunk.toString('latin1');
@@ -210,7 +219,9 @@ export class ProxySession {
     if (action === 'cut') return this.cut(this.plan.how ?? 'reset');
     if (action === 'drop') return;
     if (action && typeof action === 'object') {
-      this.toClient(`${action.reply.replace(/\r?\n/g, '\r\n')}\r\n`);
+      const text = `${action.reply.replace(/\r?\n/g, '\r\n')}\r\n`;
+      if (this.outstanding.length === 0) this.toClient(text);
+      else this.outstanding.push({ command: line, injected: text });
       return;
     }
     let out = line;
@@ -224,10 +235,11 @@ export class ProxySession {
       }
     }
     if (this.closed) return;
-    this.lastCommand = line;
+    this.outstanding.push({ command: line });
     this.toServer(`${out}\r\n`);
     if (action === 'cut-after') {
       // Let the bytes leave before the reset (a reset discards unsent data).
+      this.flushToServer();
       this.upstream.write('', () => setImmediate(() => this.cut(this.plan.how ?? 'reset')));
       return;
     }
@@ -241,11 +253,20 @@ export class ProxySession {
     if (limit !== undefined && this.clientBytes + buf.length >= limit) {
       const part = buf.subarray(0, Math.max(0, limit - this.clientBytes));
       this.clientBytes = limit;
+      this.flushToServer();
       this.upstream.write(part, () => this.cut(this.plan.how ?? 'reset'));
       return;
     }
     this.clientBytes += buf.length;
-    this.upstream.write(buf);
+    this.toServerPending.push(buf);
+  }
+
+  /** What toServer() collected from one read of the client, in one write. */
+  private flushToServer(): void {
+    if (this.toServerPending.length === 0) return;
+    const out = this.toServerPending.length === 1 ? this.toServerPending[0] : Buffer.concat(this.toServerPending);
+    this.toServerPending = [];
+    if (!this.closed) this.upstream.write(out);
   }
 
   // ------------------------------------------------------------ control, server -> client
@@ -276,8 +297,18 @@ export class ProxySession {
   }
 
   private queueReply(reply: ProxyReply): void {
-    reply.command = this.lastCommand;
-    this.s2c = this.s2c.then(() => this.onReply(reply)).catch(() => this.cut('reset'));
+    const first = this.outstanding[0];
+    reply.command = first?.command;
+    // A final reply (not 1xx) ends its command's turn; replies the proxy made for the commands after it follow.
+    if (first && reply.code >= 200) this.outstanding.shift();
+    const then: string[] = [];
+    while (this.outstanding[0]?.injected !== undefined) then.push(this.outstanding.shift()!.injected!);
+    this.s2c = this.s2c
+      .then(async () => {
+        await this.onReply(reply);
+        for (const text of then) this.toClient(text);
+      })
+      .catch(() => this.cut('reset'));
   }
 
   private async onReply(reply: ProxyReply): Promise<void> {

@@ -323,6 +323,14 @@ export class FakeClient implements RemoteClient {
   }
 
   download(path: string, dest: Writable, opts: TransferOptions = {}): Promise<number> {
+    // MDTM sent with the transfer's first command (FtpClient: in the same write): answered before it.
+    if (opts.onModified && this.lastModified) {
+      this.server.calls.push(`${this.id} mdtm ${path}`);
+      const n = this.server.resolveLink(path);
+      if (this.server.mdtm === 'refused') opts.onModified({ code: 502, text: 'Command not implemented' });
+      else if (n?.type !== 'file') opts.onModified({ code: 550, text: 'Could not get file modification time.' });
+      else opts.onModified({ code: 213, text: '20240101000000', time: n.mtime });
+    }
     return this.op('download', path, async () => {
       const n = this.server.resolveLink(path);
       if (n?.type !== 'file') throw notFound(`RETR ${path}`);

@@ -101,6 +101,59 @@ describe('remote/site: stat of a file has its time to the second', () => {
     assert.ok(after.mtime > before.mtime);
   });
 
+  it('opening a listed file asks its time on the connection that downloads it, not on a second one', async () => {
+    const server = listServer();
+    const { site } = makeSite(server);
+    await site.readDirectory('/www');
+    const data = await site.readFile('/www/a.txt');
+    assert.equal(Buffer.from(data).toString(), 'hello');
+    const ops = server.calls.filter((c) => / (mdtm|download) /.test(c));
+    assert.deepEqual(ops.map((c) => c.split(' ').slice(1).join(' ')), ['mdtm /www/a.txt', 'download /www/a.txt']);
+    assert.equal(new Set(ops.map((c) => c.split(' ')[0])).size, 1, `one connection: ${ops.join(', ')}`);
+    assert.equal(server.clients.length, 1, 'no second login');
+    // The base is that time: a same-size change someone makes afterwards is refused at the save.
+    server.file('/www/a.txt', 'HELLO', at(40));
+    await assert.rejects(site.writeFile('/www/a.txt', Buffer.from('hullo'), { create: false, overwrite: true }), { name: 'SaveConflict' });
+  });
+
+  it('after our own save: one MDTM, no listing again, and the stat after it answers from the listing', async () => {
+    const server = listServer();
+    const { site, clock } = makeSite(server);
+    await site.readFile('/www/a.txt');
+    server.uploadTime = () => at(30);
+    const lists = server.count('list');
+    const mdtms = server.count('mdtm');
+    await site.writeFile('/www/a.txt', Buffer.from('hello, world'), { create: false, overwrite: true });
+    // The save's own look at the folder and its size check (this server has no SIZE): 2 listings; its conflict
+    // check and the new time: 2 MDTM. Nothing after the save.
+    assert.deepEqual([server.count('list') - lists, server.count('mdtm') - mdtms], [2, 2]);
+    const after = await site.stat('/www/a.txt');
+    assert.deepEqual([after.size, after.mtime, after.mtimeExact], [12, at(30).getTime(), true]);
+    assert.deepEqual([server.count('list') - lists, server.count('mdtm') - mdtms], [2, 2], 'the stat asked nothing');
+    // The base is the saved version: the next save goes through; someone's same-size change after it does not.
+    await site.writeFile('/www/a.txt', Buffer.from('hello, WORLD'), { create: false, overwrite: true });
+    server.file('/www/a.txt', 'HELLO, WORLD', at(45));
+    clock.t += 10_000;
+    await assert.rejects(site.writeFile('/www/a.txt', Buffer.from('hello, there'), { create: false, overwrite: true }), { name: 'SaveConflict' });
+    assert.equal(server.content('/www/a.txt'), 'HELLO, WORLD');
+  });
+
+  it('a new file saved: its entry joins the listing the save read, with the time MDTM gave', async () => {
+    const server = listServer();
+    const { site } = makeSite(server);
+    server.uploadTime = () => at(33);
+    const lists = server.count('list');
+    await site.writeFile('/www/new.txt', Buffer.from('fresh'), { create: true, overwrite: false });
+    const listed = server.count('list') - lists;
+    // The folder looked at before the save and safe save's size check (this server has no SIZE): no listing after.
+    assert.equal(listed, 2);
+    const s = await site.stat('/www/new.txt');
+    assert.deepEqual([s.size, s.mtime, s.mtimeExact], [5, at(33).getTime(), true]);
+    assert.equal(server.count('list') - lists, listed, 'the stat after the save listed nothing');
+    assert.deepEqual((await site.readDirectory('/www')).map(([n]) => n).sort(), ['a.txt', 'new.txt', 'package.json', 'sub']);
+    assert.equal(server.count('list') - lists, listed);
+  });
+
   it('prefers MLST when the server has it (time and size of one moment)', async () => {
     const server = listServer();
     server.mlst = true;
