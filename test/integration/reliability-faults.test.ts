@@ -364,7 +364,8 @@ describe('Reliability: faults between the client and vsftpd', function () {
       const r = await p;
       proxy.hooks = {};
       assert.ok(!r.ok && r.error instanceof FtpCancelledError, !r.ok ? r.error.message : 'not cancelled');
-      assert.ok(Date.now() - t < 1000, `cancel took ${Date.now() - t} ms`);
+      // Not a speed check: a cancel that waited for the stalled data connection would end at its timeout or later.
+      assert.ok(Date.now() - t < TIMEOUT_MS, `cancel took ${Date.now() - t} ms: it waited for the stalled connection's timeout`);
       assert.ok((await c.downloadBuffer(file)).equals(content));
       await c.close();
     });
