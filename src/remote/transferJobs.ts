@@ -6,6 +6,7 @@
 import { copyPath, moveBetween } from './copy';
 import { downloadTo } from './download';
 import { FileType, type Site } from './site';
+import { runSyncJob } from './sync/job';
 import type { Executor, JobContext, TransferSpec } from './transferQueue';
 import { localSize, type TransferResult } from './transfers';
 import { uploadTo } from './upload';
@@ -40,6 +41,8 @@ export async function runSpec(sites: SiteLookup, spec: TransferSpec, ctx: JobCon
       await site.rename(spec.from, spec.to, { overwrite: spec.overwrite ?? false });
       return { files: 1, folders: 0, bytes: 0, skipped: [], links: [], kept: [] };
     }
+    case 'sync':
+      return runSyncJob(site, spec, ctx, { parallel: Math.max(1, site.pool.size) });
   }
 }
 

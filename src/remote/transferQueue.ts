@@ -12,12 +12,14 @@
  * upload into the safe save's temporary file with REST+STOR or APPE (resume.ts).
  */
 import { FsError } from './fsErrors';
+import type { SyncSpec } from './sync/job';
 import type { ExistingFile, OverwriteAnswer, TransferContext, TransferResult } from './transfers';
 
 export type TransferSpec =
   | { kind: 'download'; site: string; remote: string; localDir: string }
   | { kind: 'upload'; site: string; locals: string[]; remoteDir: string }
-  | { kind: 'copy' | 'move'; site: string; from: string; toSite: string; to: string; overwrite?: boolean };
+  | { kind: 'copy' | 'move'; site: string; from: string; toSite: string; to: string; overwrite?: boolean }
+  | SyncSpec;
 
 export type TransferState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -70,6 +72,11 @@ export interface AddOptions {
   name?: string;
   /** Asked before a file that exists is replaced, for this job (not kept across a reload). */
   onExisting?: (file: ExistingFile) => Promise<OverwriteAnswer>;
+  /**
+   * This first run's work, prepared by the caller (a sync's plan as the person ticked it). A Retry, or a Resume
+   * after a reload, runs the spec through the queue's executor instead (a sync plans again).
+   */
+  run?: (ctx: JobContext) => Promise<TransferResult>;
 }
 
 /** One run of a job; its promise settles when the job ends (done, failed or cancelled). */
@@ -96,6 +103,7 @@ class Job implements TransferJob {
   abort?: AbortController;
   samples: { at: number; bytes: number }[] = [];
   onExisting?: AddOptions['onExisting'];
+  run?: AddOptions['run'];
 
   constructor(
     readonly id: number,
@@ -133,6 +141,8 @@ export function specName(spec: TransferSpec): string {
       return base(spec.remote) || spec.site;
     case 'upload':
       return spec.locals.length === 1 ? base(spec.locals[0]) : `${spec.locals.length} items`;
+    case 'sync':
+      return base(spec.localRoot) || spec.site;
     default:
       return base(spec.from) || spec.site;
   }
@@ -183,6 +193,7 @@ export class TransferQueue {
   add(spec: TransferSpec, opts: AddOptions = {}): Attempt {
     const job = new Job(this.nextId++, spec, opts.name ?? specName(spec), this.now);
     job.onExisting = opts.onExisting;
+    job.run = opts.run;
     this.list.push(job);
     // A long session's list stays short: the oldest done jobs go first.
     for (let i = 0; this.list.length > MAX_LISTED && i < this.list.length; ) {
@@ -269,7 +280,9 @@ export class TransferQueue {
       }
     };
     try {
-      const result = await this.execute(job.spec, {
+      const run = job.run ?? ((ctx: JobContext) => this.execute(job.spec, ctx));
+      job.run = undefined; // once: a retry starts from the spec
+      const result = await run({
         signal: abort.signal,
         onSize: (n) => {
           job.size = n;
@@ -345,5 +358,14 @@ function isSpec(x: unknown): x is TransferSpec {
   if (s.kind === 'download') return typeof s.remote === 'string' && typeof s.localDir === 'string';
   if (s.kind === 'upload') return Array.isArray(s.locals) && s.locals.every((l) => typeof l === 'string') && typeof s.remoteDir === 'string';
   if (s.kind === 'copy' || s.kind === 'move') return typeof s.from === 'string' && typeof s.toSite === 'string' && typeof s.to === 'string';
+  if (s.kind === 'sync') {
+    return (
+      (s.direction === 'upload' || s.direction === 'download') &&
+      typeof s.localRoot === 'string' &&
+      typeof s.remoteRoot === 'string' &&
+      typeof s.stateKey === 'string' &&
+      (s.picked === 'all' || (Array.isArray(s.picked) && s.picked.every((p) => typeof p === 'string')))
+    );
+  }
   return false;
 }

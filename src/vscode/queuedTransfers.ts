@@ -4,7 +4,7 @@
  * stays for a transfer that takes more than a second, its Cancel cancelling the jobs. Questions about files that
  * exist come one at a time, whichever job asks.
  */
-import type { TransferQueue, TransferSpec } from '../remote/transferQueue';
+import type { AddOptions, TransferQueue, TransferSpec } from '../remote/transferQueue';
 import { addResult, emptyResult, type ExistingFile, type OverwriteAnswer, type TransferResult } from '../remote/transfers';
 import { FsError } from '../remote/fsErrors';
 import { baseName } from '../remote/uri';
@@ -13,6 +13,8 @@ import { withTransferProgress } from './progress';
 export interface QueuedJob {
   spec: TransferSpec;
   onExisting?: (file: ExistingFile) => Promise<OverwriteAnswer>;
+  /** The first run's prepared work (AddOptions.run). */
+  run?: AddOptions['run'];
 }
 
 /**
@@ -22,7 +24,7 @@ export interface QueuedJob {
 export async function runQueued(queue: TransferQueue, title: string, jobs: QueuedJob[], total?: number): Promise<TransferResult> {
   const oneAtATime = serialQuestions();
   return withTransferProgress(title, total, async (p) => {
-    const attempts = jobs.map((j) => queue.add(j.spec, { onExisting: j.onExisting && oneAtATime(j.onExisting) }));
+    const attempts = jobs.map((j) => queue.add(j.spec, { onExisting: j.onExisting && oneAtATime(j.onExisting), run: j.run }));
     const stop = queue.onDidChange(() => {
       p.bytes(attempts.reduce((n, a) => n + a.job.bytes, 0));
       const moving = attempts.find((a) => a.job.file)?.job.file;

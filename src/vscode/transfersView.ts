@@ -102,6 +102,10 @@ function what(spec: TransferSpec): string {
       return vscode.l10n.t('Copy of {0}: {1} to {2}: {3}', spec.site, spec.from, spec.toSite, spec.to);
     case 'move':
       return vscode.l10n.t('Move of {0}: {1} to {2}: {3}', spec.site, spec.from, spec.toSite, spec.to);
+    case 'sync':
+      return spec.direction === 'upload'
+        ? vscode.l10n.t('Sync of {0} to {1}: {2}', spec.localRoot, spec.site, spec.remoteRoot)
+        : vscode.l10n.t('Sync of {0}: {1} to {2}', spec.site, spec.remoteRoot, spec.localRoot);
   }
 }
 

@@ -143,6 +143,39 @@ for (const name of SERVERS) {
       }
     });
 
+    it('a sync job: only the ticked paths; cut and left by a window that went away, Resume plans again and finishes them', async () => {
+      const local = here();
+      const files = ['a.txt', 'b.txt', 'c.txt', 'sub/d.txt', 'not-ticked.txt'];
+      for (const f of files) {
+        fs.mkdirSync(path.dirname(path.join(local, f)), { recursive: true });
+        fs.writeFileSync(path.join(local, f), `${f} `.repeat(20000));
+      }
+      disk.mkdir('synced');
+      const spec = { kind: 'sync' as const, site: 'it', direction: 'upload' as const, localRoot: local, remoteRoot: '/synced', stateKey: 'k', picked: ['a.txt', 'b.txt', 'c.txt', 'sub', 'sub/d.txt'] };
+      const store = memoryStore();
+      // The second file's data connection stalls; the window goes away meanwhile.
+      let stors = 0;
+      proxy.hooks = { data: (t) => (t.verb === 'STOR' && ++stors === 2 ? { stallAfter: 1000 } : undefined) };
+      const q = new TransferQueue(siteExecutor(sites), store);
+      const first = q.add(spec);
+      assert.ok(await until(() => stors >= 2, 30000), `the sync did not reach its second file (${first.job.state}: ${first.job.error ?? ''})`);
+      q.suspend();
+      q.cancel(first.job.id);
+      await assert.rejects(first.done);
+      proxy.hooks = {};
+      const next = new TransferQueue(siteExecutor(sites), store);
+      assert.deepEqual(next.jobs.map((j) => [j.name, j.state]), [[path.basename(local), 'interrupted']]);
+      site.cache.clear();
+      const resumed = next.retry(next.jobs[0].id);
+      assert.ok(resumed);
+      await resumed.done;
+      for (const f of files.slice(0, 4)) assert.equal(disk.read(`synced/${f}`), fs.readFileSync(path.join(local, f), 'utf8'), f);
+      assert.ok(!disk.exists('synced/not-ticked.txt'), 'a path not ticked was uploaded');
+      const left = [...fs.readdirSync(disk.abs('synced')), ...fs.readdirSync(disk.abs('synced/sub'))].filter((n) => !files.some((f) => path.basename(f) === n) && n !== 'sub');
+      assert.deepEqual(left, [], 'a temporary file was left');
+      assert.deepEqual(store.saved, []);
+    });
+
     it('a download left by a window that went away is interrupted; Resume continues it with REST', async () => {
       const dir = here();
       const store = memoryStore();

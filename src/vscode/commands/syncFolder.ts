@@ -7,8 +7,11 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { FsError } from '../../remote/fsErrors';
-import { actionWord, applyPlan, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
+import { actionWord, loadSeen, planSync, reasonText, STATE_FILE, type ApplyResult, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
 import { readFolderLinks, remotePathOf } from '../../remote/sync/folderLinks';
+import { runSyncJob, type SyncSpec } from '../../remote/sync/job';
+import type { JobContext } from '../../remote/transferQueue';
+import { runQueued } from '../queuedTransfers';
 import type { CommandDeps } from './deps';
 
 export interface SyncFolderArgs {
@@ -67,23 +70,21 @@ export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: Sync
   }
   const picked = args.pick ?? (await askRows(choices, direction, title));
   if (!picked) return undefined;
-  const chosen = plan.rows.map((r) => chosenRow(r, picked));
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    let last = 0;
-    return applyPlan(site, { direction, rows: chosen } as Plan, {
-      localRoot,
-      remoteRoot: link.remoteFolder,
+  // A job of the Transfers view (cancel, retry, interrupted by a reload and resumed), carrying out this plan.
+  const spec: SyncSpec = { kind: 'sync', site: site.name, direction, localRoot, remoteRoot: link.remoteFolder, stateKey: key, exclude: link.exclude, picked };
+  let result: ApplyResult | undefined;
+  const run = (ctx: JobContext) =>
+    runSyncJob(site, spec, ctx, {
       parallel,
-      seen,
-      signal: signalOf(token),
-      onProgress: (p) => {
-        progress.report({ message: vscode.l10n.t('{0} of {1}', p.done, p.total), increment: ((p.done - last) * 100) / Math.max(1, p.total) });
-        last = p.done;
-      },
+      plan,
+      onResult: (r) => (result = r),
       onRow: (r, o) => d.log.info(link.connection, `sync: ${actionWord(r.action, direction)} ${r.path}: ${o.kind === 'failed' ? `failed: ${o.error.message}` : o.kind === 'conflict' ? o.why : 'done'}`),
     });
+  await runQueued(d.transfers, title, [{ spec, run }]).catch((err: unknown) => {
+    // Rows that failed fail the job (Retry is offered there); the summary below says which.
+    if (!result || result.cancelled) throw err;
   });
-  await saveSeen(stateFile, key, result.seen);
+  if (!result) throw new Error(vscode.l10n.t('{0}: not carried out', title));
   const summary = vscode.l10n.t('{0}: {1} done, {2} failed, {3} conflicts', title, result.done.length, result.failed.length, result.conflicts.length);
   if (args.pick === undefined) {
     if (result.failed.length) void vscode.window.showErrorMessage(`${summary}. ${result.failed[0].row.path}: ${result.failed[0].error.message}`, vscode.l10n.t('Show Log')).then((a) => a && d.log.show());
@@ -111,13 +112,6 @@ function offerOnly(plan: Plan, only: NonNullable<SyncFolderArgs['only']>, localR
 }
 
 /** A row as the user chose it: an unticked one does not move; a ticked conflict replaces the other side. */
-function chosenRow(r: PlanRow, picked: 'all' | string[]): PlanRow {
-  const yes = picked === 'all' ? r.action !== 'conflict' : picked.includes(r.path);
-  if (r.action === 'conflict') return yes ? { ...r, action: 'copy' } : r;
-  if (r.action === 'copy' || r.action === 'mkdir' || r.action === 'delete') return yes ? r : { ...r, action: 'skip' };
-  return r;
-}
-
 async function askDirection(connection: string): Promise<Direction | undefined> {
   const pick = await vscode.window.showQuickPick(
     [
