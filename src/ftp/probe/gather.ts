@@ -154,8 +154,7 @@ function controlOf(events: FtpLogEvent[]): ProbeInput['control'] {
 /** The method's reply, its data connection and any rejected connection, from the log of its attempt. */
 function fromEvents(method: DataMethod, ev: FtpLogEvent[]): Partial<MethodResult> {
   const out: Partial<MethodResult> = {};
-  const i = ev.findIndex((e) => e.kind === 'command' && e.text.split(' ')[0] === method);
-  const reply = i >= 0 ? ev.slice(i + 1).find((e): e is Extract<FtpLogEvent, { kind: 'reply' }> => e.kind === 'reply') : undefined;
+  const reply = replyTo(ev, (text) => text.split(' ')[0] === method);
   if (reply) out.reply = reply.text;
   const open = ev.find((e): e is Extract<FtpLogEvent, { kind: 'data' }> => e.kind === 'data' && e.phase === 'open');
   if (open) {
@@ -165,6 +164,23 @@ function fromEvents(method: DataMethod, ev: FtpLogEvent[]): Partial<MethodResult
   const rejected = ev.filter((e): e is Extract<FtpLogEvent, { kind: 'data' }> => e.kind === 'data' && e.phase === 'rejected');
   if (rejected.length) out.rejected = rejected.map((e) => e.remote);
   return out;
+}
+
+/**
+ * The first reply to the first command `is` picks, pairing replies with commands in order (RFC 959 §4.2: a server
+ * answers its commands one after the other): commands sent together (a CWD with the EPRT after it) are logged
+ * before their replies, so "the reply logged after the command" may be another command's.
+ */
+function replyTo(ev: FtpLogEvent[], is: (command: string) => boolean): Extract<FtpLogEvent, { kind: 'reply' }> | undefined {
+  const waiting: string[] = [];
+  for (const e of ev) {
+    if (e.kind === 'command') waiting.push(e.text);
+    else if (e.kind === 'reply' && waiting.length > 0) {
+      if (is(waiting[0])) return e;
+      if (e.code >= 200) waiting.shift(); // a 1xx is followed by the same command's final reply
+    }
+  }
+  return undefined;
 }
 
 function loginFailure(err: unknown): LoginFailure {
