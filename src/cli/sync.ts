@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import { FtpError } from '../ftp';
-import { actionWord, applyPlan, countRows, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type ApplyResult, type Direction, type PlanRow, type RowOutcome, type Seen } from '../remote/sync';
+import { actionWord, applyPlan, cliHint, countRows, loadSeen, planSync, reasonText, saveSeen, STATE_FILE, type ApplyResult, type Direction, type PlanRow, type RowOutcome, type Seen } from '../remote/sync';
 import { connectOptions, text, texts, USAGE, type Flags } from './args';
 import { withSite } from './site';
 
@@ -60,7 +60,7 @@ export async function sync(rest: string[], flags: Flags): Promise<number> {
       });
       const { plan } = planned;
       if (planned.checksumMethods.has('download')) err('the server offers no checksum command (HASH, XSHA256, XMD5, XCRC): files of the same size were downloaded to compare');
-      const line = (r: PlanRow, note = '') => `${actionWord(r.action, direction).padEnd(9)}${r.path}  (${reasonText(r, direction)}${note})`;
+      const line = (r: PlanRow, note = '') => `${actionWord(r.action, direction).padEnd(9)}${r.path}  (${reasonText(r, direction)}${cliHint(r)}${note})`;
       const counts = countRows(plan);
       if (dryRun) {
         for (const r of plan.rows) if (r.action !== 'same' || verbose) out(line(r));

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import { FtpProtocolError } from './errors';
+import { t as l10nT } from './l10n';
 
 export interface HostPort {
   host: string;
@@ -18,7 +19,7 @@ export function sameAddress(a: string, b: string): boolean {
 
 function checkPort(port: number, reply: string, command: string): number {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new FtpProtocolError(`The server's ${command} reply has an invalid port ${port}: ${reply}`, command);
+    throw new FtpProtocolError(l10nT("The server's {0} reply has an invalid port {1}: {2}", command, port, reply), command);
   }
   return port;
 }
@@ -31,11 +32,11 @@ function checkPort(port: number, reply: string, command: string): number {
 export function parsePasvReply(text: string): HostPort {
   const m = /(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})/.exec(text);
   if (!m) {
-    throw new FtpProtocolError(`The server's PASV reply has no address h1,h2,h3,h4,p1,p2: ${text}`, 'PASV');
+    throw new FtpProtocolError(l10nT("The server's PASV reply has no address h1,h2,h3,h4,p1,p2: {0}", text), 'PASV');
   }
   const n = m.slice(1).map(Number);
   if (n.some((x) => x > 255)) {
-    throw new FtpProtocolError(`The server's PASV reply has a number above 255: ${text}`, 'PASV');
+    throw new FtpProtocolError(l10nT("The server's PASV reply has a number above 255: {0}", text), 'PASV');
   }
   return { host: n.slice(0, 4).join('.'), port: checkPort(n[4] * 256 + n[5], text, 'PASV') };
 }
@@ -48,7 +49,7 @@ export function parsePasvReply(text: string): HostPort {
 export function parseEpsvReply(text: string): number {
   const m = /\(([!-~])\1\1(\d+)\1\)/.exec(text);
   if (!m) {
-    throw new FtpProtocolError(`The server's EPSV reply has no port in the form (|||port|): ${text}`, 'EPSV');
+    throw new FtpProtocolError(l10nT("The server's EPSV reply has no port in the form (|||port|): {0}", text), 'EPSV');
   }
   return checkPort(Number(m[2]), text, 'EPSV');
 }
@@ -56,7 +57,7 @@ export function parseEpsvReply(text: string): number {
 /** The argument of PORT (RFC 959 §4.1.2): h1,h2,h3,h4,p1,p2. IPv4 only. */
 export function encodePort(host: string, port: number): string {
   const v4 = normalizeAddress(host);
-  if (!net.isIPv4(v4)) throw new FtpProtocolError(`PORT needs an IPv4 address, not ${host}`, 'PORT');
+  if (!net.isIPv4(v4)) throw new FtpProtocolError(l10nT('PORT needs an IPv4 address, not {0}', host), 'PORT');
   return `${v4.split('.').join(',')},${port >> 8},${port & 255}`;
 }
 
@@ -64,7 +65,7 @@ export function encodePort(host: string, port: number): string {
 export function encodeEprt(host: string, port: number): string {
   const addr = normalizeAddress(host);
   const family = net.isIPv4(addr) ? 1 : net.isIPv6(addr) ? 2 : 0;
-  if (!family) throw new FtpProtocolError(`EPRT needs an IP address, not ${host}`, 'EPRT');
+  if (!family) throw new FtpProtocolError(l10nT('EPRT needs an IP address, not {0}', host), 'EPRT');
   return `|${family}|${addr}|${port}|`;
 }
 

@@ -5,6 +5,7 @@ import { PathCodec } from './names/pathCodec';
 import type { DataMethod } from './data';
 import type { FileEntry } from './entry';
 import { FtpConnectionError, FtpError, FtpProtocolError, isConnectionLost } from './errors';
+import { t as l10nT } from './l10n';
 import { downloadTo, downloadToBuffer, uploadFrom } from './fileTransfers';
 import { assertSafeArgument } from './guard';
 import { listFolder, statPath } from './listings';
@@ -74,7 +75,7 @@ export class FtpClient extends EventEmitter {
     ] as const) {
       assertSafeArgument(value, what);
     }
-    if (!options.host) throw new FtpError('No host given: use a host name or address, e.g. ftp.example.com');
+    if (!options.host) throw new FtpError(l10nT('No host given: use a host name or address, e.g. ftp.example.com'));
     const client = new FtpClient(options);
     await client.s.open();
     return client;
@@ -114,7 +115,7 @@ export class FtpClient extends EventEmitter {
   private run<T>(fn: () => Promise<T>): Promise<T> {
     const s = this.s;
     const next = this.chain.then(async () => {
-      if (this.userClosed) throw new FtpConnectionError('The client was closed');
+      if (this.userClosed) throw new FtpConnectionError(l10nT('The client was closed'));
       if (s.closed) {
         this.log({ kind: 'info', text: 'reconnecting' });
         await s.open();
@@ -126,7 +127,7 @@ export class FtpClient extends EventEmitter {
       }
       return fn();
     }).catch((err: unknown) => {
-      if (dropsConnection(err) && !s.closed) s.ctl.destroy(`dropped after: ${(err as Error).message}`);
+      if (dropsConnection(err) && !s.closed) s.ctl.destroy({ droppedAfter: (err as Error).message });
       throw err;
     });
     // A failed transfer may still await its final reply: the caller hears at once, the next operation waits.
@@ -175,7 +176,7 @@ export class FtpClient extends EventEmitter {
     return this.run(async () => {
       const r = await this.s.expect('PWD', (c) => c === 257);
       const p = parsePwd(r.text);
-      if (p === undefined) throw new FtpProtocolError(`PWD reply has no quoted path: ${r.text}`, 'PWD', r.code);
+      if (p === undefined) throw new FtpProtocolError(l10nT('PWD reply has no quoted path: {0}', r.text), 'PWD', r.code);
       return p;
     });
   }
@@ -197,7 +198,7 @@ export class FtpClient extends EventEmitter {
     return this.run(async () => {
       const r = await this.s.expect(`SIZE ${abs}`, (c) => c === 213);
       const n = Number(replyMessage(r));
-      if (!Number.isSafeInteger(n) || n < 0) throw new FtpProtocolError(`SIZE reply is not a size: ${r.text}`, 'SIZE', r.code);
+      if (!Number.isSafeInteger(n) || n < 0) throw new FtpProtocolError(l10nT('SIZE reply is not a size: {0}', r.text), 'SIZE', r.code);
       return n;
     });
   }
@@ -207,7 +208,7 @@ export class FtpClient extends EventEmitter {
     return this.run(async () => {
       const r = await this.s.expect(`MDTM ${abs}`, (c) => c === 213);
       const d = parseMdtm(replyMessage(r));
-      if (!d) throw new FtpProtocolError(`MDTM reply is not a time: ${r.text}`, 'MDTM', r.code);
+      if (!d) throw new FtpProtocolError(l10nT('MDTM reply is not a time: {0}', r.text), 'MDTM', r.code);
       return new Date(mdtmToUtc(this.s, d.getTime()));
     });
   }
@@ -249,7 +250,7 @@ export class FtpClient extends EventEmitter {
   /** SITE CHMOD (not in RFC 959, but the de facto form on Unix servers). */
   chmod(path: string, mode: string): Promise<void> {
     assertSafeArgument(mode, 'mode');
-    if (!/^[0-7]{3,4}$/.test(mode)) throw new FtpError(`Invalid mode "${mode}": give octal digits like 644`);
+    if (!/^[0-7]{3,4}$/.test(mode)) throw new FtpError(l10nT('Invalid mode "{0}": give octal digits like 644', mode));
     const abs = this.resolve(path);
     return this.run(async () => void (await this.s.expect(`SITE CHMOD ${mode} ${abs}`, (c) => c >= 200 && c < 300)));
   }

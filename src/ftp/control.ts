@@ -3,9 +3,10 @@ import type * as tls from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { ReplyParser, type FtpReply } from './reply';
 import { FtpConnectionError, FtpProtocolError, FtpTimeoutError } from './errors';
+import { t as l10nT } from './l10n';
 import type { PathCodec } from './names/pathCodec';
 import type { FtpLogger } from './log';
-import { checkCertificate, logTls, startTls, type CertificateInfo, type TlsSettings } from './tls';
+import { checkCertificate, logTls, startTls, type CertificateInfo, type ConnectionKind, type TlsSettings } from './tls';
 
 interface Waiter {
   resolve: (reply: FtpReply) => void;
@@ -59,8 +60,8 @@ export class ControlConnection extends EventEmitter {
   certificate: CertificateInfo | undefined;
   private readonly onSocketData = (chunk: Buffer) => this.onData(chunk);
   private readonly onSocketError = (err: Error) =>
-    this.fail(new FtpConnectionError(`Control connection error: ${err.message}`, this.lastCommand, err));
-  private readonly onSocketClose = () => this.fail(new FtpConnectionError('The server closed the control connection', this.lastCommand));
+    this.fail(new FtpConnectionError(l10nT('Control connection error: {0}', err.message), this.lastCommand, err));
+  private readonly onSocketClose = () => this.fail(new FtpConnectionError(l10nT('The server closed the control connection'), this.lastCommand));
 
   private constructor(
     public socket: net.Socket,
@@ -277,13 +278,13 @@ export class ControlConnection extends EventEmitter {
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failure);
-    if (this.waiter) return Promise.reject(new FtpProtocolError('Two readers on one control connection'));
+    if (this.waiter) return Promise.reject(new FtpProtocolError(l10nT('Two readers on one control connection')));
     const command = this.lastCommand;
     return new Promise<FtpReply>((resolve, reject) => {
       const expire = () => {
         this.waiter = undefined;
         const err = new FtpTimeoutError(
-          `No reply from the server within ${Math.round(timeoutMs / 1000)} s${command ? ` to ${command}` : ''}`,
+          command ? l10nT('No reply from the server within {0} s to {1}', Math.round(timeoutMs / 1000), command) : l10nT('No reply from the server within {0} s', Math.round(timeoutMs / 1000)),
           command,
           timeoutMs,
         );
@@ -322,8 +323,10 @@ export class ControlConnection extends EventEmitter {
   }
 
   /** Close the socket. Pending and future reads fail. */
-  destroy(reason = 'closed by the client'): void {
-    this.fail(new FtpConnectionError(`Control connection ${reason}`, this.lastCommand));
+  destroy(reason: DropReason = 'closed by the client'): void {
+    const err = new FtpConnectionError(dropMessage(reason), this.lastCommand);
+    if (reason === 'data connection failed' || reason === 'no data connection') err.onDataConnection = true;
+    this.fail(err);
   }
 
   private onData(chunk: Buffer): void {
@@ -347,7 +350,7 @@ export class ControlConnection extends EventEmitter {
       }
       // RFC 959 §4.2: 421 may come at any time, and the server closes the connection after it.
       if (reply.code === 421 && !this.failure) {
-        this.failure = new FtpConnectionError(`The server closed the connection: ${reply.text}`, this.lastCommand);
+        this.failure = new FtpConnectionError(l10nT('The server closed the connection: {0}', reply.text), this.lastCommand);
         this.emit('close', this.failure);
       }
     }
@@ -374,18 +377,37 @@ export class ControlConnection extends EventEmitter {
   }
 }
 
+/** Why the client closed a control connection (each a whole message, to translate). */
+export type DropReason = 'closed by the client' | 'closed after a failed login' | 'data connection failed' | 'no data connection' | { droppedAfter: string };
+
+function dropMessage(reason: DropReason): string {
+  if (typeof reason === 'object') return l10nT('Control connection dropped after: {0}', reason.droppedAfter);
+  switch (reason) {
+    case 'closed by the client':
+      return l10nT('Control connection closed by the client');
+    case 'closed after a failed login':
+      return l10nT('Control connection closed after a failed login');
+    case 'data connection failed':
+      return l10nT('Control connection dropped: the data connection failed with the transfer command outstanding');
+    case 'no data connection':
+      return l10nT('Control connection dropped: the server never opened the data connection');
+  }
+}
+
 /**
  * A TCP connection within a timeout; the error says what failed and where. With `onread` the socket reads into
  * buffers the caller hands out and delivers no 'data' events (see FileSink).
  */
-export function connectSocket(host: string, port: number, timeoutMs: number, what: string, onread?: net.OnReadOpts): Promise<net.Socket> {
+export function connectSocket(host: string, port: number, timeoutMs: number, what: ConnectionKind, onread?: net.OnReadOpts): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(onread ? { host, port, onread } : { host, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(
         new FtpTimeoutError(
-          `Could not open the ${what} to ${formatEndpoint(host, port)} within ${Math.round(timeoutMs / 1000)} s`,
+          what === 'control connection'
+            ? l10nT('Could not open the control connection to {0} within {1} s', formatEndpoint(host, port), Math.round(timeoutMs / 1000))
+            : l10nT('Could not open the data connection to {0} within {1} s', formatEndpoint(host, port), Math.round(timeoutMs / 1000)),
           undefined,
           timeoutMs,
         ),
@@ -394,7 +416,9 @@ export function connectSocket(host: string, port: number, timeoutMs: number, wha
     const onError = (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new FtpConnectionError(`Could not open the ${what} to ${formatEndpoint(host, port)}: ${err.code ?? err.message}`, undefined, err));
+      const why = err.code ?? err.message;
+      const message = what === 'control connection' ? l10nT('Could not open the control connection to {0}: {1}', formatEndpoint(host, port), why) : l10nT('Could not open the data connection to {0}: {1}', formatEndpoint(host, port), why);
+      reject(new FtpConnectionError(message, undefined, err));
     };
     socket.once('connect', () => {
       clearTimeout(timer);

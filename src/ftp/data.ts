@@ -258,7 +258,7 @@ export async function openActive(
       // EPRT refused but PORT taken: remember, so later transfers go straight to PORT.
       if (positive(reply) && refusedEprt) strategy.eprt = false;
     }
-    if (!reply) throw new FtpError('No active-mode command was sent');
+    if (!reply) throw new FtpError(l10nT('No active-mode command was sent'));
     if (reply.code < 200 || reply.code >= 300) {
       const verb = command.split(' ')[0];
       const tried = triedEprt && verb === 'PORT' ? 'EPRT and PORT' : verb;
@@ -336,7 +336,7 @@ async function listen(address: string, range?: [number, number], pauseOnConnect 
   if (!range) return listenOn(address, 0, pauseOnConnect);
   const [lo, hi] = range;
   if (!(lo >= 1 && hi <= 65535 && lo <= hi)) {
-    throw new FtpError(`Invalid active-mode port range ${lo}-${hi}: give two ports between 1 and 65535, low first`);
+    throw new FtpError(l10nT('Invalid active-mode port range {0}: give two ports between 1 and 65535, low first', `${lo}-${hi}`));
   }
   const count = hi - lo + 1;
   const start = Math.floor(Math.random() * count);

@@ -1,6 +1,7 @@
 import type * as IconvLite from 'iconv-lite';
 import { isUtf8 } from 'node:buffer';
 import { FtpInputError } from './errors';
+import { t as l10nT } from './l10n';
 import { encodeWithEscapes, escapeByte, hasEscapes } from './names/rawText';
 
 /**
@@ -57,7 +58,7 @@ export function charsetFor(name: string | undefined): Charset {
   if (known) return known;
   const iconv = iconvLite();
   if (!iconv.encodingExists(n)) {
-    throw new FtpInputError(`Unknown encoding "${name}": use auto, or a name like utf8, latin1, gbk, gb18030, big5 or shift_jis`);
+    throw new FtpInputError(l10nT('Unknown encoding "{0}": use auto, or a name like utf8, latin1, gbk, gb18030, big5 or shift_jis', String(name)));
   }
   const enc = (text: string) => iconv.encode(text, n);
   const dec = (bytes: Buffer) => iconv.decode(bytes, n);
@@ -67,7 +68,7 @@ export function charsetFor(name: string | undefined): Charset {
     if (dec(bytes) !== text) {
       const lost = [...text].filter((ch) => dec(enc(ch)) !== ch);
       throw new FtpInputError(
-        `"${text}" has characters the server's encoding (${n}) cannot hold: ${lost.join(' ')}. Use other characters, or set the connection's encoding.`,
+        l10nT("\"{0}\" has characters the server's encoding ({1}) cannot hold: {2}. Use other characters, or set the connection's encoding.", text, n, lost.join(' ')),
       );
     }
     return bytes;

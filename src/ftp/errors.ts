@@ -4,6 +4,12 @@
  */
 export class FtpError extends Error {
   override name = 'FtpError';
+  /**
+   * Set when the failure was on a data connection (RFC 959 §3.2) whatever the error's kind (a TLS handshake, a
+   * connection that broke mid-transfer): switching between passive and active mode may help. For programs, so that
+   * nothing has to read the (translated) message.
+   */
+  onDataConnection?: true;
   constructor(message: string, readonly command?: string) {
     super(message);
   }

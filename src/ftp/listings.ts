@@ -8,6 +8,7 @@ import { maskCommand } from './control';
 import type { DataMethod } from './data';
 import type { FileEntry } from './entry';
 import { FtpError, FtpReplyError, fileUnavailable, isFileUnavailable } from './errors';
+import { t as l10nT } from './l10n';
 import { formatBytes } from './bytes';
 import { parseList, parseMlsd, parseMlstLine } from './listing';
 import { replyMessage } from './reply';
@@ -128,8 +129,7 @@ async function readBytes(s: Session, command: string, method?: DataMethod): Prom
         if (total > max) {
           chunks.length = 0;
           throw new FtpError(
-            `The listing (${maskCommand(command)}) is larger than ${formatBytes(max)}: stopped reading it. ` +
-              `If the folder is really that large, raise maxListingBytes.`,
+            l10nT('The listing ({0}) is larger than {1}: stopped reading it. If the folder is really that large, raise maxListingBytes.', maskCommand(command), formatBytes(max)),
             maskCommand(command),
           );
         }

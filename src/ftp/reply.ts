@@ -1,5 +1,6 @@
 /** A reply (RFC 959 §4.2) and how it is read off the control connection (ReplyParser). Parsers of the text of particular replies: replyParsers.ts. */
 import { FtpProtocolError } from './errors';
+import { t as l10nT } from './l10n';
 
 /** One complete reply: its code, its text (lines joined by \n, code prefixes kept), and the lines. */
 export interface FtpReply {
@@ -70,7 +71,7 @@ export class ReplyParser {
         }
         if (this.pendingLength > this.maxLineLength) {
           this.reset();
-          throw new FtpProtocolError(`The server sent a reply line longer than ${this.maxLineLength} bytes`);
+          throw new FtpProtocolError(l10nT('The server sent a reply line longer than {0} bytes', this.maxLineLength));
         }
         return out;
       }
@@ -83,7 +84,7 @@ export class ReplyParser {
       start = nl + 1;
       if (piece.length > this.maxLineLength) {
         this.reset();
-        throw new FtpProtocolError(`The server sent a reply line longer than ${this.maxLineLength} bytes`);
+        throw new FtpProtocolError(l10nT('The server sent a reply line longer than {0} bytes', this.maxLineLength));
       }
       const reply = this.line(this.decode(piece.length > 0 && piece[piece.length - 1] === CR ? piece.subarray(0, piece.length - 1) : piece));
       if (reply) out.push(reply);
@@ -96,10 +97,10 @@ export class ReplyParser {
       if (code < 0) {
         // Some servers send an empty line between replies; tolerate it, reject anything else.
         if (line.trim() === '') return undefined;
-        throw new FtpProtocolError(`The server sent a reply without a valid code: ${JSON.stringify(line.slice(0, 80))}`);
+        throw new FtpProtocolError(l10nT('The server sent a reply without a valid code: {0}', JSON.stringify(line.slice(0, 80))));
       }
       if (code < 100 || code >= 600) {
-        throw new FtpProtocolError(`The server sent a reply with an invalid code ${code}`);
+        throw new FtpProtocolError(l10nT('The server sent a reply with an invalid code {0}', code));
       }
       if (line[3] === '-') {
         this.code = code;
@@ -119,11 +120,11 @@ export class ReplyParser {
     this.size += line.length;
     if (this.lines.length > 10000) {
       this.reset();
-      throw new FtpProtocolError('The server sent a multi-line reply of more than 10000 lines');
+      throw new FtpProtocolError(l10nT('The server sent a multi-line reply of more than {0} lines', 10000));
     }
     if (this.size > MAX_REPLY_CHARS) {
       this.reset();
-      throw new FtpProtocolError(`The server sent a multi-line reply larger than ${MAX_REPLY_CHARS / (1024 * 1024)} MiB`);
+      throw new FtpProtocolError(l10nT('The server sent a multi-line reply larger than {0} MiB', MAX_REPLY_CHARS / (1024 * 1024)));
     }
     return undefined;
   }

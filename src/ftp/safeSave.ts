@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FileEntry } from './entry';
 import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpReplyError, FtpTimeoutError, isFileUnavailable } from './errors';
+import { t as l10nT } from './l10n';
 import type { TransferOptions } from './options';
 import type { FtpReply } from './reply';
 import { batchedTail, notImplemented, renameAfter } from './safeSaveTail';
@@ -121,7 +122,7 @@ class Saver {
   async run(): Promise<SafeSaveResult> {
     this.checkCancelled();
     const existing = this.opts.existing === undefined ? await this.lookup(this.path) : this.opts.existing ?? undefined;
-    if (existing?.type === 'dir') throw new FtpError(`${this.path} is a folder`, `STOR ${this.path}`);
+    if (existing?.type === 'dir') throw new FtpError(l10nT('{0} is a folder', this.path), `STOR ${this.path}`);
     if (this.opts.safe === false) return this.direct();
 
     const resume = this.opts.resume && this.expected !== undefined ? this.opts.resume : undefined;
@@ -197,12 +198,12 @@ class Saver {
   }
 
   private checkCancelled(): void {
-    if (this.opts.signal?.aborted) throw new FtpCancelledError('The save was cancelled', `STOR ${this.path}`);
+    if (this.opts.signal?.aborted) throw new FtpCancelledError(l10nT('The save was cancelled'), `STOR ${this.path}`);
   }
 
   private checkSent(bytes: number): void {
     if (this.expected !== undefined && bytes !== this.expected) {
-      throw new FtpIncompleteError(`Only ${bytes} of ${this.expected} bytes of ${this.path} were sent`, `STOR ${this.path}`, this.expected, bytes);
+      throw new FtpIncompleteError(l10nT('Only {0} of {1} bytes of {2} were sent', bytes, this.expected, this.path), `STOR ${this.path}`, this.expected, bytes);
     }
   }
 
@@ -221,7 +222,7 @@ class Saver {
   private async verify(file: string, bytes: number): Promise<SafeSaveResult['verified']> {
     const short = (size: number) =>
       new FtpIncompleteError(
-        `The server stored ${size} of ${bytes} bytes of ${this.path} (the upload was cut short)`,
+        l10nT('The server stored {0} of {1} bytes of {2} (the upload was cut short)', size, bytes, this.path),
         `STOR ${this.path}`,
         bytes,
         size,
@@ -321,8 +322,7 @@ class Saver {
         await this.c.rename(aside, this.path);
       } catch (restoreErr) {
         throw new FtpError(
-          `Saving ${this.path} failed (${(err as Error).message}), and the original could not be put back ` +
-            `(${(restoreErr as Error).message}): it is kept as ${aside}`,
+          l10nT('Saving {0} failed ({1}), and the original could not be put back ({2}): it is kept as {3}', this.path, (err as Error).message, (restoreErr as Error).message, aside),
           `RNTO ${this.path}`,
         );
       }

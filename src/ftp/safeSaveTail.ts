@@ -7,6 +7,7 @@
  */
 import type { FileEntry } from './entry';
 import { FtpIncompleteError, FtpReplyError } from './errors';
+import { t as l10nT } from './l10n';
 import { replyMessage, type FtpReply } from './reply';
 import type { SafeSaveClient } from './safeSave';
 import type { SafeSaveMemory } from './traits';
@@ -42,7 +43,7 @@ export async function batchedTail(
   }
   memory.size = true;
   if (n !== bytes) {
-    throw new FtpIncompleteError(`The server stored ${n} of ${bytes} bytes of ${path} (the upload was cut short)`, `STOR ${path}`, bytes, n);
+    throw new FtpIncompleteError(l10nT('The server stored {0} of {1} bytes of {2} (the upload was cut short)', n, bytes, path), `STOR ${path}`, bytes, n);
   }
   if (mode) {
     const r = replies[1];

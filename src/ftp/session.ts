@@ -6,6 +6,7 @@
 import { ControlConnection, maskCommand } from './control';
 import type { PathCodec } from './names/pathCodec';
 import { FtpReplyError, FtpTlsError } from './errors';
+import { t as l10nT } from './l10n';
 import type { FtpLogger } from './log';
 import type { FtpConnectOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
@@ -135,8 +136,10 @@ export class Session implements TransferHost {
       r = await ctl.send('AUTH TLS');
       if (r.code !== 234) {
         throw new FtpTlsError(
-          `The server refused AUTH TLS (${r.code} ${replyMessage(r)}): it does not offer explicit FTPS. ` +
-            `Try implicit TLS, or connect without TLS only if the password and files may travel in clear text.`,
+          l10nT(
+            'The server refused AUTH TLS ({0}): it does not offer explicit FTPS. Try implicit TLS, or connect without TLS only if the password and files may travel in clear text.',
+            `${r.code} ${replyMessage(r)}`,
+          ),
           'AUTH TLS',
         );
       }
@@ -147,7 +150,7 @@ export class Session implements TransferHost {
     r = await ctl.send(`USER ${user}`);
     if (r.code === 331) r = await ctl.send(`PASS ${password}`);
     if (r.code === 332) {
-      if (!o.account) throw new FtpReplyError(r.code, `${replyMessage(r)} (an account is needed: set one)`, 'PASS');
+      if (!o.account) throw new FtpReplyError(r.code, l10nT('{0} (an account is needed: set one)', replyMessage(r)), 'PASS');
       r = await ctl.send(`ACCT ${o.account}`);
     }
     if (r.code !== 230 && r.code !== 202) {
@@ -158,7 +161,7 @@ export class Session implements TransferHost {
       for (const command of ['PBSZ 0', 'PROT P']) {
         r = await ctl.send(command);
         if (r.code < 200 || r.code >= 300) {
-          throw new FtpTlsError(`The server refused ${command} (${r.code} ${replyMessage(r)}): it cannot encrypt data connections`, command);
+          throw new FtpTlsError(l10nT('The server refused {0} ({1}): it cannot encrypt data connections', command, `${r.code} ${replyMessage(r)}`), command);
         }
       }
     }

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
 import { FtpCertificateError, FtpInputError, FtpTlsError } from './errors';
+import { t as l10nT } from './l10n';
 import type { FtpLogger } from './log';
 
 /**
@@ -67,29 +68,38 @@ export function certificateInfo(cert: tls.PeerCertificate): CertificateInfo {
  */
 export function checkCertificate(socket: tls.TLSSocket, settings: TlsSettings): CertificateInfo {
   const cert = socket.getPeerCertificate();
-  if (!cert || !cert.raw) throw new FtpTlsError('The server sent no certificate');
+  if (!cert || !cert.raw) throw new FtpTlsError(l10nT('The server sent no certificate'));
   const info = certificateInfo(cert);
   const pinned = settings.trustedFingerprint ? normalizeFingerprint(settings.trustedFingerprint) : undefined;
   if (pinned === '') {
-    throw new FtpInputError(`The trusted fingerprint "${settings.trustedFingerprint}" is not a SHA-256 fingerprint (64 hex digits, colons optional)`);
+    throw new FtpInputError(l10nT('The trusted fingerprint "{0}" is not a SHA-256 fingerprint (64 hex digits, colons optional)', settings.trustedFingerprint ?? ''));
   }
   if (pinned) {
     if (pinned === info.fingerprint256) return info;
     throw new FtpCertificateError(
-      `The server's certificate changed: it is not the one trusted for this connection (trusted ${pinned}, now ${info.fingerprint256})`,
+      l10nT("The server's certificate changed: it is not the one trusted for this connection (trusted {0}, now {1})", pinned, info.fingerprint256),
       'changed',
       info,
     );
   }
   if (!socket.authorized) {
     const why = String(socket.authorizationError ?? 'not trusted');
-    throw new FtpCertificateError(`The server's certificate is not trusted (${why})`, 'untrusted', info);
+    throw new FtpCertificateError(l10nT("The server's certificate is not trusted ({0})", why), 'untrusted', info);
   }
   const idError = tlsLib().checkServerIdentity(settings.servername, cert);
   if (idError) {
-    throw new FtpCertificateError(`The server's certificate is not for ${settings.servername} (${idError.message})`, 'hostname', info);
+    throw new FtpCertificateError(l10nT("The server's certificate is not for {0} ({1})", settings.servername, idError.message), 'hostname', info);
   }
   return info;
+}
+
+/** Which connection an error is about (one message per kind, so that each translates whole). */
+export type ConnectionKind = 'control connection' | 'data connection';
+
+function handshakeError(what: ConnectionKind, message: string): FtpTlsError {
+  const err = new FtpTlsError(message);
+  if (what === 'data connection') err.onDataConnection = true;
+  return err;
 }
 
 /**
@@ -100,7 +110,7 @@ export function checkCertificate(socket: tls.TLSSocket, settings: TlsSettings): 
 export function startTls(
   socket: net.Socket,
   settings: TlsSettings,
-  what: string,
+  what: ConnectionKind,
   session?: Buffer,
 ): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
@@ -116,7 +126,8 @@ export function startTls(
     });
     const timer = setTimeout(() => {
       secure.destroy();
-      reject(new FtpTlsError(`The TLS handshake on the ${what} did not finish within ${Math.round(settings.timeoutMs / 1000)} s`));
+      const s = Math.round(settings.timeoutMs / 1000);
+      reject(handshakeError(what, what === 'control connection' ? l10nT('The TLS handshake on the control connection did not finish within {0} s', s) : l10nT('The TLS handshake on the data connection did not finish within {0} s', s)));
     }, settings.timeoutMs);
     secure.once('secureConnect', () => {
       clearTimeout(timer);
@@ -127,7 +138,8 @@ export function startTls(
     secure.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       secure.destroy();
-      reject(new FtpTlsError(`The TLS handshake on the ${what} failed: ${err.code ?? ''} ${err.message}`.trim()));
+      const why = `${err.code ?? ''} ${err.message}`.trim();
+      reject(handshakeError(what, what === 'control connection' ? l10nT('The TLS handshake on the control connection failed: {0}', why) : l10nT('The TLS handshake on the data connection failed: {0}', why)));
     });
   });
 }

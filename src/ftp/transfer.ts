@@ -10,6 +10,7 @@ import {
   FtpReplyError,
   FtpTimeoutError,
 } from './errors';
+import { t as l10nT } from './l10n';
 import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
 import type { DataMode, TransferOptions } from './options';
@@ -100,7 +101,7 @@ export class DataTransfers {
       return await this.runIn(mode, strategy, command, direction, move, opts, direct);
     } catch (err) {
       if (!(err instanceof FtpDataConnectionError) || !this.fallback) throw err;
-      if (opts.signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+      if (opts.signal?.aborted) throw new FtpCancelledError(l10nT('The transfer was cancelled'), maskCommand(command));
       const other: DataMode = mode === 'passive' ? 'active' : 'passive';
       this.host.log({ kind: 'fallback', from: mode, to: other, reason: err.message });
       if (this.host.ctl.closed) await this.host.reopen();
@@ -120,7 +121,7 @@ export class DataTransfers {
     directRead?: DirectRead,
   ): Promise<number> {
     const signal = opts.signal;
-    if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+    if (signal?.aborted) throw new FtpCancelledError(l10nT('The transfer was cancelled'), maskCommand(command));
     // (One control connection for the whole transfer: only run() may replace it, between two attempts.)
     const ctl = this.host.ctl;
     // Straight into the caller's buffers only on a plain socket (under TLS the bytes go through the TLS layer).
@@ -137,7 +138,7 @@ export class DataTransfers {
       socket = await this.start(ctl, pending, command);
     } catch (err) {
       pending.cancel();
-      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+      if (signal?.aborted) throw new FtpCancelledError(l10nT('The transfer was cancelled'), maskCommand(command));
       throw err;
     } finally {
       signal?.removeEventListener('abort', cancelStart);
@@ -149,7 +150,7 @@ export class DataTransfers {
 
     // A data connection that moves nothing for the timeout is dead (RFC 959 leaves this to the client).
     socket.setTimeout(this.timeoutMs, () =>
-      socket.destroy(new FtpTimeoutError(`No data moved for ${Math.round(this.timeoutMs / 1000)} s`, maskCommand(command), this.timeoutMs)),
+      socket.destroy(new FtpTimeoutError(l10nT('No data moved for {0} s', Math.round(this.timeoutMs / 1000)), maskCommand(command), this.timeoutMs)),
     );
     // Count payload bytes (not TLS records) as they move; report progress when asked.
     let moved = 0;
@@ -174,11 +175,11 @@ export class DataTransfers {
       // A 'data' listener would only set the stream flowing for nothing, once per transfer.)
       socket.on('data', count);
     }
-    const onAbort = () => socket.destroy(new FtpCancelledError('The transfer was cancelled', maskCommand(command)));
+    const onAbort = () => socket.destroy(new FtpCancelledError(l10nT('The transfer was cancelled'), maskCommand(command)));
     signal?.addEventListener('abort', onAbort, { once: true });
     let moveError: unknown;
     try {
-      if (signal?.aborted) throw new FtpCancelledError('The transfer was cancelled', maskCommand(command));
+      if (signal?.aborted) throw new FtpCancelledError(l10nT('The transfer was cancelled'), maskCommand(command));
       const n = await move(socket, pending.direct === true);
       if (typeof n === 'number') moved = n;
     } catch (err) {
@@ -209,7 +210,7 @@ export class DataTransfers {
     const announced = direction === 'download' && !opts.offset ? announcedSize(this.preliminary) : undefined;
     if (announced !== undefined && bytes < announced) {
       throw new FtpIncompleteError(
-        `Only ${bytes} of the ${announced} bytes the server announced arrived (the data connection closed early)`,
+        l10nT('Only {0} of the {1} bytes the server announced arrived (the data connection closed early)', bytes, announced),
         maskCommand(command),
         announced,
         bytes,
@@ -276,7 +277,7 @@ export class DataTransfers {
             // went away, which says nothing against this mode. Report the lost session (the next operation
             // reconnects in the same mode) rather than a data-connection failure (which would fall back).
             if (lost) return reject(lost);
-            ctl.destroy('dropped: the data connection failed with the transfer command outstanding');
+            ctl.destroy('data connection failed');
             reject(err);
           });
         });
@@ -290,7 +291,7 @@ export class DataTransfers {
     // Active: the server may connect before or after its 150; it may also answer 425 without connecting.
     const first = await Promise.race([replyP.then((r) => ({ r })), socketP.then((s) => ({ s }))]).catch(async (err) => {
       // The accept timed out: the transfer command is still outstanding, so this connection cannot go on.
-      if (err instanceof FtpDataConnectionError) ctl.destroy('dropped: the server never opened the data connection');
+      if (err instanceof FtpDataConnectionError) ctl.destroy('no data connection');
       throw err;
     });
     if ('r' in first) {
@@ -298,7 +299,7 @@ export class DataTransfers {
       try {
         return await socketP;
       } catch (err) {
-        ctl.destroy('dropped: the server never opened the data connection');
+        ctl.destroy('no data connection');
         throw err;
       }
     }
@@ -325,13 +326,14 @@ export class DataTransfers {
     const masked = maskCommand(command);
     if (r.code === 425) {
       throw new FtpDataConnectionError(
-        `The server could not open the data connection (${r.code} ${replyMessage(r)})`,
+        l10nT('The server could not open the data connection ({0})', `${r.code} ${replyMessage(r)}`),
         masked,
         pending.mode === 'active'
-          ? `It could not connect to ${pending.describe}: an inbound firewall on this machine or a NAT router in front ` +
-              `of it probably blocks connections from the server, or the server's own firewall blocks its outgoing ` +
-              `data connections (often those from port 20). Use passive mode (or turn on fallback).`
-          : `It did not see our connection to ${pending.describe}. Use active mode, or check the server's passive settings.`,
+          ? l10nT(
+              "It could not connect to {0}: an inbound firewall on this machine or a NAT router in front of it probably blocks connections from the server, or the server's own firewall blocks its outgoing data connections (often those from port 20). Use passive mode (or turn on fallback).",
+              pending.describe,
+            )
+          : l10nT("It did not see our connection to {0}. Use active mode, or check the server's passive settings.", pending.describe),
         pending.mode,
         r.code,
         'server-could-not-connect',
@@ -380,8 +382,10 @@ function announcedSize(r: FtpReply | undefined): number | undefined {
 function translateMoveError(err: unknown, command: string): Error {
   if (err instanceof FtpError) return err;
   const e = err as NodeJS.ErrnoException;
-  if (e?.name === 'AbortError') return new FtpCancelledError('The transfer was cancelled', maskCommand(command));
-  return new FtpConnectionError(`The data connection failed during ${maskCommand(command)}: ${e?.code ?? e?.message}`, maskCommand(command), err);
+  if (e?.name === 'AbortError') return new FtpCancelledError(l10nT('The transfer was cancelled'), maskCommand(command));
+  const broke = new FtpConnectionError(l10nT('The data connection failed during {0}: {1}', maskCommand(command), String(e?.code ?? e?.message)), maskCommand(command), err);
+  broke.onDataConnection = true;
+  return broke;
 }
 
 

@@ -7,6 +7,7 @@
 import { isIPv6 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { FtpInputError } from './errors';
+import { t as l10nT } from './l10n';
 
 export interface FtpUrl {
   host: string;
@@ -31,7 +32,6 @@ export interface FtpAuthority {
   port?: number;
 }
 
-const USAGE = 'Write it as ftp://user@host:port/path';
 /** RFC 1738 §3.1 host names (letter/digit/hyphen labels), plus '_', which real servers' names have. */
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/;
 
@@ -48,8 +48,8 @@ export function parseFtpUrl(text: string): FtpUrl {
   const shown = maskUrlPassword(t);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(t);
   const name = scheme?.[1].toLowerCase();
-  if (scheme && name !== 'ftp' && name !== 'ftps') throw new FtpInputError(`Not an ftp:// URL: "${shown}". ${USAGE}`);
-  if (!scheme || !t.startsWith('//', scheme[0].length)) throw new FtpInputError(`Not a URL: "${shown}". ${USAGE}`);
+  if (scheme && name !== 'ftp' && name !== 'ftps') throw new FtpInputError(l10nT('Not an ftp:// URL: "{0}". Write it as ftp://user@host:port/path', shown));
+  if (!scheme || !t.startsWith('//', scheme[0].length)) throw new FtpInputError(l10nT('Not a URL: "{0}". Write it as ftp://user@host:port/path', shown));
   // RFC 3986 §3: the authority runs to the first '/', '?' or '#'; the path to the first '?' or '#'.
   const m = /^([^/?#]*)([^?#]*)/.exec(t.slice(scheme[0].length + 2))!;
   const authority = parseFtpAuthority(m[1], { decode: true, shown });
@@ -64,9 +64,8 @@ export function parseFtpUrl(text: string): FtpUrl {
  */
 export function parseFtpAuthority(authority: string, options: { decode?: boolean; shown?: string } = {}): FtpAuthority {
   const shown = options.shown ?? maskUrlPassword(authority);
-  const bad = (what: string) => new FtpInputError(`The URL "${shown}" ${what}`);
   const decode = options.decode ? (s: string) => percentDecode(s, shown) : (s: string) => s;
-  if (/[\u0000-\u001f\u007f]/.test(authority)) throw bad('has a control character');
+  if (/[\u0000-\u001f\u007f]/.test(authority)) throw new FtpInputError(l10nT('The URL "{0}" has a control character', shown));
   const at = authority.lastIndexOf('@');
   let user: string | undefined;
   let password: string | undefined;
@@ -76,7 +75,7 @@ export function parseFtpAuthority(authority: string, options: { decode?: boolean
     user = decode(colon >= 0 ? info.slice(0, colon) : info);
     if (colon >= 0) password = decode(info.slice(colon + 1));
     // RFC 959 §4.1.1 USER needs a name; RFC 1738 §3.1 has no password without a user name.
-    if (!user) throw bad("has an empty user name (leave out the '@' to log in as anonymous)");
+    if (!user) throw new FtpInputError(l10nT('The URL "{0}" has an empty user name (leave out the \'@\' to log in as anonymous)', shown));
   }
   const hostPort = authority.slice(at + 1);
   let host: string;
@@ -86,24 +85,24 @@ export function parseFtpAuthority(authority: string, options: { decode?: boolean
     // ("[fe80::1%25eth0]"), which isIPv6 alone would let through.
     const close = hostPort.indexOf(']');
     host = close < 0 ? '' : hostPort.slice(1, close).toLowerCase();
-    if (!isIPv6(host) || host.includes('%')) throw bad('has a broken IPv6 address (write it in brackets: [2001:db8::1])');
+    if (!isIPv6(host) || host.includes('%')) throw new FtpInputError(l10nT('The URL "{0}" has a broken IPv6 address (write it in brackets: [2001:db8::1])', shown));
     const rest = hostPort.slice(close + 1);
-    if (rest && !rest.startsWith(':')) throw bad('has text after the IPv6 address');
+    if (rest && !rest.startsWith(':')) throw new FtpInputError(l10nT('The URL "{0}" has text after the IPv6 address', shown));
     if (rest) portText = rest.slice(1);
   } else {
     const colon = hostPort.lastIndexOf(':');
     host = decode(colon >= 0 ? hostPort.slice(0, colon) : hostPort);
     if (colon >= 0) portText = hostPort.slice(colon + 1);
-    if (!host) throw bad('has no host');
+    if (!host) throw new FtpInputError(l10nT('The URL "{0}" has no host', shown));
     // RFC 3986 §3.2.2: host names are case-insensitive, and a non-ASCII one goes to DNS in its IDNA form.
     host = /^[\x20-\x7e]*$/.test(host) ? host.toLowerCase() : domainToASCII(host);
-    if (!HOSTNAME.test(host)) throw bad('has no valid host name or address');
+    if (!HOSTNAME.test(host)) throw new FtpInputError(l10nT('The URL "{0}" has no valid host name or address', shown));
   }
   let port: number | undefined;
   if (portText) {
-    if (!/^\d+$/.test(portText)) throw bad('has a port that is not a number');
+    if (!/^\d+$/.test(portText)) throw new FtpInputError(l10nT('The URL "{0}" has a port that is not a number', shown));
     port = Number(portText);
-    if (port < 1 || port > 65535) throw bad('has a port out of range (1-65535)');
+    if (port < 1 || port > 65535) throw new FtpInputError(l10nT('The URL "{0}" has a port out of range (1-65535)', shown));
   }
   return { user, password, host, port };
 }
@@ -111,7 +110,7 @@ export function parseFtpAuthority(authority: string, options: { decode?: boolean
 /** Decode each segment; drop '.' segments and let '..' remove the one before (RFC 3986 §5.2.4). */
 function decodePath(raw: string, shown: string): string {
   if (raw === '') return '';
-  if (/[\u0000-\u001f\u007f]/.test(raw)) throw new FtpInputError(`The URL "${shown}" has a control character`);
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw new FtpInputError(l10nT('The URL "{0}" has a control character', shown));
   const segments = raw.split('/');
   const out: string[] = [];
   for (let i = 1; i < segments.length; i++) {
@@ -131,7 +130,7 @@ function percentDecode(s: string, shown: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new FtpInputError(`The URL "${shown}" has a broken %-escape`);
+    throw new FtpInputError(l10nT('The URL "{0}" has a broken %-escape', shown));
   }
 }
 

@@ -6,6 +6,7 @@
  * into the editor area open there (their ftp: URIs as text/uri-list).
  */
 import * as vscode from 'vscode';
+import { FsError } from '../remote/fsErrors';
 import type { Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
 import type { TransferQueue } from '../remote/transferQueue';
@@ -57,7 +58,7 @@ export class FtpDragAndDrop implements vscode.TreeDragAndDropController<Node> {
       if (local.length) await this.upload(local, site, dir);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (/cancel/i.test(message)) return;
+      if ((err instanceof FsError && err.kind === 'Cancelled') || (err instanceof Error && err.name === 'AbortError')) return;
       this.log.error(target.name, message);
       void vscode.window.showErrorMessage(message);
     }

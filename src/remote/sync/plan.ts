@@ -9,6 +9,7 @@
  * changed since: only the source changed, copied; the target changed, a conflict (a change nobody has seen would
  * be overwritten), unless `overwrite`. What is only on the target stays unless `delete`.
  */
+import { t } from '../l10n';
 import { unchanged, type FileSeen, type Seen } from './state';
 import type { Tree, TreeNode } from './trees';
 
@@ -215,48 +216,58 @@ export function hasWork(plan: Plan): boolean {
   return plan.rows.some((r) => r.action === 'copy' || r.action === 'mkdir' || r.action === 'delete');
 }
 
-/** The words of a reason, for a plan's line. */
+/**
+ * The words of a reason, for a plan's line, in the user's language (one message per direction: a translation
+ * cannot be glued from "here" and "on the server"). The CLI adds cliHint() after them.
+ */
 export function reasonText(r: PlanRow, direction: Direction): string {
-  const here = direction === 'upload' ? 'here' : 'on the server';
-  const there = direction === 'upload' ? 'on the server' : 'here';
+  const up = direction === 'upload';
   switch (r.reason) {
     case 'new':
-      return `only ${here}`;
-    case 'size': {
-      const [s, t] = direction === 'upload' ? [r.local?.size, r.remote?.size] : [r.remote?.size, r.local?.size];
-      return `size differs: ${s} ${here}, ${t} ${there}`;
-    }
+      return up ? t('only here') : t('only on the server');
+    case 'size':
+      return up ? t('size differs: {0} here, {1} on the server', String(r.local?.size), String(r.remote?.size)) : t('size differs: {0} on the server, {1} here', String(r.remote?.size), String(r.local?.size));
     case 'time':
-      return `newer ${here}`;
+      return up ? t('newer here') : t('newer on the server');
     case 'content':
-      return 'content differs';
+      return t('content differs');
     case 'same':
-      return 'same';
+      return t('same');
     case 'extra':
-      return r.action === 'delete' ? `only ${there}` : `only ${there} (--delete deletes it)`;
+      return up ? t('only on the server') : t('only here');
     case 'deleted':
-      return r.action === 'delete' ? `deleted ${here} since the last sync` : `deleted ${here} since the last sync (--delete deletes it)`;
+      return up ? t('deleted here since the last sync') : t('deleted on the server since the last sync');
     case 'changed-both':
-      return 'changed on both sides since the last sync';
+      return t('changed on both sides since the last sync');
     case 'changed-target':
-      return `changed ${there} since the last sync (--overwrite replaces it)`;
+      return up ? t('changed on the server since the last sync') : t('changed here since the last sync');
     case 'type':
-      return r.local?.type === 'dir' ? 'a folder here, a file on the server' : 'a file here, a folder on the server';
+      return r.local?.type === 'dir' ? t('a folder here, a file on the server') : t('a file here, a folder on the server');
     case 'link':
-      return r.remote?.type === 'link' ? `a link on the server${r.remote.target ? ` to ${r.remote.target}` : ''}: not followed` : 'a link to a folder here: not followed';
+      if (r.remote?.type !== 'link') return t('a link to a folder here: not followed');
+      return r.remote.target ? t('a link on the server to {0}: not followed', r.remote.target) : t('a link on the server: not followed');
     case 'special':
-      return 'not a file or folder';
+      return t('not a file or folder');
     case 'holds-excluded':
-      return `only ${there}, and holds what is not deleted (excluded files, links, conflicts): kept`;
+      return up
+        ? t('only on the server, and holds what is not deleted (excluded files, links, conflicts): kept')
+        : t('only here, and holds what is not deleted (excluded files, links, conflicts): kept');
     case 'name':
-      return 'a name that cannot be a local file name (it has a backslash)';
+      return t('a name that cannot be a local file name (it has a backslash)');
     case 'leftover':
-      return 'left by an interrupted transfer';
+      return t('left by an interrupted transfer');
     case 'blocked':
-      return `inside ${r.blockedBy}, which is skipped`;
+      return t('inside {0}, which is skipped', r.blockedBy ?? '');
     case 'git':
-      return 'changed in Git';
+      return t('changed in Git');
     case 'chosen':
-      return 'ticked in the comparison';
+      return t('ticked in the comparison');
   }
+}
+
+/** The command-line option that would act on a row the plan leaves alone (English: the CLI is not translated). */
+export function cliHint(r: PlanRow): string {
+  if ((r.reason === 'extra' || r.reason === 'deleted') && r.action !== 'delete') return ' (--delete deletes it)';
+  if (r.reason === 'changed-target') return ' (--overwrite replaces it)';
+  return '';
 }

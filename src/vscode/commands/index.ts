@@ -5,7 +5,7 @@
  * command rejects on failure instead of showing a notification.
  */
 import * as vscode from 'vscode';
-import { FtpDataConnectionError, FtpReplyError, type DataMode } from '../../ftp';
+import { FtpDataConnectionError, FtpError, FtpReplyError, type DataMode } from '../../ftp';
 import { FsError } from '../../remote/fsErrors';
 import { REPORT_SCHEME, ReportDocuments } from '../reportDocuments';
 import { addConnection, type AddConnectionArgs } from './addConnection';
@@ -107,7 +107,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
 
 async function showError(d: CommandDeps, err: unknown, opts: { switchMode?: boolean } = {}): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);
-  const dataProblem = opts.switchMode !== false && (isDataConnectionError(err) || /data connection|passive|active mode|\b42[56]\b/i.test(message));
+  const dataProblem = opts.switchMode !== false && isDataConnectionError(err);
   const showLog = vscode.l10n.t('Show Log');
   const switchMode = vscode.l10n.t('Switch Mode');
   const actions = dataProblem ? [showLog, switchMode] : [showLog];
@@ -119,7 +119,7 @@ async function showError(d: CommandDeps, err: unknown, opts: { switchMode?: bool
 /** A data connection that could not be made (its kind, whatever the message's language), here or as a cause. */
 function isDataConnectionError(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof FtpDataConnectionError) return true;
+    if (e instanceof FtpDataConnectionError || (e instanceof FtpError && e.onDataConnection)) return true;
     if (e instanceof FtpReplyError && (e.code === 425 || e.code === 426)) return true;
   }
   return false;

@@ -7,7 +7,7 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { FsError } from '../../remote/fsErrors';
-import { actionWord, loadSeen, planSync, reasonText, STATE_FILE, type ApplyResult, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
+import { actionWord, loadSeen, planSync, reasonText, STATE_FILE, type Action, type ApplyResult, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
 import { readFolderLinks, remotePathOf } from '../../remote/sync/folderLinks';
 import { runSyncJob, type SyncSpec } from '../../remote/sync/job';
 import type { JobContext } from '../../remote/transferQueue';
@@ -123,10 +123,30 @@ async function askDirection(connection: string): Promise<Direction | undefined> 
   return pick?.direction;
 }
 
+/** actionWord() in the user's language, for the tick list (the CLI and the log keep the English word). */
+function actionLabel(action: Action, direction: Direction): string {
+  switch (action) {
+    case 'copy':
+      return direction === 'upload' ? vscode.l10n.t('upload') : vscode.l10n.t('download');
+    case 'mkdir':
+      return vscode.l10n.t('mkdir');
+    case 'delete':
+      return vscode.l10n.t('delete');
+    case 'keep':
+      return vscode.l10n.t('keep');
+    case 'conflict':
+      return vscode.l10n.t('conflict');
+    case 'skip':
+      return vscode.l10n.t('skip');
+    case 'same':
+      return vscode.l10n.t('same');
+  }
+}
+
 /** The plan as a list to tick: copies ticked, deletions and conflicts not. */
 async function askRows(rows: PlanRow[], direction: Direction, title: string): Promise<string[] | undefined> {
   const items = rows.map((r) => ({
-    label: `${actionWord(r.action, direction)} ${r.path}`,
+    label: `${actionLabel(r.action, direction)} ${r.path}`,
     description: reasonText(r, direction),
     picked: r.action === 'copy' || r.action === 'mkdir',
     path: r.path,
