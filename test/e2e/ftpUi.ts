@@ -122,9 +122,16 @@ export async function expandRow(row: Locator, timeoutMs = 30_000): Promise<void>
 
 /** Right-clicks `row` and runs the context menu entry `item`. */
 export async function contextMenu(page: Page, row: Locator, item: string, timeoutMs = 15_000): Promise<void> {
-  await row.click({ button: 'right', timeout: timeoutMs });
   const entry = page.locator('.context-view .monaco-menu .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRe(item)}$`) }) }).first();
-  await entry.waitFor({ state: 'visible', timeout: timeoutMs });
+  // A right-click on a row the tree redraws at that moment opens the menu of nothing (VS Code's own entries
+  // only): close it and right-click again, as a person would.
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right', timeout: timeoutMs });
+    if (await entry.waitFor({ state: 'visible', timeout: timeoutMs / 3 }).then(() => true, () => false)) break;
+    const shown = await page.locator('.context-view .monaco-menu').first().textContent().catch(() => '');
+    if (attempt === 3) throw new Error(`no "${item}" in the context menu after ${attempt} right-clicks; it showed: ${shown}`);
+    await page.keyboard.press('Escape');
+  }
   // A click while the menu is still being laid out can be lost (the menu stays open): click until it closes.
   const menu = page.locator('.context-view .monaco-menu').first();
   for (let attempt = 1; ; attempt++) {
