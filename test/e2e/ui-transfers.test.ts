@@ -18,7 +18,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpView, scenarioSteps, treeRow } from './ftpUi';
+import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpChannel, ftpView, scenarioSteps, treeRow } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -215,17 +215,7 @@ describe('UI: the Transfers view (vsftpd behind the fault proxy, installed .vsix
 
 /** The lines of the FTP log (the "FTP" output channel as VS Code keeps it in the logs folder), of every window. */
 function ftpLog(userDataDir: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/-FTP\.log$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(path.join(userDataDir, 'logs'));
-  return found.flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'));
+  return ftpChannel(userDataDir).split('\n');
 }
 
 /** How often the FTP log has RETR of `file`. */
