@@ -35,6 +35,13 @@ for (const name of SERVER_NAMES) {
     let local: string;
     const commands: string[] = [];
     const notes: string[] = [];
+    /**
+     * Data connection commands the server refused (proftpd: "425 EPSV: Address already in use" when the port it
+     * picked is taken): the client tries the next method, so that file has two. Replies pair with commands in
+     * order per connection (commands may be sent together).
+     */
+    let refusedSetup = 0;
+    const awaiting = new Map<number, string[]>();
     /** Set by a test: what SIZE answers instead of the truth. */
     let lie: ((n: number) => number) | undefined;
     let site: Site;
@@ -56,7 +63,13 @@ for (const name of SERVER_NAMES) {
             password: srv.password,
             timeoutMs: 10000,
             logger: (e) => {
-              if (e.kind === 'command') commands.push(`${n} ${e.text}`);
+              if (e.kind === 'command') {
+                commands.push(`${n} ${e.text}`);
+                awaiting.set(n, [...(awaiting.get(n) ?? []), e.text.split(' ')[0]]);
+              } else if (e.kind === 'reply' && e.code >= 200) {
+                const verb = awaiting.get(n)?.shift();
+                if (e.code >= 400 && ['EPSV', 'PASV', 'EPRT', 'PORT'].includes(verb ?? '')) refusedSetup++;
+              }
               // What else happened (errors, fallbacks, reconnects), for the message of a failed count.
               else if ((e.kind === 'reply' && e.code >= 400) || !['reply', 'data', 'connect'].includes(e.kind)) notes.push(`${n} ${formatLogEvent(e)}`);
             },
@@ -88,7 +101,7 @@ for (const name of SERVER_NAMES) {
     function split(list: string[], transfer: 'STOR' | 'RETR') {
       const dataSetup = count(list, 'EPSV', 'PASV', 'EPRT', 'PORT');
       const transfers = count(list, 'STOR', 'RETR', 'LIST', 'MLSD', 'NLST');
-      assert.equal(dataSetup, transfers, `one data connection command per transfer; commands:\n${list.join('\n')}\nother events:\n${notes.join('\n')}`);
+      assert.equal(dataSetup - refusedSetup, transfers, `one data connection command per transfer (${refusedSetup} refused and tried again); commands:\n${list.join('\n')}\nother events:\n${notes.join('\n')}`);
       const files = count(list, transfer);
       const perFile = 2 * files + count(list, 'SIZE');
       return { files, perFile, other: list.length - perFile, otherVerbs: verbs(list).filter((v) => !['EPSV', 'PASV', 'EPRT', 'PORT', transfer, 'SIZE'].includes(v)) };
@@ -103,6 +116,7 @@ for (const name of SERVER_NAMES) {
     it(`uploads a folder of ${FILES} new files with 3 commands per file: EPSV, STOR onto the name, SIZE`, async () => {
       commands.length = 0;
       notes.length = 0;
+      refusedSetup = 0;
       const r = await uploadTo(site, [local], '/');
       assert.equal(r.files, FILES);
       sameFolder(local, path.join(srv.root, 'folder'));
@@ -122,6 +136,7 @@ for (const name of SERVER_NAMES) {
       for (let i = 0; i < FILES; i += 3) fs.writeFileSync(path.join(local, `file ${i}.bin`), crypto.randomBytes(sizeOf(i) + 5));
       commands.length = 0;
       notes.length = 0;
+      refusedSetup = 0;
       await uploadTo(site, [local], '/');
       sameFolder(local, path.join(srv.root, 'folder'));
       assert.deepEqual(fs.readdirSync(path.join(srv.root, 'folder')).filter(isSafeSaveTemp), []);
@@ -137,6 +152,7 @@ for (const name of SERVER_NAMES) {
       fs.mkdirSync(into);
       commands.length = 0;
       notes.length = 0;
+      refusedSetup = 0;
       site.cache.clear();
       const r = await downloadTo(site, '/folder', into);
       assert.equal(r.files, FILES);
@@ -213,6 +229,7 @@ for (const name of SERVER_NAMES) {
         site.cache.clear();
         commands.length = 0;
       notes.length = 0;
+      refusedSetup = 0;
         await check('SIZE');
         // ftp-srv answers SIZE of an empty file without a number: read without a size then.
         assert.equal(count(commands, 'SIZE'), sizes.length);
@@ -224,6 +241,7 @@ for (const name of SERVER_NAMES) {
         await site.readDirectory('/r');
         commands.length = 0;
       notes.length = 0;
+      refusedSetup = 0;
         await check('listing');
         assert.equal(count(commands, 'SIZE'), 0);
       });
