@@ -84,7 +84,7 @@ async function eventually<T>(check: () => T | undefined, ms: number, what: strin
     assert.deepStrictEqual([r.planned, r.done], [[], []]);
     fs.writeFileSync(path.join(srv.root, 'www', 'index.html'), '<h1>a colleague changed this</h1>\n');
     r = await sync('all');
-    assert.deepStrictEqual(r.planned, [{ path: 'index.html', action: 'conflict', reason: 'changed on the server since the last sync (--overwrite replaces it)' }]);
+    assert.deepStrictEqual(r.planned, [{ path: 'index.html', action: 'conflict', reason: 'changed on the server since the last sync' }]);
     assert.deepStrictEqual([r.done, r.conflicts], [[], ['index.html']]);
     assert.strictEqual(server('index.html'), '<h1>a colleague changed this</h1>\n', 'the change on the server is kept');
   });
