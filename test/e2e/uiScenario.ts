@@ -168,7 +168,16 @@ export function defineUiScenarios(opts: UiScenarioOptions): void {
       await runCommand(page, 'FTP: Disconnect');
       await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'false', 15_000, 100);
       await expandRow(row);
-      await treeRow(page, 'notes.md', ftpView(page)).click();
+      // Seen twice in full runs under load: the row expanded after Disconnect stays empty and "disconnected"
+      // (VS Code asked nothing of the extension). A person clicks it again; so does the test, and says so.
+      const notes = treeRow(page, 'notes.md', ftpView(page));
+      if (!(await notes.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false))) {
+        console.log(`      (the expanded row showed nothing after Disconnect: collapsed and expanded again; the row said "${await row.textContent()}")`);
+        await row.click();
+        await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'false', 15_000, 100);
+        await expandRow(row);
+      }
+      await notes.click({ timeout: 20_000 });
       await waitForEditorTab(page, 'notes.md', { timeoutMs: 20_000 });
       await page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: 'Sample file' }).first().waitFor({ timeout: 20_000 });
       await panel.locator('.action-label.codicon-panel-maximize').first().click();
