@@ -59,8 +59,10 @@ works() {
 if [ -z "$NO_BROWSER" ] && ! dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q 'install ok installed'; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
   say "apt: installing fonts-wqy-microhei"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null
+  # Only the screenshots need it: a mirror without it must not stop the set-up.
+  { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null; } ||
+    say "apt: could not install fonts-wqy-microhei (Chinese in screenshots will show as boxes)"
 fi
 
 if [ -z "$FORCE" ] && works; then
