@@ -243,3 +243,25 @@ export function ftpChannel(userDataDir: string): string {
   walk(path.join(userDataDir, 'logs'));
   return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
+
+/**
+ * Answers VS Code's own folder picker (in a browser, the simple file dialog: a quick input holding a path) whose
+ * title matches `title` with `dir`: typed into its box (again if the picker put its own starting folder there after
+ * the typing, which it does while it is still loading), then its `button`, until the picker has closed.
+ */
+export async function pickFolder(page: Page, title: RegExp, dir: string, button: string, attempts = 4): Promise<void> {
+  const picker = page.locator(QUICK_INPUT, { has: page.locator('.quick-input-title', { hasText: title }) }).first();
+  const input = picker.locator('.quick-input-box input');
+  const want = `${dir}/`;
+  for (let attempt = 1; ; attempt++) {
+    await picker.waitFor({ state: 'visible', timeout: 15_000 });
+    const typed = await waitFor(async () => {
+      if ((await input.inputValue()) !== want) await input.fill(want);
+      return (await input.inputValue()) === want;
+    }, 10_000, 250);
+    if (!typed) throw new Error(`the folder picker does not keep ${want}: it shows ${await input.inputValue()}`);
+    await picker.locator('.monaco-button', { hasText: new RegExp(`^${button}$`) }).first().click();
+    if (await picker.waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)) return;
+    if (attempt === attempts) throw new Error(`the folder picker stayed open after ${attempt} tries, showing ${await input.inputValue()}`);
+  }
+}

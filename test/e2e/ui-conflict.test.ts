@@ -16,7 +16,7 @@ import { type RunningServer, startServer } from '../servers';
 import { notifications, openWorkbench, screenshot, waitForEditorTab, waitForNotification } from './browser';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { addConnection, answerRemember, confirmDialog, contextMenu, expandRow, openFtpExplorer, ftpView, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
+import { addConnection, answerRemember, confirmDialog, contextMenu, expandRow, openFtpExplorer, ftpView, pickFolder, scenarioSteps, treeRow, waitForDisk } from './ftpUi';
 import { waitFor } from './processGroup';
 import { startUiWorkbench, type UiWorkbench } from './uiWorkbench';
 
@@ -236,7 +236,7 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     await row.waitFor({ state: 'visible', timeout: 20_000 });
     const downloadHere = async () => {
       await contextMenu(page, treeRow(page, 'unchanged.txt', ftpView(page)), 'Download to Local Folder...');
-      await pickFolder(page, workspace);
+      await pickFolder(page, /Download unchanged\.txt to/, workspace, 'Download Here');
       await question.waitFor({ state: 'visible', timeout: 20_000 });
     };
 
@@ -259,21 +259,6 @@ describe('UI: saving a file someone changed on the server in the same minute (vs
     assert.deepEqual(fs.readdirSync(workspace).filter((n) => n.includes('ftpx')), [], 'no temporary file left');
   });
 });
-
-/**
- * Answers VS Code's own folder picker (the web workbench's simple file dialog: a quick input holding a path) with
- * `folder`: typed, then Enter until it closes (the first Enter may only move the dialog into the folder).
- */
-async function pickFolder(page: Page, folder: string): Promise<void> {
-  const box = page.locator('.quick-input-widget .quick-input-box input');
-  await box.waitFor({ state: 'visible', timeout: 15_000 });
-  await box.fill(`${folder}/`);
-  for (let i = 0; i < 3; i++) {
-    await page.keyboard.press('Enter');
-    if (await box.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false)) return;
-  }
-  throw new Error(`the folder picker did not accept ${folder}`);
-}
 
 /** Every file below `dir` (none when it does not exist). */
 function filesUnder(dir: string): string[] {

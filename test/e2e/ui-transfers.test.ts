@@ -18,7 +18,7 @@ import { freshVsix } from './build';
 import { CodeServer, installVsix, startCodeServer, workbenchUrl } from './codeServer';
 import { assertInstalled } from './env';
 import { ownerOf, seedFolder } from './ftpFixture';
-import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpChannel, ftpView, scenarioSteps, treeRow } from './ftpUi';
+import { answerPrompts, answerRemember, confirmDialog, contextMenu, expandRow, ftpChannel, ftpView, pickFolder, scenarioSteps, treeRow } from './ftpUi';
 import { waitFor } from './processGroup';
 import { tempDir, type TempDir } from './tempDir';
 
@@ -54,27 +54,6 @@ describe('UI: the Transfers view (vsftpd behind the fault proxy, installed .vsix
     return last;
   };
   const localFiles = () => fs.readdirSync(local);
-  /**
-   * VS Code's own folder picker in a browser: the path typed into its box (again if the picker put its own
-   * starting folder there after the typing), then its Download Here button, until the picker has closed.
-   */
-  const pickFolder = async (title: RegExp, dir: string) => {
-    const picker = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) }).first();
-    const input = picker.locator('.quick-input-box input');
-    const want = `${dir}/`;
-    for (let attempt = 1; ; attempt++) {
-      await picker.waitFor({ state: 'visible', timeout: 15_000 });
-      const typed = await waitFor(async () => {
-        if ((await input.inputValue()) !== want) await input.fill(want);
-        return (await input.inputValue()) === want;
-      }, 10_000, 250);
-      assert.ok(typed, `the folder picker does not keep ${want}`);
-      await picker.locator('.monaco-button', { hasText: /^Download Here$/ }).first().click();
-      if (await picker.waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)) return;
-      if (attempt === 3) throw new Error(`the folder picker stayed open after ${attempt} tries, showing ${await input.inputValue()}`);
-    }
-  };
-
   before(async function () {
     this.timeout(180_000);
     assertInstalled();
@@ -138,7 +117,7 @@ describe('UI: the Transfers view (vsftpd behind the fault proxy, installed .vsix
   it('2. a download of a big file is in the Transfers view with its progress', async () => {
     proxy.hooks = { data: (t) => (t.verb === 'RETR' ? { stallAfter: STALL } : undefined) };
     await contextMenu(page, row('big.bin'), 'Download to Local Folder...');
-    await pickFolder(/Download big\.bin to/, local);
+    await pickFolder(page, /Download big\.bin to/, local, 'Download Here');
     await job('big.bin').waitFor({ state: 'visible', timeout: 30_000 });
     const line = await jobSays('big.bin', /^\d+% · .+ of 64 MiB/);
     await snap('2-progress');
@@ -171,7 +150,7 @@ describe('UI: the Transfers view (vsftpd behind the fault proxy, installed .vsix
     fs.rmSync(path.join(local, 'big.bin'), { force: true });
     proxy.hooks = { data: (t) => (t.verb === 'RETR' ? { stallAfter: STALL } : undefined) };
     await contextMenu(page, row('big.bin'), 'Download to Local Folder...');
-    await pickFolder(/Download big\.bin to/, local);
+    await pickFolder(page, /Download big\.bin to/, local, 'Download Here');
     await jobSays('big.bin', /^\d+% · .+ of 64 MiB/);
     // The browser's reload is the web workbench's window reload (a new extension host); the palette's Reload
     // Window reloads the page under the palette, whose closing then cannot be watched.
