@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runOk, type ProcessResult } from './process';
 import type { BenchServerInfo } from './servers';
@@ -20,6 +21,7 @@ export const NODE = process.execPath;
 export const PYTHON = '/usr/bin/python3';
 export const CURL = '/usr/bin/curl';
 export const LFTP = '/usr/bin/lftp';
+export const TASKSET = '/usr/bin/taskset';
 
 const TIMEOUT_MS = 180_000;
 
@@ -38,8 +40,24 @@ export async function runWorker(name: string, params: unknown, node = NODE): Pro
   return { result: JSON.parse(line) as Record<string, unknown>, process: r };
 }
 
-export function runProcess(command: string, args: string[]): Promise<ProcessResult> {
-  return runOk(command, args, { timeoutMs: TIMEOUT_MS });
+export function runProcess(command: string, args: string[], cpu?: number): Promise<ProcessResult> {
+  // taskset(1) sets the affinity and execs the program: GNU time still measures the program itself.
+  return cpu === undefined
+    ? runOk(command, args, { timeoutMs: TIMEOUT_MS })
+    : runOk(TASKSET, ['-c', String(cpu), command, ...args], { timeoutMs: TIMEOUT_MS });
+}
+
+/**
+ * Pin a running server to one CPU for the time of `work`: every thread of its main process (`taskset -a -p`); the
+ * processes it forks meanwhile (vsftpd's one per session) inherit the affinity. Put back to every CPU afterwards.
+ */
+export async function withServerPinned<T>(pid: number, cpu: number, work: () => Promise<T>): Promise<T> {
+  await runOk(TASKSET, ['-a', '-p', '-c', String(cpu), String(pid)], { timeoutMs: TIMEOUT_MS });
+  try {
+    return await work();
+  } finally {
+    await runOk(TASKSET, ['-a', '-p', '-c', `0-${os.cpus().length - 1}`, String(pid)], { timeoutMs: TIMEOUT_MS });
+  }
 }
 
 /**

@@ -76,7 +76,9 @@ export function folderCase(
       candidate('basic-ftp', 'basic-ftp sequential', 'reference', 'basic-ftp', 1),
       candidate('bare', `bare-socket loop, pool of ${env.opts.pool}`, 'reference', 'bare', env.opts.pool),
     ],
-    targets: [{ kind: 'ratio', ours: 'pool', reference: 'basic-ftp', min: 2.5, text: '>= 2.5x basic-ftp' }],
+    // Issue 21 restated the target against the limit measured in the same rounds: the bare-socket pool (the old
+    // ">= 2.5x basic-ftp" is still shown as a ratio in the table).
+    targets: [{ kind: 'ratio', ours: 'pool', reference: 'bare', min: 0.95, text: '>= 0.95x the bare-socket pool' }],
     notes: runtime ? [`every candidate in ${runtime.name}, the Node VS Code's extension host runs our client in here (code-server)`] : undefined,
   };
 }

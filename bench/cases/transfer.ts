@@ -36,7 +36,12 @@ export function ceilingCase(env: BenchEnv): Case {
   };
 }
 
-export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' | 'STOR', mode: 'passive' | 'active', rounds: number): Case {
+/**
+ * `clientCpu`: run every candidate on that CPU only (taskset), for the case main.ts runs with the server pinned to
+ * another one: a server of one process per session then never shares a CPU with the client, and the ratio is the
+ * clients' own.
+ */
+export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' | 'STOR', mode: 'passive' | 'active', rounds: number, clientCpu?: number): Case {
   const bytes = env.largeBytes;
   const outDir = path.join(env.dir, 'out');
   fs.mkdirSync(outDir, { recursive: true });
@@ -69,16 +74,16 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
     candidate('ours', 'ours (CLI)', 'ours', (local, remote) =>
       runProcess(NODE, download
         ? [OUR_CLI, 'get', srv.url(remote), local, '--mode', mode]
-        : [OUR_CLI, 'put', local, srv.url(remote), '--mode', mode])),
+        : [OUR_CLI, 'put', local, srv.url(remote), '--mode', mode], clientCpu)),
     candidate('curl', 'curl', 'reference', (local, remote) =>
       runProcess(CURL, [
         '-sS', '--fail',
         ...(active ? ['--ftp-port', srv.params.host] : []),
         ...(download ? ['-o', local, srv.url(remote)] : ['-T', local, srv.url(remote)]),
-      ])),
+      ], clientCpu)),
     candidate('lftp', 'lftp', 'reference', (local, remote) => {
       const script = lftpScript(outDir, srv, mode, [download ? `get ${remote} -o ${local}` : `put ${local} -o ${remote}`]);
-      return runProcess(LFTP, ['-f', script]).finally(() => clear(script));
+      return runProcess(LFTP, ['-f', script], clientCpu).finally(() => clear(script));
     }),
   ];
   const other = env.opts.compareCli;
@@ -88,7 +93,7 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
         ? [other, 'get', srv.url(remote), local, '--mode', mode]
         : [other, 'put', local, srv.url(remote), '--mode', mode])));
   }
-  if (!active) {
+  if (!active && clientCpu === undefined) {
     candidates.push(candidate('basic-ftp', 'basic-ftp', 'reference', (local, remote) =>
       runProcess(NODE, download
         ? [worker('basic-ftp-cli'), 'get', srv.url(remote), local]
@@ -98,9 +103,10 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
     { kind: 'ratio', ours: 'ours', reference: 'curl', min: download ? 0.9 : 0.95, text: `>= ${download ? '0.9' : '0.95'}x curl` },
   ];
   if (download && !active) targets.push({ kind: 'ratio', ours: 'ours', reference: 'basic-ftp', min: 1.5, text: '>= 1.5x basic-ftp' });
+  const pinned = clientCpu !== undefined;
   return {
-    id: `${direction.toLowerCase()}-${mode}`,
-    title: `${direction} ${sizeText(bytes)} ${download ? 'to' : 'from'} a file, ${mode}`,
+    id: `${direction.toLowerCase()}-${mode}${pinned ? '-pinned' : ''}`,
+    title: `${direction} ${sizeText(bytes)} ${download ? 'to' : 'from'} a file, ${mode}${pinned ? `, server and client each on its own CPU (taskset)` : ''}`,
     server: srv.name,
     unit: 'MB/s',
     higherIsBetter: true,
@@ -109,7 +115,10 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
     warmup: active ? 0 : env.opts.warmup,
     candidates,
     targets,
-    notes: active ? ['basic-ftp has no active mode'] : [],
+    notes: [
+      ...(active ? ['basic-ftp has no active mode'] : []),
+      ...(pinned ? [`the server pinned to another CPU than the client's (CPU ${clientCpu}); basic-ftp left out (its target is on the unpinned case)`] : []),
+    ],
   };
 }
 
