@@ -10,7 +10,7 @@ import { checkCertificate, logTls, startTls, type CertificateInfo, type TlsSetti
 import { AheadReplies, type Ahead, type AheadOptions } from './aheadReplies';
 import { connectSocket, formatEndpoint } from './connectSocket';
 
-export { connectSocket, formatEndpoint };
+export { formatEndpoint };
 
 interface Waiter {
   resolve: (reply: FtpReply) => void;
