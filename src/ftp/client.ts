@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { PathCodec } from './names/pathCodec';
 import type { DataMethod } from './data';
 import type { FileEntry } from './entry';
-import { FtpConnectionError, FtpError, FtpProtocolError, isConnectionLost } from './errors';
+import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, isConnectionLost } from './errors';
 import { t as l10nT } from './l10n';
 import { downloadTo, downloadToBuffer, uploadFrom } from './fileTransfers';
 import { assertSafeArgument } from './guard';
@@ -120,8 +120,9 @@ export class FtpClient extends EventEmitter {
         this.log({ kind: 'info', text: 'reconnecting' });
         await s.open();
       }
-      // A CWD written ahead of a command that an earlier operation never sent (it failed first): its reply is not ours.
-      if (s.ctl.hasAhead) await s.ctl.settleAhead();
+      // A CWD written ahead of a command that an earlier operation never sent (it failed first): its reply is not
+      // ours. (A SIZE a finished upload left for this operation to carry goes with its first write: sizeAlong.)
+      if (s.ctl.mustSettle) await s.ctl.settleAhead();
       for (const stale of s.ctl.drainStale()) {
         this.log({ kind: 'info', text: `ignoring an unexpected reply: ${stale.text}` });
       }
@@ -195,11 +196,38 @@ export class FtpClient extends EventEmitter {
 
   size(path: string): Promise<number> {
     const abs = this.resolve(path);
-    return this.run(async () => {
-      const r = await this.s.expect(`SIZE ${abs}`, (c) => c === 213);
-      const n = Number(replyMessage(r));
-      if (!Number.isSafeInteger(n) || n < 0) throw new FtpProtocolError(l10nT('SIZE reply is not a size: {0}', r.text), 'SIZE', r.code);
-      return n;
+    return this.run(async () => sizeOf(await this.s.ctl.send(`SIZE ${abs}`), `SIZE ${abs}`));
+  }
+
+  /**
+   * SIZE of `path` (RFC 3659 §4) for a caller done with this connection (an upload's check that the whole file is
+   * there): written ahead of the next operation's first command, in the same write, and its reply read by that
+   * operation's first read (RFC 959 §4.2: replies in order), so it costs no round trip of its own. Nothing waits
+   * for more work: when no operation has written by the time the event loop turns, it is sent alone and read.
+   * Resolves or rejects as size() does; rejects with the connection's loss when the reply can no longer come.
+   */
+  sizeAlong(path: string): Promise<number> {
+    const abs = this.resolve(path);
+    const command = `SIZE ${abs}`;
+    return new Promise<number>((resolve, reject) => {
+      const check = (r: FtpReply) => {
+        try {
+          resolve(sizeOf(r, command));
+        } catch (err) {
+          reject(err);
+        }
+      };
+      this.run(async () => {
+        const ctl = this.s.ctl;
+        const ahead = ctl.writeAhead(command, check, { carried: { lost: reject } });
+        // The next operation must start at once (the next file of a folder, taken from its queue), else alone.
+        setImmediate(() => {
+          if (!ctl.waitingToSend(ahead)) return;
+          this.run(async () => {
+            if (ctl.waitingToSend(ahead)) await ctl.settleAhead();
+          }).catch(reject);
+        });
+      }).catch(reject);
     });
   }
 
@@ -356,4 +384,12 @@ export class FtpClient extends EventEmitter {
  */
 function dropsConnection(err: unknown): boolean {
   return isConnectionLost(err) && !(err instanceof FtpProtocolError && err.code !== undefined);
+}
+
+/** The size in a reply to `command` (SIZE): a refusal is an FtpReplyError, a 213 without a number an FtpProtocolError. */
+function sizeOf(r: FtpReply, command: string): number {
+  if (r.code !== 213) throw new FtpReplyError(r.code, replyMessage(r), command);
+  const n = Number(replyMessage(r));
+  if (!Number.isSafeInteger(n) || n < 0) throw new FtpProtocolError(l10nT('SIZE reply is not a size: {0}', r.text), 'SIZE', r.code);
+  return n;
 }

@@ -6,7 +6,11 @@ import { FtpConnectionError, FtpProtocolError, FtpTimeoutError } from './errors'
 import { t as l10nT } from './l10n';
 import type { PathCodec } from './names/pathCodec';
 import type { FtpLogger } from './log';
-import { checkCertificate, logTls, startTls, type CertificateInfo, type ConnectionKind, type TlsSettings } from './tls';
+import { checkCertificate, logTls, startTls, type CertificateInfo, type TlsSettings } from './tls';
+import { AheadReplies, type Ahead, type AheadOptions } from './aheadReplies';
+import { connectSocket, formatEndpoint } from './connectSocket';
+
+export { formatEndpoint };
 
 interface Waiter {
   resolve: (reply: FtpReply) => void;
@@ -24,11 +28,6 @@ export function maskCommand(command: string): string {
 
 const NO_REPLIES: readonly FtpReply[] = Object.freeze([]);
 const CRLF = Buffer.from('\r\n');
-
-export function formatEndpoint(address: string | undefined, port: number | undefined): string {
-  if (!address) return '?';
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
 
 /**
  * One control connection (RFC 959 §3.2): a socket, a reply parser, and a queue of replies.
@@ -48,7 +47,7 @@ export class ControlConnection extends EventEmitter {
   private replyTimer: NodeJS.Timeout | undefined;
   private onReplyTimeout: (() => void) | undefined;
   /** Checks of the commands written ahead (writeAhead), in order, whose replies no read has taken yet. */
-  private readonly ahead: Array<(reply: FtpReply) => void> = [];
+  private readonly ahead = new AheadReplies();
   /** writeAhead corked the socket: the next write sends both commands at once. */
   private corked = false;
 
@@ -189,8 +188,9 @@ export class ControlConnection extends EventEmitter {
    * read still reads its own reply (keeping the dialogue in step) and fails with check's error. The next command
    * must be one with a single reply (EPSV, PASV, EPRT, PORT, ...), and must not depend on this one having
    * succeeded in a way that does harm (a CWD ahead of an EPSV: the passive port of a failed CWD goes unused).
+   * `opts.carried`: the command of a finished operation, which waits for the next one's write (aheadReplies.ts).
    */
-  writeAhead(command: string, check: (reply: FtpReply) => void): void {
+  writeAhead(command: string, check: (reply: FtpReply) => void, opts?: AheadOptions): Ahead {
     if (!this.corked) this.socket.cork();
     this.corked = true;
     try {
@@ -199,24 +199,32 @@ export class ControlConnection extends EventEmitter {
       this.flushAhead();
       throw err;
     }
-    this.ahead.push(check);
+    return this.ahead.add(check, opts);
   }
 
   /**
    * Read the replies of commands written ahead that no read has taken (an operation that failed before its
-   * first read), ignoring their verdicts, so the next operation's replies pair with its own commands.
+   * first read, or a carried command no operation took along), so the next operation's replies pair with its own
+   * commands. Verdicts are ignored, except a carried command's, which its owner waits for.
    */
   async settleAhead(): Promise<void> {
     this.flushAhead();
-    while (this.ahead.length > 0) {
-      this.ahead.shift();
-      await this.readFinal(this.timeoutMs);
-    }
+    await this.ahead.readAll(() => this.readFinal(this.timeoutMs), false);
   }
 
   /** Whether commands written ahead still await their replies. */
   get hasAhead(): boolean {
     return this.ahead.length > 0;
+  }
+
+  /** Whether the next operation must settle the commands written ahead before its own (AheadReplies.mustSettle). */
+  get mustSettle(): boolean {
+    return this.ahead.mustSettle;
+  }
+
+  /** Whether `a` (a command written ahead) is still held for the next write. */
+  waitingToSend(a: Ahead): boolean {
+    return this.ahead.waiting(a);
   }
 
   private writeLine(command: string): void {
@@ -234,6 +242,7 @@ export class ControlConnection extends EventEmitter {
     if (!this.corked) return;
     this.corked = false;
     this.socket.uncork();
+    this.ahead.markSent();
   }
 
   /** Take unsolicited replies that arrived while nobody was waiting (e.g. a late 226, or 421 before a command). */
@@ -249,21 +258,9 @@ export class ControlConnection extends EventEmitter {
 
   /** The replies of the commands written ahead, each to its check, then the reply the read is for. */
   private async readAfterAhead(timeoutMs: number): Promise<FtpReply> {
-    let failure: unknown;
-    let failed = false;
-    while (this.ahead.length > 0) {
-      const check = this.ahead.shift()!;
-      const r = await this.readFinal(this.timeoutMs);
-      if (failed) continue;
-      try {
-        check(r);
-      } catch (err) {
-        failed = true;
-        failure = err;
-      }
-    }
+    const failure = await this.ahead.readAll(() => this.readFinal(this.timeoutMs), true);
     const own = await this.readNext(timeoutMs);
-    if (failed) throw failure;
+    if (failure) throw failure.err;
     return own;
   }
 
@@ -361,7 +358,7 @@ export class ControlConnection extends EventEmitter {
   private fail(err: Error): void {
     const first = !this.failure;
     if (first) this.failure = err;
-    this.ahead.length = 0;
+    this.ahead.lost(this.failure ?? err);
     const w = this.waiter;
     if (w) {
       this.waiter = undefined;
@@ -392,39 +389,4 @@ function dropMessage(reason: DropReason): string {
     case 'no data connection':
       return l10nT('Control connection dropped: the server never opened the data connection');
   }
-}
-
-/**
- * A TCP connection within a timeout; the error says what failed and where. With `onread` the socket reads into
- * buffers the caller hands out and delivers no 'data' events (see FileSink).
- */
-export function connectSocket(host: string, port: number, timeoutMs: number, what: ConnectionKind, onread?: net.OnReadOpts): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(onread ? { host, port, onread } : { host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(
-        new FtpTimeoutError(
-          what === 'control connection'
-            ? l10nT('Could not open the control connection to {0} within {1} s', formatEndpoint(host, port), Math.round(timeoutMs / 1000))
-            : l10nT('Could not open the data connection to {0} within {1} s', formatEndpoint(host, port), Math.round(timeoutMs / 1000)),
-          undefined,
-          timeoutMs,
-        ),
-      );
-    }, timeoutMs);
-    const onError = (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      socket.destroy();
-      const why = err.code ?? err.message;
-      const message = what === 'control connection' ? l10nT('Could not open the control connection to {0}: {1}', formatEndpoint(host, port), why) : l10nT('Could not open the data connection to {0}: {1}', formatEndpoint(host, port), why);
-      reject(new FtpConnectionError(message, undefined, err));
-    };
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.off('error', onError);
-      resolve(socket);
-    });
-    socket.once('error', onError);
-  });
 }

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import type { ControlConnection } from './control';
-import { connectSocket, formatEndpoint } from './control';
+import { connectSocket, formatEndpoint } from './connectSocket';
 import {
   encodeEprt,
   encodePort,

@@ -6,7 +6,7 @@ export * from './options';
 export type { FtpReply } from './reply';
 export { replyMessage } from './reply';
 export { maskCommand } from './control';
-export { safeSave, isSafeSaveTemp, tempName, type SafeSaveClient, type SafeSaveOptions, type SafeSaveResult, type SaveSource } from './safeSave';
+export { safeSave, verifyStored, isSafeSaveTemp, tempName, type SafeSaveClient, type SafeSaveOptions, type SafeSaveResult, type SaveSource } from './safeSave';
 export { probe, formatProbeReport } from './probe';
 export type { ProbeReport } from './probe';
 export { normalizeFingerprint, type CertificateInfo, type TlsMode } from './tls';

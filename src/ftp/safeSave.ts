@@ -28,7 +28,7 @@ import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpR
 import { t as l10nT } from './l10n';
 import type { TransferOptions } from './options';
 import type { FtpReply } from './reply';
-import { batchedTail, notImplemented, renameAfter } from './safeSaveTail';
+import { batchedTail, notImplemented, refusedName, renameAfter } from './safeSaveTail';
 import { reportKept, resumeInto, resumeTempName, worthKeeping, type ResumeSource } from './resumeUpload';
 import type { SafeSaveMemory } from './traits';
 
@@ -82,6 +82,18 @@ export type SaveSource = Buffer | Uint8Array | (() => Readable);
 
 /** Save `source` as `path` on the server, safely unless `opts.safe === false`. */
 export async function safeSave(client: SafeSaveClient, path: string, source: SaveSource, opts: SafeSaveOptions = {}): Promise<SafeSaveResult> {
+  return saver(client, path, source, opts).run();
+}
+
+/**
+ * The check of a file uploaded to `path` (`bytes` sent) as a save with `safe: false` makes it: SIZE, else the
+ * listing; FtpIncompleteError when the server stored less. For a caller whose SIZE could not be read otherwise.
+ */
+export function verifyStored(client: Pick<SafeSaveClient, 'size' | 'list'>, path: string, bytes: number, opts: Pick<SafeSaveOptions, 'memory' | 'log'> = {}): Promise<SafeSaveResult['verified']> {
+  return saver(client as SafeSaveClient, path, Buffer.alloc(0), opts).verify(path, bytes);
+}
+
+function saver(client: SafeSaveClient, path: string, source: SaveSource, opts: SafeSaveOptions): Saver {
   const memory = opts.memory ?? client.traits?.save ?? {};
   const say = (key: string, text: string) => {
     memory.said ??= new Set();
@@ -89,8 +101,7 @@ export async function safeSave(client: SafeSaveClient, path: string, source: Sav
     memory.said.add(key);
     opts.log?.(text);
   };
-  const s = new Saver(client, path, source, opts, memory, say);
-  return s.run();
+  return new Saver(client, path, source, opts, memory, say);
 }
 
 /** A temporary name in the folder of `path`: hidden, recognisable, and short enough for any server. */
@@ -219,7 +230,7 @@ class Saver {
   }
 
   /** The stored size of `file` must be `bytes`: SIZE, else the listing, else (no way to tell) trust the 226. */
-  private async verify(file: string, bytes: number): Promise<SafeSaveResult['verified']> {
+  async verify(file: string, bytes: number): Promise<SafeSaveResult['verified']> {
     const short = (size: number) =>
       new FtpIncompleteError(
         l10nT('The server stored {0} of {1} bytes of {2} (the upload was cut short)', size, bytes, this.path),
@@ -403,16 +414,4 @@ class Saver {
       this.opts.log?.(`Could not delete the temporary file ${temp}: ${(err as Error).message}`);
     }
   }
-}
-
-
-/**
- * STOR of the temporary name refused for a reason that a direct STOR may not share: permission to create
- * files, or the name. Never for a full disk or quota (552, 452, "space"): writing over the original then
- * would lose it.
- */
-function refusedName(err: unknown): boolean {
-  if (!(err instanceof FtpReplyError)) return false;
-  if (err.code !== 550 && err.code !== 553 && err.code !== 532) return false;
-  return !/space|quota|full|storage/i.test(err.replyText);
 }

@@ -68,3 +68,14 @@ export async function renameAfter(c: SafeSaveClient, temp: string, path: string,
 export function notImplemented(code: number): boolean {
   return code === 500 || code === 502 || code === 504;
 }
+
+/**
+ * STOR of the temporary name refused for a reason that a direct STOR may not share: permission to create
+ * files, or the name. Never for a full disk or quota (552, 452, "space"): writing over the original then
+ * would lose it.
+ */
+export function refusedName(err: unknown): boolean {
+  if (!(err instanceof FtpReplyError)) return false;
+  if (err.code !== 550 && err.code !== 553 && err.code !== 532) return false;
+  return !/space|quota|full|storage/i.test(err.replyText);
+}

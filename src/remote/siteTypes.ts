@@ -27,6 +27,8 @@ export interface RemoteClient extends PoolClient {
   noop(): Promise<void>;
   /** Used by safe save when present: SIZE, MLST (or the parent's listing), SITE CHMOD. */
   size?(path: string): Promise<number>;
+  /** SIZE written ahead of the next operation's first command on this connection (FtpClient.sizeAlong). */
+  sizeAlong?(path: string): Promise<number>;
   stat?(path: string): Promise<FileEntry | undefined>;
   chmod?(path: string, mode: string): Promise<void>;
   /** FEAT lines (RFC 2389), upper-case keys: stat asks MLST only of a server that has it. */
@@ -111,6 +113,12 @@ export interface UploadOptions extends SizedTransfer {
   resume?: { key: string; from: (offset: number) => Readable };
   /** Collect the change in this batch (cache invalidation and change events in bulk) instead of at once. */
   batch?: ChangeBatch;
+  /**
+   * A new name's bytes are stored (226) and its connection is free again, its size check riding along with the
+   * next operation there (RemoteClient.sizeAlong): the caller may start its next file at once. The upload's own
+   * promise still settles only once the check is done. Not called on the other paths (safe save, a default mode).
+   */
+  onSent?: () => void;
 }
 
 /**

@@ -187,29 +187,51 @@ async function prepare(local: string): Promise<Prepared> {
   }
 }
 
+/**
+ * The files of one folder over the pool. A file's connection is taken by the next file as soon as its bytes are
+ * stored, its size check riding along with that file's first command (UploadOptions.onSent): each file is done
+ * (counted, its promise settled) once its own check is; a failed check stops new files as a failed upload does.
+ */
 async function putFiles(site: Site, jobs: PutJob[], run: Run): Promise<void> {
   const ahead = new ReadAhead(jobs);
   const index = new Map(jobs.map((j, i) => [j, i]));
-  await inParallel(jobs, parallel(site), run.ctx.signal, async (job) => putFile(site, job, await ahead.get(index.get(job)!), run));
+  const checks: Promise<void>[] = [];
+  const state: { failed?: { err: unknown } } = {};
+  try {
+    await inParallel(jobs, parallel(site), run.ctx.signal, async (job) => {
+      if (state.failed) throw state.failed.err;
+      const check = await putFile(site, job, await ahead.get(index.get(job)!), run);
+      if (check) checks.push(check.done.catch((err: unknown) => void (state.failed ??= { err })));
+    });
+  } finally {
+    await Promise.all(checks);
+  }
+  if (state.failed) throw state.failed.err;
 }
 
-async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run): Promise<void> {
+/**
+ * Upload one file; resolves when its connection is free again, with `done` when the file is not done yet (wrapped:
+ * an async function's promise would wait for it).
+ */
+async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run): Promise<{ done: Promise<void> } | undefined> {
   const { ctx, batch } = run;
   const st = prepared.stat ?? (await fsp.stat(job.local));
   if (!st.isFile()) {
     run.result.skipped.push(job.local);
-    return;
+    return undefined;
   }
   // A listed folder of that name is not asked about: the upload fails on it (FileIsADirectory).
   const shown = job.shown;
   if (shown && shown.type !== 'dir') {
     const file = { direction: 'upload' as const, local: job.local, remote: job.remote, size: shown.type === 'file' ? shown.size : undefined, mtime: shown.mtimeMs, oneOfMany: job.oneOfMany };
-    if (!(await run.questions.replace(file))) return;
+    if (!(await run.questions.replace(file))) return undefined;
   }
   ctx.onFile?.(job.local);
   const t = run.tally.start();
-  try {
-    const n = await site.upload(prepared.data ?? (() => fs.createReadStream(job.local)), job.remote, {
+  let onSent!: () => void;
+  const sent = new Promise<void>((resolve) => (onSent = resolve));
+  const done = site
+    .upload(prepared.data ?? (() => fs.createReadStream(job.local)), job.remote, {
       signal: ctx.signal,
       onProgress: t.progress,
       bytes: prepared.data?.length ?? st.size,
@@ -217,12 +239,15 @@ async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run): P
       mayExist: job.mayExist,
       batch,
       resume: prepared.data ? undefined : resumable(site, job, st),
+      onSent,
+    })
+    .then(t.done, (err: unknown) => {
+      t.failed();
+      throw err;
     });
-    t.done(n);
-  } catch (err) {
-    t.failed();
-    throw err;
-  }
+  // Done (or failed) before its connection was free: nothing left to wait for.
+  const first = await Promise.race([sent.then(() => 'sent' as const), done]);
+  return first === 'sent' ? { done } : undefined;
 }
 
 /**

@@ -665,6 +665,10 @@ export class FaultProxy {
 
   private track(s: net.Socket): void {
     this.sockets.add(s);
+    // Each write goes out at once, as a router forwards each segment: with Nagle's algorithm (RFC 896) a relay
+    // would hold the second of two replies sent back to back (213 then 229) for the ACK of the first, which the
+    // loopback peer delays (up to 40 ms on Linux).
+    s.setNoDelay(true);
     s.on('error', () => undefined);
     s.on('close', () => {
       this.sockets.delete(s);

@@ -154,6 +154,43 @@ describe('pipelined commands', function () {
       ctl.destroy();
     }
   });
+
+  it('carries a finished operation\'s SIZE with the next command (sizeAlong), or sends it alone when none comes', async () => {
+    const base = vsftpdReplies();
+    const server = await serve({
+      reply: (cmd) => (cmd.startsWith('SIZE') ? '213 5' : base(cmd)),
+      // SIZE /a's reply waits for the NOOP: a client that sent it alone and waited would time out.
+      gate: (cmd, rec) => cmd !== 'SIZE /a' || rec.includes('NOOP'),
+    });
+    const c = await connect(server);
+    const size = c.sizeAlong('/a');
+    assert.equal((await c.send('NOOP')).text, '200 NOOP ok.');
+    assert.equal(await size, 5);
+    assert.deepEqual(server.arrivalOf('SIZE /a'), ['SIZE /a', 'NOOP']);
+    // Nothing follows: sent alone, not held.
+    assert.equal(await c.sizeAlong('/b'), 5);
+    assert.deepEqual(server.arrivalOf('SIZE /b'), ['SIZE /b']);
+    assert.equal((await c.send('NOOP')).text, '200 NOOP ok.');
+  });
+
+  it('hands a carried command\'s reply to its check when settled, and tells its loss when the connection fails', async () => {
+    const base = vsftpdReplies();
+    const server = await serve({ reply: (cmd) => (cmd.startsWith('SIZE') ? '213 5' : base(cmd)) });
+    const ctl = await ControlConnection.open('127.0.0.1', server.port, new PathCodec('utf8', { raw: new Map() }, () => undefined), 1500, () => undefined, 8192);
+    try {
+      assert.equal((await ctl.read()).code, 220);
+      const told: string[] = [];
+      ctl.writeAhead('SIZE /a', (r) => told.push(`reply ${r.code}`), { carried: { lost: () => told.push('lost') } });
+      assert.equal(ctl.mustSettle, false, 'not sent yet: it goes with the next command');
+      await ctl.settleAhead();
+      assert.deepEqual(told, ['reply 213']);
+      ctl.writeAhead('SIZE /b', (r) => told.push(`reply ${r.code}`), { carried: { lost: () => told.push('lost') } });
+      ctl.destroy();
+      assert.deepEqual(told, ['reply 213', 'lost']);
+    } finally {
+      ctl.destroy();
+    }
+  });
 });
 
 /**

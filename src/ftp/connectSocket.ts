@@ -1,0 +1,44 @@
+import * as net from 'node:net';
+import { FtpConnectionError, FtpTimeoutError } from './errors';
+import { t as l10nT } from './l10n';
+import type { ConnectionKind } from './tls';
+
+export function formatEndpoint(address: string | undefined, port: number | undefined): string {
+  if (!address) return '?';
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/**
+ * A TCP connection within a timeout; the error says what failed and where. With `onread` the socket reads into
+ * buffers the caller hands out and delivers no 'data' events (see FileSink).
+ */
+export function connectSocket(host: string, port: number, timeoutMs: number, what: ConnectionKind, onread?: net.OnReadOpts): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(onread ? { host, port, onread } : { host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new FtpTimeoutError(
+          what === 'control connection'
+            ? l10nT('Could not open the control connection to {0} within {1} s', formatEndpoint(host, port), Math.round(timeoutMs / 1000))
+            : l10nT('Could not open the data connection to {0} within {1} s', formatEndpoint(host, port), Math.round(timeoutMs / 1000)),
+          undefined,
+          timeoutMs,
+        ),
+      );
+    }, timeoutMs);
+    const onError = (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      const why = err.code ?? err.message;
+      const message = what === 'control connection' ? l10nT('Could not open the control connection to {0}: {1}', formatEndpoint(host, port), why) : l10nT('Could not open the data connection to {0}: {1}', formatEndpoint(host, port), why);
+      reject(new FtpConnectionError(message, undefined, err));
+    };
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      resolve(socket);
+    });
+    socket.once('error', onError);
+  });
+}
