@@ -122,12 +122,12 @@ export async function vscodeUiCases(
       : await uiSession({ vsix, srv: s.server, diskRoot: srv.root, uid: srv.uid, gid: srv.gid, name: s.name, rounds: warmup + rounds, progress });
     const secs = ((Date.now() - started) / 1000).toFixed(0);
     progress(`    ${s.tag}: ${result.failure ? `failed: ${result.failure.message.split('\n')[0]}` : 'done'} in ${secs} s${result.background.length ? `; ${result.background.length} commands outside the steps` : ''}`);
-    for (const step of UI_STEPS) cases.push(stepCase(step, s, result, warmup, rounds));
+    for (const step of UI_STEPS) cases.push(stepCase(step, s, srv.name, result, warmup, rounds));
   }
   return cases;
 }
 
-function stepCase(step: UiStep, s: { name: string; rttMs?: number; tag: string }, result: SessionResult, warmup: number, rounds: number): Case {
+function stepCase(step: UiStep, s: { name: string; rttMs?: number; tag: string }, server: string, result: SessionResult, warmup: number, rounds: number): Case {
   const mine = result.records.filter((r) => r.step === step);
   const toSample = (r: StepRecord | undefined): Sample => {
     if (!r) throw result.failure ?? new Error('no sample from the UI session');
@@ -149,8 +149,8 @@ function stepCase(step: UiStep, s: { name: string; rttMs?: number; tag: string }
   return {
     id: `vscode-ui-${step}-${s.name}`,
     title: `in real VS Code (code-server ${CODE_SERVER_VERSION}), ${LABELS[step]}, ${s.tag}`,
-    ...(s.rttMs ? { rttMs: s.rttMs, minimum: MINIMUM[step] } : {}),
-    server: 'vsftpd',
+    ...(s.rttMs ? { rttMs: s.rttMs, minimum: server === 'vsftpd' ? MINIMUM[step] : `on vsftpd: ${MINIMUM[step]}` } : {}),
+    server,
     unit: 's',
     higherIsBetter: false,
     rounds: failed ? 1 : rounds,
