@@ -19,6 +19,7 @@ import { loginCase } from './cases/login';
 import { parserCases } from './cases/parser';
 import { WARMUP_FILES, smallFilesCase } from './cases/small-files';
 import { VSCODE_DIR_ENTRIES, VSCODE_FILE_MIB, siteCase, vscodeCase } from './cases/vscode';
+import { vscodeUiCases } from './cases/vscode-ui';
 import { copyFolder, linkOrCopy, makeLargeFile, makeManyEntries, makeSmallFiles } from './fixtures';
 import { USAGE, parseOptions, type BenchOptions, type CaseId } from './options';
 import { runCase, type Case, type CaseResult } from './runner';
@@ -104,7 +105,7 @@ async function main(): Promise<number> {
   };
 
   if (want('ceiling')) await run(ceilingCase(env));
-  if (want('wan')) {
+  if (want('wan') || want('vscode-ui')) {
     progress(`network emulator check: TCP ping-pong at ${opts.rttMs} ms${opts.rateMbit ? `, bulk at ${opts.rateMbit} Mbit/s` : ''}`);
     linkChecked = await linkCheck(opts.rttMs, opts.rateMbit);
     progress(`  ping-pong median ${linkChecked.rtt.median.toFixed(2)} ms${linkChecked.rate ? `, bulk ${linkChecked.rate.toFixed(2)} Mbit/s` : ''}`);
@@ -146,6 +147,16 @@ async function main(): Promise<number> {
             progress(`in real VS Code on ${name} through the emulator (${tag})`);
             await run(await vscodeCase(env, via.srv, rounds, progress, { rttMs: opts.rttMs, tag }));
           }
+        } finally {
+          await via.proxy.close();
+        }
+      }
+      if (want('vscode-ui') && name === opts.servers[0]) {
+        // Clicks in real VS Code: on loopback, then code-server's extension host -> emulator -> server.
+        const via = await startVia(srv, opts.rttMs, opts.rateMbit);
+        try {
+          progress(`clicks in real VS Code on ${name}: loopback, then through the emulator (${opts.rttMs} ms RTT)`);
+          for (const c of await vscodeUiCases(env, srv, progress, { srv: via.srv, rttMs: opts.rttMs })) await run(c);
         } finally {
           await via.proxy.close();
         }

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-export const CASE_IDS = ['ceiling', 'retr', 'stor', 'small', 'folder', 'sync', 'list', 'login', 'parse', 'vscode', 'wan'] as const;
+export const CASE_IDS = ['ceiling', 'retr', 'stor', 'small', 'folder', 'sync', 'list', 'login', 'parse', 'vscode', 'wan', 'vscode-ui'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 export const BENCH_SERVERS = ['vsftpd', 'pyftpdlib'] as const;
 export type BenchServer = (typeof BENCH_SERVERS)[number];
@@ -60,7 +60,8 @@ export const USAGE = `usage: bash bench/run [options]     (as root: it starts FT
   --extension-pool N    poolSize of the extension's own folder transfer (default 2)
   --servers a,b         of: ${BENCH_SERVERS.join(', ')} (default both)
   --cases a,b           of: ${CASE_IDS.join(', ')} (default all but wan, which takes
-                        about 25 minutes at 50 ms: bash bench/run --cases wan)
+                        about 25 minutes at 50 ms: bash bench/run --cases wan, and vscode-ui: clicks in
+                        real VS Code on loopback and through the emulator at --rtt, about 6 minutes)
   --tmp DIR             fixtures and server roots (default /dev/shm when it has room, else the temp folder)
   --parse-rounds N      rounds of bench/listing-parse.ts (default 9)
   --compare-cli FILE    also run this cli.js (e.g. built from an older commit) in the RETR and STOR cases
@@ -85,7 +86,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     pool: 4,
     extensionPool: 2,
     servers: [...BENCH_SERVERS],
-    cases: CASE_IDS.filter((c) => c !== 'wan'),
+    cases: CASE_IDS.filter((c) => c !== 'wan' && c !== 'vscode-ui'),
     tmp: '',
     parseRounds: 9,
     hostNode: 'auto',

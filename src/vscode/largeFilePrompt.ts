@@ -35,7 +35,13 @@ export class LargeFilePrompt {
   async check(uri: vscode.Uri, site: Site, path: string): Promise<void> {
     const limit = askLimit();
     if (limit === undefined) return;
-    const st = await site.stat(path);
+    // The listing's entry gives a file's size. A stat would also ask a LIST server the file's time to the second
+    // (MDTM, for VS Code's save), on a connection of its own and a round trip before the download, which asks it in
+    // the same write as its data connection's request (src/remote/preciseTime.ts). A link is looked at as stat does.
+    const entry = await site.lookup(path);
+    const st = entry?.type === 'file' && entry.size !== undefined
+      ? { type: FileType.File, size: entry.size, mtime: entry.mtimeMs ?? 0 }
+      : await site.stat(path);
     if ((st.type & FileType.Directory) !== 0 || st.size <= limit || st.size > vscodeLimit(uri)) return;
     const key = `${site.name}\0${path}\0${st.size}\0${st.mtime}`;
     const at = this.agreed.get(key);

@@ -23,6 +23,8 @@ export interface UiWorkbenchOptions {
   extraArgs?: string[];
   /** Runs after the .vsix is installed, before code-server starts (e.g. to install another extension). */
   prepare?: (dirs: { tmp: TempDir; extensionsDir: string; userDataDir: string }) => Promise<void>;
+  /** A .vsix to install instead of the one packaged from the project's current build (the bench packages its own). */
+  vsix?: string;
 }
 
 export interface UiWorkbench {
@@ -41,7 +43,7 @@ export interface UiWorkbench {
 }
 
 export async function startUiWorkbench(opts: UiWorkbenchOptions): Promise<UiWorkbench> {
-  const vsix = await freshVsix();
+  const vsix = opts.vsix ?? (await freshVsix());
   const tmp = tempDir(`vscode-e2e-${opts.name}-`);
   let server: CodeServer | undefined;
   let session: BrowserSession | undefined;

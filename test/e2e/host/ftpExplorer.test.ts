@@ -242,6 +242,39 @@ interface SavedConnection {
         }
       });
 
+      it('reading a file of a folder just listed asks its time (MDTM), if at all, in the same write as the data connection, not a round trip before', async () => {
+        // A folder of its own, a file put into it on the server's disk, then a save into the folder (which lists it
+        // first): a.txt's entry is from that listing, and nothing has asked its time yet.
+        const dir = `/along-${Date.now()}`;
+        await vscode.workspace.fs.createDirectory(uri(dir));
+        fs.writeFileSync(disk(`${dir}/a.txt`), 'along\n');
+        await vscode.workspace.fs.writeFile(uri(`${dir}/b.txt`), enc('b\n'));
+        const lines: string[] = [];
+        const s = api.onDidLog((l) => { if (l.startsWith(`[${name}`)) lines.push(l); });
+        try {
+          assert.deepStrictEqual((await vscode.workspace.fs.readDirectory(uri(dir))).sort(), [['a.txt', vscode.FileType.File], ['b.txt', vscode.FileType.File]]);
+          lines.length = 0;
+          assert.strictEqual(dec(await vscode.workspace.fs.readFile(uri(`${dir}/a.txt`))), 'along\n');
+        } finally {
+          s.dispose();
+          fs.rmSync(disk(dir), { recursive: true, force: true });
+        }
+        // The lines of the connection that downloaded it (the tree may list on another one meanwhile).
+        const conn = lines.find((l) => /---> RETR \S*\/a\.txt/.test(l))?.split(' ')[0];
+        assert.ok(conn, `a RETR of a.txt:\n${lines.join('\n')}`);
+        const own = lines.filter((l) => l.split(' ')[0] === conn);
+        const mdtm = own.findIndex((l) => /---> MDTM /.test(l));
+        // vsftpd's LIST has minutes and it has no MLST: the download asks MDTM along (TransferOptions.onModified).
+        // pyftpdlib's MLSD has seconds: nothing to ask.
+        if (srv.server === 'vsftpd') assert.ok(mdtm >= 0, `an MDTM of a.txt on vsftpd:\n${lines.join('\n')}`);
+        if (srv.server === 'pyftpdlib') assert.strictEqual(mdtm, -1, `no MDTM where MLSD has seconds:\n${lines.join('\n')}`);
+        if (mdtm >= 0) {
+          const data = own.findIndex((l) => /---> (EPSV|PASV|EPRT|PORT)\b/.test(l));
+          const reply = own.findIndex((l, i) => i > mdtm && /<--- 213 /.test(l));
+          assert.ok(data > mdtm && reply > data, `MDTM, then the data connection's request before MDTM's reply:\n${lines.join('\n')}`);
+        }
+      });
+
       it('missing files and folders are FileNotFound (stat, readFile, readDirectory, delete)', async () => {
         await rejectsWith(vscode.workspace.fs.stat(uri('/missing.txt')), 'FileNotFound');
         await rejectsWith(vscode.workspace.fs.readFile(uri('/missing.txt')), 'FileNotFound');
