@@ -48,7 +48,8 @@ export async function withSite(urlText: string, flags: Flags, fn: (s: CliSite) =
   try {
     await fn({ site, path: urlPath || (await site.root()) });
   } finally {
-    await site.dispose();
+    // The command's work is confirmed by now: QUIT's goodbye would only keep the program a round trip longer.
+    await site.dispose({ waitForReply: false });
   }
   return 0;
 }

@@ -354,14 +354,18 @@ export class FtpClient extends EventEmitter {
 
   // ---------------------------------------------------------------- closing
 
-  /** QUIT (RFC 959 §4.1.1), then close the socket. Never throws. */
-  async close(): Promise<void> {
+  /**
+   * QUIT (RFC 959 §4.1.1), then close the socket. Never throws. `waitForReply: false`: close once QUIT is sent,
+   * without its 221 (a program that exits saves the round trip; what it did was confirmed already).
+   */
+  async close(opts: { waitForReply?: boolean } = {}): Promise<void> {
     if (this.userClosed) return;
     const ctl = this.s.ctl;
     await this.chain;
     this.userClosed = true;
     if (!ctl.closed) {
       try {
+        if (opts.waitForReply === false) return await ctl.sendAndClose('QUIT', Math.min(this.s.timeoutMs, 2000));
         await ctl.send('QUIT', Math.min(this.s.timeoutMs, 2000));
       } catch {
         // The server may close before answering; either way we are done.

@@ -319,6 +319,27 @@ export class ControlConnection extends EventEmitter {
     return this.read(timeoutMs);
   }
 
+  /**
+   * Send `command` (QUIT) without waiting for its reply, then close: the line and the end of the stream are handed
+   * to the system before the socket goes (bounded by `timeoutMs`). For a program about to exit, whose last
+   * operation the server has already confirmed: the 221 would only say goodbye (RFC 959 §4.1.1).
+   */
+  async sendAndClose(command: string, timeoutMs: number): Promise<void> {
+    try {
+      this.write(command);
+      const socket = this.socket;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        socket.end(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    } finally {
+      this.destroy('closed by the client');
+    }
+  }
+
   /** Close the socket. Pending and future reads fail. */
   destroy(reason: DropReason = 'closed by the client'): void {
     const err = new FtpConnectionError(dropMessage(reason), this.lastCommand);

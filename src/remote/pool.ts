@@ -14,9 +14,9 @@
  * - `mode` is set on every client, idle or busy (it takes effect for its next transfer), and on new ones.
  */
 import { isConnectionLost, type DataMode } from '../ftp';
-import { connected, PoolClosedError, PoolWaitCancelledError, type PoolClient, type PoolOptions, type PoolStats, type RunOptions } from './poolTypes';
+import { connected, PoolClosedError, PoolWaitCancelledError, type ClosingOptions, type PoolClient, type PoolOptions, type PoolStats, type RunOptions } from './poolTypes';
 
-export { PoolClosedError, PoolWaitCancelledError, type PoolClient, type PoolOptions, type PoolStats, type RunOptions };
+export { PoolClosedError, PoolWaitCancelledError, type ClosingOptions, type PoolClient, type PoolOptions, type PoolStats, type RunOptions };
 
 interface Waiter<C> {
   transfer: boolean;
@@ -151,21 +151,21 @@ export class ClientPool<C extends PoolClient> {
   }
 
   /** Close the connections (Disconnect): idle ones now, busy ones when their operation ends. */
-  async closeAll(): Promise<void> {
+  async closeAll(opts?: ClosingOptions): Promise<void> {
     this.generation++;
     const idle = this.idle.splice(0);
     for (const c of this.busy.keys()) this.closeOnRelease.add(c);
     this.emit();
-    await Promise.all(idle.map((i) => this.closeQuietly(i.client)));
+    await Promise.all(idle.map((i) => this.closeQuietly(i.client, opts)));
   }
 
   /** Close everything and refuse new requests. */
-  async dispose(): Promise<void> {
+  async dispose(opts?: ClosingOptions): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     if (this.timer) clearInterval(this.timer);
     for (const w of this.waiters.splice(0)) this.settle(w, undefined, new PoolClosedError());
-    await this.closeAll();
+    await this.closeAll(opts);
     this.listeners.clear();
   }
 
@@ -381,9 +381,9 @@ export class ClientPool<C extends PoolClient> {
     this.emit();
   }
 
-  private async closeQuietly(client: C): Promise<void> {
+  private async closeQuietly(client: C, opts?: ClosingOptions): Promise<void> {
     try {
-      if (!client.closed) await client.close();
+      if (!client.closed) await client.close(opts);
     } catch {
       try {
         client.destroy();

@@ -3,6 +3,11 @@
  */
 import type { DataMode } from '../ftp';
 
+/** How connections are closed. `waitForReply: false`: QUIT without waiting for its reply (a program about to exit). */
+export interface ClosingOptions {
+  waitForReply?: boolean;
+}
+
 export interface PoolClient {
   /** Closed for good (close()/destroy()): the pool discards it. */
   readonly closed: boolean;
@@ -12,7 +17,7 @@ export interface PoolClient {
    */
   readonly connected?: boolean;
   mode: DataMode;
-  close(): Promise<void>;
+  close(opts?: ClosingOptions): Promise<void>;
   destroy(): void;
   noop?(): Promise<void>;
   on?(event: 'close', listener: (err?: Error) => void): unknown;

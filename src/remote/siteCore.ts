@@ -11,7 +11,7 @@ import { DirCache, DEFAULT_TTL_MS, type Listing, ROOT_ENTRY } from './dirCache';
 import { FsError, opWord, toFsError } from './fsErrors';
 import { t } from './l10n';
 import { LinkKinds } from './links';
-import { ClientPool } from './pool';
+import { ClientPool, type ClosingOptions } from './pool';
 import { isProbe, probeAnchor } from './probes';
 import { RecentReads } from './recentReads';
 import { FileType, type RemoteClient, type SiteOptions, type Stat, type Transfer } from './siteTypes';
@@ -146,10 +146,11 @@ export class SiteCore {
     );
   }
 
-  async dispose(): Promise<void> {
+  /** Close the connections for good (`waitForReply: false`: without waiting for QUIT's reply, for a program that exits). */
+  async dispose(opts?: ClosingOptions): Promise<void> {
     this.listeners.clear();
     this.cache.clear();
-    await this.pool.dispose();
+    await this.pool.dispose(opts);
   }
 
   /** Throws NoPermissions on a read-only connection (before anything is asked of the server). */

@@ -79,6 +79,22 @@ describe('CLI (dist/cli.js)', function () {
     assert.ok(!r.stderr.includes(server.password));
   });
 
+  it('ends with QUIT and exits without waiting for its goodbye; the server got the QUIT', async () => {
+    const before = (await server.log()).split('\n').filter((l) => /"QUIT" 221/.test(l)).length;
+    const r = await cli(['ls', url, '--log'], env());
+    assert.equal(r.code, 0, r.stderr);
+    const dialogue = r.stderr.trim().split('\n');
+    assert.ok(dialogue.some((l) => /---> QUIT$/.test(l)), `QUIT sent:\n${r.stderr}`);
+    assert.ok(!dialogue.some((l) => /<--- 221/.test(l)), `the 221 was not waited for:\n${r.stderr}`);
+    // proftpd logs a command once it has answered it: the QUIT arrived whole and was answered (to nobody).
+    let quits = 0;
+    for (let i = 0; i < 50 && quits <= before; i++) {
+      quits = (await server.log()).split('\n').filter((l) => /"QUIT" 221/.test(l)).length;
+      if (quits <= before) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.ok(quits > before, 'the server logged the QUIT');
+  });
+
   it('fails with exit code 1 and one clear line', async () => {
     let r = await cli(['get', `${url}/no-such-file`, path.join(tmp, 'x')], env());
     assert.equal(r.code, 1);
