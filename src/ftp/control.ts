@@ -319,21 +319,13 @@ export class ControlConnection extends EventEmitter {
     return this.read(timeoutMs);
   }
 
-  /**
-   * Send `command` (QUIT) without waiting for its reply, then close: the line and the end of the stream are handed
-   * to the system before the socket goes (bounded by `timeoutMs`). For a program about to exit, whose last
-   * operation the server has already confirmed: the 221 would only say goodbye (RFC 959 §4.1.1).
-   */
+  /** Send `command` without waiting for its reply; close once it and the stream's end are with the system (bounded). */
   async sendAndClose(command: string, timeoutMs: number): Promise<void> {
     try {
       this.write(command);
-      const socket = this.socket;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
-        socket.end(() => {
-          clearTimeout(timer);
-          resolve();
-        });
+        this.socket.end(() => (clearTimeout(timer), resolve()));
       });
     } finally {
       this.destroy('closed by the client');
