@@ -9,8 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { runCommand, screenshot, waitForEditorTab } from '../../test/e2e/browser';
+import { runCommand, screenshot } from '../../test/e2e/browser';
 import { CODE_SERVER_VERSION, missingPieces } from '../../test/e2e/env';
 import { addConnection, answerRemember, expandRow, ftpChannel, ftpView, openFtpExplorer, treeRow } from '../../test/e2e/ftpUi';
 import { waitFor } from '../../test/e2e/processGroup';
@@ -22,6 +21,7 @@ import type { Candidate, Case, Sample } from '../runner';
 import type { BenchServerInfo } from '../servers';
 import { PROJECT } from '../tools';
 import type { BenchEnv } from './env';
+import { editorShows, idle, lastDomChange, noPolling, pause, settledChannel, showFtpView, STEP_TIMEOUT_MS, watchDom } from './vscode-ui-page';
 
 /** Files in each small folder clicked open. */
 const FOLDER_FILES = 20;
@@ -33,10 +33,6 @@ const STALE_AFTER_MS = 5000 + 500;
 const SETTLE_MS = 1500;
 /** The view is "settled" after this long without a change to its DOM. */
 const QUIET_MS = 1000;
-/** Before each click, the extension has sent nothing for this long. */
-const IDLE_MS = 1000;
-/** Bound on every wait of a step. */
-const STEP_TIMEOUT_MS = 60_000;
 
 export const UI_STEPS = ['folder', 'open', 'open-stale', 'save', 'big-first', 'big-settled'] as const;
 export type UiStep = (typeof UI_STEPS)[number];
@@ -360,95 +356,4 @@ function makeFixtures(dir: string, o: SessionOptions): void {
     if (fs.statSync(p).isDirectory() && !path.basename(p).startsWith('b')) for (const n of fs.readdirSync(p)) own(path.join(p, n));
   };
   own(dir);
-}
-
-/** Sets pollSeconds 0 on the connection `name` in code-server's user settings (Add Connection wrote it there). */
-function noPolling(userDataDir: string, name: string): void {
-  const file = path.join(userDataDir, 'User', 'settings.json');
-  let settings: Record<string, unknown>;
-  try {
-    settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new Error(`${file} is not plain JSON (${(err as Error).message}): cannot turn watching off for the bench`);
-  }
-  const list = settings['ftpExplorer.connections'];
-  const conn = Array.isArray(list) ? (list as Record<string, unknown>[]).find((c) => c.name === name) : undefined;
-  if (!conn) throw new Error(`no connection "${name}" in ${file} after Add Connection`);
-  conn.pollSeconds = 0;
-  fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
-}
-
-/** Waits until the editor shows `text` in the active tab `name`; returns when both were seen (epoch ms). */
-async function editorShows(page: Page, name: string, text: string): Promise<number> {
-  await Promise.all([
-    waitForEditorTab(page, name, { timeoutMs: STEP_TIMEOUT_MS }),
-    page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: text }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS }),
-  ]);
-  return Date.now();
-}
-
-/** Records in the page the time (epoch ms) of the latest change to `view`'s DOM, from now on. */
-async function watchDom(view: Locator): Promise<void> {
-  await view.evaluate((el) => {
-    // Runs in the page; the harness compiles without the DOM lib.
-    type Observer = { observe(node: unknown, opts: Record<string, boolean>): void; disconnect(): void };
-    const g = globalThis as unknown as { MutationObserver: new (cb: () => void) => Observer; benchObserver?: Observer; benchLastChange?: number };
-    g.benchObserver?.disconnect();
-    g.benchLastChange = Date.now();
-    g.benchObserver = new g.MutationObserver(() => {
-      g.benchLastChange = Date.now();
-    });
-    g.benchObserver.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
-  });
-}
-
-async function lastDomChange(page: Page): Promise<number> {
-  return page.evaluate(() => (globalThis as unknown as { benchLastChange?: number }).benchLastChange ?? 0);
-}
-
-/**
- * Waits until the extension has sent nothing for IDLE_MS (the "FTP" channel's file unchanged), bounded: every click
- * starts with the connections idle, not behind the tree's own listing after a save (bench/README.md).
- */
-async function idle(userDataDir: string): Promise<void> {
-  let last = ftpChannel(userDataDir).length;
-  let since = Date.now();
-  await waitFor(() => {
-    const n = ftpChannel(userDataDir).length;
-    if (n !== last) {
-      last = n;
-      since = Date.now();
-    }
-    return Date.now() - since >= IDLE_MS;
-  }, 30_000, 100);
-}
-
-/** The channel's commands once its file stopped growing (VS Code writes it in the background; bounded). */
-async function settledChannel(userDataDir: string): Promise<ChannelCommand[]> {
-  let last = -1;
-  await waitFor(() => {
-    const n = ftpChannel(userDataDir).length;
-    const same = n === last;
-    last = n;
-    return same;
-  }, 15_000, 1000);
-  return channelCommands(ftpChannel(userDataDir));
-}
-
-/**
- * The FTP Explorer view shown after the page loaded again: the workbench restores the side bar as it was, and a click
- * on the activity bar's item while it restores can close it again (openFtpExplorer's check comes too early). Clicked
- * until the view's title shows, bounded.
- */
-async function showFtpView(page: Page): Promise<void> {
-  const title = page.locator('.sidebar .title-label', { hasText: /FTP Explorer/i }).first();
-  for (let attempt = 1; ; attempt++) {
-    if (await title.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) return;
-    if (attempt === 4) throw new Error('the FTP Explorer view did not show after the page loaded again');
-    await openFtpExplorer(page).catch(() => undefined);
-  }
-}
-
-function pause(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
