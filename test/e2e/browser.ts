@@ -161,11 +161,23 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   const box = page.locator(QUICK_INPUT_BOX);
   for (let attempt = 1; ; attempt++) {
     const left = () => Math.max(1000, deadline - Date.now());
+    // A quick input that is not the palette (the last command's quick pick, perhaps still fading out after its
+    // pick: then it is inert, and hidden a moment later) is waited out, or closed, before F1.
+    if ((await box.isVisible()) && (await box.getAttribute('aria-label').catch(() => null)) !== PALETTE_LABEL) {
+      if (!(await box.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false))) {
+        await page.keyboard.press('Escape');
+        await box.waitFor({ state: 'hidden', timeout: left() });
+      }
+    }
     if (!(await box.isVisible())) {
       await page.keyboard.press('F1');
       await box.waitFor({ state: 'visible', timeout: left() });
     }
-    await box.fill(`>${title}`, { timeout: left() });
+    // Bounded per try: a box that closes under the fill is opened again by the next try.
+    if (!(await box.fill(`>${title}`, { timeout: Math.min(5000, left()) }).then(() => true, () => false))) {
+      if (Date.now() >= deadline) throw new Error(`could not type "${title}" into the command palette within ${timeoutMs} ms`);
+      continue;
+    }
     if (await firstRowIs(page, title, Math.min(3000, left()))) break;
     if (Date.now() >= deadline) {
       const rows = await page.locator(PALETTE_ROWS).allTextContents();
