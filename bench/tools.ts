@@ -35,7 +35,10 @@ export function worker(name: string): string {
  */
 export async function runWorker(name: string, params: unknown, node = NODE): Promise<{ result: Record<string, unknown>; process: ProcessResult }> {
   const env = { ...process.env, FTPX_BENCH_PARAMS: JSON.stringify(params) };
-  const r = await runOk(node, [worker(name)], { timeoutMs: TIMEOUT_MS, env });
+  // FTPX_BENCH_WORKER_ARGS: Node options for every worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where a
+  // candidate's CPU goes (Node refuses --cpu-prof in NODE_OPTIONS).
+  const extra = (process.env.FTPX_BENCH_WORKER_ARGS ?? '').split(' ').filter(Boolean);
+  const r = await runOk(node, [...extra, worker(name)], { timeoutMs: TIMEOUT_MS, env });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return { result: JSON.parse(line) as Record<string, unknown>, process: r };
 }
