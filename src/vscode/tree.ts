@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { modeWord } from './words';
-import { formatOffset, hasUndecodableBytes, visibleName } from '../ftp';
+import { formatOffset, hasUndecodableBytes, visibleName, type FileEntry } from '../ftp';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
 import { entryTooltip } from './entryTooltip';
@@ -35,6 +35,8 @@ export class EntryNode {
     readonly isDir: boolean,
     readonly isLink: boolean,
     readonly parent: ConnectionNode | EntryNode,
+    /** What the listing this row was made from says of it (for its tooltip). */
+    readonly listed?: FileEntry,
   ) {}
   get name(): string {
     return this.connection.name;
@@ -269,7 +271,7 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
   async resolveTreeItem(item: vscode.TreeItem, node: Node): Promise<vscode.TreeItem> {
     if (!(node instanceof EntryNode)) return item;
     const site = this.existingSite(node.connection);
-    const tip = site && (await entryTooltip(site, node.path, node.isLink));
+    const tip = site && (await entryTooltip(site, node.path, node.isLink, node.listed));
     if (tip) item.tooltip = tip;
     return item;
   }
@@ -309,9 +311,11 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       this.refreshIfChanged(connection);
       // VS Code asks for the children of expanded folders only: poll it for changes made by others.
       this.watchFolder(`${site.key}|${dir}`, connection.name, dir);
+      const listing = site.cache.get(dir);
+      const listed = Array.isArray(listing) ? new Map(listing.map((e) => [e.name, e])) : undefined;
       const children = entries.map(([name, type]) => {
         const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
-        return new EntryNode(connection, path, (type & FileType.Directory) !== 0, (type & FileType.SymbolicLink) !== 0, node);
+        return new EntryNode(connection, path, (type & FileType.Directory) !== 0, (type & FileType.SymbolicLink) !== 0, node, listed?.get(name));
       });
       children.sort((a, b) => (a.isDir === b.isDir ? collator.compare(baseName(a.path), baseName(b.path)) : a.isDir ? -1 : 1));
       return children;

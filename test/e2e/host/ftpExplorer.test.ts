@@ -386,6 +386,23 @@ interface SavedConnection {
         assert.strictEqual(readDisk('events.txt'), 'e');
       });
 
+      it("a row's tooltip says what its listing said, without a request once that listing left the cache", async () => {
+        const root = (await api.tree.getChildren()).find((r) => r.kind === 'connection' && r.name === name);
+        assert.ok(root);
+        const hello = (await api.tree.getChildren(root)).find((k) => k.kind === 'entry' && k.path === `${base}/hello.txt`);
+        assert.ok(hello, 'the tree lists hello.txt');
+        // As when the listing is older than the cache keeps it (VS Code asks again for a row it redraws, and on a click).
+        api.site(name)?.cache.invalidate(base);
+        api.clearLog();
+        const item = await api.tree.resolveTreeItem(api.tree.getTreeItem(hello), hello);
+        // (Markdown: its punctuation escaped.)
+        const tip = (item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip)).replace(/\\/g, '');
+        assert.match(tip, /hello\.txt/);
+        assert.match(tip, new RegExp(`Size: ${fs.statSync(disk('hello.txt')).size} B`), tip);
+        const sent = api.logLines().filter((l) => l.includes('--->'));
+        assert.deepStrictEqual(sent, [], 'no command for a tooltip');
+      });
+
       it('deleting /a leaves the tree knowing /ab: a change in /ab still refreshes its row', async () => {
         await vscode.workspace.fs.createDirectory(uri('/a'));
         await vscode.workspace.fs.createDirectory(uri('/ab'));
