@@ -50,6 +50,15 @@ for f in "$results"/*.log; do
   x=$(grep -oE '^ +[0-9]+ failing' "$f" | grep -oE '[0-9]+' | tail -1); failed=$((failed + ${x:-0}))
   s=$(grep -oE '^ +[0-9]+ pending' "$f" | grep -oE '[0-9]+' | tail -1); skipped=$((skipped + ${s:-0}))
 done
+# Each suite's failures (mocha's summary after "N failing") again here, at the end, where a CI log shown only by its
+# tail still names them: the unit and integration suites print theirs long before the end.
+for f in "$results"/*.log; do
+  if grep -qE '^ +[0-9]+ failing' "$f"; then
+    echo
+    echo "=== failures in the $(basename "$f" .log) tests"
+    sed -n '/^ \+[0-9]\+ failing/,$p' "$f" | head -n 120
+  fi
+done
 rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo
