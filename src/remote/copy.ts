@@ -53,7 +53,7 @@ export async function copyPath(src: Site, from: string, dst: Site, to: string, o
       const local = nodePath.join(tmp, 'file');
       got = await downloadFile(src, a, local, down);
       const r = await uploadFile(dst, local, b, up);
-      if (r.bytes !== got.bytes) throw new FsError('Unavailable', `copy ${a} to ${b}: ${got.bytes} bytes came down, ${r.bytes} went up`);
+      if (r.bytes !== got.bytes) throw new FsError('Unavailable', t('copy {0} to {1}: {2} bytes came down, {3} went up', a, b, got.bytes, r.bytes));
       return r;
     }
     got = await downloadTo(src, a, tmp, down);
@@ -63,7 +63,7 @@ export async function copyPath(src: Site, from: string, dst: Site, to: string, o
     if (downloaded !== local) await fsp.rename(downloaded, local);
     const r = await uploadTo(dst, [local], parentPath(b), up);
     if (r.bytes !== got.bytes || r.files !== got.files) {
-      throw new FsError('Unavailable', `copy ${a} to ${b}: ${got.files} files (${got.bytes} bytes) came down, ${r.files} (${r.bytes} bytes) went up`);
+      throw new FsError('Unavailable', t('copy {0} to {1}: {2} files ({3} bytes) came down, {4} ({5} bytes) went up', a, b, got.files, got.bytes, r.files, r.bytes));
     }
     r.links.push(...got.links);
     r.skipped.push(...got.skipped);

@@ -10,6 +10,7 @@ import { openPart, resumeKey, RESUME_MIN_BYTES, type Part } from './resume';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
 import { checkCancelled, inParallel, isSafeLocalName, newRun, parallel, type ExistingFile, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
+import { t as l10nT } from './l10n';
 
 interface GetJob {
   remote: string;
@@ -26,7 +27,7 @@ export async function downloadTo(site: Site, remotePath: string, localDir: strin
   const p = normalizePath(remotePath);
   const stat = await site.stat(p);
   const name = p === '/' ? site.name : baseName(p);
-  if (!isSafeLocalName(name)) throw new FsError('NoPermissions', `"${name}" cannot be a local file name`);
+  if (!isSafeLocalName(name)) throw new FsError('NoPermissions', l10nT('"{0}" cannot be a local file name', name));
   const local = nodePath.join(localDir, name);
   if ((stat.type & FileType.Directory) !== 0) await getDir(site, p, local, run);
   else await getOne(site, p, stat, local, run);
@@ -38,7 +39,7 @@ export async function downloadFile(site: Site, remotePath: string, localFile: st
   const run = newRun(ctx);
   const p = normalizePath(remotePath);
   const stat = await site.stat(p);
-  if ((stat.type & FileType.Directory) !== 0) throw new FsError('FileIsADirectory', `${p} is a folder`);
+  if ((stat.type & FileType.Directory) !== 0) throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
   await getOne(site, p, stat, localFile, run);
   return run.result;
 }
@@ -105,7 +106,7 @@ async function linkInDisguise(site: Site, p: string): Promise<boolean> {
 async function getFile(site: Site, job: GetJob, run: TransferRun): Promise<void> {
   const { ctx } = run;
   const there = await fsp.lstat(job.local).catch(() => undefined);
-  if (there?.isDirectory()) throw new FsError('FileIsADirectory', `${job.local} is a local folder: the file ${job.remote} cannot replace it`);
+  if (there?.isDirectory()) throw new FsError('FileIsADirectory', l10nT('{0} is a local folder: the file {1} cannot replace it', job.local, job.remote));
   if (there && !(await run.questions.replace(existing(job, there)))) return;
   ctx.onFile?.(job.remote);
   const t = run.tally.start();
@@ -220,7 +221,7 @@ async function checkComplete(site: Site, remote: string, got: number, listed: nu
     );
   }
   if (now?.size === undefined && got < listed) {
-    throw new FsError('Unavailable', `download ${remote}: only ${got} of the ${listed} bytes listed arrived. The local file was left as it was; download it again.`);
+    throw new FsError('Unavailable', l10nT('download {0}: only {1} of the {2} bytes listed arrived. The local file was left as it was; download it again.', remote, got, listed));
   }
 }
 

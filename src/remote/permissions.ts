@@ -87,11 +87,11 @@ export async function chmod(site: SiteCore, path: string, mode: number, opts: Ch
   const result: ChmodResult = { changed: 0, links: [] };
   const changes: Change[] = [];
   if (entry.type === 'symlink') {
-    throw new FsError('NoPermissions', `${p} is a link: a link has no permissions of its own. Change those of the file or folder it leads to.`);
+    throw new FsError('NoPermissions', l10nT('{0} is a link: a link has no permissions of its own. Change those of the file or folder it leads to.', p));
   }
   const applyTo = opts.recursive ? opts.applyTo ?? 'all' : 'all';
   const one = async (c: RemoteClient, q: string) => {
-    if (opts.signal?.aborted) throw new FsError('Cancelled', 'Cancelled');
+    if (opts.signal?.aborted) throw new FsError('Cancelled', l10nT('Cancelled'));
     await siteChmod(c, q, mode);
     result.changed++;
     changes.push({ type: 'changed', path: q });
@@ -134,7 +134,7 @@ async function walk(
 
 /** SITE CHMOD, or an FsError saying the server has none. */
 async function siteChmod(c: RemoteClient, p: string, mode: number): Promise<void> {
-  if (!c.chmod) throw new FsError('NoPermissions', 'This connection cannot change permissions (no SITE CHMOD).');
+  if (!c.chmod) throw new FsError('NoPermissions', l10nT('This connection cannot change permissions (no SITE CHMOD).'));
   await c.chmod(p, octal(mode));
 }
 

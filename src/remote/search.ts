@@ -8,6 +8,7 @@
 import { FsError } from './fsErrors';
 import { FileType } from './siteTypes';
 import { baseName } from './uri';
+import { t } from './l10n';
 
 /** What the walk needs of a site (Site has it). */
 export interface Searchable {
@@ -70,7 +71,7 @@ export interface TextMatch {
  */
 export function namePattern(pattern: string): (name: string) => boolean {
   const p = pattern.trim();
-  if (!p) throw new FsError('Unknown', 'Enter a part of a file name, or a pattern like *.php.');
+  if (!p) throw new FsError('Unknown', t('Enter a part of a file name, or a pattern like *.php.'));
   if (!/[*?]/.test(p)) {
     const lower = p.toLowerCase();
     return (name) => name.toLowerCase().includes(lower);
@@ -109,7 +110,7 @@ export async function searchInFiles(
   limits: SearchLimits = SEARCH_LIMITS,
   opts: WalkOptions = {},
 ): Promise<{ matches: TextMatch[]; truncated: Truncation; skipped: number; unreadable: number }> {
-  if (!text) throw new FsError('Unknown', 'Enter the text to search for.');
+  if (!text) throw new FsError('Unknown', t('Enter the text to search for.'));
   const needle = text.toLowerCase();
   const matches: TextMatch[] = [];
   let read = 0;
@@ -172,7 +173,7 @@ async function walk(
   for (let depth = 0; level.length; depth++) {
     const next: string[] = [];
     for (const dir of level) {
-      if (opts.signal?.aborted) throw new FsError('Cancelled', 'The search was cancelled.');
+      if (opts.signal?.aborted) throw new FsError('Cancelled', t('The search was cancelled.'));
       if (progress.folders >= limits.maxFolders) return `listed the first ${limits.maxFolders} folders`;
       const entries = await site.readDirectory(dir).catch((err: unknown) => {
         // A folder the server will not list (permissions) is left out, not the end of the search.

@@ -13,6 +13,7 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { FsError } from './fsErrors';
 import type { Site } from './site';
+import { t } from './l10n';
 
 export interface TransferContext {
   signal?: AbortSignal;
@@ -123,7 +124,7 @@ export class OverwriteQuestions {
       this.r.kept.push(file.direction === 'download' ? file.local : file.remote);
       return false;
     }
-    throw new FsError('Cancelled', 'Cancelled');
+    throw new FsError('Cancelled', t('Cancelled'));
   }
 }
 
@@ -133,7 +134,7 @@ export function isSafeLocalName(name: string): boolean {
 }
 
 export function checkCancelled(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new FsError('Cancelled', 'Cancelled');
+  if (signal?.aborted) throw new FsError('Cancelled', t('Cancelled'));
 }
 
 /** The bytes of a transfer whose files move several at a time: done ones plus the progress of those moving. */

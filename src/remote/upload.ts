@@ -9,6 +9,7 @@ import { resumeKey, RESUME_MIN_BYTES } from './resume';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type UploadOptions } from './site';
 import { checkCancelled, inParallel, newRun, parallel, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
+import { t as l10nT } from './l10n';
 
 interface PutJob {
   local: string;
@@ -116,7 +117,7 @@ async function putDir(site: Site, local: string, remote: string, run: Run): Prom
   } catch (err) {
     if (!(err instanceof FsError && err.kind === 'FileExists')) throw err;
     if (((await site.stat(remote)).type & FileType.Directory) === 0) {
-      throw new FsError('FileNotADirectory', `${remote} is a file, not a folder: cannot upload the folder ${local} into it`);
+      throw new FsError('FileNotADirectory', l10nT('{0} is a file, not a folder: cannot upload the folder {1} into it', remote, local));
     }
     // What this upload changed so far must be in the listing (two local folders of the same name).
     batch.flush();

@@ -4,12 +4,23 @@ import { FtpTlsError, parseFtpUrl, setTranslator } from '../../src/ftp';
 import { assertSafeArgument } from '../../src/ftp/guard';
 import { startTls } from '../../src/ftp/tls';
 import { actionWord, cliHint, reasonText, type PlanRow } from '../../src/remote/sync/plan';
+import { namePattern } from '../../src/remote/search';
+import { checkCancelled } from '../../src/remote/transfers';
 
 /** A translator that marks what went through it, as vscode.l10n.t would replace it. */
 const marked = (message: string, ...args: (string | number | boolean)[]) => `«${message}»[${args.join('|')}]`;
 
 describe('texts below src/vscode in the user\'s language', () => {
   afterEach(() => setTranslator(undefined));
+
+  it("src/remote's errors go through the translator (a cancel, a bad search pattern), English without one", () => {
+    const aborted = AbortSignal.abort();
+    setTranslator(marked);
+    assert.throws(() => checkCancelled(aborted), { message: '«Cancelled»[]' });
+    assert.throws(() => namePattern('  '), { message: '«Enter a part of a file name, or a pattern like *.php.»[]' });
+    setTranslator(undefined);
+    assert.throws(() => checkCancelled(aborted), { message: 'Cancelled' });
+  });
 
   it("a sync plan's reasons are whole messages per direction, the CLI's flags are not in them", () => {
     const extra: PlanRow = { path: 'a', action: 'skip', reason: 'extra', remote: { type: 'file', size: 1, mtimeMs: 0 } };

@@ -18,6 +18,7 @@ import { baseName, joinPath, normalizePath, parentPath } from '../uri';
 import type { Plan, PlanRow } from './plan';
 import type { Seen } from './state';
 import { forgetAncestors } from './trees';
+import { t } from '../l10n';
 
 export interface ApplyOptions {
   localRoot: string;
@@ -84,7 +85,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
 
     // Folders, parents first (the plan is sorted), one at a time: each is one command.
     for (const row of work.filter((x) => x.action === 'mkdir')) {
-      if (o.signal?.aborted) throw new FsError('Cancelled', 'Cancelled');
+      if (o.signal?.aborted) throw new FsError('Cancelled', t('Cancelled'));
       await attempt(row, async () => {
         if (up) await site.createDirectory(remoteOf(row.path)).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
         else await fsp.mkdir(localOf(row.path), { recursive: true });
@@ -153,7 +154,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
       }),
     );
     for (const row of folders) {
-      if (o.signal?.aborted) throw new FsError('Cancelled', 'Cancelled');
+      if (o.signal?.aborted) throw new FsError('Cancelled', t('Cancelled'));
       await attempt(row, async () => {
         if (up) await site.delete(remoteOf(row.path), { recursive: false });
         else await fsp.rmdir(localOf(row.path));
@@ -177,7 +178,7 @@ function isFolder(row: PlanRow, up: boolean): boolean {
 async function alreadyFolder(site: Site, err: unknown, p: string): Promise<void> {
   if (!(err instanceof FsError && err.kind === 'FileExists')) throw err;
   const e = await site.lookup(p);
-  if (e?.type !== 'dir') throw new FsError('FileNotADirectory', `${p} is a file on the server now, not a folder`);
+  if (e?.type !== 'dir') throw new FsError('FileNotADirectory', t('{0} is a file on the server now, not a folder', p));
 }
 
 /** Make the remote folder `p` and those above it that are missing (upload on save's new folders too). */
@@ -187,7 +188,7 @@ export async function remoteFolders(site: Site, p: string): Promise<void> {
     site.cache.invalidate(parentPath(d));
     const e = await site.lookup(d);
     if (e?.type === 'dir' || e?.type === 'symlink') break;
-    if (e) throw new FsError('FileNotADirectory', `${d} is a file on the server, not a folder`);
+    if (e) throw new FsError('FileNotADirectory', t('{0} is a file on the server, not a folder', d));
     missing.unshift(d);
   }
   for (const d of missing) await site.createDirectory(d).catch((err) => alreadyFolder(site, err, d));

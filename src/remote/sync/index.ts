@@ -15,6 +15,7 @@ import { DEFAULT_EXCLUDES, IgnoreRules } from './ignore';
 import { makePlan, type Direction, type Plan } from './plan';
 import type { Seen } from './state';
 import { forgetAncestors, walkLocal, walkRemote, type Tree } from './trees';
+import { t } from '../l10n';
 
 export { applyPlan, type ApplyOptions, type ApplyResult, type RowOutcome } from './apply';
 export { actionWord, cliHint, countRows, hasWork, reasonText, type Action, type Direction, type Plan, type PlanRow, type Reason } from './plan';
@@ -63,14 +64,14 @@ export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync>
   const walk = { ignore, gitignore: o.gitignore !== false, signal: o.signal };
   // A mistyped local folder must not read as an empty one: with --delete that would empty the server.
   if (o.direction === 'upload' && !(await fsp.stat(o.localRoot).catch(() => undefined))?.isDirectory()) {
-    throw new FsError('FileNotFound', `No such local folder: ${o.localRoot}`);
+    throw new FsError('FileNotFound', t('No such local folder: {0}', o.localRoot));
   }
   forgetAncestors(site, remoteRoot);
-  if (remoteRoot !== '/' && (await site.lookup(remoteRoot))?.type === 'file') throw new FsError('FileNotADirectory', `${remoteRoot} is a file on the server, not a folder`);
+  if (remoteRoot !== '/' && (await site.lookup(remoteRoot))?.type === 'file') throw new FsError('FileNotADirectory', t('{0} is a file on the server, not a folder', remoteRoot));
   // Local first: its .gitignore files are the rules of both sides.
   const local = await walkLocal(o.localRoot, walk);
   const remote = await walkRemote(site, remoteRoot, { ...walk, parallel: o.parallel });
-  if (!remote.exists && o.direction === 'download') throw new FsError('FileNotFound', `${remoteRoot} does not exist on the server`);
+  if (!remote.exists && o.direction === 'download') throw new FsError('FileNotFound', t('{0} does not exist on the server', remoteRoot));
   const checksumMethods = new Set<ChecksumMethod>();
   let same: Map<string, boolean> | undefined;
   if (o.checksum) {

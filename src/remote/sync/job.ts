@@ -13,6 +13,7 @@ import { planSync } from './index';
 import type { Direction, Plan, PlanRow } from './plan';
 import { loadSeen, saveSeen } from './state';
 import { STATE_FILE } from './trees';
+import { t } from '../l10n';
 
 /** What a sync job keeps (plain data, stored across a reload). */
 export interface SyncSpec {
@@ -78,7 +79,7 @@ export async function runSyncJob(site: Site, spec: SyncSpec, ctx: JobContext, o:
   // What was done is recorded even when the rest was cancelled or failed: the next sync does not redo it.
   await saveSeen(stateFile, spec.stateKey, result.seen);
   o.onResult?.(result);
-  if (result.cancelled) throw new FsError('Cancelled', `Sync of ${spec.localRoot} cancelled`);
+  if (result.cancelled) throw new FsError('Cancelled', t('Sync of {0} cancelled', spec.localRoot));
   const failed = result.failed[0];
   if (failed) throw new Error(`${failed.row.path}: ${failed.error.message}${result.failed.length > 1 ? ` (+${result.failed.length - 1})` : ''}`);
   return {

@@ -24,6 +24,7 @@ import { remoteFolders } from './apply';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './ignore';
 import { loadSeen, saveSeen, type SideSeen } from './state';
 import { isPartFile, STATE_FILE } from './trees';
+import { t } from '../l10n';
 
 export interface LinkedUploadOptions {
   /** What the server held after our last upload or download, by `versionKey`. */
@@ -55,7 +56,7 @@ export async function uploadLinked(site: Site, localFile: string, remotePath: st
   // The server now, not a listing of a few seconds ago: a change made just before the save counts.
   site.cache.invalidate(parentPath(p));
   const entry = await site.lookup(p);
-  if (entry?.type === 'dir') throw new FsError('FileIsADirectory', `${p} is a folder on the server: a file cannot replace it`);
+  if (entry?.type === 'dir') throw new FsError('FileIsADirectory', t('{0} is a folder on the server: a file cannot replace it', p));
   const server = entry ? versionOf(await lookStat(site, p)) : undefined;
   const synced = o.syncState ? (await loadSeen(o.syncState.file, o.syncState.key)).get(o.syncState.rel)?.remote : undefined;
   if (server && !o.force) {
@@ -66,7 +67,7 @@ export async function uploadLinked(site: Site, localFile: string, remotePath: st
   }
 
   const st = await fsp.stat(localFile);
-  if (!st.isFile()) throw new FsError('FileIsADirectory', `${localFile} is not a file`);
+  if (!st.isFile()) throw new FsError('FileIsADirectory', t('{0} is not a file', localFile));
   // A file saved in a folder made here since: its folders are made on the server first.
   if (!entry) await remoteFolders(site, parentPath(p));
   const data = st.size <= SHORT_TRANSFER_BYTES ? await fsp.readFile(localFile) : undefined;
@@ -79,7 +80,7 @@ export async function uploadLinked(site: Site, localFile: string, remotePath: st
   // What the server holds now is the version the next upload compares with.
   site.cache.invalidate(parentPath(p));
   const after = await site.lookup(p);
-  if (!after) throw new FsError('Unknown', `${p} is not on the server after its upload: upload it again`);
+  if (!after) throw new FsError('Unknown', t('{0} is not on the server after its upload: upload it again', p));
   const now = versionOf(await lookStat(site, p));
   o.store.set(key, now);
   if (o.syncState && after.type === 'file') await recordSynced(o.syncState, { size: data?.length ?? st.size, mtimeMs: Math.floor(st.mtimeMs) }, { size: after.size ?? -1, mtimeMs: after.mtimeMs });
