@@ -120,7 +120,7 @@ export async function searchInFiles(
   const truncated = await walk(site, root, limits, opts, { found: () => matches.length }, async (path, type) => {
     if ((type & FileType.Directory) !== 0) return false;
     if (read >= limits.maxFiles) {
-      filesCut = `read the first ${limits.maxFiles} files`;
+      filesCut = t('read the first {0} files', limits.maxFiles);
       return true;
     }
     const size = (await site.stat(path)).size;
@@ -174,7 +174,7 @@ async function walk(
     const next: string[] = [];
     for (const dir of level) {
       if (opts.signal?.aborted) throw new FsError('Cancelled', t('The search was cancelled.'));
-      if (progress.folders >= limits.maxFolders) return `listed the first ${limits.maxFolders} folders`;
+      if (progress.folders >= limits.maxFolders) return t('listed the first {0} folders', limits.maxFolders);
       const entries = await site.readDirectory(dir).catch((err: unknown) => {
         // A folder the server will not list (permissions) is left out, not the end of the search.
         if (err instanceof FsError && (err.kind === 'NoPermissions' || err.kind === 'FileNotFound')) return [] as [string, number][];
@@ -195,7 +195,7 @@ async function walk(
       progress.found = counts.found();
       opts.onProgress?.(progress);
     }
-    if (next.length && depth >= limits.maxDepth) return `went ${limits.maxDepth} folder levels deep`;
+    if (next.length && depth >= limits.maxDepth) return t('went {0} folder levels deep', limits.maxDepth);
     level = next;
   }
   return undefined;
