@@ -4,58 +4,20 @@
  */
 import * as vscode from 'vscode';
 import { modeWord } from './words';
-import { formatOffset, hasUndecodableBytes, visibleName, type FileEntry } from '../ftp';
+import { formatOffset, hasUndecodableBytes, visibleName } from '../ftp';
 import type { ConnectionConfig } from '../remote/config';
 import { FsError } from '../remote/fsErrors';
 import { entryTooltip } from './entryTooltip';
+import { ConnectionNode, EntryNode, MessageNode, type Node } from './treeNodes';
 import type { FtpLog } from './output';
 import type { Change } from '../remote/changes';
 import { FileType, type Site } from '../remote/site';
 import type { SiteRegistry } from '../remote/sites';
 import type { Settings } from './settings';
-import { SCHEME, baseName, isUnder, parentPath } from '../remote/uri';
+import { baseName, isUnder, parentPath } from '../remote/uri';
 import type { Watchers } from '../remote/watcher';
 
-export class ConnectionNode {
-  readonly kind = 'connection';
-  constructor(
-    public config: ConnectionConfig,
-    readonly oneOff: boolean,
-  ) {}
-  get name(): string {
-    return this.config.name;
-  }
-}
-
-export class EntryNode {
-  readonly kind = 'entry';
-  constructor(
-    readonly connection: ConnectionNode,
-    readonly path: string,
-    readonly isDir: boolean,
-    readonly isLink: boolean,
-    readonly parent: ConnectionNode | EntryNode,
-    /** What the listing this row was made from says of it (for its tooltip). */
-    readonly listed?: FileEntry,
-  ) {}
-  get name(): string {
-    return this.connection.name;
-  }
-  get uri(): vscode.Uri {
-    return vscode.Uri.from({ scheme: SCHEME, authority: this.connection.name, path: this.path });
-  }
-}
-
-export class MessageNode {
-  readonly kind = 'message';
-  constructor(
-    readonly text: string,
-    readonly parent: ConnectionNode | EntryNode,
-    readonly command?: vscode.Command,
-  ) {}
-}
-
-export type Node = ConnectionNode | EntryNode | MessageNode;
+export { ConnectionNode, EntryNode, MessageNode, type Node } from './treeNodes';
 
 export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
