@@ -85,6 +85,12 @@ export class DirCache {
     });
   }
 
+  /** The entry `name` of the fresh listing of `dir` (undefined when that is not cached, or has no such entry). */
+  entry(dir: string, name: string): FileEntry | undefined {
+    const s = this.fresh(normalizePath(dir));
+    return s && !s.missing ? s.entries.get(name) : undefined;
+  }
+
   /** What the cache knows about `path` without asking the server. */
   lookup(path: string): Lookup {
     const p = normalizePath(path);

@@ -273,11 +273,9 @@ export class FtpTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
       this.refreshIfChanged(connection);
       // VS Code asks for the children of expanded folders only: poll it for changes made by others.
       this.watchFolder(`${site.key}|${dir}`, connection.name, dir);
-      const listing = site.cache.get(dir);
-      const listed = Array.isArray(listing) ? new Map(listing.map((e) => [e.name, e])) : undefined;
       const children = entries.map(([name, type]) => {
         const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
-        return new EntryNode(connection, path, (type & FileType.Directory) !== 0, (type & FileType.SymbolicLink) !== 0, node, listed?.get(name));
+        return new EntryNode(connection, path, (type & FileType.Directory) !== 0, (type & FileType.SymbolicLink) !== 0, node, site.cache.entry(dir, name));
       });
       children.sort((a, b) => (a.isDir === b.isDir ? collator.compare(baseName(a.path), baseName(b.path)) : a.isDir ? -1 : 1));
       return children;

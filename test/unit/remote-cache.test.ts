@@ -69,6 +69,16 @@ describe('remote/dirCache', () => {
     assert.equal(cache.lookup('/www/sub/x').state, 'unknown', '/www/sub exists but is not listed');
   });
 
+  it("entry(): a name of a folder's fresh listing, nothing once it is stale", () => {
+    const clock = new Clock();
+    const cache = new DirCache(5000, clock.now);
+    cache.store('/www', [f('index.html', 7)]);
+    assert.deepEqual(cache.entry('/www/', 'index.html'), f('index.html', 7));
+    assert.equal(cache.entry('/www', 'nope'), undefined);
+    clock.t += 5000;
+    assert.equal(cache.entry('/www', 'index.html'), undefined);
+  });
+
   it('remembers a missing folder', () => {
     const cache = new DirCache(5000, new Clock().now);
     cache.store('/gone', 'missing');
