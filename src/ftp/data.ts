@@ -141,7 +141,8 @@ export async function openPassive(
       );
     },
   );
-  const base = { mode: 'passive' as const, describe: formatEndpoint(t.host, t.port), direct: direct !== undefined };
+  const describe = formatEndpoint(t.host, t.port);
+  const isDirect = direct !== undefined;
   if (strategy.passiveConnected && strategy.force === undefined) {
     // Passive connections to this server have worked: send the transfer command while this one is being made,
     // as a user's `ftp` would type it, instead of waiting for the connection first. It saves a turn of the
@@ -149,15 +150,18 @@ export async function openPassive(
     // The first connection, and every one `probe` makes, is awaited before the command, so a network that
     // blocks passive mode is diagnosed with nothing outstanding and falls back cleanly.
     connecting.catch(() => undefined);
+    // (Object literals of one shape, not a spread of a shared base: this runs for every file.)
     return {
-      ...base,
+      mode: 'passive',
+      describe,
+      direct: isDirect,
       early: true,
       accept: () => connecting,
       cancel: () => void connecting.then((s) => s.destroy(), () => undefined),
     };
   }
   const socket = await connecting;
-  return { ...base, accept: () => Promise.resolve(socket), cancel: () => socket.destroy() };
+  return { mode: 'passive', describe, direct: isDirect, early: false, accept: () => Promise.resolve(socket), cancel: () => socket.destroy() };
 }
 
 function errorCode(err: unknown): string {

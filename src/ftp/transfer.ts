@@ -235,7 +235,10 @@ export class DataTransfers {
     // (vsftpd: 60 s). Wait for its reply longer than for its connection, so the accept timeout, with its
     // diagnosis and the fallback it allows, decides; not a bare reply timeout when both waits are equal.
     const replyP = ctl.read(pending.mode === 'active' ? this.timeoutMs + this.data.activeAcceptTimeoutMs : this.timeoutMs);
-    replyP.catch(() => undefined);
+    // An early passive transfer handles both outcomes at once below; the other ways wait for one first, and the
+    // other must not be an unhandled rejection meanwhile. (Two promises fewer per file on the usual path.)
+    const early = pending.mode === 'passive' && pending.early === true;
+    if (!early) replyP.catch(ignore);
     let socketP = pending.accept();
     if (ctl.secure) {
       socketP = socketP.then(async (raw) => {
@@ -252,9 +255,9 @@ export class DataTransfers {
         return this.secureData(ctl, raw);
       });
     }
-    socketP.catch(() => undefined);
+    if (!early) socketP.catch(ignore);
     if (pending.mode === 'passive') {
-      if (pending.early) {
+      if (early) {
         // The command went out while the data connection was being made. If that connection fails, the server
         // is still waiting for it (vsftpd for a minute) with the command outstanding: drop this control
         // connection, so that the error (and any fallback, on a new connection) comes now.
@@ -342,6 +345,8 @@ export class DataTransfers {
     throw new FtpReplyError(r.code, replyMessage(r), masked);
   }
 }
+
+const ignore = (): undefined => undefined;
 
 /** How long a failed early data connection waits for the server's error reply to the transfer command. */
 const EARLY_REPLY_GRACE_MS = 2000;
