@@ -32,29 +32,17 @@ export class MemorySink {
   constructor(private readonly onProgress?: (bytes: number) => void) {}
 
   /**
-   * Wait until the server has sent everything (its FIN: 'end'), then close the socket at once; a close without
-   * the end is an error (an error is always followed by 'close', with the socket's `errored` set).
-   * Closing on 'end' rather than letting the socket half-close first (shutdown, then close when that completes)
-   * saves a turn of the event loop per file: nothing more is to be sent on a download's data connection.
+   * Wait until the server has sent everything and the connection is closed; a close before the end is an error.
+   * One 'close' listener: an error is always followed by 'close', with the socket's `errored` set.
    */
   finish(socket: net.Socket): Promise<number> {
     return new Promise((resolve, reject) => {
-      if (socket.readableEnded) {
-        socket.destroy();
-        return resolve(this.bytes);
-      }
-      if (socket.closed) return reject(socket.errored ?? prematureClose());
-      const onEnd = () => {
-        socket.off('close', onClose);
-        socket.destroy();
-        resolve(this.bytes);
+      const settle = () => {
+        if (socket.readableEnded) resolve(this.bytes);
+        else reject(socket.errored ?? prematureClose());
       };
-      const onClose = () => {
-        socket.off('end', onEnd);
-        reject(socket.errored ?? prematureClose());
-      };
-      socket.once('end', onEnd);
-      socket.once('close', onClose);
+      if (socket.closed) settle();
+      else socket.once('close', settle);
     });
   }
 
