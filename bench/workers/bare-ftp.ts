@@ -2,16 +2,41 @@
  * The bare-socket reference: the least a Node program can do to move one file over FTP. One control socket, replies
  * split on CRLF and matched by a regular expression, no timeouts, no error diagnosis, no logging, no fallback; per
  * file exactly EPSV, then RETR or STOR on a fresh data connection (RFC 2428 §3). Our client must keep up with it.
+ *
+ * With `rules`: the same loop doing, in the cheapest way, what the project's rules require of any client on the
+ * wire (the developers' guide): every wait ends on a timeout (one reply timer per connection re-armed for each
+ * reply; one timer per data connection covering its connect and then its idle time), the log can say from which
+ * local port each data connection went (getsockname), and a download that ends short of the size its 150 reply
+ * announced is an error, not a success. No logging, diagnosis, fallback or cancel: the least a client that may
+ * ship can do.
  */
 import * as net from 'node:net';
+
+const TIMEOUT_MS = 60000;
 
 export class BareFtp {
   private buffer = '';
   private readonly replies: string[] = [];
   private wake: (() => void) | undefined;
   commands = 0;
+  /** With rules: the reply timer (re-armed per read), and the last data connection's local end, for a log. */
+  private readonly replyTimer: NodeJS.Timeout | undefined;
+  local = '';
+  private lost = false;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly rules: boolean,
+  ) {
+    if (rules) {
+      this.replyTimer = setTimeout(() => socket.destroy(new Error('no reply in time')), TIMEOUT_MS);
+      this.replyTimer.unref();
+      // A wait that ends: a dropped connection (or the timer's destroy) wakes the reader, which then fails.
+      socket.on('close', () => {
+        this.lost = true;
+        this.wake?.();
+      });
+    }
     socket.setNoDelay(true);
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => {
@@ -29,13 +54,13 @@ export class BareFtp {
     });
   }
 
-  static async login(host: string, port: number, user: string, password: string): Promise<BareFtp> {
+  static async login(host: string, port: number, user: string, password: string, rules = false): Promise<BareFtp> {
     const socket = net.connect({ host, port });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    const c = new BareFtp(socket);
+    const c = new BareFtp(socket, rules);
     await c.read(); // banner
     await c.send(`USER ${user}`);
     await c.expect(`PASS ${password}`, '230');
@@ -45,7 +70,16 @@ export class BareFtp {
   }
 
   async read(): Promise<string> {
-    while (this.replies.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    const timer = this.replyTimer;
+    if (timer && this.replies.length === 0) {
+      timer.refresh();
+      timer.ref();
+    }
+    while (this.replies.length === 0) {
+      if (this.lost) throw new Error('control connection lost');
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    timer?.unref();
     return this.replies.shift()!;
   }
 
@@ -64,7 +98,12 @@ export class BareFtp {
   private async epsv(): Promise<net.Socket> {
     const r = await this.expect('EPSV', '229');
     const port = Number(/\(\|\|\|(\d+)\|\)/.exec(r)?.[1]);
-    return net.connect({ host: this.socket.remoteAddress, port });
+    const data = net.connect({ host: this.socket.remoteAddress, port });
+    if (this.rules) {
+      data.setTimeout(TIMEOUT_MS, () => data.destroy(new Error('data connection timed out')));
+      data.once('connect', () => (this.local = `${data.localAddress}:${data.localPort}`));
+    }
+    return data;
   }
 
   /** EPSV, RETR (or NLST): the whole file in memory. */
@@ -81,7 +120,12 @@ export class BareFtp {
     await ended;
     const final = await this.read();
     if (!final.startsWith('226')) throw new Error(`${verb}: ${final}`);
-    return Buffer.concat(chunks);
+    const content = Buffer.concat(chunks);
+    if (this.rules) {
+      const announced = /\((\d+) bytes?\)/i.exec(first);
+      if (announced && content.length < Number(announced[1])) throw new Error(`${verb}: ${content.length} of ${announced[1]} bytes`);
+    }
+    return content;
   }
 
   /** EPSV, NLST: the names in a folder (the folder case's bare pool needs them; RFC 959 §4.1.3). */

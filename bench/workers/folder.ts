@@ -7,7 +7,9 @@
  * - 'basic-ftp': downloadToDir / uploadFromDir (sequential on one connection, its only way);
  * - 'bare': the bare-socket loop (bare-ftp.ts) on `connections` control connections fed from one queue, NLST for
  *   the names: the least a Node program can do to move the folder with a pool, so the table shows how far a pool
- *   can go on this machine at all.
+ *   can go on this machine at all;
+ * - 'bare-rules': the same loop doing what the project's rules require of any client (bare-ftp.ts: timeouts on every
+ *   wait, the data connection's local port, a short download caught), so the table shows what those cost.
  * Download: remoteDir into localParent/<basename>. Upload: localDir into remoteParent/<basename>. Logins happen
  * before the clock starts, for every candidate.
  */
@@ -25,7 +27,7 @@ import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, t
 
 interface Params {
   server: ServerParams;
-  impl: 'pool' | 'extension' | 'basic-ftp' | 'bare';
+  impl: 'pool' | 'extension' | 'basic-ftp' | 'bare' | 'bare-rules';
   direction: 'download' | 'upload';
   remoteDir?: string;
   localParent?: string;
@@ -102,9 +104,10 @@ async function mover(p: Params): Promise<FolderMover> {
     };
   }
 
-  if (p.impl === 'bare') {
+  if (p.impl === 'bare' || p.impl === 'bare-rules') {
     const s = p.server;
-    const conns = await Promise.all(Array.from({ length: p.connections }, () => BareFtp.login(s.host, s.port, s.user, s.password)));
+    const rules = p.impl === 'bare-rules';
+    const conns = await Promise.all(Array.from({ length: p.connections }, () => BareFtp.login(s.host, s.port, s.user, s.password, rules)));
     return {
       async move(remoteDir, localDir) {
         if (download) {
