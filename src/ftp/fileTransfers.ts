@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { socketEvent } from './socketWait';
 import { FileSink } from './fileSink';
 import { FileSource } from './fileSource';
+import { prematureClose } from './errors';
 import { MemorySink } from './memorySink';
 import type { TransferOptions } from './options';
 import type { Session } from './session';
@@ -86,11 +87,8 @@ export async function uploadFrom(
     'upload',
     async (socket) => {
       if (source instanceof Uint8Array) {
-        await new Promise<void>((resolve, reject) => {
-          socket.once('error', reject);
-          socket.end(source, () => resolve());
-        });
-        await closed(socket);
+        socket.end(source);
+        await sent(socket);
       } else if (FileSource.accepts(source)) {
         await FileSource.send(source, socket); // a local file: reused buffers (FileSource)
       } else {
@@ -114,10 +112,18 @@ async function collect(socket: net.Socket, chunks: Buffer[]): Promise<void> {
   }
 }
 
-function closed(socket: net.Socket): Promise<void> {
+/**
+ * The data connection of an upload has closed after everything written to it went out (and our end with it); else
+ * its error, or a premature close. One listener: an error is always followed by 'close', with `errored` set.
+ */
+function sent(socket: net.Socket): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (socket.destroyed) return resolve();
-    socket.once('close', (hadError) => (hadError ? reject(new Error('data connection error')) : resolve()));
-    socket.once('error', reject);
+    const settle = () => {
+      if (socket.errored) reject(socket.errored);
+      else if (!socket.writableFinished) reject(prematureClose());
+      else resolve();
+    };
+    if (socket.closed) settle();
+    else socket.once('close', settle);
   });
 }
