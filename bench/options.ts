@@ -46,6 +46,8 @@ export interface BenchOptions {
   /** Rounds of the single operations through the emulator, and of its folder transfers (long: 1,000 files). */
   wanRounds: number;
   wanFolderRounds: number;
+  /** Untimed moves of the whole folder before the folder case's JIT-warm rounds (0: no such case). */
+  steadyRounds: number;
 }
 
 export const USAGE = `usage: bash bench/run [options]     (as root: it starts FTP servers through test/servers)
@@ -57,6 +59,7 @@ export const USAGE = `usage: bash bench/run [options]     (as root: it starts FT
   --entries N           entries of the large folder (default 100000)
   --logins N            logins in the login case (default 20)
   --pool N              connections of our pool in the folder case (default 4)
+  --steady-rounds N     untimed moves of the folder before its JIT-warm case (first server, default 4; 0: skip)
   --extension-pool N    poolSize of the extension's own folder transfer (default 2)
   --servers a,b         of: ${BENCH_SERVERS.join(', ')} (default both)
   --cases a,b           of: ${CASE_IDS.join(', ')} (default all but wan, which takes
@@ -93,6 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     rttMs: 50,
     wanRounds: 3,
     wanFolderRounds: 1,
+    steadyRounds: 4,
   };
   const ints: Record<string, keyof BenchOptions> = {
     '--rounds': 'rounds',
@@ -108,6 +112,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     '--parse-rounds': 'parseRounds',
     '--wan-rounds': 'wanRounds',
     '--wan-folder-rounds': 'wanFolderRounds',
+    '--steady-rounds': 'steadyRounds',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -117,10 +122,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     };
     if (a === '--help' || a === '-h') return 'help';
     if (a === '--quick') {
-      Object.assign(o, { rounds: 2, secondRounds: 1, sizeMiB: 128, files: 200, entries: 10_000, logins: 5, parseRounds: 3 });
+      Object.assign(o, { rounds: 2, secondRounds: 1, sizeMiB: 128, files: 200, entries: 10_000, logins: 5, parseRounds: 3, steadyRounds: 1 });
     } else if (a in ints) {
       const n = Number(value());
-      const min = a === '--warmup' ? 0 : 1;
+      const min = a === '--warmup' || a === '--steady-rounds' ? 0 : 1;
       if (!Number.isInteger(n) || n < min) throw new Error(`${a} needs a whole number of at least ${min}`);
       (o as unknown as Record<string, number>)[ints[a]] = n;
     } else if (a === '--servers') {

@@ -37,16 +37,24 @@ interface Params {
   /** A smaller folder moved the same way, untimed, first (JIT warm-up): remote for downloads, local for uploads. */
   warmRemoteDir?: string;
   warmLocalDir?: string;
+  /**
+   * The JIT's steady state: after the small warm-up, the measured folder itself moved this many times more, untimed,
+   * into subfolders steady-1..N of the parent (the driver makes them on the server for uploads).
+   */
+  steadyRounds?: number;
 }
 
 /** One candidate, logged in: moves a whole folder (remote dir or local dir, by direction), counts commands. */
 interface FolderMover {
-  move(remoteDir: string, localDir: string): Promise<void>;
+  /** `into`: a subfolder of the parent to move into (the steady-state warm-up's rounds), else the parent itself. */
+  move(remoteDir: string, localDir: string, into?: string): Promise<void>;
   commands(): number;
   close(): Promise<void>;
 }
 
 async function mover(p: Params): Promise<FolderMover> {
+  const localParentOf = (into?: string) => (into ? path.join(p.localParent!, into) : p.localParent!);
+  const remoteParentOf = (into?: string) => (into ? `${p.remoteParent}/${into}` : p.remoteParent!);
   let commands = 0;
   const count = () => commands++;
   const download = p.direction === 'download';
@@ -60,10 +68,10 @@ async function mover(p: Params): Promise<FolderMover> {
     });
     await Promise.all(Array.from({ length: p.connections }, () => pool.run((c) => c.noop())));
     return {
-      async move(remoteDir, localDir) {
+      async move(remoteDir, localDir, into) {
         const name = path.posix.basename(download ? remoteDir : localDir);
         if (download) {
-          const target = path.join(p.localParent!, name);
+          const target = path.join(localParentOf(into), name);
           const [entries] = await Promise.all([pool.run((c) => c.list(remoteDir)), fsp.mkdir(target, { recursive: true })]);
           const queue = entries.filter((e) => e.type === 'file').map((e) => e.name);
           await workers(p.connections, queue, async (n) => {
@@ -71,7 +79,7 @@ async function mover(p: Params): Promise<FolderMover> {
             await fsp.writeFile(path.join(target, n), content);
           });
         } else {
-          const target = `${p.remoteParent}/${name}`;
+          const target = `${remoteParentOf(into)}/${name}`;
           const [queue] = await Promise.all([fsp.readdir(localDir), pool.run((c) => c.mkdir(target))]);
           await workers(p.connections, queue, async (n) => {
             const content = await fsp.readFile(path.join(localDir, n));
@@ -95,9 +103,9 @@ async function mover(p: Params): Promise<FolderMover> {
     );
     await Promise.all(Array.from({ length: p.connections }, () => site.pool.run((c) => c.noop())));
     return {
-      async move(remoteDir, localDir) {
-        if (download) await downloadTo(site, remoteDir, p.localParent!);
-        else await uploadTo(site, [localDir], p.remoteParent!);
+      async move(remoteDir, localDir, into) {
+        if (download) await downloadTo(site, remoteDir, localParentOf(into));
+        else await uploadTo(site, [localDir], remoteParentOf(into));
       },
       commands: () => commands,
       close: () => site.dispose(),
@@ -109,13 +117,13 @@ async function mover(p: Params): Promise<FolderMover> {
     const rules = p.impl === 'bare-rules';
     const conns = await Promise.all(Array.from({ length: p.connections }, () => BareFtp.login(s.host, s.port, s.user, s.password, rules)));
     return {
-      async move(remoteDir, localDir) {
+      async move(remoteDir, localDir, into) {
         if (download) {
-          const target = path.join(p.localParent!, path.posix.basename(remoteDir));
+          const target = path.join(localParentOf(into), path.posix.basename(remoteDir));
           const [names] = await Promise.all([conns[0].nlst(remoteDir), fsp.mkdir(target, { recursive: true })]);
           await pooled(conns, names, async (c, n) => fsp.writeFile(path.join(target, n), await c.retr(`${remoteDir}/${n}`)));
         } else {
-          const target = `${p.remoteParent}/${path.basename(localDir)}`;
+          const target = `${remoteParentOf(into)}/${path.basename(localDir)}`;
           const [names] = await Promise.all([fsp.readdir(localDir), conns[0].expect(`MKD ${target}`, '257')]);
           await pooled(conns, names, async (c, n) => c.stor(`${target}/${n}`, await fsp.readFile(path.join(localDir, n))));
         }
@@ -129,9 +137,9 @@ async function mover(p: Params): Promise<FolderMover> {
 
   const client = await connectBasic(p.server, count);
   return {
-    async move(remoteDir, localDir) {
-      if (download) await client.downloadToDir(path.join(p.localParent!, path.posix.basename(remoteDir)), remoteDir);
-      else await client.uploadFromDir(localDir, `${p.remoteParent}/${path.basename(localDir)}`);
+    async move(remoteDir, localDir, into) {
+      if (download) await client.downloadToDir(path.join(localParentOf(into), path.posix.basename(remoteDir)), remoteDir);
+      else await client.uploadFromDir(localDir, `${remoteParentOf(into)}/${path.basename(localDir)}`);
     },
     commands: () => commands,
     close: async () => client.close(),
@@ -144,6 +152,7 @@ async function main(): Promise<void> {
   // Untimed first: the same transfer of a smaller folder, so the JIT has compiled the hot path (as in a
   // long-running editor). Every candidate gets the same warm-up.
   if (p.warmRemoteDir && p.warmLocalDir) await m.move(p.warmRemoteDir, p.warmLocalDir);
+  for (let k = 1; k <= (p.steadyRounds ?? 0); k++) await m.move(p.remoteDir ?? '', p.localDir ?? '', `steady-${k}`);
   const c0 = m.commands();
   const cpu0 = process.cpuUsage();
   const ticks0 = machineTicks();
