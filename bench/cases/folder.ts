@@ -78,7 +78,7 @@ export function folderCase(
   ];
   return {
     id: `folder-${direction}${steady ? '-steady' : ''}${runtime ? '-host' : ''}`,
-    title: `folder of ${count} files of ${env.opts.fileKiB} KiB, ${direction}${steady ? `, JIT warm (after ${steadyRounds} more untimed folders)` : ''}${runtime ? `, ${runtime.name} (extension host)` : ''}`,
+    title: `folder of ${count} files of ${env.opts.fileKiB} KiB, ${direction}${steady ? `, JIT warm (after ${steadyRounds} untimed ${steadyRounds === 1 ? 'move' : 'moves'} of it)` : ''}${runtime ? `, ${runtime.name} (extension host)` : ''}`,
     server: srv.name,
     unit: 'files/s',
     higherIsBetter: true,
