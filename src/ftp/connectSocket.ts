@@ -8,18 +8,19 @@ export function formatEndpoint(address: string | undefined, port: number | undef
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** The connect options, with the stream options net.Socket's constructor passes on to its Duplex. */
+type SocketOptions = net.TcpNetConnectOpts & { emitClose: false; autoDestroy: true; decodeStrings: false };
+
 /**
  * A TCP connection within a timeout; the error says what failed and where. With `onread` the socket reads into
  * buffers the caller hands out and delivers no 'data' events (see FileSink).
  *
  * The options carry the values net.Socket's constructor sets on its copy of them anyway (Node 20-24: allowHalfOpen
  * false unless asked, emitClose false, autoDestroy true, decodeStrings false). Given up front they change nothing,
- * but the copy then gets no new properties: adding properties to a copy made by an object spread is V8's slow path,
- * and made the constructor take about 5 µs instead of 0.2 for every data connection (bench/README.md).
+ * but the copy then gets no new properties: adding properties to a copy made by an object spread is a slow path of
+ * Node 20's V8, which made the constructor take about 5 µs instead of 0.2 for every data connection (Node 24's V8 is
+ * fast either way; bench/README.md).
  */
-/** The connect options, with the stream options net.Socket's constructor passes on to its Duplex. */
-type SocketOptions = net.TcpNetConnectOpts & { emitClose: false; autoDestroy: true; decodeStrings: false };
-
 export function connectSocket(host: string, port: number, timeoutMs: number, what: ConnectionKind, onread?: net.OnReadOpts): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     // (Literals, not a spread of shared defaults: a spread followed by more properties is the same slow path.)
