@@ -23,10 +23,9 @@ type SocketOptions = net.TcpNetConnectOpts & { emitClose: false; autoDestroy: tr
  */
 export function connectSocket(host: string, port: number, timeoutMs: number, what: ConnectionKind, onread?: net.OnReadOpts): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    // (Literals, not a spread of shared defaults: a spread followed by more properties is the same slow path.)
-    const options: SocketOptions = onread
-      ? { allowHalfOpen: false, emitClose: false, autoDestroy: true, decodeStrings: false, host, port, onread }
-      : { allowHalfOpen: false, emitClose: false, autoDestroy: true, decodeStrings: false, host, port };
+    // (A literal, not a spread of shared defaults: a spread followed by more properties is the same slow path.
+    // An undefined `onread` is no onread: Node looks at its value.)
+    const options: SocketOptions = { allowHalfOpen: false, emitClose: false, autoDestroy: true, decodeStrings: false, host, port, onread };
     const socket = net.connect(options);
     const timer = setTimeout(() => {
       socket.destroy();
