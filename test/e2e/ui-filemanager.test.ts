@@ -212,7 +212,23 @@ describe('UI: the FTP Explorer view as a file manager (vsftpd, installed .vsix)'
 
   it('10. a row dragged onto a folder moves there', async () => {
     await treeShowsDisk('before the drag');
-    await top('drag.txt').dragTo(row('dir'));
+    // Chromium sometimes does not start an HTML5 drag from one synthetic mouse gesture (seen once in five CI runs:
+    // no RNFR sent, nothing on screen). A person whose drag did not take drags again; so does this test, but only
+    // while the extension has not been asked to move anything (no RNFR in its log), so a slow move is never retried.
+    const asked = () => ftpChannel(userDataDir).includes('---> RNFR /drag.txt');
+    for (let attempt = 1; ; attempt++) {
+      await top('drag.txt').hover();
+      await page.mouse.down();
+      // Two moves over the target: the first starts the drag, the second is the dragover the list answers.
+      const box = await row('dir').boundingBox();
+      assert.ok(box, 'the dir row is on screen');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 2, { steps: 4 });
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 2 });
+      await page.mouse.up();
+      if (await waitFor(() => asked(), 5_000, 100)) break;
+      await snap(`10-drag-not-taken-${attempt}`);
+      assert.ok(attempt < 3, 'three drags of drag.txt onto dir were not taken (no RNFR in the log)');
+    }
     await onDisk('drag.txt moved into dir', () => fs.existsSync(disk('dir/drag.txt')) && !fs.existsSync(disk('drag.txt')));
     assert.strictEqual(fs.readFileSync(disk('dir/drag.txt'), 'utf8'), FILES['drag.txt']);
     assert.ok(fs.existsSync(disk('large.txt')), 'large.txt stayed where it was');
