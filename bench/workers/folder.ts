@@ -74,8 +74,8 @@ async function mover(p: Params): Promise<FolderMover> {
           const target = path.join(localParentOf(into), name);
           const [entries] = await Promise.all([pool.run((c) => c.list(remoteDir)), fsp.mkdir(target, { recursive: true })]);
           const queue = entries.filter((e) => e.type === 'file').map((e) => e.name);
-          await workers(p.connections, queue, async (n) => {
-            const content = await pool.run((c) => c.downloadBuffer(`${remoteDir}/${n}`), { transfer: true });
+          await workers(p.connections, queue, async (n, more) => {
+            const content = await pool.run((c) => c.downloadBuffer(`${remoteDir}/${n}`, { followedByTransfer: more }), { transfer: true });
             await fsp.writeFile(path.join(target, n), content);
           });
         } else {
@@ -167,11 +167,11 @@ async function main(): Promise<void> {
 }
 
 /** Run `task` over `items` with `n` workers taking from one queue. */
-async function workers<T>(n: number, items: T[], task: (item: T) => Promise<void>): Promise<void> {
+async function workers<T>(n: number, items: T[], task: (item: T, more: boolean) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: n }, async () => {
-      while (next < items.length) await task(items[next++]);
+      while (next < items.length) await task(items[next++], next < items.length);
     }),
   );
 }

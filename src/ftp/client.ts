@@ -120,9 +120,21 @@ export class FtpClient extends EventEmitter {
         this.log({ kind: 'info', text: 'reconnecting' });
         await s.open();
       }
-      // A CWD written ahead of a command that an earlier operation never sent (it failed first): its reply is not
-      // ours. (A SIZE a finished upload left for this operation to carry goes with its first write: sizeAlong.)
-      if (s.ctl.mustSettle) await s.ctl.settleAhead();
+      // A CWD written ahead of a command that an earlier operation never sent (it failed first), or the next
+      // transfer's EPSV sent after a download's data: its reply is not this operation's. (A SIZE a finished upload
+      // left for this operation to carry goes with its first write: sizeAlong.)
+      if (s.ctl.mustSettle) {
+        try {
+          await s.ctl.settleAhead();
+        } catch (err) {
+          // Lost while this operation has sent nothing: what was lost belonged to finished operations (a carried
+          // SIZE's owner is told), so this one starts on a new connection, as after a drop between operations.
+          if (!isConnectionLost(err) || this.userClosed) throw err;
+          if (!s.closed) s.ctl.destroy({ droppedAfter: (err as Error).message });
+          this.log({ kind: 'info', text: 'reconnecting' });
+          await s.open();
+        }
+      }
       for (const stale of s.ctl.drainStale()) {
         this.log({ kind: 'info', text: `ignoring an unexpected reply: ${stale.text}` });
       }

@@ -50,6 +50,8 @@ export class ControlConnection extends EventEmitter {
   private readonly ahead = new AheadReplies();
   /** writeAhead corked the socket: the next write sends both commands at once. */
   private corked = false;
+  /** The passive request sent for the next transfer (sendPassiveAhead), while no other command followed it. */
+  private passiveAhead: { command: string; reply?: FtpReply } | undefined;
 
   /** Whether upgrade() has put TLS on the socket (see `secure`). */
   private tls = false;
@@ -227,8 +229,40 @@ export class ControlConnection extends EventEmitter {
     return this.ahead.waiting(a);
   }
 
+  /**
+   * Send EPSV or PASV for the next transfer now, before the final reply of the current one has come: a sequence of
+   * transfers then costs one round trip less per transfer (the port is known when the next one starts). Its reply
+   * follows the current transfer's final reply (RFC 959 §4.2), so call the returned function once that reply is
+   * read: from then on the next read of any operation reads this reply first, and `takePassiveAhead` hands it to
+   * the next transfer. Only after the data connection of a download or listing has been closed by the server: a
+   * server reads commands during a transfer only to abort it, and pure-ftpd answers any other with 500.
+   */
+  sendPassiveAhead(command: 'EPSV' | 'PASV'): () => void {
+    this.writeLine(command);
+    return () => {
+      if (this.failure) return;
+      const slot: { command: string; reply?: FtpReply } = { command };
+      this.passiveAhead = slot;
+      // Carried: its check is given the reply whichever read takes it (a settle ignores other verdicts).
+      this.ahead.add((r) => (slot.reply = r), { carried: { lost: () => undefined } }).sent = true;
+    };
+  }
+
+  /**
+   * The reply to the passive request sent ahead as `command` (sendPassiveAhead), once read and when no command was
+   * sent after it (the server's listener is then the one for the next transfer command). Taken once.
+   */
+  takePassiveAhead(command: string): FtpReply | undefined {
+    const slot = this.passiveAhead;
+    if (!slot) return undefined;
+    this.passiveAhead = undefined;
+    return slot.command === command ? slot.reply : undefined;
+  }
+
   private writeLine(command: string): void {
     if (this.failure) throw this.failure;
+    // Any command after a passive request sent ahead: that request's port is no longer the next transfer's.
+    this.passiveAhead = undefined;
     // Before anything is logged or sent: a name the connection's encoding cannot hold is refused here.
     const line = this.codec.encodeLine(command);
     this.lastCommand = maskCommand(command);

@@ -73,12 +73,15 @@ export async function openPassive(
   log: FtpLogger,
   /** Read the data connection straight into these buffers (a download into a file, see FileSink). */
   direct?: DirectRead,
+  /** The reply to the EPSV or PASV this strategy sends first, sent ahead (ControlConnection.sendPassiveAhead). */
+  sentAhead?: FtpReply,
 ): Promise<PendingData> {
   let target: HostPort | undefined;
   let advertised: string | undefined;
   const peer = normalizeAddress(ctl.remoteAddress);
   if (strategy.force === 'EPSV' || (strategy.force === undefined && strategy.epsv !== false)) {
-    const r = await ctl.send('EPSV');
+    // (A refusal sent ahead is asked again: only this moment's answer may teach that EPSV does not work.)
+    const r = sentAhead && (sentAhead.code === 229 || sentAhead.code === 227) ? sentAhead : await ctl.send('EPSV');
     if (r.code === 229) {
       target = { host: peer, port: parseEpsvReply(r.text) };
       strategy.epsv = true;
@@ -101,7 +104,7 @@ export async function openPassive(
     }
   }
   if (!target) {
-    const r = await ctl.send('PASV');
+    const r = sentAhead && strategy.epsv === false && sentAhead.code === 227 ? sentAhead : await ctl.send('PASV');
     if (r.code === 227) {
       const p = parsePasvReply(r.text);
       advertised = p.host;

@@ -89,4 +89,11 @@ export interface TransferOptions {
    * reply before any byte moves (`time` when it was 213 with a time, in UTC); a refusal does not fail the download.
    */
   onModified?: (modified: { time?: Date; code: number; text: string }) => void;
+  /**
+   * Another transfer follows on this connection at once (the next file of a folder): in passive mode a download
+   * asks for the next data port (EPSV/PASV) as soon as its data has arrived, before its final reply, so the next
+   * transfer starts without that round trip. A port asked for and not used costs the server a listener until
+   * the next command.
+   */
+  followedByTransfer?: boolean;
 }

@@ -128,7 +128,7 @@ export class DataTransfers {
     const direct = ctl.secure ? undefined : directRead;
     const pending: PendingData =
       mode === 'passive'
-        ? await openPassive(ctl, strategy, this.data, this.host.log, direct)
+        ? await openPassive(ctl, strategy, this.data, this.host.log, direct, strategy.force ? undefined : ctl.takePassiveAhead(passiveCommand(strategy)))
         : await openActive(ctl, strategy, this.data, this.host.log, direct);
     let socket: net.Socket;
     // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
@@ -204,7 +204,15 @@ export class DataTransfers {
       Object.defineProperty(err, AFTERMATH, { value: aftermath, configurable: true });
       throw err;
     }
+    // The next file of a folder: ask for its passive port now, with this transfer's final reply still to come
+    // (one round trip less per file). Only once the server has closed the data connection (the end of a download
+    // or listing; an upload's end is ours, and the server may still be reading it), in the mode that works here.
+    const nextPort =
+      opts.followedByTransfer && direction !== 'upload' && mode === 'passive' && strategy.force === undefined && strategy.passiveConnected && strategy.epsv !== undefined && !ctl.hasAhead
+        ? ctl.sendPassiveAhead(passiveCommand(strategy))
+        : undefined;
     const final = await ctl.read(this.timeoutMs);
+    nextPort?.();
     if (final.code < 200 || final.code >= 300) throw new FtpReplyError(final.code, replyMessage(final), maskCommand(command));
     // A data connection closed early looks like the end of the file; the size in the 150 reply tells.
     const announced = direction === 'download' && !opts.offset ? announcedSize(this.preliminary) : undefined;
@@ -347,6 +355,11 @@ export class DataTransfers {
 }
 
 const ignore = (): undefined => undefined;
+
+/** The passive request a transfer in this strategy sends first. */
+function passiveCommand(strategy: DataChoice): 'EPSV' | 'PASV' {
+  return strategy.epsv === false ? 'PASV' : 'EPSV';
+}
 
 /** How long a failed early data connection waits for the server's error reply to the transfer command. */
 const EARLY_REPLY_GRACE_MS = 2000;

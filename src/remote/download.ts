@@ -18,6 +18,8 @@ interface GetJob {
   /** From the listing, for plain files (a symlink's listed size is its target's name). */
   bytes?: number;
   oneOfMany: boolean;
+  /** Another file of the folder follows on this worker (TransferOptions.followedByTransfer). */
+  more?: boolean;
 }
 
 
@@ -34,19 +36,22 @@ export async function downloadTo(site: Site, remotePath: string, localDir: strin
   return run.result;
 }
 
-/** Download the file `remotePath` to the local path `localFile` (a name of the caller's choice, not a folder). */
-export async function downloadFile(site: Site, remotePath: string, localFile: string, ctx: TransferContext = {}): Promise<TransferResult> {
+/**
+ * Download the file `remotePath` to the local path `localFile` (a name of the caller's choice, not a folder).
+ * `more`: another download follows at once on this worker (TransferOptions.followedByTransfer).
+ */
+export async function downloadFile(site: Site, remotePath: string, localFile: string, ctx: TransferContext = {}, more = false): Promise<TransferResult> {
   const run = newRun(ctx);
   const p = normalizePath(remotePath);
   const stat = await site.stat(p);
   if ((stat.type & FileType.Directory) !== 0) throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
-  await getOne(site, p, stat, localFile, run);
+  await getOne(site, p, stat, localFile, run, more);
   return run.result;
 }
 
-function getOne(site: Site, remote: string, stat: Stat, local: string, run: TransferRun): Promise<void> {
+function getOne(site: Site, remote: string, stat: Stat, local: string, run: TransferRun, more = false): Promise<void> {
   const bytes = stat.type === FileType.File ? stat.size : undefined;
-  return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run));
+  return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run, more));
 }
 
 async function getDir(site: Site, remote: string, local: string, run: TransferRun, above: string[] = []): Promise<void> {
@@ -76,7 +81,7 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
     else if ((type & FileType.Directory) !== 0) dirs.push(name);
     else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
   }
-  await inParallel(files, parallel(site), ctx.signal, (job) => getFile(site, job, run));
+  await inParallel(files, parallel(site), ctx.signal, (job, more) => getFile(site, job, run, more));
   for (const name of dirs) {
     const sub = joinPath(remote, name);
     if (await linkInDisguise(site, sub)) r.links.push(sub);
@@ -103,8 +108,9 @@ async function linkInDisguise(site: Site, p: string): Promise<boolean> {
   return listed?.type === 'symlink';
 }
 
-async function getFile(site: Site, job: GetJob, run: TransferRun): Promise<void> {
+async function getFile(site: Site, job: GetJob, run: TransferRun, more = false): Promise<void> {
   const { ctx } = run;
+  job.more = more;
   const there = await fsp.lstat(job.local).catch(() => undefined);
   if (there?.isDirectory()) throw new FsError('FileIsADirectory', l10nT('{0} is a local folder: the file {1} cannot replace it', job.local, job.remote));
   if (there && !(await run.questions.replace(existing(job, there)))) return;
@@ -164,6 +170,7 @@ async function getStream(site: Site, job: GetJob, part: Part, ctx: TransferConte
         onProgress: (k) => progress(offset + k),
         bytes: job.bytes === undefined ? undefined : job.bytes - offset,
         offset: offset || undefined,
+        followedByTransfer: job.more,
       });
       return offset + n;
     } finally {
@@ -264,7 +271,7 @@ const SMALL_FILE_LIMIT = 4 * SHORT_TRANSFER_BYTES;
 async function getSmall(site: Site, job: GetJob, part: string, ctx: TransferContext, onProgress: (n: number) => void): Promise<number | undefined> {
   const sink = new BufferSink(job.bytes, SMALL_FILE_LIMIT, (n) => new GrewError(`${job.remote} has grown to more than ${n} bytes`));
   try {
-    await site.download(job.remote, () => sink.stream, { signal: ctx.signal, onProgress, bytes: job.bytes });
+    await site.download(job.remote, () => sink.stream, { signal: ctx.signal, onProgress, bytes: job.bytes, followedByTransfer: job.more });
   } catch (err) {
     if (err instanceof FsError && err.cause instanceof GrewError) return undefined;
     throw err;

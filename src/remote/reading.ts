@@ -204,7 +204,7 @@ function tooLarge(p: string, bytes: number, max: number, atLeast = false): FsErr
 export async function download(site: SiteCore, path: string, dest: () => Writable, t: SizedTransfer = {}): Promise<number> {
   const p = normalizePath(path);
   try {
-    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal, offset: t.offset }), {
+    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal, offset: t.offset, followedByTransfer: t.followedByTransfer }), {
       transfer: isLong(t.bytes),
       signal: t.signal,
     });

@@ -171,10 +171,10 @@ export class Tally {
 }
 
 /**
- * Run `task` for every item, `n` at a time. After the first failure no new item starts; the ones running finish,
- * then that failure is thrown.
+ * Run `task` for every item, `n` at a time (`more`: items are left for the task's worker to take next). After the
+ * first failure no new item starts; the ones running finish, then that failure is thrown.
  */
-export async function inParallel<T>(items: T[], n: number, signal: AbortSignal | undefined, task: (item: T) => Promise<void>): Promise<void> {
+export async function inParallel<T>(items: T[], n: number, signal: AbortSignal | undefined, task: (item: T, more: boolean) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { err: unknown } | undefined;
   const worker = async () => {
@@ -182,7 +182,7 @@ export async function inParallel<T>(items: T[], n: number, signal: AbortSignal |
       const item = items[next++];
       try {
         checkCancelled(signal);
-        await task(item);
+        await task(item, next < items.length);
       } catch (err) {
         failure ??= { err };
       }

@@ -53,7 +53,9 @@ export type ReplyAction =
   /** hold this reply and everything after it */
   | 'stall'
   /** send this text instead (CRLF added) */
-  | { replace: string };
+  | { replace: string }
+  /** relay this reply, and everything after it, once the promise has settled (the commands still go through) */
+  | { hold: Promise<unknown> };
 
 /** Faults on one data connection; byte counts are of the payload relayed so far. */
 export interface DataPlan {
@@ -133,6 +135,7 @@ export class ProxySession {
   private s2c: Promise<void> = Promise.resolve();
   private clientText = '';
   private serverText = '';
+  private readonly commandWaiters = new Set<(line: string) => void>();
   private replyLines: string[] = [];
   private replyCode = -1;
 
@@ -214,6 +217,7 @@ export class ProxySession {
   private async onCommand(line: string): Promise<void> {
     if (this.closed) return;
     this.commands.push(line);
+    for (const w of this.commandWaiters) w(line);
     const verb = line.split(' ')[0].toUpperCase();
     const action = this.proxy.hooks.command?.(line, this);
     if (action === 'cut') return this.cut(this.plan.how ?? 'reset');
@@ -311,6 +315,23 @@ export class ProxySession {
       .catch(() => this.cut('reset'));
   }
 
+  /** Whether a command that `matches` arrives from the client within `ms`, or came already at or after `commands[since]`. */
+  commandArrives(matches: (line: string) => boolean, ms: number, since = this.commands.length): Promise<boolean> {
+    if (this.commands.slice(since).some(matches)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (arrived: boolean) => {
+        clearTimeout(timer);
+        this.commandWaiters.delete(waiter);
+        resolve(arrived);
+      };
+      const waiter = (line: string) => {
+        if (matches(line)) done(true);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      this.commandWaiters.add(waiter);
+    });
+  }
+
   private async onReply(reply: ProxyReply): Promise<void> {
     if (this.closed) return;
     let text = reply.lines.join('\r\n');
@@ -330,7 +351,12 @@ export class ProxySession {
     if (action === 'cut') return this.cut(this.plan.how ?? 'reset');
     if (action === 'drop') return;
     if (action === 'stall') this.stall();
-    if (action && typeof action === 'object') text = action.replace.replace(/\r?\n/g, '\r\n');
+    if (action && typeof action === 'object' && 'hold' in action) {
+      await action.hold;
+      if (this.closed) return;
+    } else if (action && typeof action === 'object') {
+      text = action.replace.replace(/\r?\n/g, '\r\n');
+    }
     this.toClient(`${text}\r\n`);
     if (action === 'cut-after') this.cut(this.plan.how ?? 'reset');
   }

@@ -106,11 +106,13 @@ for (const name of SERVER_NAMES) {
     /**
      * The commands of a folder transfer, split: per file (the transfer command, its data connection's EPSV/PASV,
      * SIZE) and the rest (listings with their data connections, MKD, CWD, ...). Connections interleave, so by kind.
+     * `unused`: how many ports asked for ahead may go unused (a download's next file that did not come).
      */
-    function split(list: string[], transfer: 'STOR' | 'RETR') {
+    function split(list: string[], transfer: 'STOR' | 'RETR', unused = 0) {
       const dataSetup = count(list, 'EPSV', 'PASV', 'EPRT', 'PORT');
       const transfers = count(list, 'STOR', 'RETR', 'LIST', 'MLSD', 'NLST');
-      assert.equal(dataSetup - refusedSetup, transfers, `one data connection command per transfer (${refusedSetup} refused and tried again); commands:\n${list.join('\n')}\nother events:\n${notes.join('\n')}`);
+      const what = `one data connection command per transfer (${refusedSetup} refused and tried again, up to ${unused} asked ahead unused); commands:\n${list.join('\n')}\nother events:\n${notes.join('\n')}`;
+      assert.ok(dataSetup - refusedSetup >= transfers && dataSetup - refusedSetup <= transfers + unused, what);
       const files = count(list, transfer);
       const perFile = 2 * files + count(list, 'SIZE');
       return { files, perFile, other: list.length - perFile, otherVerbs: verbs(list).filter((v) => !['EPSV', 'PASV', 'EPRT', 'PORT', transfer, 'SIZE'].includes(v)) };
@@ -171,7 +173,8 @@ for (const name of SERVER_NAMES) {
       const r = await downloadTo(site, '/folder', into);
       assert.equal(r.files, FILES);
       sameFolder(local, path.join(into, 'folder'));
-      const c = split(commands, 'RETR');
+      // The files go over the pool's 2 connections; a connection's last file may have asked for a next port.
+      const c = split(commands, 'RETR', 1);
       console.log(`      ${name}: ${commands.length} commands: ${c.perFile / FILES} per file, and ${c.other} for the folder (${c.otherVerbs.join(' ')} + data connections)`);
       assert.equal(c.files, FILES);
       assert.equal(count(commands, 'SIZE'), 0);
@@ -180,7 +183,7 @@ for (const name of SERVER_NAMES) {
       assert.equal(count(commands, 'LIST', 'MLSD', 'NLST'), 2);
       // Once per server, where the listing is LIST: one MDTM to learn its time zone (src/ftp/timeZone.ts).
       assert.ok(count(commands, 'MDTM') <= 1, `MDTM: ${count(commands, 'MDTM')}`);
-      assert.ok(c.other - count(commands, 'MDTM') <= 6, `for the folder: ${c.otherVerbs.join(' ')}`);
+      assert.ok(c.other - count(commands, 'MDTM') <= 7, `for the folder (and one port asked ahead unused): ${c.otherVerbs.join(' ')}`);
     });
 
     it('a new file the server stored short (SIZE says so) is deleted, and the upload fails', async () => {

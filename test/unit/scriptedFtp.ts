@@ -15,6 +15,10 @@ export interface ScriptOptions {
   data?: (command: string) => Buffer | undefined;
   /** STOR: told the bytes received for the path; the server answers 226 after the data connection's end. */
   stored?: (path: string, data: Buffer) => void;
+  /** RETR and LIST: send the 226 (after the data) only once this returns true for the commands received so far. */
+  finalGate?: (command: string, received: readonly string[]) => boolean;
+  /** A reply to the nth EPSV (from 1) instead of a passive port; undefined: open one. */
+  epsv?: (nth: number) => string | undefined;
 }
 
 export class ScriptedFtp {
@@ -23,6 +27,7 @@ export class ScriptedFtp {
   /** The commands of each read of the socket: the ones a client sent in one write arrive together here. */
   readonly arrivals: string[][] = [];
   private server!: net.Server;
+  private readonly onArrival = new Set<() => void>();
   private readonly sockets = new Set<net.Socket>();
   port = 0;
 
@@ -55,6 +60,7 @@ export class ScriptedFtp {
     let passive: net.Server | undefined;
     let dataSocket: Promise<net.Socket> | undefined;
     let busy = false;
+    let epsvs = 0;
     const pump = async () => {
       if (busy) return;
       busy = true;
@@ -64,6 +70,11 @@ export class ScriptedFtp {
           if (this.script.gate && !this.script.gate(command, this.received)) return;
           pending.shift();
           const verb = command.split(' ')[0].toUpperCase();
+          const refusal = verb === 'EPSV' ? this.script.epsv?.(++epsvs) : undefined;
+          if (refusal) {
+            socket.write(`${refusal}\r\n`);
+            continue;
+          }
           if (verb === 'EPSV') {
             passive?.close();
             const p = net.createServer();
@@ -96,6 +107,8 @@ export class ScriptedFtp {
             dataSocket = undefined;
             passive?.close();
             await new Promise<void>((resolve) => d.end(data, resolve));
+            const gate = this.script.finalGate;
+            while (gate && !gate(command, this.received)) await new Promise<void>((resolve) => this.onArrival.add(resolve));
             socket.write('226 Transfer complete.\r\n');
             continue;
           }
@@ -113,6 +126,8 @@ export class ScriptedFtp {
       this.arrivals.push(lines);
       this.received.push(...lines);
       pending.push(...lines);
+      for (const w of this.onArrival) w();
+      this.onArrival.clear();
       void pump();
     });
   }

@@ -95,7 +95,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     const copies = work.filter((x) => x.action === 'copy');
     const batch = site.batch();
     try {
-      await inParallel(copies, o.parallel, o.signal, (row) =>
+      await inParallel(copies, o.parallel, o.signal, (row, more) =>
         attempt(row, async () => {
           if (up) {
             const { current, conflict } = await remoteNow(now, remoteOf(row.path), row.remote?.entry);
@@ -115,7 +115,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
             const local = localOf(row.path);
             const conflict = await localConflict(local, row);
             if (conflict) return conflict;
-            const moved = await downloadFile(site, remoteOf(row.path), local, { signal: o.signal });
+            const moved = await downloadFile(site, remoteOf(row.path), local, { signal: o.signal }, more);
             r.bytes += moved.bytes;
             const mtime = row.remote?.mtimeMs;
             // The server's time on the local copy: the next sync sees the two as the same, by time too.
