@@ -49,6 +49,9 @@ for (const name of SERVERS) {
             assert.equal(await client.upload(data, remote), data.length);
             assert.ok(fs.readFileSync(path.join(s.root, remote)).equals(data), 'the file on the server differs');
             assert.ok((await client.downloadBuffer(remote)).equals(data), 'the downloaded file differs');
+            // As the files of a folder: each next port asked for before the 226 (passive), then used by the next
+            // transfer, the listing's too.
+            for (let i = 0; i < 2; i++) assert.ok((await client.downloadBuffer(remote, { followedByTransfer: true })).equals(data), `download ${i + 2} differs`);
             const names = (await client.list('/')).map((e) => e.name);
             assert.ok(names.includes(`tls-${mode}.bin`), names.join(', '));
           } finally {
