@@ -167,11 +167,12 @@ async function main(): Promise<void> {
 }
 
 /** Run `task` over `items` with `n` workers taking from one queue. */
-async function workers<T>(n: number, items: T[], task: (item: T, more: boolean) => Promise<void>): Promise<void> {
+async function workers<T>(n: number, items: T[], task: (item: T, more: () => boolean) => Promise<void>): Promise<void> {
   let next = 0;
+  const more = () => next < items.length;
   await Promise.all(
     Array.from({ length: n }, async () => {
-      while (next < items.length) await task(items[next++], next < items.length);
+      while (next < items.length) await task(items[next++], more);
     }),
   );
 }

@@ -92,8 +92,9 @@ export interface TransferOptions {
   /**
    * Another transfer follows on this connection at once (the next file of a folder): in passive mode a download
    * asks for the next data port (EPSV/PASV) as soon as its data has arrived, before its final reply, so the next
-   * transfer starts without that round trip. A port asked for and not used costs the server a listener until
-   * the next command.
+   * transfer starts without that round trip. A function is asked at that moment. A port asked for and not used
+   * costs the server a listener until the next EPSV, PASV or transfer (pyftpdlib closes it after 30 s with a 421,
+   * and the next operation then logs in again).
    */
-  followedByTransfer?: boolean;
+  followedByTransfer?: boolean | (() => boolean);
 }

@@ -208,7 +208,7 @@ export class DataTransfers {
     // (one round trip less per file). Only once the server has closed the data connection (the end of a download
     // or listing; an upload's end is ours, and the server may still be reading it), in the mode that works here.
     const nextPort =
-      opts.followedByTransfer && direction !== 'upload' && mode === 'passive' && strategy.force === undefined && strategy.passiveConnected && strategy.epsv !== undefined && !ctl.hasAhead
+      opts.followedByTransfer && direction !== 'upload' && mode === 'passive' && strategy.force === undefined && strategy.passiveConnected && strategy.epsv !== undefined && !ctl.hasAhead && follows(opts.followedByTransfer)
         ? ctl.sendPassiveAhead(passiveCommand(strategy))
         : undefined;
     const final = await ctl.read(this.timeoutMs);
@@ -355,6 +355,10 @@ export class DataTransfers {
 }
 
 const ignore = (): undefined => undefined;
+
+function follows(f: boolean | (() => boolean)): boolean {
+  return typeof f === 'function' ? f() : f;
+}
 
 /** The passive request a transfer in this strategy sends first. */
 function passiveCommand(strategy: DataChoice): 'EPSV' | 'PASV' {

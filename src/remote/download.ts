@@ -18,8 +18,8 @@ interface GetJob {
   /** From the listing, for plain files (a symlink's listed size is its target's name). */
   bytes?: number;
   oneOfMany: boolean;
-  /** Another file of the folder follows on this worker (TransferOptions.followedByTransfer). */
-  more?: boolean;
+  /** Whether another file of the folder follows on this worker now (TransferOptions.followedByTransfer). */
+  more?: () => boolean;
 }
 
 
@@ -38,9 +38,9 @@ export async function downloadTo(site: Site, remotePath: string, localDir: strin
 
 /**
  * Download the file `remotePath` to the local path `localFile` (a name of the caller's choice, not a folder).
- * `more`: another download follows at once on this worker (TransferOptions.followedByTransfer).
+ * `more`: whether another download follows at once on this worker (TransferOptions.followedByTransfer).
  */
-export async function downloadFile(site: Site, remotePath: string, localFile: string, ctx: TransferContext = {}, more = false): Promise<TransferResult> {
+export async function downloadFile(site: Site, remotePath: string, localFile: string, ctx: TransferContext = {}, more?: () => boolean): Promise<TransferResult> {
   const run = newRun(ctx);
   const p = normalizePath(remotePath);
   const stat = await site.stat(p);
@@ -49,7 +49,7 @@ export async function downloadFile(site: Site, remotePath: string, localFile: st
   return run.result;
 }
 
-function getOne(site: Site, remote: string, stat: Stat, local: string, run: TransferRun, more = false): Promise<void> {
+function getOne(site: Site, remote: string, stat: Stat, local: string, run: TransferRun, more?: () => boolean): Promise<void> {
   const bytes = stat.type === FileType.File ? stat.size : undefined;
   return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run, more));
 }
@@ -108,7 +108,7 @@ async function linkInDisguise(site: Site, p: string): Promise<boolean> {
   return listed?.type === 'symlink';
 }
 
-async function getFile(site: Site, job: GetJob, run: TransferRun, more = false): Promise<void> {
+async function getFile(site: Site, job: GetJob, run: TransferRun, more?: () => boolean): Promise<void> {
   const { ctx } = run;
   job.more = more;
   const there = await fsp.lstat(job.local).catch(() => undefined);

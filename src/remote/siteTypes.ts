@@ -92,7 +92,7 @@ export interface SizedTransfer extends Transfer {
   /** Download only: start at this byte (REST, RFC 959 §4.1.3), to continue an interrupted download. */
   offset?: number;
   /** Download only: another download follows at once (the next file of a folder; TransferOptions.followedByTransfer). */
-  followedByTransfer?: boolean;
+  followedByTransfer?: () => boolean;
 }
 
 /** Options of an upload (folder uploads pass what they know, so nothing is looked up per file). */

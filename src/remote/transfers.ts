@@ -171,18 +171,19 @@ export class Tally {
 }
 
 /**
- * Run `task` for every item, `n` at a time (`more`: items are left for the task's worker to take next). After the
- * first failure no new item starts; the ones running finish, then that failure is thrown.
+ * Run `task` for every item, `n` at a time (`more()`: an item is left for the task's worker to take next, now).
+ * After the first failure no new item starts; the ones running finish, then that failure is thrown.
  */
-export async function inParallel<T>(items: T[], n: number, signal: AbortSignal | undefined, task: (item: T, more: boolean) => Promise<void>): Promise<void> {
+export async function inParallel<T>(items: T[], n: number, signal: AbortSignal | undefined, task: (item: T, more: () => boolean) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { err: unknown } | undefined;
+  const more = () => !failure && next < items.length && !signal?.aborted;
   const worker = async () => {
     while (!failure && next < items.length) {
       const item = items[next++];
       try {
         checkCancelled(signal);
-        await task(item, next < items.length);
+        await task(item, more);
       } catch (err) {
         failure ??= { err };
       }

@@ -69,14 +69,18 @@ describe('the next transfer\'s passive port asked for ahead', function () {
     assert.deepEqual(dialogue(server), ['EPSV', 'RETR /a', 'EPSV', 'EPSV', 'RETR /b', 'EPSV', 'RETR /a']);
   });
 
-  it('asks nothing ahead without followedByTransfer, nor after an upload', async () => {
+  it('asks nothing ahead without followedByTransfer, when it says no at the end of the data, nor after an upload', async () => {
     const stored: string[] = [];
     const { server, c } = await setup({ stored: (p) => stored.push(p) });
     await c.downloadBuffer('/a');
+    // Asked when the data has arrived, not before (the next file may have gone to another connection meanwhile).
+    let asked = 0;
+    await c.downloadBuffer('/a', { followedByTransfer: () => (asked++, false) });
+    assert.equal(asked, 1);
     // An upload's end is the client's: the server may still be reading its data, and take a command then.
     await c.upload(Buffer.from('up'), '/u', { followedByTransfer: true });
     await c.downloadBuffer('/b');
-    assert.deepEqual(dialogue(server).filter((x) => !x.startsWith('MDTM')), ['EPSV', 'RETR /a', 'EPSV', 'STOR /u', 'EPSV', 'RETR /b']);
+    assert.deepEqual(dialogue(server).filter((x) => !x.startsWith('MDTM')), ['EPSV', 'RETR /a', 'EPSV', 'RETR /a', 'EPSV', 'STOR /u', 'EPSV', 'RETR /b']);
     assert.deepEqual(stored, ['/u']);
   });
 });
