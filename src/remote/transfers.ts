@@ -171,15 +171,30 @@ export class Tally {
 }
 
 /**
- * Run `task` for every item, `n` at a time (`more()`: an item is left for the task's worker to take next, now).
+ * Run `task` for every item, `n` at a time. `more()`: whether the task's worker takes another item next; a yes
+ * keeps that item for this worker (a download that asked the server for the next file's port must have a next
+ * file on its connection: a port left unused stays open on the server, pyftpdlib's for 30 s and then a 421).
  * After the first failure no new item starts; the ones running finish, then that failure is thrown.
  */
 export async function inParallel<T>(items: T[], n: number, signal: AbortSignal | undefined, task: (item: T, more: () => boolean) => Promise<void>): Promise<void> {
   let next = 0;
+  /** Items kept for a worker by its more(): the others leave them. */
+  let kept = 0;
   let failure: { err: unknown } | undefined;
-  const more = () => !failure && next < items.length && !signal?.aborted;
   const worker = async () => {
-    while (!failure && next < items.length) {
+    let mine = false;
+    const more = () => {
+      if (!mine && !failure && !signal?.aborted && next + kept < items.length) {
+        mine = true;
+        kept++;
+      }
+      return mine;
+    };
+    while (!failure && (mine || next + kept < items.length)) {
+      if (mine) {
+        mine = false;
+        kept--;
+      }
       const item = items[next++];
       try {
         checkCancelled(signal);

@@ -8,6 +8,7 @@ import { ChangeBatch, type Change } from '../../src/remote/changes';
 import { SHORT_TRANSFER_BYTES, Site, type RemoteClient } from '../../src/remote/site';
 import { downloadTo } from '../../src/remote/download';
 import { uploadTo } from '../../src/remote/upload';
+import { inParallel } from '../../src/remote/transfers';
 import { tempDirPerTest } from './tempDir';
 import { FakeServer, fsError, type FakeClient } from './remote-fake-client';
 
@@ -272,5 +273,27 @@ describe('remote/site: ChangeBatch', () => {
     } finally {
       mock.timers.reset();
     }
+  });
+});
+
+describe('remote/transfers: inParallel', () => {
+  it("more() keeps an item for the worker that asked: the others stop before it, and it says no when none is left", async () => {
+    const workers = new Map<() => boolean, string>();
+    const took: Record<string, number[]> = {};
+    let secondDone!: () => void;
+    const second = new Promise<void>((resolve) => (secondDone = resolve));
+    await inParallel([0, 1, 2, 3], 2, undefined, async (item, more) => {
+      if (!workers.has(more)) workers.set(more, workers.size === 0 ? 'A' : 'B');
+      const w = workers.get(more)!;
+      (took[w] ??= []).push(item);
+      if (item === 0) {
+        assert.equal(more(), true);
+        // The other worker moves on meanwhile (items 1 and 2), and stops: the last item is kept for this one.
+        await second;
+      }
+      if (item === 2) secondDone();
+      if (item === 3) assert.equal(more(), false, 'nothing is left after the last item');
+    });
+    assert.deepEqual(took, { A: [0, 3], B: [1, 2] });
   });
 });
