@@ -1,4 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { FtpClient, type FtpConnectOptions } from '../../src/ftp';
+import { FaultProxy } from '../faults/proxy';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site } from '../../src/remote/site';
 import { startServer, type RunningServer, type ServerName } from '../servers';
@@ -48,6 +52,36 @@ export function withSite(name: ServerName): { readonly srv: RunningServer; reado
   beforeEach(() => {
     ctx.infos.length = 0;
     ctx.site?.cache.clear();
+  });
+  return ctx;
+}
+
+/**
+ * Inside a describe(): the server `name` behind a fault proxy, a temporary folder and a site over the proxy (a pool
+ * of `poolSize`) before its tests (`prepare` runs once the server and the folder are there), all stopped and
+ * removed after them. Each test starts with no cached listing and no proxy hooks.
+ */
+export function withProxiedSite(
+  name: ServerName,
+  opts: { poolSize: number; tmpPrefix: string; prepare?: (srv: RunningServer, tmp: string) => void },
+): { readonly srv: RunningServer; readonly proxy: FaultProxy; readonly tmp: string; readonly site: Site } {
+  const ctx = { srv: undefined as unknown as RunningServer, proxy: undefined as unknown as FaultProxy, tmp: '', site: undefined as unknown as Site };
+  before(async () => {
+    ctx.srv = await startServer(name);
+    ctx.proxy = await FaultProxy.start({ host: ctx.srv.host, port: ctx.srv.port });
+    ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), opts.tmpPrefix));
+    opts.prepare?.(ctx.srv, ctx.tmp);
+    ctx.site = siteOf(ctx.srv, { poolSize: opts.poolSize, via: ctx.proxy });
+  });
+  after(async () => {
+    await ctx.site?.dispose();
+    await ctx.proxy?.close();
+    await ctx.srv?.stop();
+    if (ctx.tmp) fs.rmSync(ctx.tmp, { recursive: true, force: true });
+  });
+  beforeEach(() => ctx.site?.cache.clear());
+  afterEach(() => {
+    if (ctx.proxy) ctx.proxy.hooks = {};
   });
   return ctx;
 }

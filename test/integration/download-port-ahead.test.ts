@@ -1,13 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadTo } from '../../src/remote/download';
-import type { Site } from '../../src/remote/site';
-import { FaultProxy } from '../faults/proxy';
-import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
-import { siteOf } from './connect';
+import { SERVER_NAMES } from '../servers';
+import { withProxiedSite } from './connect';
 import { serverDisk } from './serverDisk';
 
 /**
@@ -22,33 +19,20 @@ const FILES = 12;
 for (const name of SERVER_NAMES) {
   describe(`folder download with each next port asked ahead, on ${name}`, function () {
     this.timeout(60000);
-    let srv: RunningServer;
-    let proxy: FaultProxy;
-    let tmp: string;
-    let site: Site;
     const content = new Map<string, Buffer>();
-
-    before(async () => {
-      srv = await startServer(name);
-      proxy = await FaultProxy.start({ host: srv.host, port: srv.port });
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpx-port-ahead-'));
-      const disk = serverDisk(() => srv.root);
-      disk.mkdir('folder');
-      for (let i = 0; i < FILES; i++) {
-        const b = crypto.randomBytes(100 + i * 53);
-        content.set(`f${i}.bin`, b);
-        disk.write(`folder/f${i}.bin`, b);
-      }
-      site = siteOf(srv, { poolSize: 2, via: proxy });
+    const ctx = withProxiedSite(name, {
+      poolSize: 2,
+      tmpPrefix: 'ftpx-port-ahead-',
+      prepare: (srv) => {
+        const disk = serverDisk(() => srv.root);
+        disk.mkdir('folder');
+        for (let i = 0; i < FILES; i++) {
+          const b = crypto.randomBytes(100 + i * 53);
+          content.set(`f${i}.bin`, b);
+          disk.write(`folder/f${i}.bin`, b);
+        }
+      },
     });
-    after(async () => {
-      await site?.dispose();
-      await proxy?.close();
-      await srv?.stop();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    });
-    beforeEach(() => site.cache.clear());
-    afterEach(() => (proxy.hooks = {}));
 
     /** Every file of the folder downloaded into `dir`, byte for byte. */
     function assertWhole(dir: string): void {
@@ -58,14 +42,14 @@ for (const name of SERVER_NAMES) {
 
     it('sends the next EPSV/PASV before each file\'s 226, all but the last file of each connection', async () => {
       const waited: boolean[] = [];
-      proxy.hooks = {
+      ctx.proxy.hooks = {
         reply: (r, s) =>
           r.code === 226 && r.command?.startsWith('RETR ')
             ? { hold: s.commandArrives((l) => l === 'EPSV' || l === 'PASV', 2000, s.commands.lastIndexOf(r.command) + 1).then((arrived) => waited.push(!arrived)) }
             : undefined,
       };
-      const into = path.join(tmp, 'a');
-      const r = await downloadTo(site, '/folder', into);
+      const into = path.join(ctx.tmp, 'a');
+      const r = await downloadTo(ctx.site, '/folder', into);
       assert.equal(r.files, FILES);
       assertWhole(path.join(into, 'folder'));
       assert.equal(waited.length, FILES);
@@ -73,7 +57,7 @@ for (const name of SERVER_NAMES) {
       const late = waited.filter((w) => w).length;
       assert.ok(late >= 1 && late <= 2, `${late} of ${FILES} files' 226 waited for a port asked only after it`);
       // Every port asked for was used, but for at most one per connection (asked for a file that did not come).
-      const commands = proxy.sessions.flatMap((s) => s.commands);
+      const commands = ctx.proxy.sessions.flatMap((s) => s.commands);
       const ports = commands.filter((c) => c === 'EPSV' || c === 'PASV').length;
       const transfers = commands.filter((c) => /^(RETR|LIST|MLSD|NLST) /.test(c) || /^(LIST|MLSD)$/.test(c)).length;
       assert.ok(ports >= transfers && ports <= transfers + 2, `${ports} EPSV/PASV for ${transfers} transfers`);
@@ -81,16 +65,20 @@ for (const name of SERVER_NAMES) {
 
     it('a control connection cut where an early port\'s reply comes: every file still arrives whole', async () => {
       let early = 0;
-      proxy.hooks = {
+      ctx.proxy.hooks = {
         reply: (r, s) => {
           if (r.code !== 229 && r.code !== 227) return undefined;
-          // A port asked for right after a RETR, before its 226: the third one is never answered.
+          // A port asked for right after a RETR, before its 226: the third one is never answered. The connection
+          // is closed (FIN), not reset: a reset may discard the 226 relayed just before, which the client has not
+          // read yet when the machine is busy (the RETR's own reply lost, a fault of another test).
           const i = s.commands.lastIndexOf(r.command ?? '');
-          return i > 0 && s.commands[i - 1].startsWith('RETR ') && ++early === 3 ? 'cut' : undefined;
+          if (!(i > 0 && s.commands[i - 1].startsWith('RETR ') && ++early === 3)) return undefined;
+          s.plan.how = 'end';
+          return 'cut';
         },
       };
-      const into = path.join(tmp, 'b');
-      const r = await downloadTo(site, '/folder', into);
+      const into = path.join(ctx.tmp, 'b');
+      const r = await downloadTo(ctx.site, '/folder', into);
       assert.ok(early >= 3, 'the fault happened');
       assert.equal(r.files, FILES);
       assertWhole(path.join(into, 'folder'));

@@ -1,14 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FtpIncompleteError } from '../../src/ftp';
-import type { Site } from '../../src/remote/site';
 import { uploadTo } from '../../src/remote/upload';
-import { FaultProxy } from '../faults/proxy';
-import { SERVER_NAMES, startServer, type RunningServer } from '../servers';
-import { siteOf } from './connect';
+import { SERVER_NAMES } from '../servers';
+import { withProxiedSite } from './connect';
 
 /**
  * A folder upload whose size checks ride along with the next file's EPSV (FtpClient.sizeAlong), under faults of
@@ -21,51 +18,38 @@ const FILES = 12;
 for (const name of SERVER_NAMES) {
   describe(`folder upload with each SIZE sent along, under faults, on ${name}`, function () {
     this.timeout(60000);
-    let srv: RunningServer;
-    let proxy: FaultProxy;
-    let tmp: string;
-    let local: string;
-    let site: Site;
-
-    before(async () => {
-      srv = await startServer(name);
-      proxy = await FaultProxy.start({ host: srv.host, port: srv.port });
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ftpx-size-along-'));
-      local = path.join(tmp, 'folder');
-      fs.mkdirSync(local);
-      for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(local, `f${i}.bin`), crypto.randomBytes(100 + i * 37));
-      site = siteOf(srv, { poolSize: 2, via: proxy });
+    let local = '';
+    const ctx = withProxiedSite(name, {
+      poolSize: 2,
+      tmpPrefix: 'ftpx-size-along-',
+      prepare: (_srv, tmp) => {
+        local = path.join(tmp, 'folder');
+        fs.mkdirSync(local);
+        for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(local, `f${i}.bin`), crypto.randomBytes(100 + i * 37));
+      },
     });
-    after(async () => {
-      await site?.dispose();
-      await proxy?.close();
-      await srv?.stop();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    });
-    beforeEach(() => site.cache.clear());
-    afterEach(() => (proxy.hooks = {}));
 
     /** The files of the uploaded folder on the server's disk that have the local content. */
     function stored(remote: string): string[] {
-      const dir = path.join(srv.root, remote);
+      const dir = path.join(ctx.srv.root, remote);
       return fs.readdirSync(dir).filter((n) => fs.readFileSync(path.join(dir, n)).equals(fs.readFileSync(path.join(local, n))));
     }
 
     it('a connection cut instead of a SIZE reply: the size is asked again elsewhere, every file stored', async () => {
       let sizes = 0;
-      proxy.hooks = { reply: (r) => (/^SIZE /.test(r.command ?? '') && ++sizes === 4 ? 'cut' : undefined) };
-      const r = await uploadTo(site, [local], '/');
+      ctx.proxy.hooks = { reply: (r) => (/^SIZE /.test(r.command ?? '') && ++sizes === 4 ? 'cut' : undefined) };
+      const r = await uploadTo(ctx.site, [local], '/');
       assert.ok(sizes >= 4, 'the fault happened');
       assert.equal(r.files, FILES);
       assert.deepEqual(stored('folder').sort(), fs.readdirSync(local).sort());
     });
 
     it('a SIZE reply that says the file is short: that file fails and is deleted, none reported done wrongly', async () => {
-      proxy.hooks = { reply: (r) => (r.command === `SIZE /folder2/f3.bin` && r.code === 213 ? { replace: '213 1' } : undefined) };
-      fs.renameSync(local, path.join(tmp, 'folder2'));
-      local = path.join(tmp, 'folder2');
-      await assert.rejects(uploadTo(site, [local], '/'), (err: Error & { cause?: unknown }) => (err.cause ?? err) instanceof FtpIncompleteError);
-      const onDisk = fs.readdirSync(path.join(srv.root, 'folder2'));
+      ctx.proxy.hooks = { reply: (r) => (r.command === `SIZE /folder2/f3.bin` && r.code === 213 ? { replace: '213 1' } : undefined) };
+      fs.renameSync(local, path.join(ctx.tmp, 'folder2'));
+      local = path.join(ctx.tmp, 'folder2');
+      await assert.rejects(uploadTo(ctx.site, [local], '/'), (err: Error & { cause?: unknown }) => (err.cause ?? err) instanceof FtpIncompleteError);
+      const onDisk = fs.readdirSync(path.join(ctx.srv.root, 'folder2'));
       assert.ok(!onDisk.includes('f3.bin'), `the file said to be short is left: ${onDisk.join(' ')}`);
       assert.ok(onDisk.includes('f0.bin'), onDisk.join(' '));
       // Whatever else is there is whole.
