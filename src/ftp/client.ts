@@ -111,15 +111,17 @@ export class FtpClient extends EventEmitter {
     return this.s.home;
   }
 
+  private async reconnect(s: Session): Promise<void> {
+    this.log({ kind: 'info', text: 'reconnecting' });
+    await s.open();
+  }
+
   /** Run one operation alone on the connection, reconnecting first if it was dropped. */
   private run<T>(fn: () => Promise<T>): Promise<T> {
     const s = this.s;
     const next = this.chain.then(async () => {
       if (this.userClosed) throw new FtpConnectionError(l10nT('The client was closed'));
-      if (s.closed) {
-        this.log({ kind: 'info', text: 'reconnecting' });
-        await s.open();
-      }
+      if (s.closed) await this.reconnect(s);
       // A CWD written ahead of a command that an earlier operation never sent (it failed first), or the next
       // transfer's EPSV sent after a download's data: its reply is not this operation's. (A SIZE a finished upload
       // left for this operation to carry goes with its first write: sizeAlong.)
@@ -131,8 +133,7 @@ export class FtpClient extends EventEmitter {
           // SIZE's owner is told), so this one starts on a new connection, as after a drop between operations.
           if (!isConnectionLost(err) || this.userClosed) throw err;
           if (!s.closed) s.ctl.destroy({ droppedAfter: (err as Error).message });
-          this.log({ kind: 'info', text: 'reconnecting' });
-          await s.open();
+          await this.reconnect(s);
         }
       }
       for (const stale of s.ctl.drainStale()) {

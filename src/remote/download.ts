@@ -18,8 +18,6 @@ interface GetJob {
   /** From the listing, for plain files (a symlink's listed size is its target's name). */
   bytes?: number;
   oneOfMany: boolean;
-  /** Whether another file of the folder follows on this worker now (TransferOptions.followedByTransfer). */
-  more?: () => boolean;
 }
 
 
@@ -110,7 +108,6 @@ async function linkInDisguise(site: Site, p: string): Promise<boolean> {
 
 async function getFile(site: Site, job: GetJob, run: TransferRun, more?: () => boolean): Promise<void> {
   const { ctx } = run;
-  job.more = more;
   const there = await fsp.lstat(job.local).catch(() => undefined);
   if (there?.isDirectory()) throw new FsError('FileIsADirectory', l10nT('{0} is a local folder: the file {1} cannot replace it', job.local, job.remote));
   if (there && !(await run.questions.replace(existing(job, there)))) return;
@@ -122,8 +119,8 @@ async function getFile(site: Site, job: GetJob, run: TransferRun, more?: () => b
   const part = await partFor(site, job);
   let stream: fs.WriteStream | undefined;
   try {
-    let n = job.bytes !== undefined && job.bytes <= SHORT_TRANSFER_BYTES ? await getSmall(site, job, part.path, ctx, t.progress) : undefined;
-    n ??= await getStream(site, job, part, ctx, t.progress, (s) => (stream = s));
+    let n = job.bytes !== undefined && job.bytes <= SHORT_TRANSFER_BYTES ? await getSmall(site, job, part.path, ctx, t.progress, more) : undefined;
+    n ??= await getStream(site, job, part, ctx, t.progress, more, (s) => (stream = s));
     if (stream) await closed(stream);
     if (job.bytes !== undefined && n !== job.bytes) await checkComplete(site, job.remote, n, job.bytes);
     const placed = there || !ctx.onExisting ? 'rename' : await placeNew(part.path, job.local);
@@ -160,7 +157,15 @@ async function partFor(site: Site, job: GetJob): Promise<Part> {
  * RETR into the part file: from its end (REST) when an earlier download left some of it. Returns the size of the
  * part file afterwards. A server that refuses REST, or sends more than the rest, gets a download from the start.
  */
-async function getStream(site: Site, job: GetJob, part: Part, ctx: TransferContext, progress: (n: number) => void, opened: (s: fs.WriteStream) => void): Promise<number> {
+async function getStream(
+  site: Site,
+  job: GetJob,
+  part: Part,
+  ctx: TransferContext,
+  progress: (n: number) => void,
+  more: (() => boolean) | undefined,
+  opened: (s: fs.WriteStream) => void,
+): Promise<number> {
   const from = async (offset: number) => {
     const stream = fs.createWriteStream(part.path, offset > 0 ? { flags: 'r+', start: offset } : { flags: part.resumable ? 'w' : 'wx' });
     opened(stream);
@@ -170,7 +175,7 @@ async function getStream(site: Site, job: GetJob, part: Part, ctx: TransferConte
         onProgress: (k) => progress(offset + k),
         bytes: job.bytes === undefined ? undefined : job.bytes - offset,
         offset: offset || undefined,
-        followedByTransfer: job.more,
+        followedByTransfer: more,
       });
       return offset + n;
     } finally {
@@ -268,10 +273,10 @@ const SMALL_FILE_LIMIT = 4 * SHORT_TRANSFER_BYTES;
  * A small file: into memory, then written to disk after the connection is free again (no file stream during the
  * transfer, whose reads go through 1 MiB buffers), into `part`. Undefined when it has grown since the listing.
  */
-async function getSmall(site: Site, job: GetJob, part: string, ctx: TransferContext, onProgress: (n: number) => void): Promise<number | undefined> {
+async function getSmall(site: Site, job: GetJob, part: string, ctx: TransferContext, onProgress: (n: number) => void, more?: () => boolean): Promise<number | undefined> {
   const sink = new BufferSink(job.bytes, SMALL_FILE_LIMIT, (n) => new GrewError(`${job.remote} has grown to more than ${n} bytes`));
   try {
-    await site.download(job.remote, () => sink.stream, { signal: ctx.signal, onProgress, bytes: job.bytes, followedByTransfer: job.more });
+    await site.download(job.remote, () => sink.stream, { signal: ctx.signal, onProgress, bytes: job.bytes, followedByTransfer: more });
   } catch (err) {
     if (err instanceof FsError && err.cause instanceof GrewError) return undefined;
     throw err;
