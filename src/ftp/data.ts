@@ -12,7 +12,7 @@ import {
   sameAddress,
   type HostPort,
 } from './address';
-import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpTimeoutError } from './errors';
+import { FtpConnectionError, FtpDataConnectionError, FtpError, FtpProtocolError, FtpTimeoutError } from './errors';
 import { t as l10nT } from './l10n';
 import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
@@ -53,6 +53,8 @@ export interface PendingData {
    * it with the command outstanding, so the caller must drop the control connection.
    */
   readonly early?: boolean;
+  /** The transfer command went out in the same write as the EPSV/PASV (openPassive's `along`): not to be sent again. */
+  readonly sent?: boolean;
 }
 
 /** RFC 959 §4.2: 2yz is a positive completion. */
@@ -75,13 +77,41 @@ export async function openPassive(
   direct?: DirectRead,
   /** The reply to the EPSV or PASV this strategy sends first, sent ahead (ControlConnection.sendPassiveAhead). */
   sentAhead?: FtpReply,
+  /**
+   * The transfer command, to go in the same write as the EPSV/PASV this strategy sends first (an upload over a long
+   * round trip, transfer.ts): the server has it before it can see the data connection. Not with `sentAhead`.
+   */
+  along?: string,
 ): Promise<PendingData> {
   let target: HostPort | undefined;
   let advertised: string | undefined;
+  let sent = false;
+  let tried = false;
   const peer = normalizeAddress(ctl.remoteAddress);
+  /** Send EPSV or PASV (with `along` the first time) and read its reply, noting how long the server took. */
+  const ask = async (command: 'EPSV' | 'PASV'): Promise<FtpReply> => {
+    const t0 = performance.now();
+    let r: FtpReply;
+    if (along && !tried && !sentAhead) {
+      tried = true;
+      ctl.writeBatch([command, along]);
+      r = await ctl.read();
+      sent = r.code === 229 || r.code === 227;
+      // Refused: the transfer command went out with no port for it. Its reply must be read (and be a refusal)
+      // before anything else; then this goes on as without `along`, and the command is sent again later.
+      if (!sent) await readOrphanedReply(ctl, along, settings.timeoutMs);
+    } else {
+      r = await ctl.send(command);
+    }
+    // A server answers EPSV/PASV at once: the quickest answer is about the network's round trip.
+    const ms = performance.now() - t0;
+    if (strategy.passiveReplyMs === undefined || ms < strategy.passiveReplyMs) strategy.passiveReplyMs = ms;
+    strategy.passiveReplies = (strategy.passiveReplies ?? 0) + 1;
+    return r;
+  };
   if (strategy.force === 'EPSV' || (strategy.force === undefined && strategy.epsv !== false)) {
     // (A refusal sent ahead is asked again: only this moment's answer may teach that EPSV does not work.)
-    const r = sentAhead && (sentAhead.code === 229 || sentAhead.code === 227) ? sentAhead : await ctl.send('EPSV');
+    const r = sentAhead && (sentAhead.code === 229 || sentAhead.code === 227) ? sentAhead : await ask('EPSV');
     if (r.code === 229) {
       target = { host: peer, port: parseEpsvReply(r.text) };
       strategy.epsv = true;
@@ -104,7 +134,7 @@ export async function openPassive(
     }
   }
   if (!target) {
-    const r = sentAhead && strategy.epsv === false && sentAhead.code === 227 ? sentAhead : await ctl.send('PASV');
+    const r = sentAhead && strategy.epsv === false && sentAhead.code === 227 ? sentAhead : await ask('PASV');
     if (r.code === 227) {
       const p = parsePasvReply(r.text);
       advertised = p.host;
@@ -159,13 +189,33 @@ export async function openPassive(
       describe,
       direct: isDirect,
       early: true,
+      sent,
       accept: () => connecting,
       cancel: () => void connecting.then((s) => s.destroy(), () => undefined),
     };
   }
   const socket = await connecting;
-  return { mode: 'passive', describe, direct: isDirect, early: false, accept: () => Promise.resolve(socket), cancel: () => socket.destroy() };
+  return { mode: 'passive', describe, direct: isDirect, early: false, sent, accept: () => Promise.resolve(socket), cancel: () => socket.destroy() };
 }
+
+/**
+ * The reply to a transfer command sent along with an EPSV/PASV that was refused. The server should refuse it too
+ * (no port: vsftpd "425 Use PORT or PASV first"); one that started it anyway (pyftpdlib answers 150 and waits
+ * for a connection) is in a state no later command can rely on, so the connection is dropped.
+ */
+async function readOrphanedReply(ctl: ControlConnection, command: string, timeoutMs: number): Promise<void> {
+  const r = await ctl.read(Math.min(timeoutMs, ORPHAN_REPLY_MS));
+  if (r.code >= 400) return;
+  ctl.destroy({ droppedAfter: command.split(' ')[0] });
+  throw new FtpProtocolError(
+    l10nT('The server started {0} although it refused the data connection ({1}); the connection was closed', command.split(' ')[0], `${r.code} ${replyMessage(r)}`),
+    command.split(' ')[0],
+    r.code,
+  );
+}
+
+/** How long the reply to a transfer command sent along with a refused EPSV/PASV may take. */
+const ORPHAN_REPLY_MS = 10000;
 
 function errorCode(err: unknown): string {
   if (err instanceof FtpTimeoutError) return 'timed out';

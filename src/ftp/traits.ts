@@ -18,6 +18,14 @@ export interface DataStrategy {
    * goes out while the next data connection is still being made (see PendingData.early).
    */
   passiveConnected?: boolean;
+  /**
+   * The quickest answer to EPSV/PASV seen from this server, in ms: about the network's round trip. Uploads send
+   * their command with the passive request, and their data without waiting for the 1xx, only when it is long
+   * enough for that to save time (transfer.ts).
+   */
+  passiveReplyMs?: number;
+  /** How many answers passiveReplyMs is the quickest of (the first ones may be slow for other reasons). */
+  passiveReplies?: number;
 }
 
 /** What safe save (safeSave.ts) found the server to allow, and what it left to clean up. */

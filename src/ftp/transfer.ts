@@ -128,14 +128,30 @@ export class DataTransfers {
     const direct = ctl.secure ? undefined : directRead;
     const pending: PendingData =
       mode === 'passive'
-        ? await openPassive(ctl, strategy, this.data, this.host.log, direct, strategy.force ? undefined : ctl.takePassiveAhead(passiveCommand(strategy)))
+        ? await openPassive(
+            ctl,
+            strategy,
+            this.data,
+            this.host.log,
+            direct,
+            strategy.force ? undefined : ctl.takePassiveAhead(passiveCommand(strategy)),
+            direction === 'upload' && uploadAhead(strategy, ctl) ? command : undefined,
+          )
         : await openActive(ctl, strategy, this.data, this.host.log, direct);
     let socket: net.Socket;
+    /** An upload whose data goes before the 1xx: that reply's verdict (a refusal destroys the data connection). */
+    let replied: Promise<void> | undefined;
     // Cancelled before the data connection is up: closing it makes the server answer (425/426) at once.
     const cancelStart = () => pending.cancel();
     signal?.addEventListener('abort', cancelStart, { once: true });
     try {
-      socket = await this.start(ctl, pending, command);
+      if (pending.sent) {
+        const started = await this.startDataFirst(ctl, pending, command);
+        socket = started.socket;
+        replied = started.replied;
+      } else {
+        socket = await this.start(ctl, pending, command);
+      }
     } catch (err) {
       pending.cancel();
       if (signal?.aborted) throw new FtpCancelledError(l10nT('The transfer was cancelled'), maskCommand(command));
@@ -190,6 +206,16 @@ export class DataTransfers {
     }
     const bytes = moved;
     this.host.log({ kind: 'data', phase: 'close', mode, direction, local, remote, bytes });
+    if (replied) {
+      // The data went before the 1xx: a refusal of the command is the transfer's error (its only reply), not
+      // the data connection's end that it caused.
+      const verdict = await outcomeWithin(replied, moveError ? EARLY_REPLY_GRACE_MS : this.timeoutMs + 1000);
+      if (verdict === 'rejected') await replied;
+      if (verdict === undefined) {
+        ctl.destroy({ droppedAfter: maskCommand(command) });
+        throw moveError ? translateMoveError(moveError, command) : new FtpTimeoutError(l10nT('No reply from the server within {0} s to {1}', Math.round(this.timeoutMs / 1000), maskCommand(command)), maskCommand(command), this.timeoutMs);
+      }
+    }
 
     // The final reply (226/250, or 426/451 after a broken transfer). After our own abort the server may take a
     // moment; bound the wait, and drop the connection if it never answers (the next operation reconnects).
@@ -318,6 +344,34 @@ export class DataTransfers {
     return first.s;
   }
 
+  /**
+   * An upload whose command went with its EPSV/PASV (openPassive's `along`): the server took the command before it
+   * could see the data connection, so the data may go as soon as the connection is up, without waiting for the
+   * 1xx (one round trip less per file). `replied` settles with that reply's verdict; a refusal destroys the data
+   * connection with the refusal as its error.
+   */
+  private async startDataFirst(ctl: ControlConnection, pending: PendingData, command: string): Promise<{ socket: net.Socket; replied: Promise<void> }> {
+    const replyP = ctl.read(this.timeoutMs);
+    let socket: net.Socket;
+    try {
+      socket = await pending.accept();
+    } catch (err) {
+      // As in start(): an error reply within a moment is the answer; a lost session is reported as such; else
+      // the server still waits for the connection with the command outstanding, and this connection cannot go on.
+      const o = await outcomeWithin(replyP, EARLY_REPLY_GRACE_MS);
+      if (o && o !== 'rejected' && o.value.code >= 400) this.checkPreliminary(o.value, command, pending);
+      if (o === 'rejected' && ctl.closed) {
+        const lost = await replyP.catch((e: unknown) => e);
+        if (lost instanceof FtpConnectionError) throw lost;
+      }
+      ctl.destroy('data connection failed');
+      throw err;
+    }
+    const replied = replyP.then((r) => this.checkPreliminary(r, command, pending));
+    replied.catch((err: unknown) => socket.destroy(err as Error));
+    return { socket, replied };
+  }
+
   /** TLS on a data connection, resuming the control connection's session; same certificate required. */
   private async secureData(ctl: ControlConnection, socket: net.Socket): Promise<net.Socket> {
     const secure = await startTls(socket, this.tls, 'data connection', ctl.tlsSession);
@@ -359,6 +413,29 @@ const ignore = (): undefined => undefined;
 function follows(f: boolean | (() => boolean)): boolean {
   return typeof f === 'function' ? f() : f;
 }
+
+/**
+ * Whether an upload goes with its passive request and sends its data before the 1xx: in passive mode once it has
+ * worked here (the method and a connection known), on a plain connection, over a round trip long enough to gain
+ * from it (the quickest of 3 or more EPSV/PASV answers). Not on a short one: ftp-srv looks for the data connection
+ * every 50 ms once it has the command; under a millisecond the connection usually comes before the command and
+ * nothing is lost, but a command sent with the EPSV always comes first. From a few ms on it comes first either way.
+ * (Under TLS the handshake of the data connection comes first anyway, and its order with the 1xx is the server's.)
+ */
+function uploadAhead(strategy: DataChoice, ctl: ControlConnection): boolean {
+  // (A finished upload's SIZE waiting to be carried goes in the same write: its reply is read first, in order.)
+  return (
+    strategy.force === undefined &&
+    strategy.passiveConnected === true &&
+    strategy.epsv !== undefined &&
+    (strategy.passiveReplies ?? 0) >= 3 &&
+    (strategy.passiveReplyMs ?? 0) >= UPLOAD_AHEAD_MIN_MS &&
+    !ctl.secure
+  );
+}
+
+/** The quickest EPSV/PASV answer (about the round trip) from which an upload sends its command and data ahead. */
+const UPLOAD_AHEAD_MIN_MS = 4;
 
 /** The passive request a transfer in this strategy sends first. */
 function passiveCommand(strategy: DataChoice): 'EPSV' | 'PASV' {

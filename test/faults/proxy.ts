@@ -71,6 +71,8 @@ export interface DataPlan {
   truncateAt?: number;
   /** Download: when the server has finished, never close the client's side (a data connection that never closes). */
   holdOpen?: boolean;
+  /** Told when the first bytes from the client arrive (an upload's data), before they are relayed. */
+  clientBytes?: () => void;
 }
 
 /** Faults on a session's control stream at byte offsets. */
@@ -123,6 +125,8 @@ export class ProxySession {
   private clientBytes = 0;
   private stalledFromServer = false;
   private pendingPair: DataPair | undefined;
+  /** A transfer command that came before the reply of the EPSV/PASV sent with it (pipelined): the next passive pair's. */
+  private commandForNextPair: { command: string; verb: string } | undefined;
   private readonly pairs = new Set<DataPair>();
   /**
    * The commands whose final replies are still to come, in order (a client may send several before reading:
@@ -231,11 +235,13 @@ export class ProxySession {
     let out = line;
     if (verb === 'PORT' || verb === 'EPRT') out = await this.activePair(verb, line);
     if (TRANSFER_VERBS.has(verb)) {
-      const pair = this.pendingPair;
-      this.pendingPair = undefined;
-      if (pair) {
-        pair.command = line;
-        pair.plan = this.proxy.hooks.data?.({ command: line, verb }, this) ?? undefined;
+      if (this.outstanding.some((o) => /^(EPSV|PASV)\b/i.test(o.command))) {
+        // Sent with its EPSV/PASV, whose reply (and so its data connection's pair) is still to come.
+        this.commandForNextPair = { command: line, verb };
+      } else {
+        const pair = this.pendingPair;
+        this.pendingPair = undefined;
+        if (pair) this.claim(pair, line, verb);
       }
     }
     if (this.closed) return;
@@ -392,9 +398,21 @@ export class ProxySession {
     return pair;
   }
 
+  /** `pair` carries the transfer `command`: the data hook's plan for it. */
+  private claim(pair: DataPair, command: string, verb: string): void {
+    pair.command = command;
+    pair.plan = this.proxy.hooks.data?.({ command, verb }, this) ?? undefined;
+  }
+
   /** The server offered `port`: listen for the client, connect on to the server's port. */
   private async passivePair(port: number): Promise<number> {
     const pair = this.newPair();
+    const early = this.commandForNextPair;
+    if (early) {
+      this.commandForNextPair = undefined;
+      this.pendingPair = undefined;
+      this.claim(pair, early.command, early.verb);
+    }
     const upstreamHost = this.upstream.remoteAddress ?? '127.0.0.1';
     const server = await this.proxy.listen(pair, (fromClient) => {
       pair.front?.close();
@@ -448,6 +466,10 @@ export class ProxySession {
         if (pair.done) return;
         if (truncated) return; // swallow the rest of an upload we cut short
         const plan = pair.plan ?? {};
+        if (!toClient && plan.clientBytes) {
+          plan.clientBytes();
+          plan.clientBytes = undefined;
+        }
         const before = pair.bytes;
         pair.bytes += chunk.length;
         this.proxy.dataBytes += chunk.length;

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FtpClient, type FtpConnectOptions } from '../../src/ftp';
 import { FaultProxy } from '../faults/proxy';
+import type { LinkOptions } from '../faults/link';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site } from '../../src/remote/site';
 import { startServer, type RunningServer, type ServerName } from '../servers';
@@ -58,17 +59,17 @@ export function withSite(name: ServerName): { readonly srv: RunningServer; reado
 
 /**
  * Inside a describe(): the server `name` behind a fault proxy, a temporary folder and a site over the proxy (a pool
- * of `poolSize`) before its tests (`prepare` runs once the server and the folder are there), all stopped and
+ * of `poolSize`; through an emulated `link` when given) before its tests (`prepare` runs once the server and the folder are there), all stopped and
  * removed after them. Each test starts with no cached listing and no proxy hooks.
  */
 export function withProxiedSite(
   name: ServerName,
-  opts: { poolSize: number; tmpPrefix: string; prepare?: (srv: RunningServer, tmp: string) => void },
+  opts: { poolSize: number; tmpPrefix: string; prepare?: (srv: RunningServer, tmp: string) => void; link?: LinkOptions },
 ): { readonly srv: RunningServer; readonly proxy: FaultProxy; readonly tmp: string; readonly site: Site } {
   const ctx = { srv: undefined as unknown as RunningServer, proxy: undefined as unknown as FaultProxy, tmp: '', site: undefined as unknown as Site };
   before(async () => {
     ctx.srv = await startServer(name);
-    ctx.proxy = await FaultProxy.start({ host: ctx.srv.host, port: ctx.srv.port });
+    ctx.proxy = await FaultProxy.start({ host: ctx.srv.host, port: ctx.srv.port }, { link: opts.link });
     ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), opts.tmpPrefix));
     opts.prepare?.(ctx.srv, ctx.tmp);
     ctx.site = siteOf(ctx.srv, { poolSize: opts.poolSize, via: ctx.proxy });

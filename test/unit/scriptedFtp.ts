@@ -19,6 +19,12 @@ export interface ScriptOptions {
   finalGate?: (command: string, received: readonly string[]) => boolean;
   /** A reply to the nth EPSV (from 1) instead of a passive port; undefined: open one. */
   epsv?: (nth: number) => string | undefined;
+  /** Answer EPSV and PASV this long after they arrive (a network's round trip, as the client sees it). */
+  passiveDelayMs?: number;
+  /** STOR of these paths: its 150 only once the data connection has brought data (or its end): a client that waits for it first times out. */
+  storNeedsData?: (path: string) => boolean;
+  /** STOR: a refusal (a reply line) instead of taking the file; its passive port is closed. */
+  storReply?: (path: string) => string | undefined;
 }
 
 export class ScriptedFtp {
@@ -75,24 +81,48 @@ export class ScriptedFtp {
             socket.write(`${refusal}\r\n`);
             continue;
           }
-          if (verb === 'EPSV') {
+          if (verb === 'EPSV' || verb === 'PASV') {
             passive?.close();
             const p = net.createServer();
             passive = p;
             await new Promise<void>((resolve) => p.listen(0, '127.0.0.1', resolve));
             dataSocket = new Promise((resolve) => p.once('connection', resolve));
-            socket.write(`229 Entering Extended Passive Mode (|||${(p.address() as net.AddressInfo).port}|)\r\n`);
+            const port = (p.address() as net.AddressInfo).port;
+            if (this.script.passiveDelayMs) await new Promise((resolve) => setTimeout(resolve, this.script.passiveDelayMs));
+            socket.write(
+              verb === 'EPSV' ? `229 Entering Extended Passive Mode (|||${port}|)\r\n` : `227 Entering Passive Mode (127,0,0,1,${port >> 8},${port & 255}).\r\n`,
+            );
             continue;
           }
           if (verb === 'STOR' && dataSocket && this.script.stored) {
-            socket.write('150 Ok to send data.\r\n');
+            const refusal = this.script.storReply?.(command.slice(5));
+            if (refusal) {
+              dataSocket.then((d) => d.destroy(), () => undefined);
+              dataSocket = undefined;
+              passive?.close();
+              socket.write(`${refusal}\r\n`);
+              continue;
+            }
+            const needsData = this.script.storNeedsData?.(command.slice(5)) === true;
+            if (!needsData) socket.write('150 Ok to send data.\r\n');
             const d = await dataSocket;
             dataSocket = undefined;
             passive?.close();
             const chunks: Buffer[] = [];
+            let said = !needsData;
+            const say150 = () => {
+              if (!said) socket.write('150 Ok to send data.\r\n');
+              said = true;
+            };
             await new Promise<void>((resolve) => {
-              d.on('data', (c: Buffer) => chunks.push(c));
-              d.on('end', resolve);
+              d.on('data', (c: Buffer) => {
+                say150();
+                chunks.push(c);
+              });
+              d.on('end', () => {
+                say150();
+                resolve();
+              });
               d.on('error', () => resolve());
             });
             d.end();
