@@ -127,6 +127,8 @@ export class ProxySession {
   private pendingPair: DataPair | undefined;
   /** A transfer command that came before the reply of the EPSV/PASV sent with it (pipelined): the next passive pair's. */
   private commandForNextPair: { command: string; verb: string } | undefined;
+  /** An EPSV/PASV came in the read being relayed: a transfer command after it in that read was sent with it. */
+  private passiveAskInRead = false;
   private readonly pairs = new Set<DataPair>();
   /**
    * The commands whose final replies are still to come, in order (a client may send several before reading:
@@ -164,7 +166,10 @@ export class ProxySession {
       }
       // The commands of one read go on in one write, as the client sent them (a pipelining client's batch stays
       // a batch: ftp-srv takes each read as its own series of commands).
-      this.c2s = this.c2s.then(() => this.flushToServer());
+      this.c2s = this.c2s.then(() => {
+        this.passiveAskInRead = false;
+        this.flushToServer();
+      });
     });
     this.upstream.on('data', (chunk: Buffer) => {
       this.serverText += chunk.toString('latin1');
@@ -234,9 +239,10 @@ export class ProxySession {
     }
     let out = line;
     if (verb === 'PORT' || verb === 'EPRT') out = await this.activePair(verb, line);
+    if (verb === 'EPSV' || verb === 'PASV') this.passiveAskInRead = true;
     if (TRANSFER_VERBS.has(verb)) {
-      if (this.outstanding.some((o) => /^(EPSV|PASV)\b/i.test(o.command))) {
-        // Sent with its EPSV/PASV, whose reply (and so its data connection's pair) is still to come.
+      if (this.passiveAskInRead) {
+        // Sent in one write with its EPSV/PASV, whose reply (and so its data connection's pair) is still to come.
         this.commandForNextPair = { command: line, verb };
       } else {
         const pair = this.pendingPair;
