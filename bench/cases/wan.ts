@@ -46,7 +46,7 @@ export function minimumRtts(op: string, files: number, pool: number, server: str
     case 'save-cold': return '8 plain STOR; 11 safe save';
     case 'big-down': case 'big-up': return 'the line: size / rate, + 8 (whole program)';
     case 'folder-down': return `${4 + xfer * (1 + perConn)} with ${pool} connections; ${4 + xfer + (xfer - 1) * perConn} with each next EPSV pipelined`;
-    case 'folder-up': return `${5 + 4 * perConn} with ${pool} connections; ${5 + 3 * perConn} with each next EPSV pipelined`;
+    case 'folder-up': return `${5 + 4 * perConn} with ${pool} connections; ${5 + 3 * perConn} with the data before the 150`;
     default: return '-';
   }
 }
