@@ -85,33 +85,15 @@ export async function openPassive(
 ): Promise<PendingData> {
   let target: HostPort | undefined;
   let advertised: string | undefined;
+  // (Sent with the first request only; `sent` once that request was answered with a port.)
+  let first = sentAhead ? undefined : along;
   let sent = false;
-  let tried = false;
   const peer = normalizeAddress(ctl.remoteAddress);
-  /** Send EPSV or PASV (with `along` the first time) and read its reply, noting how long the server took. */
-  const ask = async (command: 'EPSV' | 'PASV'): Promise<FtpReply> => {
-    const t0 = performance.now();
-    let r: FtpReply;
-    if (along && !tried && !sentAhead) {
-      tried = true;
-      ctl.writeBatch([command, along]);
-      r = await ctl.read();
-      sent = r.code === 229 || r.code === 227;
-      // Refused: the transfer command went out with no port for it. Its reply must be read (and be a refusal)
-      // before anything else; then this goes on as without `along`, and the command is sent again later.
-      if (!sent) await readOrphanedReply(ctl, along, settings.timeoutMs);
-    } else {
-      r = await ctl.send(command);
-    }
-    // A server answers EPSV/PASV at once: the quickest answer is about the network's round trip.
-    const ms = performance.now() - t0;
-    if (strategy.passiveReplyMs === undefined || ms < strategy.passiveReplyMs) strategy.passiveReplyMs = ms;
-    strategy.passiveReplies = (strategy.passiveReplies ?? 0) + 1;
-    return r;
-  };
   if (strategy.force === 'EPSV' || (strategy.force === undefined && strategy.epsv !== false)) {
     // (A refusal sent ahead is asked again: only this moment's answer may teach that EPSV does not work.)
-    const r = sentAhead && (sentAhead.code === 229 || sentAhead.code === 227) ? sentAhead : await ask('EPSV');
+    const r = sentAhead && (sentAhead.code === 229 || sentAhead.code === 227) ? sentAhead : await askPassive(ctl, strategy, 'EPSV', first, settings.timeoutMs);
+    sent = first !== undefined && (r.code === 229 || r.code === 227);
+    first = undefined;
     if (r.code === 229) {
       target = { host: peer, port: parseEpsvReply(r.text) };
       strategy.epsv = true;
@@ -134,7 +116,8 @@ export async function openPassive(
     }
   }
   if (!target) {
-    const r = sentAhead && strategy.epsv === false && sentAhead.code === 227 ? sentAhead : await ask('PASV');
+    const r = sentAhead && strategy.epsv === false && sentAhead.code === 227 ? sentAhead : await askPassive(ctl, strategy, 'PASV', first, settings.timeoutMs);
+    sent = first !== undefined && (r.code === 227 || r.code === 229);
     if (r.code === 227) {
       const p = parsePasvReply(r.text);
       advertised = p.host;
@@ -196,6 +179,28 @@ export async function openPassive(
   }
   const socket = await connecting;
   return { mode: 'passive', describe, direct: isDirect, early: false, sent, accept: () => Promise.resolve(socket), cancel: () => socket.destroy() };
+}
+
+/**
+ * Send EPSV or PASV (with the transfer command `along` in the same write) and read its reply, noting how long the
+ * server took: it answers at once, so the quickest answer is about the network's round trip (DataStrategy).
+ */
+async function askPassive(ctl: ControlConnection, strategy: DataChoice, command: 'EPSV' | 'PASV', along: string | undefined, timeoutMs: number): Promise<FtpReply> {
+  const t0 = performance.now();
+  let r: FtpReply;
+  if (along) {
+    ctl.writeBatch([command, along]);
+    r = await ctl.read();
+    // Refused: the transfer command went out with no port for it. Its reply must be read (and be a refusal)
+    // before anything else; the caller then goes on as without `along`, and sends the command again later.
+    if (r.code !== 229 && r.code !== 227) await readOrphanedReply(ctl, along, timeoutMs);
+  } else {
+    r = await ctl.send(command);
+  }
+  const ms = performance.now() - t0;
+  if (strategy.passiveReplyMs === undefined || ms < strategy.passiveReplyMs) strategy.passiveReplyMs = ms;
+  strategy.passiveReplies = (strategy.passiveReplies ?? 0) + 1;
+  return r;
 }
 
 /**
