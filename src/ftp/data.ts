@@ -18,7 +18,7 @@ import type { DirectRead } from './fileSink';
 import type { FtpLogger } from './log';
 import { replyMessage, type FtpReply } from './reply';
 import type { DataMode } from './options';
-import type { DataStrategy } from './traits';
+import { noteQuickReply, type DataStrategy } from './traits';
 
 /** The strategy of one transfer: what was learned (DataStrategy), or for `probe` exactly one method, learning nothing. */
 export interface DataChoice extends DataStrategy {
@@ -197,9 +197,7 @@ async function askPassive(ctl: ControlConnection, strategy: DataChoice, command:
   } else {
     r = await ctl.send(command);
   }
-  const ms = performance.now() - t0;
-  if (strategy.passiveReplyMs === undefined || ms < strategy.passiveReplyMs) strategy.passiveReplyMs = ms;
-  strategy.passiveReplies = (strategy.passiveReplies ?? 0) + 1;
+  noteQuickReply(strategy, performance.now() - t0);
   return r;
 }
 

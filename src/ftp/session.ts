@@ -12,7 +12,7 @@ import type { FtpConnectOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
 import { mlstFactsToEnable, parseFeatures, parsePwd } from './replyParsers';
 import type { TlsSettings } from './tls';
-import type { ServerTraits } from './traits';
+import { noteQuickReply, type ServerTraits } from './traits';
 import { DataTransfers, type TransferHost } from './transfer';
 
 export class Session implements TransferHost {
@@ -147,7 +147,10 @@ export class Session implements TransferHost {
     }
     const user = o.user || 'anonymous';
     const password = o.password ?? (user === 'anonymous' ? 'anonymous@' : '');
+    // (USER and the FEAT below are answered at once: their times tell the network's round trip, DataStrategy.)
+    const t0 = performance.now();
     r = await ctl.send(`USER ${user}`);
+    noteQuickReply(this.traits.data, performance.now() - t0);
     if (r.code === 331) r = await ctl.send(`PASS ${password}`);
     if (r.code === 332) {
       if (!o.account) throw new FtpReplyError(r.code, l10nT('{0} (an account is needed: set one)', replyMessage(r)), 'PASS');
@@ -177,8 +180,10 @@ export class Session implements TransferHost {
    */
   private async negotiate(ctl: ControlConnection): Promise<void> {
     this.features.clear();
+    const t0 = performance.now();
     ctl.writeBatch(['FEAT', 'TYPE I', 'PWD']);
     const feat = await ctl.read();
+    noteQuickReply(this.traits.data, performance.now() - t0);
     const type = await ctl.read();
     const pwd = await ctl.read();
     if (feat.code === 211) for (const [k, v] of parseFeatures(feat.lines)) this.features.set(k, v);

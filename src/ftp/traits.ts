@@ -19,14 +19,19 @@ export interface DataStrategy {
    */
   passiveConnected?: boolean;
   /**
-   * The quickest answer to EPSV/PASV seen from this server, in ms: about the network's round trip. Uploads send
-   * their command with the passive request, and their data without waiting for the 1xx, only when it is long
-   * enough for that to save time (transfer.ts).
+   * The quickest answer seen from this server to a command it answers at once (USER, the FEAT of the login,
+   * EPSV, PASV), in ms: about the network's round trip. Uploads send their command with the passive request, and
+   * their data without waiting for the 1xx, only when it is long enough for that to save time (transfer.ts).
    */
-  passiveReplyMs?: number;
-  /** How many answers passiveReplyMs is the quickest of (the first ones may be slow for other reasons). */
-  passiveReplies?: number;
+  quickestReplyMs?: number;
+  /** How many answers quickestReplyMs is the quickest of (one alone may be quick or slow for other reasons). */
+  quickReplies?: number;
 }
+
+/** Note the time a command that the server answers at once took (DataStrategy.quickestReplyMs). */
+export function noteQuickReply(d: DataStrategy, ms: number): void {
+  if (d.quickestReplyMs === undefined || ms < d.quickestReplyMs) d.quickestReplyMs = ms;
+  d.quickReplies = (d.quickReplies ?? 0) + 1;}
 
 /** What safe save (safeSave.ts) found the server to allow, and what it left to clean up. */
 export interface SafeSaveMemory {

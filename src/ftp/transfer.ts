@@ -417,7 +417,7 @@ function follows(f: boolean | (() => boolean)): boolean {
 /**
  * Whether an upload goes with its passive request and sends its data before the 1xx: in passive mode once it has
  * worked here (the method and a connection known), on a plain connection, over a round trip long enough to gain
- * from it (the quickest of 3 or more EPSV/PASV answers). Not on a short one: ftp-srv looks for the data connection
+ * from it (the quickest of 3 or more answers the server gives at once: USER, FEAT, EPSV, PASV). Not on a short one: ftp-srv looks for the data connection
  * every 50 ms once it has the command; under a millisecond the connection usually comes before the command and
  * nothing is lost, but a command sent with the EPSV always comes first. From a few ms on it comes first either way.
  * (Under TLS the handshake of the data connection comes first anyway, and its order with the 1xx is the server's.)
@@ -428,13 +428,13 @@ function uploadAhead(strategy: DataChoice, ctl: ControlConnection): boolean {
     strategy.force === undefined &&
     strategy.passiveConnected === true &&
     strategy.epsv !== undefined &&
-    (strategy.passiveReplies ?? 0) >= 3 &&
-    (strategy.passiveReplyMs ?? 0) >= UPLOAD_AHEAD_MIN_MS &&
+    (strategy.quickReplies ?? 0) >= 3 &&
+    (strategy.quickestReplyMs ?? 0) >= UPLOAD_AHEAD_MIN_MS &&
     !ctl.secure
   );
 }
 
-/** The quickest EPSV/PASV answer (about the round trip) from which an upload sends its command and data ahead. */
+/** The quickest answer (about the round trip) from which an upload sends its command and data ahead. */
 const UPLOAD_AHEAD_MIN_MS = 4;
 
 /** The passive request a transfer in this strategy sends first. */

@@ -19,8 +19,8 @@ export interface ScriptOptions {
   finalGate?: (command: string, received: readonly string[]) => boolean;
   /** A reply to the nth EPSV (from 1) instead of a passive port; undefined: open one. */
   epsv?: (nth: number) => string | undefined;
-  /** Answer EPSV and PASV this long after they arrive (a network's round trip, as the client sees it). */
-  passiveDelayMs?: number;
+  /** Take up each command this long after it arrived (a network's round trip, as the client sees it). */
+  delayMs?: number;
   /** STOR of these paths: its 150 only once the data connection has brought data (or its end): a client that waits for it first times out. */
   storNeedsData?: (path: string) => boolean;
   /** STOR: a refusal (a reply line) instead of taking the file; its passive port is closed. */
@@ -75,6 +75,7 @@ export class ScriptedFtp {
           const command = pending[0];
           if (this.script.gate && !this.script.gate(command, this.received)) return;
           pending.shift();
+          if (this.script.delayMs) await new Promise((resolve) => setTimeout(resolve, this.script.delayMs));
           const verb = command.split(' ')[0].toUpperCase();
           const refusal = verb === 'EPSV' ? this.script.epsv?.(++epsvs) : undefined;
           if (refusal) {
@@ -88,7 +89,6 @@ export class ScriptedFtp {
             await new Promise<void>((resolve) => p.listen(0, '127.0.0.1', resolve));
             dataSocket = new Promise((resolve) => p.once('connection', resolve));
             const port = (p.address() as net.AddressInfo).port;
-            if (this.script.passiveDelayMs) await new Promise((resolve) => setTimeout(resolve, this.script.passiveDelayMs));
             socket.write(
               verb === 'EPSV' ? `229 Entering Extended Passive Mode (|||${port}|)\r\n` : `227 Entering Passive Mode (127,0,0,1,${port >> 8},${port & 255}).\r\n`,
             );
