@@ -31,7 +31,8 @@ export interface DataStrategy {
 /** Note the time a command that the server answers at once took (DataStrategy.quickestReplyMs). */
 export function noteQuickReply(d: DataStrategy, ms: number): void {
   if (d.quickestReplyMs === undefined || ms < d.quickestReplyMs) d.quickestReplyMs = ms;
-  d.quickReplies = (d.quickReplies ?? 0) + 1;}
+  d.quickReplies = (d.quickReplies ?? 0) + 1;
+}
 
 /** What safe save (safeSave.ts) found the server to allow, and what it left to clean up. */
 export interface SafeSaveMemory {

@@ -417,9 +417,10 @@ function follows(f: boolean | (() => boolean)): boolean {
 /**
  * Whether an upload goes with its passive request and sends its data before the 1xx: in passive mode once it has
  * worked here (the method and a connection known), on a plain connection, over a round trip long enough to gain
- * from it (the quickest of 3 or more answers the server gives at once: USER, FEAT, EPSV, PASV). Not on a short one: ftp-srv looks for the data connection
- * every 50 ms once it has the command; under a millisecond the connection usually comes before the command and
- * nothing is lost, but a command sent with the EPSV always comes first. From a few ms on it comes first either way.
+ * from it (the quickest of 3 or more answers the server gives at once: USER, FEAT, EPSV, PASV). Not on a short
+ * one: ftp-srv looks for the data connection every 50 ms once it has the command; under a millisecond the
+ * connection usually comes before the command and nothing is lost, but a command sent with the EPSV always comes
+ * first. From a few ms on it comes first either way.
  * (Under TLS the handshake of the data connection comes first anyway, and its order with the 1xx is the server's.)
  */
 function uploadAhead(strategy: DataChoice, ctl: ControlConnection): boolean {
