@@ -209,12 +209,9 @@ async function askPassive(ctl: ControlConnection, strategy: DataChoice, command:
 async function readOrphanedReply(ctl: ControlConnection, command: string, timeoutMs: number): Promise<void> {
   const r = await ctl.read(Math.min(timeoutMs, ORPHAN_REPLY_MS));
   if (r.code >= 400) return;
-  ctl.destroy({ droppedAfter: command.split(' ')[0] });
-  throw new FtpProtocolError(
-    l10nT('The server started {0} although it refused the data connection ({1}); the connection was closed', command.split(' ')[0], `${r.code} ${replyMessage(r)}`),
-    command.split(' ')[0],
-    r.code,
-  );
+  const verb = command.split(' ')[0];
+  ctl.destroy({ droppedAfter: verb });
+  throw new FtpProtocolError(l10nT('The server started {0} although it refused the data connection ({1}); the connection was closed', verb, `${r.code} ${replyMessage(r)}`), verb, r.code);
 }
 
 /** How long the reply to a transfer command sent along with a refused EPSV/PASV may take. */

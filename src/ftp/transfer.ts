@@ -292,30 +292,18 @@ export class DataTransfers {
     if (!early) socketP.catch(ignore);
     if (pending.mode === 'passive') {
       if (early) {
-        // The command went out while the data connection was being made. If that connection fails, the server
-        // is still waiting for it (vsftpd for a minute) with the command outstanding: drop this control
-        // connection, so that the error (and any fallback, on a new connection) comes now.
-        // But a refused or reset connection usually means the server has answered already (550 for a missing
-        // file, then closed its passive port): an error reply that comes within a moment is the answer.
-        // (One promise settled by hand rather than a race of derived ones: this runs for every file.)
+        // The command went out while the data connection was being made; if that connection fails, see
+        // afterFailedConnection. (One promise settled by hand rather than a race of derived ones: this runs for
+        // every file.)
         const first = await new Promise<FtpReply>((resolve, reject) => {
           let socketFailed = false;
-          let lost: FtpConnectionError | undefined;
           // Once the connection has failed, its error (not a reply timeout meanwhile) is what the caller hears.
           replyP.then(resolve, (err: unknown) => {
-            if (err instanceof FtpConnectionError) lost = err;
             if (!socketFailed) reject(err);
           });
-          socketP.then(undefined, async (err: unknown) => {
+          socketP.then(undefined, (err: unknown) => {
             socketFailed = true;
-            const r = await valueWithin(replyP, EARLY_REPLY_GRACE_MS);
-            if (r && r.code >= 400) return resolve(r);
-            // The server closed the control connection meanwhile: the data connection failed because the session
-            // went away, which says nothing against this mode. Report the lost session (the next operation
-            // reconnects in the same mode) rather than a data-connection failure (which would fall back).
-            if (lost) return reject(lost);
-            ctl.destroy('data connection failed');
-            reject(err);
+            afterFailedConnection(ctl, replyP, err).then(resolve, reject);
           });
         });
         this.checkPreliminary(first, command, pending);
@@ -356,15 +344,8 @@ export class DataTransfers {
     try {
       socket = await pending.accept();
     } catch (err) {
-      // As in start(): an error reply within a moment is the answer; a lost session is reported as such; else
-      // the server still waits for the connection with the command outstanding, and this connection cannot go on.
-      const o = await outcomeWithin(replyP, EARLY_REPLY_GRACE_MS);
-      if (o && o !== 'rejected' && o.value.code >= 400) this.checkPreliminary(o.value, command, pending);
-      if (o === 'rejected' && ctl.closed) {
-        const lost = await replyP.catch((e: unknown) => e);
-        if (lost instanceof FtpConnectionError) throw lost;
-      }
-      ctl.destroy('data connection failed');
+      // An error reply (425, 550) is thrown as the transfer's error.
+      this.checkPreliminary(await afterFailedConnection(ctl, replyP, err), command, pending);
       throw err;
     }
     const replied = replyP.then((r) => this.checkPreliminary(r, command, pending));
@@ -443,14 +424,28 @@ function passiveCommand(strategy: DataChoice): 'EPSV' | 'PASV' {
   return strategy.epsv === false ? 'PASV' : 'EPSV';
 }
 
+/**
+ * A data connection failed with the transfer command outstanding. A refused or reset connection usually means the
+ * server has answered already (550 for a missing file, then closed its passive port): an error reply within a
+ * moment is the answer, returned. If the server closed the control connection meanwhile, the data connection
+ * failed because the session went away, which says nothing against this mode: the lost session is thrown (the
+ * next operation reconnects in the same mode) rather than a data-connection failure (which would fall back).
+ * Otherwise the server still waits for the connection (vsftpd for a minute): this control connection is dropped,
+ * and `err` thrown.
+ */
+async function afterFailedConnection(ctl: ControlConnection, replyP: Promise<FtpReply>, err: unknown): Promise<FtpReply> {
+  const o = await outcomeWithin(replyP, EARLY_REPLY_GRACE_MS);
+  if (o && o !== 'rejected' && o.value.code >= 400) return o.value;
+  if (o === 'rejected') {
+    const lost = await replyP.catch((e: unknown) => e);
+    if (lost instanceof FtpConnectionError) throw lost;
+  }
+  ctl.destroy('data connection failed');
+  throw err;
+}
+
 /** How long a failed early data connection waits for the server's error reply to the transfer command. */
 const EARLY_REPLY_GRACE_MS = 2000;
-
-/** The value if the promise fulfils within the time; undefined when it rejects or the time runs out first. */
-async function valueWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  const o = await outcomeWithin(p, ms);
-  return o && o !== 'rejected' ? o.value : undefined;
-}
 
 /** How long to wait for a 1xx reply before starting a data connection's TLS handshake anyway. */
 const TLS_REPLY_GRACE_MS = 1500;
