@@ -81,9 +81,9 @@ async function mover(p: Params): Promise<FolderMover> {
         } else {
           const target = `${remoteParentOf(into)}/${name}`;
           const [queue] = await Promise.all([fsp.readdir(localDir), pool.run((c) => c.mkdir(target))]);
-          await workers(p.connections, queue, async (n) => {
+          await workers(p.connections, queue, async (n, more) => {
             const content = await fsp.readFile(path.join(localDir, n));
-            await pool.run((c) => c.upload(content, `${target}/${n}`), { transfer: true });
+            await pool.run((c) => c.upload(content, `${target}/${n}`, { followedByTransfer: more }), { transfer: true });
           });
         }
       },

@@ -16,6 +16,16 @@ export interface AheadOptions {
   carried?: { lost: (err: Error) => void };
 }
 
+/**
+ * A command sent once a transfer's data connection is over, before the transfer's final reply is read (an upload's
+ * SIZE, ControlConnection.sendPassiveAhead): `check` is given its reply, `lost` the connection's failure instead.
+ */
+export interface AfterData {
+  readonly command: string;
+  readonly check: (reply: FtpReply) => void;
+  readonly lost: (err: Error) => void;
+}
+
 /** One command written ahead; `sent` once its write left the cork (ControlConnection.flushAhead). */
 export interface Ahead {
   readonly check: (reply: FtpReply) => void;

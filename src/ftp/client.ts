@@ -222,6 +222,14 @@ export class FtpClient extends EventEmitter {
   sizeAlong(path: string): Promise<number> {
     const abs = this.resolve(path);
     const command = `SIZE ${abs}`;
+    const asked = this.s.sizeAsked;
+    if (asked?.command === command) {
+      // Sent already, with the next port asked ahead (TransferOptions.sizeAfter): the next operation reads both
+      // replies first; one runs now in case none comes.
+      this.s.sizeAsked = undefined;
+      if (!this.s.closed) this.run(async () => undefined).catch(() => undefined);
+      return asked.reply.then((r) => sizeOf(r, command));
+    }
     return new Promise<number>((resolve, reject) => {
       const check = (r: FtpReply) => {
         try {

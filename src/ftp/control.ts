@@ -7,7 +7,7 @@ import { t as l10nT } from './l10n';
 import type { PathCodec } from './names/pathCodec';
 import type { FtpLogger } from './log';
 import { checkCertificate, logTls, startTls, type CertificateInfo, type TlsSettings } from './tls';
-import { AheadReplies, type Ahead, type AheadOptions } from './aheadReplies';
+import { AheadReplies, type Ahead, type AheadOptions, type AfterData } from './aheadReplies';
 import { connectSocket, formatEndpoint } from './connectSocket';
 
 export { formatEndpoint };
@@ -236,11 +236,26 @@ export class ControlConnection extends EventEmitter {
    * read: from then on the next read of any operation reads this reply first, and `takePassiveAhead` hands it to
    * the next transfer. Only after the data connection of a download or listing has been closed by the server: a
    * server reads commands during a transfer only to abort it, and pure-ftpd answers any other with 500.
+   * `before`: a command sent in the same write just before it (an upload's SIZE: the stored file is complete once
+   * the server has closed the data connection), its reply handed to its check.
    */
-  sendPassiveAhead(command: 'EPSV' | 'PASV'): () => void {
-    this.writeLine(command);
+  sendPassiveAhead(command: 'EPSV' | 'PASV', before?: AfterData): () => void {
+    // (Both in one write.)
+    if (!this.corked) this.socket.cork();
+    this.corked = true;
+    try {
+      if (before) this.writeLine(before.command);
+      this.writeLine(command);
+    } finally {
+      this.flushAhead();
+    }
     return () => {
-      if (this.failure) return;
+      if (this.failure) {
+        before?.lost(this.failure);
+        return;
+      }
+      // Its reply comes first (RFC 959 §4.2); carried: its check is given it whichever read takes it.
+      if (before) this.ahead.add(before.check, { carried: { lost: before.lost } }).sent = true;
       const slot: { command: string; reply?: FtpReply } = { command };
       this.passiveAhead = slot;
       // Carried: its check is given the reply whichever read takes it (a settle ignores other verdicts).

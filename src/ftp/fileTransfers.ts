@@ -13,7 +13,8 @@ import { prematureClose } from './errors';
 import { MemorySink } from './memorySink';
 import type { TransferOptions } from './options';
 import type { Session } from './session';
-import { replyMessage } from './reply';
+import { replyMessage, type FtpReply } from './reply';
+import type { AfterData } from './aheadReplies';
 import { parseMdtm } from './replyParsers';
 import { learnOffsetFromUpload, mdtmToUtc } from './timeZone';
 
@@ -82,6 +83,7 @@ export async function uploadFrom(
 ): Promise<number> {
   if (opts.offset) await s.expect(`REST ${opts.offset}`, (c) => c === 350);
   const verb = opts.append ? 'APPE' : 'STOR';
+  s.sizeAsked = undefined;
   const bytes = await s.transfers.run(
     `${verb} ${abs}`,
     'upload',
@@ -95,10 +97,23 @@ export async function uploadFrom(
         await pipeline(source, socket);
       }
     },
-    opts,
+    opts.sizeAfter && !opts.append ? { ...opts, sizeWith: () => askSize(s, `SIZE ${abs}`) } : opts,
   );
   if (!opts.append) await learnOffsetFromUpload(s, abs, Date.now());
   return bytes;
+}
+
+/** The stored file's SIZE, sent with the next port asked ahead: its reply kept for FtpClient.sizeAlong. */
+function askSize(s: Session, command: string): AfterData {
+  let check!: (r: FtpReply) => void;
+  let lost!: (err: Error) => void;
+  const reply = new Promise<FtpReply>((resolve, reject) => {
+    check = resolve;
+    lost = reject;
+  });
+  reply.catch(() => undefined); // (a caller that never asks for it: the next operation read it, or it was lost)
+  s.sizeAsked = { command, reply };
+  return { command, check, lost };
 }
 
 /** Every chunk of the socket until it ends; a close before the end is an error, as in pipeline(). */

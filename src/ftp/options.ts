@@ -90,11 +90,17 @@ export interface TransferOptions {
    */
   onModified?: (modified: { time?: Date; code: number; text: string }) => void;
   /**
-   * Another transfer follows on this connection at once (the next file of a folder): in passive mode a download
-   * asks for the next data port (EPSV/PASV) as soon as its data has arrived, before its final reply, so the next
+   * Another transfer follows on this connection at once (the next file of a folder): in passive mode a transfer
+   * asks for the next data port (EPSV/PASV) as soon as the server has closed its data connection (a download's
+   * data has arrived; an upload's data was taken and the server closed too), before its final reply, so the next
    * transfer starts without that round trip. A function is asked at that moment. A port asked for and not used
    * costs the server a listener until the next EPSV, PASV or transfer (pyftpdlib closes it after 30 s with a 421,
    * and the next operation then logs in again).
    */
   followedByTransfer?: boolean | (() => boolean);
+  /**
+   * Uploads: when the next port is asked ahead (followedByTransfer), the stored file's SIZE (RFC 3659 §4) goes in
+   * the same write, before it, for FtpClient.sizeAlong to take: the size check then costs no wait of its own.
+   */
+  sizeAfter?: boolean;
 }

@@ -25,6 +25,8 @@ export class Session implements TransferHost {
   home = '/';
   /** The folder the server is in now; undefined when unknown (a CWD failed, the folder was removed or renamed). */
   cwd: string | undefined;
+  /** The last upload's SIZE, sent with the next port asked ahead (TransferOptions.sizeAfter), for sizeAlong. */
+  sizeAsked: { command: string; reply: Promise<FtpReply> } | undefined;
   private current: ControlConnection | undefined;
   private readonly tls: TlsSettings;
 

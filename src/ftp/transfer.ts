@@ -16,6 +16,7 @@ import type { FtpLogger } from './log';
 import type { DataMode, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
 import { checkCertificate, logTls, startTls, type TlsSettings } from './tls';
+import type { AfterData } from './aheadReplies';
 import type { ServerTraits } from './traits';
 
 export type Direction = 'download' | 'upload' | 'list';
@@ -35,6 +36,8 @@ export interface TransferHost {
 /** A transfer's options, and for `probe`: exactly this data-connection method, no fallback, nothing learned. */
 export interface RunOptions extends TransferOptions {
   method?: DataMethod;
+  /** An upload's SIZE, made when it goes with the next port asked ahead (ControlConnection.sendPassiveAhead). */
+  sizeWith?: () => AfterData;
 }
 
 export interface TransferSettings {
@@ -117,7 +120,7 @@ export class DataTransfers {
     command: string,
     direction: Direction,
     move: Move,
-    opts: TransferOptions,
+    opts: RunOptions,
     directRead?: DirectRead,
   ): Promise<number> {
     const signal = opts.signal;
@@ -231,14 +234,28 @@ export class DataTransfers {
       throw err;
     }
     // The next file of a folder: ask for its passive port now, with this transfer's final reply still to come
-    // (one round trip less per file). Only once the server has closed the data connection (the end of a download
-    // or listing; an upload's end is ours, and the server may still be reading it), in the mode that works here.
+    // (one round trip less per file). Only once the server has closed the data connection, so its transfer is
+    // over: the end of a download or listing, or of an upload once the server's close has come too (before that
+    // the server may still be reading the data, and pure-ftpd answers a command then with 500). Not where uploads
+    // send their command with their EPSV (uploadAhead): that saves the same round trip. An upload's SIZE check
+    // (opts.sizeWith) goes in the same write, before it: the stored file is complete once the server has closed.
     const nextPort =
-      opts.followedByTransfer && direction !== 'upload' && mode === 'passive' && strategy.force === undefined && strategy.passiveConnected && strategy.epsv !== undefined && !ctl.hasAhead && follows(opts.followedByTransfer)
-        ? ctl.sendPassiveAhead(passiveCommand(strategy))
+      opts.followedByTransfer &&
+      mode === 'passive' &&
+      strategy.force === undefined &&
+      strategy.passiveConnected &&
+      strategy.epsv !== undefined &&
+      !ctl.hasAhead &&
+      (direction !== 'upload' || (socket.readableEnded && !uploadAhead(strategy, ctl))) &&
+      follows(opts.followedByTransfer)
+        ? ctl.sendPassiveAhead(passiveCommand(strategy), direction === 'upload' ? opts.sizeWith?.() : undefined)
         : undefined;
-    const final = await ctl.read(this.timeoutMs);
-    nextPort?.();
+    let final: FtpReply;
+    try {
+      final = await ctl.read(this.timeoutMs);
+    } finally {
+      nextPort?.();
+    }
     if (final.code < 200 || final.code >= 300) throw new FtpReplyError(final.code, replyMessage(final), maskCommand(command));
     // A data connection closed early looks like the end of the file; the size in the 150 reply tells.
     const announced = direction === 'download' && !opts.offset ? announcedSize(this.preliminary) : undefined;

@@ -91,7 +91,10 @@ export interface SizedTransfer extends Transfer {
   bytes?: number;
   /** Download only: start at this byte (REST, RFC 959 §4.1.3), to continue an interrupted download. */
   offset?: number;
-  /** Download only: another download follows at once (the next file of a folder; TransferOptions.followedByTransfer). */
+  /**
+   * Another transfer follows at once on this connection (the next file of a folder; TransferOptions.followedByTransfer).
+   * An upload also sends its size check in the same write (TransferOptions.sizeAfter) where its path allows.
+   */
   followedByTransfer?: () => boolean;
 }
 

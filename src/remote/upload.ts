@@ -199,9 +199,9 @@ async function putFiles(site: Site, jobs: PutJob[], run: Run): Promise<void> {
   const checks: Promise<void>[] = [];
   const state: { failed?: { err: unknown } } = {};
   try {
-    await inParallel(jobs, parallel(site), run.ctx.signal, async (job) => {
+    await inParallel(jobs, parallel(site), run.ctx.signal, async (job, more) => {
       if (state.failed) throw state.failed.err;
-      const check = await putFile(site, job, await ahead.get(index.get(job)!), run);
+      const check = await putFile(site, job, await ahead.get(index.get(job)!), run, more);
       if (check) checks.push(check.done.catch((err: unknown) => void (state.failed ??= { err })));
     });
   } finally {
@@ -214,7 +214,7 @@ async function putFiles(site: Site, jobs: PutJob[], run: Run): Promise<void> {
  * Upload one file; resolves when its connection is free again, with `done` when the file is not done yet (wrapped:
  * an async function's promise would wait for it).
  */
-async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run): Promise<{ done: Promise<void> } | undefined> {
+async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run, more: () => boolean): Promise<{ done: Promise<void> } | undefined> {
   const { ctx, batch } = run;
   const st = prepared.stat ?? (await fsp.stat(job.local));
   if (!st.isFile()) {
@@ -241,6 +241,7 @@ async function putFile(site: Site, job: PutJob, prepared: Prepared, run: Run): P
       batch,
       resume: prepared.data ? undefined : resumable(site, job, st),
       onSent,
+      followedByTransfer: more,
     })
     .then(t.done, (err: unknown) => {
       t.failed();

@@ -192,7 +192,7 @@ async function uploadNew(site: SiteCore, source: Buffer | (() => Readable), p: s
       async (c): Promise<{ bytes: number; check?: Promise<unknown> }> => {
         started = true;
         if (t.onSent && c.sizeAlong && site.traits.save.size !== false && !(site.config.fileMode !== undefined && c.chmod)) {
-          return storeAlong(site, c, source, p, { onProgress, signal: t.signal });
+          return storeAlong(site, c, source, p, { onProgress, signal: t.signal, followedByTransfer: t.followedByTransfer });
         }
         const r = await safeSave(c, p, source, { ...site.saveOptions({ onProgress, signal: t.signal }, null), safe: false });
         await applyDefaultMode(site, c, p, 'file');
@@ -217,8 +217,15 @@ async function uploadNew(site: SiteCore, source: Buffer | (() => Readable), p: s
  * is an FtpIncompleteError, a SIZE without a number or not offered goes to the listing (through the pool), and a
  * connection lost before the reply asks again on another.
  */
-async function storeAlong(site: SiteCore, c: RemoteClient, source: Buffer | (() => Readable), p: string, opts: Transfer): Promise<{ bytes: number; check: Promise<unknown> }> {
-  const sent = await c.upload(typeof source === 'function' ? source() : source, p, opts);
+async function storeAlong(
+  site: SiteCore,
+  c: RemoteClient,
+  source: Buffer | (() => Readable),
+  p: string,
+  opts: Transfer & { followedByTransfer?: () => boolean },
+): Promise<{ bytes: number; check: Promise<unknown> }> {
+  // With the next file's port asked ahead, the SIZE goes in that write (sizeAfter), and sizeAlong takes its reply.
+  const sent = await c.upload(typeof source === 'function' ? source() : source, p, { ...opts, sizeAfter: true });
   // A buffer is checked against its length, not only against what the socket took.
   const bytes = Buffer.isBuffer(source) ? source.length : sent;
   const along = c.sizeAlong!(p).catch((err: unknown) => {

@@ -69,18 +69,55 @@ describe('the next transfer\'s passive port asked for ahead', function () {
     assert.deepEqual(dialogue(server), ['EPSV', 'RETR /a', 'EPSV', 'EPSV', 'RETR /b', 'EPSV', 'RETR /a']);
   });
 
-  it('asks nothing ahead without followedByTransfer, when it says no at the end of the data, nor after an upload', async () => {
-    const stored: string[] = [];
-    const { server, c } = await setup({ stored: (p) => stored.push(p) });
+  it('asks nothing ahead without followedByTransfer, nor when it says no at the end of the data', async () => {
+    const { server, c } = await setup();
     await c.downloadBuffer('/a');
     // Asked when the data has arrived, not before (the next file may have gone to another connection meanwhile).
     let asked = 0;
     await c.downloadBuffer('/a', { followedByTransfer: () => (asked++, false) });
     assert.equal(asked, 1);
-    // An upload's end is the client's: the server may still be reading its data, and take a command then.
-    await c.upload(Buffer.from('up'), '/u', { followedByTransfer: true });
     await c.downloadBuffer('/b');
-    assert.deepEqual(dialogue(server).filter((x) => !x.startsWith('MDTM')), ['EPSV', 'RETR /a', 'EPSV', 'RETR /a', 'EPSV', 'STOR /u', 'EPSV', 'RETR /b']);
-    assert.deepEqual(stored, ['/u']);
+    assert.deepEqual(dialogue(server), ['EPSV', 'RETR /a', 'EPSV', 'RETR /a', 'EPSV', 'RETR /b']);
+    assert.equal((await c.send('NOOP')).text, '200 NOOP ok.');
+  });
+
+  it('sends EPSV after an upload that another follows once the server has closed its data connection, before the 226', async () => {
+    const stored: string[] = [];
+    // The 226 of STOR /u comes only once the next EPSV is there: a client that waits for it first times out.
+    const { server, c } = await setup({
+      stored: (p) => stored.push(p),
+      finalGate: (cmd, rec) => cmd !== 'STOR /u' || rec.filter((r) => r === 'EPSV').length >= 3,
+    });
+    await c.downloadBuffer('/a');
+    await c.upload(Buffer.from('up'), '/u', { followedByTransfer: true });
+    await c.upload(Buffer.from('more'), '/v', { followedByTransfer: false });
+    assert.deepEqual(dialogue(server), ['EPSV', 'RETR /a', 'EPSV', 'STOR /u', 'EPSV', 'STOR /v']);
+    assert.deepEqual(stored, ['/u', '/v']);
+    assert.equal((await c.send('NOOP')).text, '200 NOOP ok.');
+  });
+
+  it("sends an upload's SIZE in the same write as the next port (sizeAfter), for sizeAlong; a last one is read at once", async () => {
+    const sizes = new Map<string, number>();
+    const base = vsftpdReplies('/');
+    // The 226 of STOR /u comes only once its SIZE and the next EPSV are there.
+    const { server, c } = await setup({
+      reply: (cmd) => (cmd.startsWith('SIZE ') ? `213 ${sizes.get(cmd.slice(5)) ?? 0}` : base(cmd)),
+      stored: (p, b) => sizes.set(p, b.length),
+      finalGate: (cmd, rec) => cmd !== 'STOR /u' || (rec.includes('SIZE /u') && rec.filter((r) => r === 'EPSV').length >= 3),
+    });
+    await c.downloadBuffer('/a');
+    await c.upload(Buffer.from('12345'), '/u', { followedByTransfer: true, sizeAfter: true });
+    const first = c.sizeAlong('/u');
+    await c.upload(Buffer.from('1234567'), '/v', { followedByTransfer: () => false, sizeAfter: true });
+    assert.equal(await first, 5);
+    // Not sent with a port: asked the usual way (written ahead of the next operation, or alone).
+    assert.equal(await c.sizeAlong('/v'), 7);
+    const arrivals = server.arrivals.map((a) => a.filter((l) => !l.startsWith('MDTM')).join(' | '));
+    assert.ok(arrivals.includes('SIZE /u | EPSV'), arrivals.join('; '));
+    assert.deepEqual(dialogue(server).filter((x) => !x.startsWith('MDTM')), ['EPSV', 'RETR /a', 'EPSV', 'STOR /u', 'SIZE /u', 'EPSV', 'STOR /v', 'SIZE /v']);
+    // Again with the next port asked and no operation after it: sizeAlong's answer still comes.
+    await c.upload(Buffer.from('123'), '/w', { followedByTransfer: true, sizeAfter: true });
+    assert.equal(await c.sizeAlong('/w'), 3);
+    assert.equal((await c.send('NOOP')).text, '200 NOOP ok.');
   });
 });

@@ -127,6 +127,8 @@ export class ScriptedFtp {
             });
             d.end();
             this.script.stored(command.slice(5), Buffer.concat(chunks));
+            const gate = this.script.finalGate;
+            while (gate && !gate(command, this.received)) await new Promise<void>((resolve) => this.onArrival.add(resolve));
             socket.write('226 Transfer complete.\r\n');
             continue;
           }
