@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { downloadTo } from '../../src/remote/download';
 import { SERVER_NAMES } from '../servers';
 import { withProxiedSite } from './connect';
+import { assertPortsAhead, holdFinalUntilNextPort } from './portsAhead';
 import { serverDisk } from './serverDisk';
 
 /**
@@ -41,26 +42,12 @@ for (const name of SERVER_NAMES) {
     }
 
     it('sends the next EPSV/PASV before each file\'s 226, all but the last file of each connection', async () => {
-      const waited: boolean[] = [];
-      ctx.proxy.hooks = {
-        reply: (r, s) =>
-          r.code === 226 && r.command?.startsWith('RETR ')
-            ? { hold: s.commandArrives((l) => l === 'EPSV' || l === 'PASV', 2000, s.commands.lastIndexOf(r.command) + 1).then((arrived) => waited.push(!arrived)) }
-            : undefined,
-      };
+      const waited = holdFinalUntilNextPort(ctx.proxy, 'RETR');
       const into = path.join(ctx.tmp, 'a');
       const r = await downloadTo(ctx.site, '/folder', into);
       assert.equal(r.files, FILES);
       assertWhole(path.join(into, 'folder'));
-      assert.equal(waited.length, FILES);
-      // The last file a worker takes has none after it; the other worker's last may have had one when it started.
-      const late = waited.filter((w) => w).length;
-      assert.ok(late >= 1 && late <= 2, `${late} of ${FILES} files' 226 waited for a port asked only after it`);
-      // Every port asked for was used, but for at most one per connection (asked for a file that did not come).
-      const commands = ctx.proxy.sessions.flatMap((s) => s.commands);
-      const ports = commands.filter((c) => c === 'EPSV' || c === 'PASV').length;
-      const transfers = commands.filter((c) => /^(RETR|LIST|MLSD|NLST) /.test(c) || /^(LIST|MLSD)$/.test(c)).length;
-      assert.ok(ports >= transfers && ports <= transfers + 2, `${ports} EPSV/PASV for ${transfers} transfers`);
+      assertPortsAhead(waited, FILES, ctx.proxy.sessions.flatMap((s) => s.commands), /^(RETR|LIST|MLSD|NLST) /);
     });
 
     it('a control connection cut where an early port\'s reply comes: every file still arrives whole', async () => {

@@ -6,10 +6,12 @@ import { FtpIncompleteError } from '../../src/ftp';
 import { uploadTo } from '../../src/remote/upload';
 import { SERVER_NAMES } from '../servers';
 import { withProxiedSite } from './connect';
+import { assertPortsAhead, holdFinalUntilNextPort } from './portsAhead';
 
 /**
- * A folder upload whose size checks ride along with the next file's EPSV (FtpClient.sizeAlong), under faults of
- * the fault proxy on the five servers: a control connection cut instead of a SIZE reply (the file's size is asked
+ * A folder upload whose size checks ride along with the next file's EPSV (FtpClient.sizeAlong; on a short round
+ * trip sent once the server has closed the file's data connection, before its 226: TransferOptions.sizeAfter), on
+ * the five servers through the fault proxy; and under its faults: a control connection cut instead of a SIZE reply (the file's size is asked
  * again on another connection, and the next file, whose EPSV reply was lost with it, is uploaded again), and a
  * SIZE reply that says the file is short (that file fails and is deleted; no false success).
  */
@@ -34,6 +36,20 @@ for (const name of SERVER_NAMES) {
       const dir = path.join(ctx.srv.root, remote);
       return fs.readdirSync(dir).filter((n) => fs.readFileSync(path.join(dir, n)).equals(fs.readFileSync(path.join(local, n))));
     }
+
+    it("on a short round trip each SIZE goes with the next EPSV/PASV before the file's 226, all but each connection's last", async () => {
+      const waited = holdFinalUntilNextPort(ctx.proxy, 'STOR');
+      const r = await uploadTo(ctx.site, [local], '/');
+      assert.equal(r.files, FILES);
+      assert.deepEqual(stored('folder').sort(), fs.readdirSync(local).sort());
+      const commands = ctx.proxy.sessions.flatMap((s) => s.commands);
+      assertPortsAhead(waited, FILES, commands, /^(STOR|LIST|MLSD|NLST) /);
+      // Every file's size was checked, and every SIZE but a worker's last went right after its STOR, before the next port.
+      assert.equal(commands.filter((c) => c.startsWith('SIZE /folder/')).length, FILES);
+      const withPort = commands.filter((c, i) => c.startsWith('SIZE /folder/') && /^STOR /.test(commands[i - 1] ?? '') && /^(EPSV|PASV)$/.test(commands[i + 1] ?? '')).length;
+      assert.ok(withPort >= FILES - 2, `${withPort} of ${FILES} SIZEs went right after their STOR, before the next port`);
+      fs.rmSync(path.join(ctx.srv.root, 'folder'), { recursive: true });
+    });
 
     it('a connection cut instead of a SIZE reply: the size is asked again elsewhere, every file stored', async () => {
       let sizes = 0;
