@@ -234,11 +234,12 @@ export class DataTransfers {
       throw err;
     }
     // The next file of a folder: ask for its passive port now, with this transfer's final reply still to come
-    // (one round trip less per file). Only once the server has closed the data connection, so its transfer is
-    // over: the end of a download or listing, or of an upload once the server's close has come too (before that
-    // the server may still be reading the data, and pure-ftpd answers a command then with 500). Not where uploads
-    // send their command with their EPSV (uploadAhead): that saves the same round trip. An upload's SIZE check
-    // (opts.sizeWith) goes in the same write, before it: the stored file is complete once the server has closed.
+    // (a download: one round trip less per file). Only once the server has closed the data connection, so its
+    // transfer is over: the end of a download or listing, or of an upload once the server's close has come too
+    // (before that the server may still be reading the data, and pure-ftpd answers a command then with 500). An
+    // upload's 226 comes with that close, so asking early saves a wait, not a round trip: not where uploads send
+    // their command with their own EPSV (uploadAhead). An upload's SIZE check (opts.sizeWith) goes in the same
+    // write, before it: the stored file is complete once the server has closed.
     const nextPort =
       opts.followedByTransfer &&
       mode === 'passive' &&
