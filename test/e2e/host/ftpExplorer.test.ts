@@ -456,6 +456,34 @@ interface SavedConnection {
         }
       });
 
+      it("upload a local folder of files: every file whole on the server's disk, and every file's size checked", async () => {
+        // (In passive mode each size check goes with the next file's EPSV once the server has closed the file's
+        // data connection, before its 226 is read: TransferOptions.sizeAfter. The log cannot show that order, as
+        // the 226 arrives with the close; test/integration/upload-size-along.test.ts holds the 226 to prove it.)
+        const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ftp-e2e-batch-'));
+        const batch = path.join(local, 'batch');
+        fs.mkdirSync(batch);
+        const content = new Map<string, Buffer>();
+        for (let i = 0; i < 8; i++) {
+          const b = crypto.randomBytes(100 + i * 3001);
+          content.set(`f${i}.bin`, b);
+          fs.writeFileSync(path.join(batch, `f${i}.bin`), b);
+        }
+        const lines: string[] = [];
+        const sub = api.onDidLog((l) => { if (l.startsWith(`[${name}#`)) lines.push(l); });
+        try {
+          const up = await vscode.commands.executeCommand<{ files: number }>('ftpExplorer.upload', uri('/').toString(), [batch]);
+          assert.strictEqual(up?.files, 8);
+          for (const [n, b] of content) assert.ok(fs.readFileSync(disk(`batch/${n}`)).equals(b), `${n} differs on the server`);
+        } finally {
+          sub.dispose();
+          fs.rmSync(local, { recursive: true, force: true });
+          fs.rmSync(disk('batch'), { recursive: true, force: true });
+        }
+        const sized = lines.map((l) => /---> SIZE \S*\/batch\/(f\d\.bin)$/.exec(l)?.[1]).filter((n): n is string => !!n);
+        assert.deepStrictEqual(sized.sort(), [...content.keys()].sort(), lines.join('\n'));
+      });
+
       it("download onto a local file that exists: overwrite 'none' keeps it byte-identical, 'all' replaces it", async () => {
         const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ftp-e2e-overwrite-'));
         try {
