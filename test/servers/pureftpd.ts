@@ -36,6 +36,24 @@ while True:
     out.write(d.rstrip(b'\n\0') + b'\n')
 `;
 
+/** The text of the lines drainSyslog sends through the syslog socket (left out of log()). */
+const MARK = 'ftpx-syslog-mark';
+
+/**
+ * The sink writes pure-ftpd's lines a moment after pure-ftpd sent them (another process, reading a datagram socket):
+ * a log read at once can miss the last ones on a busy machine. Send a line of our own through the same socket
+ * (`logger`, util-linux) and wait until the sink has written it: every line sent before it is in the file then.
+ */
+async function drainSyslog(sock: string, logFile: string): Promise<void> {
+  const mark = `${MARK}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  await runOk('/usr/bin/logger', ['-d', '-u', sock, '--', mark], { timeoutMs: 5000 });
+  const deadline = Date.now() + 5000;
+  while (!(await readIfExists(logFile)).includes(mark)) {
+    if (Date.now() > deadline) throw new Error(`pure-ftpd's syslog sink did not write a line within 5 s (${logFile})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 // Runs inside `unshare -m --propagation private`: gives pure-ftpd a /dev/log of our own.
 // $1 = temp folder, $2 = syslog socket, rest = pure-ftpd and its arguments.
 const NAMESPACE_WRAPPER = String.raw`set -e
@@ -133,7 +151,8 @@ export const pureFtpd: ServerDriver = {
         optsUtf8: false, protocolLog,
       },
       async log() {
-        const main = await readIfExists(logFile);
+        if (protocolLog) await drainSyslog(path.join(dir, 'syslog.sock'), logFile);
+        const main = (await readIfExists(logFile)).split('\n').filter((l) => !l.includes(MARK)).join('\n');
         const xfer = await readIfExists(xferFile);
         return xfer ? `${main}==> transfer log <==\n${xfer}` : main;
       },
