@@ -29,7 +29,8 @@ function openSite(urlText: string, flags: Flags): { site: Site; urlPath: string 
     activePortRange: text(flags, 'active-ports'),
     encoding: opts.encoding ?? 'auto',
     readOnly: false,
-    poolSize,
+    // (Given only with --connections: without it, folder transfers widen the pool over a long round trip.)
+    poolSize: flags.has('connections') ? poolSize : undefined,
     safeSave: !flags.has('no-safe-save'),
     tls: opts.tls,
     trustedFingerprint: opts.trustedFingerprint,

@@ -8,7 +8,7 @@ import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
 import { openPart, resumeKey, RESUME_MIN_BYTES, type Part } from './resume';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
-import { checkCancelled, inParallel, isSafeLocalName, newRun, parallel, type ExistingFile, type TransferContext, type TransferResult, type TransferRun } from './transfers';
+import { checkCancelled, connectionsFor, endRun, inParallel, isSafeLocalName, newRun, type ExistingFile, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
 import { t as l10nT } from './l10n';
 
@@ -29,8 +29,12 @@ export async function downloadTo(site: Site, remotePath: string, localDir: strin
   const name = p === '/' ? site.name : baseName(p);
   if (!isSafeLocalName(name)) throw new FsError('NoPermissions', l10nT('"{0}" cannot be a local file name', name));
   const local = nodePath.join(localDir, name);
-  if ((stat.type & FileType.Directory) !== 0) await getDir(site, p, local, run);
-  else await getOne(site, p, stat, local, run);
+  try {
+    if ((stat.type & FileType.Directory) !== 0) await getDir(site, p, local, run);
+    else await getOne(site, p, stat, local, run);
+  } finally {
+    endRun(run);
+  }
   return run.result;
 }
 
@@ -79,7 +83,7 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
     else if ((type & FileType.Directory) !== 0) dirs.push(name);
     else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
   }
-  await inParallel(files, parallel(site), ctx.signal, (job, more) => getFile(site, job, run, more));
+  await inParallel(files, connectionsFor(site, run, files.length), ctx.signal, (job, more) => getFile(site, job, run, more));
   for (const name of dirs) {
     const sub = joinPath(remote, name);
     if (await linkInDisguise(site, sub)) r.links.push(sub);

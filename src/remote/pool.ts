@@ -11,6 +11,8 @@
  *   with a lost connection is retried once: on the same client if it is not closed, else on a fresh one.
  * - If opening an extra connection fails while others are open (servers that allow one login per user),
  *   the pool shrinks to the connections it has and the request waits for one of them.
+ * - A folder transfer may widen the pool for its duration (widen()): more connections than the configured size,
+ *   never more than the server took, and the extra ones closed when it is done.
  * - `mode` is set on every client, idle or busy (it takes effect for its next transfer), and on new ones.
  */
 import { isConnectionLost, type DataMode } from '../ftp';
@@ -34,7 +36,14 @@ interface Idle<C> {
 }
 
 export class ClientPool<C extends PoolClient> {
+  /** How many clients may be open now: the configured size, or more while widen() asks, or fewer than asked once the server refused. */
   private limit: number;
+  /** The configured size (the constructor's, resize()'s). */
+  private base: number;
+  /** The sizes asked for by widen() and not yet given back. */
+  private readonly widenings: number[] = [];
+  /** The server refused a connection with this many open (or opening): no more than that until resize(). */
+  private refusedAbove: number | undefined;
   private readonly idle: Idle<C>[] = [];
   /** Leased clients; `connected`: whether it was connected when leased (the tree hears when that changed). */
   private readonly busy = new Map<C, { transfer: boolean; connected: boolean }>();
@@ -52,7 +61,8 @@ export class ClientPool<C extends PoolClient> {
   private readonly now: () => number;
 
   constructor(private readonly opts: PoolOptions<C>) {
-    this.limit = Math.max(1, Math.floor(opts.size));
+    this.base = Math.max(1, Math.floor(opts.size));
+    this.limit = this.base;
     this.currentMode = opts.mode ?? 'passive';
     this.now = opts.now ?? Date.now;
     this.setKeepAlive(opts.keepAliveMs ?? 0);
@@ -112,7 +122,32 @@ export class ClientPool<C extends PoolClient> {
 
   /** Change the number of connections; extra idle ones are closed, extra busy ones when released. */
   resize(size: number): void {
-    this.limit = Math.max(1, Math.floor(size));
+    this.base = Math.max(1, Math.floor(size));
+    this.refusedAbove = undefined;
+    this.applyLimit();
+  }
+
+  /**
+   * Allow up to `size` connections until the returned function is called (a folder transfer over a long round
+   * trip: each connection waits out its own round trips). Never beyond what the server took before it refused one;
+   * when given back, the extra connections close (idle ones at once, busy ones when released).
+   */
+  widen(size: number): () => void {
+    const n = Math.max(1, Math.floor(size));
+    this.widenings.push(n);
+    this.applyLimit();
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.widenings.splice(this.widenings.indexOf(n), 1);
+      this.applyLimit();
+    };
+  }
+
+  private applyLimit(): void {
+    const wanted = Math.max(this.base, ...this.widenings);
+    this.limit = Math.max(1, this.refusedAbove === undefined ? wanted : Math.min(wanted, this.refusedAbove));
     while (this.idle.length && this.total > this.limit) this.discard(this.idle.shift()!.client, true);
     this.pump();
   }
@@ -321,7 +356,8 @@ export class ClientPool<C extends PoolClient> {
         const alive = this.idle.length + this.busy.size + this.connecting;
         if (alive > 0 && this.isConnectionError(err) && !w.settled && !this.disposed) {
           // The server refuses another connection: make do with the ones we have.
-          this.limit = alive;
+          this.refusedAbove = alive;
+          this.limit = Math.min(this.limit, alive);
           this.opts.onInfo?.(`the server refused connection ${n} (${(err as Error).message}); using ${alive}`);
           this.waiters.unshift(w);
         } else if (alive === 0 && this.opts.isConnectionLimit?.(err) && (w.refusals ?? 0) < 2 && !w.settled && !this.disposed) {

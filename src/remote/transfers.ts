@@ -80,6 +80,8 @@ export interface TransferRun {
   result: TransferResult;
   tally: Tally;
   questions: OverwriteQuestions;
+  /** Gives back the connections the pool was widened by for this transfer's folders (folderConnections). */
+  giveBack?: () => void;
 }
 
 export function newRun(ctx: TransferContext): TransferRun {
@@ -208,9 +210,39 @@ export async function inParallel<T>(items: T[], n: number, signal: AbortSignal |
   if (failure) throw failure.err;
 }
 
-/** Files of one folder moved at once: one per connection of the site's pool. */
-export function parallel(site: Site): number {
-  return Math.max(1, site.pool.size);
+/**
+ * Files of one folder moved at once: one per connection of the site's pool, and over a long round trip at least
+ * WIDE_FOLDER_CONNECTIONS. There each file's connection mostly waits (its EPSV, its RETR or STOR and its 226 each
+ * take a round trip), so files move about in proportion to the connections; on a short one the machines' CPUs
+ * decide. Not where the pool's size was chosen for this server (a connection's own poolSize, the CLI's
+ * --connections), and never more than the server takes: the pool stops at the connections it had when the server
+ * refused one (ClientPool.widen).
+ */
+export function folderConnections(site: Site): number {
+  const size = Math.max(1, site.pool.size);
+  if (site.config.poolSize !== undefined) return size;
+  const d = site.traits.data;
+  const long = (d.quickReplies ?? 0) >= 3 && (d.quickestReplyMs ?? 0) >= LONG_ROUND_TRIP_MS;
+  return long ? Math.max(size, WIDE_FOLDER_CONNECTIONS) : size;
+}
+
+/** Connections a folder transfer uses over a long round trip, when the pool is smaller (folderConnections). */
+export const WIDE_FOLDER_CONNECTIONS = 4;
+
+/** The quickest answer (about the round trip, ServerTraits) from which a folder transfer widens the pool. */
+const LONG_ROUND_TRIP_MS = 4;
+
+/** How many of a folder's `files` move at once; the pool widened for the rest of the transfer where that is more. */
+export function connectionsFor(site: Site, run: TransferRun, files: number): number {
+  const n = folderConnections(site);
+  if (n > site.pool.size && files > site.pool.size && !run.giveBack) run.giveBack = site.pool.widen(n);
+  return n;
+}
+
+/** The transfer is over: the pool goes back to its size (the extra connections close once idle). */
+export function endRun(run: TransferRun): void {
+  run.giveBack?.();
+  run.giveBack = undefined;
 }
 
 /** Total size of local files (for the progress total). */

@@ -7,7 +7,7 @@ import type { ChangeBatch } from './changes';
 import { FsError } from './fsErrors';
 import { resumeKey, RESUME_MIN_BYTES } from './resume';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type UploadOptions } from './site';
-import { checkCancelled, inParallel, newRun, parallel, type TransferContext, type TransferResult, type TransferRun } from './transfers';
+import { checkCancelled, connectionsFor, endRun, inParallel, newRun, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
 import { t as l10nT } from './l10n';
 
@@ -83,6 +83,7 @@ export async function uploadTo(site: Site, localPaths: string[], remoteDir: stri
     }
     for (const local of dirs) await putDir(site, local, joinPath(dir, nodePath.basename(local)), run);
   } finally {
+    endRun(run);
     batch.close();
   }
   return result;
@@ -199,7 +200,7 @@ async function putFiles(site: Site, jobs: PutJob[], run: Run): Promise<void> {
   const checks: Promise<void>[] = [];
   const state: { failed?: { err: unknown } } = {};
   try {
-    await inParallel(jobs, parallel(site), run.ctx.signal, async (job, more) => {
+    await inParallel(jobs, connectionsFor(site, run, jobs.length), run.ctx.signal, async (job, more) => {
       if (state.failed) throw state.failed.err;
       const check = await putFile(site, job, await ahead.get(index.get(job)!), run, more);
       if (check) checks.push(check.done.catch((err: unknown) => void (state.failed ??= { err })));

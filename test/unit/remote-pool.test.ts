@@ -294,6 +294,75 @@ describe('remote/pool', () => {
     assert.equal(pool.size, 1);
   });
 
+  it('widens for a folder transfer, then closes the extra connections and is its size again', async () => {
+    const { pool, clients } = makePool(2);
+    const log: string[] = [];
+    const giveBack = pool.widen(4);
+    assert.equal(pool.size, 4);
+    const ops = ['a', 'b', 'c', 'd', 'e'].map((n) => holdingOp(log, n));
+    const results = ops.map((o) => pool.run(o.fn));
+    await Promise.all(ops.slice(0, 4).map((o) => o.started.promise));
+    assert.equal(clients.length, 4, 'four at once');
+    assert.equal(pool.stats.waiting, 1);
+    giveBack();
+    giveBack(); // (twice is once)
+    assert.equal(pool.size, 2);
+    // Busy extras close when released (the first two released), the one waiting runs on a client that stays.
+    ops[0].release.resolve();
+    ops[1].release.resolve();
+    await Promise.all([results[0], results[1]]);
+    assert.equal(pool.stats.waiting, 1, 'still waiting: the two released were extra');
+    ops[2].release.resolve();
+    assert.equal((await ops[4].started.promise).id, (await ops[2].started.promise).id);
+    for (const o of ops) o.release.resolve();
+    await Promise.all(results);
+    assert.equal(clients.filter((c) => !c.closed).length, 2, 'two left open');
+    assert.equal(clients.filter((c) => c.closes === 1).length, 2, 'the two extra ones closed with QUIT');
+    // Widened again while idle: idle clients above the size close as soon as it is given back.
+    const again = pool.widen(3);
+    const more = ['f', 'g', 'h'].map((n) => holdingOp(log, n));
+    const runs = more.map((o) => pool.run(o.fn));
+    await Promise.all(more.map((o) => o.started.promise));
+    for (const o of more) o.release.resolve();
+    await Promise.all(runs);
+    assert.equal(pool.stats.idle, 3);
+    again();
+    assert.equal(pool.stats.idle, 2);
+    assert.equal(pool.size, 2);
+  });
+
+  it('widens no further than the server took, and forgets that limit only when resized', async () => {
+    let n = 0;
+    const pool = new ClientPool<Client>({
+      size: 2,
+      isConnectionError: isConnectionLost,
+      create: async () => {
+        n++;
+        if (n === 4) throw new FtpReplyError(421, 'Too many connections from your IP');
+        return new Client(n);
+      },
+    });
+    const giveBack = pool.widen(4);
+    const ops = ['a', 'b', 'c', 'd'].map((x) => holdingOp([], x));
+    const results = ops.map((o) => pool.run(o.fn));
+    await Promise.all(ops.slice(0, 3).map((o) => o.started.promise));
+    assert.equal(pool.size, 3, 'three: the fourth was refused');
+    ops[0].release.resolve();
+    await ops[3].started.promise;
+    for (const o of ops) o.release.resolve();
+    await Promise.all(results);
+    giveBack();
+    assert.equal(pool.size, 2);
+    // Widened again: still no more than the 3 the server took.
+    const again = pool.widen(4);
+    assert.equal(pool.size, 3);
+    again();
+    pool.resize(2);
+    const third = pool.widen(4);
+    assert.equal(pool.size, 4, 'a resize (the settings changed) forgets the refusal');
+    third();
+  });
+
   it('a refusal that comes back while another connection is still logging in waits for that one', async () => {
     const second = new Deferred<Client>();
     const pool = new ClientPool<Client>({

@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { downloadTo } from '../../src/remote/download';
+import type { Site } from '../../src/remote/site';
+import { WIDE_FOLDER_CONNECTIONS } from '../../src/remote/transfers';
+import { uploadTo } from '../../src/remote/upload';
+import { SERVER_NAMES } from '../servers';
+import { withProxiedSite } from './connect';
+
+/**
+ * A folder transfer over a long round trip (an emulated 20 ms) widens a pool of 2 to 4 connections for its files,
+ * and gives the extra ones back when it is done; on loopback it keeps to the pool's 2. On the five servers, both
+ * directions, every file whole; and a server that refuses the fourth connection gets 3, with no file lost.
+ */
+const FILES = 12;
+
+/** The most connections the site's pool had open at once while `fn` ran. */
+async function peakConnections(site: Site, fn: () => Promise<unknown>): Promise<number> {
+  const open = () => site.pool.stats.idle + site.pool.stats.busy + site.pool.stats.connecting;
+  let peak = open();
+  const stop = site.pool.onDidChange(() => (peak = Math.max(peak, open())));
+  try {
+    await fn();
+  } finally {
+    stop();
+  }
+  return peak;
+}
+
+for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
+  describe(`folder transfers ${rttMs ? `over a ${rttMs} ms round trip` : 'on loopback'} with a pool of 2, on ${name}`, function () {
+    this.timeout(60000);
+    const wide = rttMs > 0;
+    let local = '';
+    const ctx = withProxiedSite(name, {
+      poolSize: 2,
+      tmpPrefix: 'ftpx-folder-conns-',
+      link: rttMs ? { rttMs } : undefined,
+      prepare: (srv, tmp) => {
+        local = path.join(tmp, 'up');
+        fs.mkdirSync(local);
+        fs.mkdirSync(path.join(srv.root, 'down'));
+        for (let i = 0; i < FILES; i++) {
+          fs.writeFileSync(path.join(local, `u${i}.bin`), crypto.randomBytes(100 + i * 37));
+          fs.writeFileSync(path.join(srv.root, 'down', `d${i}.bin`), crypto.randomBytes(100 + i * 53));
+        }
+      },
+    });
+    const infos: string[] = [];
+
+    before(async () => {
+      // The pool size as the extension's default gives it (no poolSize of the connection's own), and a listing
+      // that shows the round trip (the login's 2 answers and an EPSV's).
+      ctx.site.config = { ...ctx.site.config, poolSize: undefined };
+      (ctx.site.opts as { info?: (t: string) => void }).info = (t) => infos.push(t);
+      await ctx.site.readDirectory('/');
+    });
+
+    function sameFiles(a: string, b: string): void {
+      const names = fs.readdirSync(a).sort();
+      assert.deepEqual(fs.readdirSync(b).sort(), names);
+      for (const n of names) assert.ok(fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))), `${n} differs`);
+    }
+
+    it(`downloads a folder of ${FILES} files over ${wide ? WIDE_FOLDER_CONNECTIONS : 2} connections, then is a pool of 2 again`, async () => {
+      const into = path.join(ctx.tmp, 'got');
+      const peak = await peakConnections(ctx.site, () => downloadTo(ctx.site, '/down', into));
+      sameFiles(path.join(ctx.srv.root, 'down'), path.join(into, 'down'));
+      assert.equal(peak, wide ? WIDE_FOLDER_CONNECTIONS : 2);
+      assert.equal(ctx.site.pool.size, 2);
+      assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
+    });
+
+    it(`uploads a folder of ${FILES} files over ${wide ? WIDE_FOLDER_CONNECTIONS : 2} connections, then is a pool of 2 again`, async () => {
+      const peak = await peakConnections(ctx.site, () => uploadTo(ctx.site, [local], '/'));
+      sameFiles(local, path.join(ctx.srv.root, 'up'));
+      assert.equal(peak, wide ? WIDE_FOLDER_CONNECTIONS : 2);
+      assert.equal(ctx.site.pool.size, 2);
+      assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
+    });
+
+    if (wide && name === 'vsftpd') {
+      it('a server that refuses the fourth connection: 3 of them, every file whole, and a pool of 2 after', async () => {
+        // Refuse every connection beyond the third of this site's (those open now count).
+        const open = ctx.site.pool.stats.idle + ctx.site.pool.stats.busy;
+        const firstRefused = ctx.proxy.sessions.length + (3 - open);
+        ctx.proxy.hooks = {
+          reply: (r, s) => (r.code === 220 && ctx.proxy.sessions.indexOf(s) >= firstRefused ? { replace: '421 There are too many connections from your internet address.' } : undefined),
+        };
+        infos.length = 0;
+        const into = path.join(ctx.tmp, 'got-limited');
+        const peak = await peakConnections(ctx.site, () => downloadTo(ctx.site, '/down', into));
+        sameFiles(path.join(ctx.srv.root, 'down'), path.join(into, 'down'));
+        assert.ok(peak <= 4, `peak ${peak}`);
+        assert.ok(infos.some((t) => /refused connection .*using 3/.test(t)), infos.join('\n'));
+        assert.equal(ctx.site.pool.size, 2);
+      });
+    }
+  });
+}
