@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { FtpExplorerApi } from '../../../src/vscode/api';
+import { FaultProxy } from '../../faults/proxy';
 import { SAMPLE_FILES, serversFromEnv, type FtpServerInfo } from '../ftpFixture';
 
 const EXTENSION_ID = 'ftp-explorer.ftp-explorer';
@@ -100,6 +101,47 @@ interface SavedConnection {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       assert.strictEqual(await vscode.commands.executeCommand('ftpExplorer.disconnect', name), true);
       assert.ok(!(await api.tree.getChildren()).some((r) => r.kind === 'connection' && r.name === name), 'forgotten');
+    });
+  });
+
+  describe('a folder download over a slow network (the emulated link of test/faults, 20 ms)', () => {
+    const srv = servers[0];
+    const base = `/${modes[0]}`;
+    let proxy: FaultProxy | undefined;
+    const name = `${srv.server}-far`;
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'ftp-e2e-far-'));
+    const folder = path.join(srv.root, modes[0], 'far');
+
+    before(async () => {
+      proxy = await FaultProxy.start({ host: srv.host, port: srv.port }, { link: { rttMs: 20 } });
+      fs.mkdirSync(folder);
+      for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(folder, `f${i}.bin`), crypto.randomBytes(200 + i * 997));
+    });
+    after(async () => {
+      await vscode.commands.executeCommand('ftpExplorer.removeConnection', name);
+      await proxy?.close();
+      fs.rmSync(local, { recursive: true, force: true });
+      fs.rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('a connection with the default poolSize (2) downloads it over 4 connections, every file whole', async () => {
+      await vscode.commands.executeCommand('ftpExplorer.addConnection', {
+        name, host: proxy!.host, port: proxy!.port, username: srv.user, password: srv.password, remember: false, mode: 'passive', remoteRoot: base,
+      });
+      const lines: string[] = [];
+      const sub = api.onDidLog((l) => { if (l.startsWith(`[${name}#`)) lines.push(l); });
+      try {
+        const far = (p: string) => vscode.Uri.from({ scheme: 'ftp', authority: name, path: `${base}${p}` });
+        // A listing first: the login's answers and its EPSV's show the round trip.
+        assert.ok((await vscode.workspace.fs.readDirectory(far('/'))).some(([n]) => n === 'far'));
+        const got = await vscode.commands.executeCommand<{ files: number }>('ftpExplorer.download', far('/far').toString(), local);
+        assert.strictEqual(got?.files, 12);
+        for (const n of fs.readdirSync(folder)) assert.ok(fs.readFileSync(path.join(local, 'far', n)).equals(fs.readFileSync(path.join(folder, n))), `${n} differs`);
+      } finally {
+        sub.dispose();
+      }
+      const connections = new Set(lines.filter((l) => l.includes('--- connected to')).map((l) => /^\[[^\]]*#(\d+)\]/.exec(l)?.[1]));
+      assert.strictEqual(connections.size, 4, lines.filter((l) => l.includes('--- ')).join('\n'));
     });
   });
 
