@@ -52,6 +52,20 @@ function makePool(size: number, extra: Partial<ConstructorParameters<typeof Clie
   return { pool, clients };
 }
 
+/** A pool of 2 whose server refuses the `refused`-th connection with 421 (its limit per address). */
+function refusingPool(refused: number): ClientPool<Client> {
+  let n = 0;
+  return new ClientPool<Client>({
+    size: 2,
+    isConnectionError: isConnectionLost,
+    create: async () => {
+      n++;
+      if (n === refused) throw new FtpReplyError(421, 'Too many connections from your IP');
+      return new Client(n);
+    },
+  });
+}
+
 /** An operation that holds its client until released, and checks nothing else runs on it meanwhile. */
 function holdingOp(log: string[], name: string) {
   const started = new Deferred<Client>();
@@ -274,16 +288,7 @@ describe('remote/pool', () => {
   });
 
   it('shrinks to the connections it has when the server refuses one more', async () => {
-    let n = 0;
-    const pool = new ClientPool<Client>({
-      size: 2,
-      isConnectionError: isConnectionLost,
-      create: async () => {
-        n++;
-        if (n === 2) throw new FtpReplyError(421, 'Too many connections from your IP');
-        return new Client(n);
-      },
-    });
+    const pool = refusingPool(2);
     const first = holdingOp([], 'first');
     const p1 = pool.run(first.fn);
     await first.started.promise;
@@ -332,16 +337,7 @@ describe('remote/pool', () => {
   });
 
   it('widens no further than the server took, and forgets that limit only when resized', async () => {
-    let n = 0;
-    const pool = new ClientPool<Client>({
-      size: 2,
-      isConnectionError: isConnectionLost,
-      create: async () => {
-        n++;
-        if (n === 4) throw new FtpReplyError(421, 'Too many connections from your IP');
-        return new Client(n);
-      },
-    });
+    const pool = refusingPool(4);
     const giveBack = pool.widen(4);
     const ops = ['a', 'b', 'c', 'd'].map((x) => holdingOp([], x));
     const results = ops.map((o) => pool.run(o.fn));
