@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { downloadTo } from '../../src/remote/download';
 import type { Site } from '../../src/remote/site';
+import { applyPlan, planSync } from '../../src/remote/sync';
 import { WIDE_FOLDER_CONNECTIONS } from '../../src/remote/transfers';
 import { uploadTo } from '../../src/remote/upload';
 import { SERVER_NAMES } from '../servers';
@@ -12,7 +13,7 @@ import { withProxiedSite } from './connect';
 /**
  * A folder transfer over a long round trip (an emulated 20 ms) widens a pool of 2 to 4 connections for its files,
  * and gives the extra ones back when it is done; on loopback it keeps to the pool's 2. On the five servers, both
- * directions, every file whole; and a server that refuses the fourth connection gets 3, with no file lost.
+ * directions and a sync, every file whole; and a server that refuses the fourth connection gets 3, with no file lost.
  */
 const FILES = 12;
 
@@ -79,6 +80,18 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       assert.equal(peak, wide ? WIDE_FOLDER_CONNECTIONS : 2);
       assert.equal(ctx.site.pool.size, 2);
       assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
+    });
+
+    it(`a sync of ${FILES} new files up (the pool's size as its parallel) uses ${wide ? WIDE_FOLDER_CONNECTIONS : 2} connections too`, async () => {
+      const parallel = ctx.site.pool.size;
+      const { plan } = await planSync(ctx.site, { direction: 'upload', localRoot: local, remoteRoot: '/synced', seen: new Map(), parallel });
+      const peak = await peakConnections(ctx.site, async () => {
+        const r = await applyPlan(ctx.site, plan, { localRoot: local, remoteRoot: '/synced', parallel, seen: new Map() });
+        assert.equal(r.failed.length, 0, r.failed.map((f) => f.error.message).join('\n'));
+      });
+      sameFiles(local, path.join(ctx.srv.root, 'synced'));
+      assert.equal(peak, wide ? WIDE_FOLDER_CONNECTIONS : 2);
+      assert.equal(ctx.site.pool.size, 2);
     });
 
     if (wide && name === 'vsftpd') {

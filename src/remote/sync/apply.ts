@@ -1,5 +1,6 @@
 /**
- * Carry out a sync's plan over a site: folders first, then the files `parallel` at a time, then deletions
+ * Carry out a sync's plan over a site: folders first, then the files `parallel` at a time (more over a long round
+ * trip, as a folder transfer: folderConnections), then deletions
  * (files, then folders deepest first, each only when empty). Uploads are safe saves (writing.ts: an interrupted
  * one leaves the old file); downloads go to a temporary file renamed into place (download.ts), and the local file
  * takes the server's time. Before a file is replaced or deleted, its side is looked at now (a fresh listing of
@@ -13,7 +14,7 @@ import type { FileEntry } from '../../ftp';
 import { downloadFile } from '../download';
 import { FsError } from '../fsErrors';
 import { SHORT_TRANSFER_BYTES, type Site } from '../site';
-import { inParallel } from '../transfers';
+import { folderConnections, inParallel } from '../transfers';
 import { baseName, joinPath, normalizePath, parentPath } from '../uri';
 import type { Plan, PlanRow } from './plan';
 import type { Seen } from './state';
@@ -76,9 +77,15 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
   /** Fresh listings of the target's folders, one per folder, shared by the rows in it. */
   const now = new FreshListings(site);
   let uploaded = false;
+  let parallel = o.parallel;
+  let giveBack: (() => void) | undefined;
 
   try {
     if (work.length === 0) return r;
+    // Over a long round trip the copies and deletions widen the pool as a folder transfer does (the round trip is
+    // known by now: the plan listed the folders).
+    parallel = Math.max(o.parallel, folderConnections(site));
+    if (parallel > site.pool.size && work.length > site.pool.size) giveBack = site.pool.widen(parallel);
     forgetAncestors(site, remoteRoot);
     if (up) await remoteFolders(site, remoteRoot);
     else await fsp.mkdir(o.localRoot, { recursive: true });
@@ -95,7 +102,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     const copies = work.filter((x) => x.action === 'copy');
     const batch = site.batch();
     try {
-      await inParallel(copies, o.parallel, o.signal, (row, more) =>
+      await inParallel(copies, parallel, o.signal, (row, more) =>
         attempt(row, async () => {
           if (up) {
             const { current, conflict } = await remoteNow(now, remoteOf(row.path), row.remote?.entry);
@@ -133,7 +140,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     const deletions = work.filter((x) => x.action === 'delete');
     const files = deletions.filter((x) => !isFolder(x, up));
     const folders = deletions.filter((x) => isFolder(x, up)).reverse();
-    await inParallel(files, o.parallel, o.signal, (row) =>
+    await inParallel(files, parallel, o.signal, (row) =>
       attempt(row, async () => {
         if (up) {
           const p = remoteOf(row.path);
@@ -163,6 +170,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
   } catch (err) {
     if (!(err instanceof FsError && err.kind === 'Cancelled')) throw err;
     r.cancelled = true;
+  } finally {
+    giveBack?.();
   }
   await recordSame(plan, r.seen);
   if (uploaded) await recordUploaded(site, r, remoteOf);
