@@ -116,6 +116,14 @@ export class FtpClient extends EventEmitter {
     await s.open();
   }
 
+  /**
+   * Read the replies of commands sent ahead in this connection's turn, after the operations queued now: an empty
+   * operation, as run() settles them before its own (a carried reply's owner hears its verdict).
+   */
+  private settleAheadInTurn(): void {
+    this.run(async () => undefined).catch(() => undefined);
+  }
+
   /** Run one operation alone on the connection, reconnecting first if it was dropped. */
   private run<T>(fn: () => Promise<T>): Promise<T> {
     const s = this.s;
@@ -225,9 +233,9 @@ export class FtpClient extends EventEmitter {
     const asked = this.s.sizeAsked;
     if (asked?.command === command) {
       // Sent already, with the next port asked ahead (TransferOptions.sizeAfter): the next operation reads both
-      // replies first; one runs now in case none comes.
+      // replies first (run() settles what was sent ahead); an empty one is queued in case no other comes.
       this.s.sizeAsked = undefined;
-      if (!this.s.closed) this.run(async () => undefined).catch(() => undefined);
+      if (!this.s.closed) this.settleAheadInTurn();
       return asked.reply.then((r) => sizeOf(r, command));
     }
     return new Promise<number>((resolve, reject) => {

@@ -37,6 +37,8 @@ export const BIN = {
   /** iproute2's ip, for `ip netns exec` (test/network) */
   ip: fs.existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : '/bin/ip',
   unshare: '/usr/bin/unshare',
+  /** util-linux's logger: a line through pure-ftpd's syslog socket (pureftpd.ts) */
+  logger: '/usr/bin/logger',
   get pureFtpd(): string { return path.join(extractedRoot(), 'usr/sbin/pure-ftpd'); },
   get purePw(): string { return path.join(extractedRoot(), 'usr/bin/pure-pw'); },
   get proftpd(): string { return path.join(extractedRoot(), 'usr/sbin/proftpd'); },

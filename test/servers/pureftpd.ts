@@ -46,7 +46,7 @@ const MARK = 'ftpx-syslog-mark';
  */
 async function drainSyslog(sock: string, logFile: string): Promise<void> {
   const mark = `${MARK}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  await runOk('/usr/bin/logger', ['-d', '-u', sock, '--', mark], { timeoutMs: 5000 });
+  await runOk(BIN.logger, ['-d', '-u', sock, '--', mark], { timeoutMs: 5000 });
   const deadline = Date.now() + 5000;
   while (!(await readIfExists(logFile)).includes(mark)) {
     if (Date.now() > deadline) throw new Error(`pure-ftpd's syslog sink did not write a line within 5 s (${logFile})`);
@@ -121,8 +121,8 @@ export const pureFtpd: ServerDriver = {
 
     const procs: ServerProcess[] = [];
     let protocolLog = false;
+    const sock = path.join(dir, 'syslog.sock');
     if (await canUseNamespace()) {
-      const sock = path.join(dir, 'syslog.sock');
       const sinkScript = path.join(dir, 'syslog-sink.py');
       fs.writeFileSync(sinkScript, SYSLOG_SINK);
       const sink = new ServerProcess('pure-ftpd syslog sink', BIN.python3, [sinkScript, sock, logFile], { cwd: dir });
@@ -151,7 +151,7 @@ export const pureFtpd: ServerDriver = {
         optsUtf8: false, protocolLog,
       },
       async log() {
-        if (protocolLog) await drainSyslog(path.join(dir, 'syslog.sock'), logFile);
+        if (protocolLog) await drainSyslog(sock, logFile);
         const main = (await readIfExists(logFile)).split('\n').filter((l) => !l.includes(MARK)).join('\n');
         const xfer = await readIfExists(xferFile);
         return xfer ? `${main}==> transfer log <==\n${xfer}` : main;
