@@ -11,7 +11,7 @@ export { probe, formatProbeReport } from './probe';
 export type { ProbeReport } from './probe';
 export { normalizeFingerprint, type CertificateInfo, type TlsMode } from './tls';
 export { maskUrlPassword, parseFtpAuthority, parseFtpUrl, type FtpAuthority, type FtpUrl } from './url';
-export { ServerTraits, type DataStrategy, type SafeSaveMemory } from './traits';
+export { longRoundTrip, ServerTraits, type DataStrategy, type SafeSaveMemory } from './traits';
 export { formatBytes } from './bytes';
 export { hasEscapes as hasUndecodableBytes, visibleName } from './names/rawText';
 export { CODE_PAGES, detectNameEncoding, type CodePage, type EncodingVerdict } from './names/detect';

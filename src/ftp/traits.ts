@@ -28,6 +28,18 @@ export interface DataStrategy {
   quickReplies?: number;
 }
 
+/**
+ * Whether 3 or more answers the server gives at once have shown a round trip of a few ms or more (a real network,
+ * not loopback or a LAN): from there uploads send their command and data ahead (transfer.ts) and folder transfers
+ * use more connections (src/remote/transfers.ts). One answer alone may be quick or slow for other reasons.
+ */
+export function longRoundTrip(d: DataStrategy): boolean {
+  return (d.quickReplies ?? 0) >= 3 && (d.quickestReplyMs ?? 0) >= LONG_ROUND_TRIP_MS;
+}
+
+/** The quickest answer (about the round trip) from which longRoundTrip holds. */
+const LONG_ROUND_TRIP_MS = 4;
+
 /** Note the time a command that the server answers at once took (DataStrategy.quickestReplyMs). */
 export function noteQuickReply(d: DataStrategy, ms: number): void {
   if (d.quickestReplyMs === undefined || ms < d.quickestReplyMs) d.quickestReplyMs = ms;

@@ -17,7 +17,7 @@ import type { DataMode, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
 import { checkCertificate, logTls, startTls, type TlsSettings } from './tls';
 import type { AfterData } from './aheadReplies';
-import type { ServerTraits } from './traits';
+import { longRoundTrip, type ServerTraits } from './traits';
 
 export type Direction = 'download' | 'upload' | 'list';
 /** Moves the bytes of one transfer; `direct`: the socket reads into the buffers given to run() (no 'data'), and the byte count is returned. */
@@ -428,14 +428,10 @@ function uploadAhead(strategy: DataChoice, ctl: ControlConnection): boolean {
     strategy.force === undefined &&
     strategy.passiveConnected === true &&
     strategy.epsv !== undefined &&
-    (strategy.quickReplies ?? 0) >= 3 &&
-    (strategy.quickestReplyMs ?? 0) >= UPLOAD_AHEAD_MIN_MS &&
+    longRoundTrip(strategy) &&
     !ctl.secure
   );
 }
-
-/** The quickest answer (about the round trip) from which an upload sends its command and data ahead. */
-const UPLOAD_AHEAD_MIN_MS = 4;
 
 /** The passive request a transfer in this strategy sends first. */
 function passiveCommand(strategy: DataChoice): 'EPSV' | 'PASV' {

@@ -11,6 +11,7 @@
  */
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import { longRoundTrip } from '../ftp';
 import { FsError } from './fsErrors';
 import type { Site } from './site';
 import { t } from './l10n';
@@ -221,16 +222,11 @@ export async function inParallel<T>(items: T[], n: number, signal: AbortSignal |
 export function folderConnections(site: Site): number {
   const size = Math.max(1, site.pool.size);
   if (site.config.poolSize !== undefined) return size;
-  const d = site.traits.data;
-  const long = (d.quickReplies ?? 0) >= 3 && (d.quickestReplyMs ?? 0) >= LONG_ROUND_TRIP_MS;
-  return long ? Math.max(size, WIDE_FOLDER_CONNECTIONS) : size;
+  return longRoundTrip(site.traits.data) ? Math.max(size, WIDE_FOLDER_CONNECTIONS) : size;
 }
 
 /** Connections a folder transfer uses over a long round trip, when the pool is smaller (folderConnections). */
 export const WIDE_FOLDER_CONNECTIONS = 4;
-
-/** The quickest answer (about the round trip, ServerTraits) from which a folder transfer widens the pool. */
-const LONG_ROUND_TRIP_MS = 4;
 
 /** How many of a folder's `files` move at once; the pool widened for the rest of the transfer where that is more. */
 export function connectionsFor(site: Site, run: TransferRun, files: number): number {
