@@ -83,9 +83,12 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
   try {
     if (work.length === 0) return r;
     // Over a long round trip the copies and deletions widen the pool as a folder transfer does (the round trip is
-    // known by now: the plan listed the folders).
-    parallel = Math.max(o.parallel, folderConnections(site));
-    if (parallel > site.pool.size && work.length > site.pool.size) giveBack = site.pool.widen(parallel);
+    // known by now: the plan listed the folders); otherwise `parallel` is the caller's.
+    const wide = folderConnections(site);
+    if (wide > site.pool.size && work.length > site.pool.size) {
+      parallel = Math.max(o.parallel, wide);
+      giveBack = site.pool.widen(parallel);
+    }
     forgetAncestors(site, remoteRoot);
     if (up) await remoteFolders(site, remoteRoot);
     else await fsp.mkdir(o.localRoot, { recursive: true });
