@@ -228,11 +228,19 @@ export function folderConnections(site: Site): number {
 /** Connections a folder transfer uses over a long round trip, when the pool is smaller (folderConnections). */
 export const WIDE_FOLDER_CONNECTIONS = 4;
 
+/**
+ * Widen the pool to folderConnections for `files` files, where that is more than the pool has and they are more
+ * than it has; the function that gives the connections back, or undefined when nothing widened.
+ */
+export function widenForFiles(site: Site, files: number): (() => void) | undefined {
+  const n = folderConnections(site);
+  return n > site.pool.size && files > site.pool.size ? site.pool.widen(n) : undefined;
+}
+
 /** How many of a folder's `files` move at once; the pool widened for the rest of the transfer where that is more. */
 export function connectionsFor(site: Site, run: TransferRun, files: number): number {
-  const n = folderConnections(site);
-  if (n > site.pool.size && files > site.pool.size && !run.giveBack) run.giveBack = site.pool.widen(n);
-  return n;
+  run.giveBack ??= widenForFiles(site, files);
+  return folderConnections(site);
 }
 
 /** The transfer is over: the pool goes back to its size (the extra connections close once idle). */

@@ -14,7 +14,7 @@ import type { FileEntry } from '../../ftp';
 import { downloadFile } from '../download';
 import { FsError } from '../fsErrors';
 import { SHORT_TRANSFER_BYTES, type Site } from '../site';
-import { folderConnections, inParallel } from '../transfers';
+import { folderConnections, inParallel, widenForFiles } from '../transfers';
 import { baseName, joinPath, normalizePath, parentPath } from '../uri';
 import type { Plan, PlanRow } from './plan';
 import type { Seen } from './state';
@@ -84,11 +84,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     if (work.length === 0) return r;
     // Over a long round trip the copies and deletions widen the pool as a folder transfer does (the round trip is
     // known by now: the plan listed the folders); otherwise `parallel` is the caller's.
-    const wide = folderConnections(site);
-    if (wide > site.pool.size && work.length > site.pool.size) {
-      parallel = Math.max(o.parallel, wide);
-      giveBack = site.pool.widen(parallel);
-    }
+    giveBack = widenForFiles(site, work.length);
+    if (giveBack) parallel = Math.max(o.parallel, folderConnections(site));
     forgetAncestors(site, remoteRoot);
     if (up) await remoteFolders(site, remoteRoot);
     else await fsp.mkdir(o.localRoot, { recursive: true });
