@@ -207,7 +207,9 @@ export class ProxySession {
   private end(): void {
     if (this.closed) return;
     this.closed = true;
-    if (!this.client.destroyed) this.client.destroy();
+    // A side closed with FIN (kill 'end') is destroyed once what was relayed to it has gone: destroying it now
+    // could drop a reply still in Node's write queue, which a FIN must deliver.
+    if (!this.client.destroyed && !this.client.writableEnded) this.client.destroy();
     if (!this.upstream.destroyed) {
       this.upstream.end();
       const t = setTimeout(() => this.upstream.destroy(), 10000);
