@@ -169,7 +169,8 @@ export class ClientPool<C extends PoolClient> {
         result = await fn(client);
       } catch (err) {
         const lost = client.closed || this.isConnectionError(err);
-        if (!lost || !options.idempotent || attempt > 0 || options.signal?.aborted || this.disposed) {
+        const again = typeof options.idempotent === 'function' ? options.idempotent() : options.idempotent === true;
+        if (!lost || !again || attempt > 0 || options.signal?.aborted || this.disposed) {
           this.release(client, client.closed);
           throw err;
         }

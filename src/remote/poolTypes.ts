@@ -48,8 +48,12 @@ export interface PoolOptions<C extends PoolClient> {
 }
 
 export interface RunOptions {
-  /** Safe to run twice: retried once after a lost connection (the same client reconnects, or a fresh one). */
-  idempotent?: boolean;
+  /**
+   * Safe to run twice: retried once after a lost connection (the same client reconnects, or a fresh one). A function
+   * is asked after the failure, for an operation that is safe to repeat only up to a point (a download, until a
+   * byte has reached its destination).
+   */
+  idempotent?: boolean | (() => boolean);
   /** A file transfer (counts against maxTransfers). */
   transfer?: boolean;
   /** Give up waiting for a client when aborted (the operation itself gets the signal from the caller). */

@@ -203,10 +203,20 @@ function tooLarge(p: string, bytes: number, max: number, atLeast = false): FsErr
 /** Stream a file into `dest` (downloads to disk), from byte `t.offset` on (REST) when given. Returns the bytes moved. */
 export async function download(site: SiteCore, path: string, dest: () => Writable, t: SizedTransfer = {}): Promise<number> {
   const p = normalizePath(path);
+  let into: Writable | undefined;
+  let reached = false;
+  const onProgress = (n: number) => {
+    if (n > 0) reached = true;
+    t.onProgress?.(n);
+  };
   try {
-    return await site.pool.run((c) => c.download(p, dest(), { onProgress: t.onProgress, signal: t.signal, offset: t.offset, followedByTransfer: t.followedByTransfer }), {
+    return await site.pool.run((c) => c.download(p, (into = dest()), { onProgress, signal: t.signal, offset: t.offset, followedByTransfer: t.followedByTransfer }), {
       transfer: isLong(t.bytes),
       signal: t.signal,
+      // A control connection lost before any byte reached the destination (a server's idle cut crossing our EPSV,
+      // an extra connection of a folder transfer that the server drops): RETR changes nothing on the server and
+      // the destination is as it was, so once more on a new connection rather than a failed file.
+      idempotent: () => !reached && into !== undefined && !into.destroyed && !into.writableEnded,
     });
   } catch (err) {
     throw site.fsError(err, 'download', p);

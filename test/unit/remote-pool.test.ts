@@ -215,6 +215,30 @@ describe('remote/pool', () => {
     assert.equal(attempts, 1);
   });
 
+  it('asks an idempotent function after the failure whether to run once more (a download: until a byte arrived)', async () => {
+    const { pool } = makePool(1);
+    for (const safe of [true, false]) {
+      let attempts = 0;
+      let asked = 0;
+      const run = pool.run(
+        async (c) => {
+          if (++attempts === 1) throw new FtpConnectionError('reset');
+          return c.id;
+        },
+        {
+          idempotent: () => {
+            asked++;
+            return safe;
+          },
+        },
+      );
+      if (safe) assert.equal(await run, 1);
+      else await assert.rejects(run, /reset/);
+      assert.equal(attempts, safe ? 2 : 1);
+      assert.equal(asked, 1, 'asked once, after the failure');
+    }
+  });
+
   it('keeps a client after an ordinary error (550), and does not retry', async () => {
     const { pool, clients } = makePool(1);
     let attempts = 0;
