@@ -8,7 +8,7 @@ import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
 import { openPart, resumeKey, RESUME_MIN_BYTES, type Part } from './resume';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
-import { checkCancelled, connectionsFor, endRun, inParallel, isSafeLocalName, newRun, type ExistingFile, type TransferContext, type TransferResult, type TransferRun } from './transfers';
+import { connectionsFor, endRun, folderConnections, inParallel, isSafeLocalName, newRun, walkInParallel, type ExistingFile, type Found, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
 import { t as l10nT } from './l10n';
 
@@ -56,39 +56,59 @@ function getOne(site: Site, remote: string, stat: Stat, local: string, run: Tran
   return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run, more));
 }
 
-async function getDir(site: Site, remote: string, local: string, run: TransferRun, above: string[] = []): Promise<void> {
+/** A folder of a download's tree to list: where it goes, and the listings of the folders above it (a loop). */
+interface DirJob {
+  remote: string;
+  local: string;
+  above: string[];
+  /** A subfolder: it may be a link that the listing does not show as one (linkInDisguise). */
+  sub: boolean;
+}
+
+/**
+ * A folder and everything in it. The whole tree over the same connections (walkInParallel): a folder's listing is
+ * one more job, so over a long round trip the files of one folder and the listing of the next overlap.
+ */
+async function getDir(site: Site, remote: string, local: string, run: TransferRun): Promise<void> {
   const { ctx, result: r } = run;
-  checkCancelled(ctx.signal);
-  // One listing: entries() has the sizes, readDirectory() (from the same cached listing) the types of symlinks.
-  const listing = await site.entries(remote);
-  // A folder that lists exactly as a folder above it is that folder again, reached through a link no listing
-  // shows (ftp-srv's LIST follows links: `loop -> .` is a folder there): a walk into it would never end.
-  const seen = listingSignature(listing);
-  if (seen && above.includes(seen)) {
-    r.links.push(remote);
-    return;
-  }
-  await fsp.mkdir(local, { recursive: true });
-  r.folders++;
-  const sizes = new Map<string, number>();
-  for (const e of listing) if (e.type === 'file' && e.size !== undefined) sizes.set(e.name, e.size);
-  const files: GetJob[] = [];
-  const dirs: string[] = [];
-  for (const [name, type] of await site.readDirectory(remote)) {
-    if (!isSafeLocalName(name)) {
-      r.skipped.push(joinPath(remote, name));
-      continue;
+  const list = async (d: DirJob): Promise<Found<GetJob, DirJob>> => {
+    const none = { files: [], dirs: [] };
+    if (d.sub && (await linkInDisguise(site, d.remote))) {
+      r.links.push(d.remote);
+      return none;
     }
-    if (type === (FileType.SymbolicLink | FileType.Directory)) r.links.push(joinPath(remote, name));
-    else if ((type & FileType.Directory) !== 0) dirs.push(name);
-    else files.push({ remote: joinPath(remote, name), local: nodePath.join(local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
-  }
-  await inParallel(files, connectionsFor(site, run, files.length), ctx.signal, (job, more) => getFile(site, job, run, more));
-  for (const name of dirs) {
-    const sub = joinPath(remote, name);
-    if (await linkInDisguise(site, sub)) r.links.push(sub);
-    else await getDir(site, sub, nodePath.join(local, name), run, [...above, seen]);
-  }
+    // One listing: entries() has the sizes, readDirectory() (from the same cached listing) the types of symlinks.
+    const listing = await site.entries(d.remote);
+    // A folder that lists exactly as a folder above it is that folder again, reached through a link no listing
+    // shows (ftp-srv's LIST follows links: `loop -> .` is a folder there): a walk into it would never end.
+    const seen = listingSignature(listing);
+    if (seen && d.above.includes(seen)) {
+      r.links.push(d.remote);
+      return none;
+    }
+    await fsp.mkdir(d.local, { recursive: true });
+    r.folders++;
+    const sizes = new Map<string, number>();
+    for (const e of listing) if (e.type === 'file' && e.size !== undefined) sizes.set(e.name, e.size);
+    const found: Found<GetJob, DirJob> = { files: [], dirs: [] };
+    const above = [...d.above, seen];
+    for (const [name, type] of await site.readDirectory(d.remote)) {
+      const sub = joinPath(d.remote, name);
+      if (!isSafeLocalName(name)) r.skipped.push(sub);
+      else if (type === (FileType.SymbolicLink | FileType.Directory)) r.links.push(sub);
+      else if ((type & FileType.Directory) !== 0) found.dirs.push({ remote: sub, local: nodePath.join(d.local, name), above, sub: true });
+      else found.files.push({ remote: sub, local: nodePath.join(d.local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
+    }
+    return found;
+  };
+  await walkInParallel<GetJob, DirJob>(
+    { remote, local, above: [], sub: false },
+    folderConnections(site),
+    ctx.signal,
+    list,
+    (job, more) => getFile(site, job, run, more),
+    (waiting) => connectionsFor(site, run, waiting),
+  );
 }
 
 /** What a listing holds (names, types, sizes, times), to tell a folder reached again; '' for an empty one. */

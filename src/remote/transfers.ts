@@ -3,9 +3,9 @@
  * share is here. No vscode import: progress and cancel come in as callbacks and an AbortSignal. One pool operation
  * per file, so browsing stays responsive.
  *
- * Per folder: one listing (download: what to fetch, with sizes; upload: which names exist already), then its
- * files over every connection of the pool at once (small files are short operations, see SHORT_TRANSFER_BYTES),
- * then its subfolders. Per file nothing else is asked: a download costs EPSV + RETR, an upload of a new name
+ * Per folder: one listing (download: what to fetch, with sizes; upload: which names exist already), and its files
+ * over every connection of the pool at once (small files are short operations, see SHORT_TRANSFER_BYTES). An upload
+ * goes folder by folder; a download's listings and files share the connections across the tree (walkInParallel). Per file nothing else is asked: a download costs EPSV + RETR, an upload of a new name
  * EPSV + STOR + SIZE (a name that exists gets a safe save: temporary file, SIZE, rename). The cache and the
  * change events of an upload are updated in batches (Site.batch()), not per file.
  */
@@ -208,6 +208,95 @@ export async function inParallel<T>(items: T[], n: number, signal: AbortSignal |
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+  if (failure) throw failure.err;
+}
+
+/** What a folder's listing adds to a walk (walkInParallel): its files, and its subfolders to list in turn. */
+export interface Found<F, D> {
+  files: F[];
+  dirs: D[];
+}
+
+/**
+ * A folder tree, `n` workers at once, where listing a folder is work like moving a file: a worker that finds no file
+ * waiting lists the next folder, so over a long round trip the connections stay busy while folders are listed, and
+ * the last files of one folder move together with the first of the next (folder by folder, each folder's listing
+ * and its last file left connections idle). Folders are listed before waiting files are taken (more work is known
+ * sooner). `more()` as in inParallel: a yes keeps the next file for this worker. `queued(n)`: n files and folders
+ * wait after a listing (to widen the pool). After the first failure no new item starts; the running ones finish, then it is thrown.
+ */
+export async function walkInParallel<F, D>(
+  start: D,
+  n: number,
+  signal: AbortSignal | undefined,
+  list: (dir: D) => Promise<Found<F, D>>,
+  move: (file: F, more: () => boolean) => Promise<void>,
+  queued?: (files: number) => void,
+): Promise<void> {
+  const files: F[] = [];
+  let taken = 0;
+  const dirs: D[] = [start];
+  /** Files kept for a worker by its more(): the others leave them. */
+  let kept = 0;
+  let running = 0;
+  let failure: { err: unknown } | undefined;
+  const sleeping: (() => void)[] = [];
+  const waiting = () => files.length - taken;
+  const take = (): F => {
+    const f = files[taken++];
+    // (What was taken is not kept alive by the queue.)
+    if (taken > 1024 && taken * 2 > files.length) {
+      files.splice(0, taken);
+      taken = 0;
+    }
+    return f;
+  };
+  const worker = async () => {
+    let mine = false;
+    const more = () => {
+      if (!mine && !failure && !signal?.aborted && waiting() > kept) {
+        mine = true;
+        kept++;
+      }
+      return mine;
+    };
+    while (!failure) {
+      let job: { file: F } | { dir: D };
+      if (mine) {
+        mine = false;
+        kept--;
+        job = { file: take() };
+      } else if (dirs.length > 0) {
+        job = { dir: dirs.shift()! };
+      } else if (waiting() > kept) {
+        job = { file: take() };
+      } else if (running > 0) {
+        // Nothing to take until a running listing finds more, or the walk is over.
+        await new Promise<void>((wake) => sleeping.push(wake));
+        continue;
+      } else {
+        return;
+      }
+      running++;
+      try {
+        checkCancelled(signal);
+        if ('dir' in job) {
+          const found = await list(job.dir);
+          for (const f of found.files) files.push(f); // (a loop: a spread of 100,000 arguments overflows the stack)
+          for (const d of found.dirs) dirs.push(d);
+          queued?.(waiting() + dirs.length);
+        } else {
+          await move(job.file, more);
+        }
+      } catch (err) {
+        failure ??= { err };
+      } finally {
+        running--;
+        for (const wake of sleeping.splice(0)) wake();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, n) }, worker));
   if (failure) throw failure.err;
 }
 

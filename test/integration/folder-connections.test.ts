@@ -47,6 +47,13 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
           fs.writeFileSync(path.join(local, `u${i}.bin`), crypto.randomBytes(100 + i * 37));
           fs.writeFileSync(path.join(srv.root, 'down', `d${i}.bin`), crypto.randomBytes(100 + i * 53));
         }
+        // A tree of small folders (a web site's kind): 6 folders of 2 files, each with a subfolder of 1.
+        for (let f = 0; f < 6; f++) {
+          const dir = path.join(srv.root, 'tree', `f${f}`);
+          fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+          for (let i = 0; i < 2; i++) fs.writeFileSync(path.join(dir, `t${i}.bin`), crypto.randomBytes(200 + f * 31 + i));
+          fs.writeFileSync(path.join(dir, 'sub', 's.bin'), crypto.randomBytes(300 + f));
+        }
       },
     });
     const infos: string[] = [];
@@ -65,6 +72,16 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       for (const n of names) assert.ok(fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))), `${n} differs`);
     }
 
+    /** Every file and folder under `a` is under `b`, byte for byte. */
+    function sameTree(a: string, b: string): void {
+      const names = fs.readdirSync(a).sort();
+      assert.deepEqual(fs.readdirSync(b).sort(), names, b);
+      for (const n of names) {
+        if (fs.statSync(path.join(a, n)).isDirectory()) sameTree(path.join(a, n), path.join(b, n));
+        else assert.ok(fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))), `${n} differs`);
+      }
+    }
+
     it(`downloads a folder of ${FILES} files over ${wide ? WIDE_FOLDER_CONNECTIONS : 2} connections, then is a pool of 2 again`, async () => {
       const into = path.join(ctx.tmp, 'got');
       const peak = await peakConnections(ctx.site, () => downloadTo(ctx.site, '/down', into));
@@ -80,6 +97,39 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       assert.equal(peak, wide ? WIDE_FOLDER_CONNECTIONS : 2);
       assert.equal(ctx.site.pool.size, 2);
       assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
+    });
+
+    it('downloads a tree of small folders with listings and files on the connections at once, every file whole', async () => {
+      // At the proxy: listings and RETRs in progress on the sessions (from the command to its final reply). Folder by
+      // folder, a folder's files and the listings of its subfolders never overlapped.
+      let listing = 0;
+      let retr = 0;
+      let overlapped = 0;
+      const transfer = /^(MLSD|LIST|NLST|RETR)\b/;
+      ctx.proxy.hooks = {
+        command: (line) => {
+          if (!transfer.test(line)) return undefined;
+          if (line.startsWith('RETR')) retr++;
+          else listing++;
+          if (listing > 0 && retr > 0) overlapped++;
+          return undefined;
+        },
+        reply: (r) => {
+          if (r.code < 200 || !r.command || !transfer.test(r.command)) return undefined;
+          if (r.command.startsWith('RETR')) retr--;
+          else listing--;
+          return undefined;
+        },
+      };
+      const into = path.join(ctx.tmp, 'got-tree');
+      const r = await downloadTo(ctx.site, '/tree', into);
+      ctx.proxy.hooks = {};
+      sameTree(path.join(ctx.srv.root, 'tree'), path.join(into, 'tree'));
+      assert.equal(r.files, 18);
+      assert.equal(r.folders, 13);
+      // On loopback a listing may be over before the next RETR comes: only the emulated round trip makes it certain.
+      if (wide) assert.ok(overlapped > 0, 'a listing and a file on the connections at once');
+      assert.equal(ctx.site.pool.size, 2);
     });
 
     it(`a sync of ${FILES} new files up (the pool's size as its parallel) uses ${wide ? WIDE_FOLDER_CONNECTIONS : 2} connections too`, async () => {

@@ -8,7 +8,7 @@ import { ChangeBatch, type Change } from '../../src/remote/changes';
 import { SHORT_TRANSFER_BYTES, Site, type RemoteClient } from '../../src/remote/site';
 import { downloadTo } from '../../src/remote/download';
 import { uploadTo } from '../../src/remote/upload';
-import { inParallel } from '../../src/remote/transfers';
+import { inParallel, walkInParallel } from '../../src/remote/transfers';
 import { tempDirPerTest } from './tempDir';
 import { FakeServer, fsError, type FakeClient } from './remote-fake-client';
 
@@ -295,5 +295,100 @@ describe('remote/transfers: inParallel', () => {
       if (item === 3) assert.equal(more(), false, 'nothing is left after the last item');
     });
     assert.deepEqual(took, { A: [0, 3], B: [1, 2] });
+  });
+});
+
+describe('remote/transfers: walkInParallel', () => {
+  /** A tree: folder name -> its files and subfolders. */
+  const tree: Record<string, { files: string[]; dirs: string[] }> = {
+    '/': { files: ['a'], dirs: ['/x', '/y'] },
+    '/x': { files: ['x1', 'x2', 'x3'], dirs: ['/x/deep'] },
+    '/x/deep': { files: ['d1'], dirs: [] },
+    '/y': { files: [], dirs: [] },
+  };
+
+  it('moves every file of the tree once, listing each folder once, with at most n things at once', async () => {
+    const listed: string[] = [];
+    const moved: string[] = [];
+    let now = 0;
+    let most = 0;
+    const busy = async <T>(f: () => T): Promise<T> => {
+      most = Math.max(most, ++now);
+      await new Promise((r) => setImmediate(r));
+      now--;
+      return f();
+    };
+    await walkInParallel<string, string>(
+      '/',
+      2,
+      undefined,
+      (d) => busy(() => (listed.push(d), tree[d])),
+      (f) => busy(() => void moved.push(f)),
+    );
+    assert.deepEqual(listed.sort(), ['/', '/x', '/x/deep', '/y']);
+    assert.deepEqual(moved.sort(), ['a', 'd1', 'x1', 'x2', 'x3']);
+    assert.equal(most, 2);
+  });
+
+  it("listings and files overlap (folder by folder, a folder's files and its subfolders' listings waited for each other)", async () => {
+    const ticks = (n: number): Promise<void> => (n > 0 ? new Promise<void>((r) => setImmediate(r)).then(() => ticks(n - 1)) : Promise.resolve());
+    let listing = 0;
+    let moving = 0;
+    let overlapped = 0;
+    const note = () => void (listing > 0 && moving > 0 && overlapped++);
+    await walkInParallel<string, string>(
+      '/',
+      2,
+      undefined,
+      async (d) => {
+        listing++;
+        note();
+        await ticks(d === '/y' ? 1 : 3);
+        listing--;
+        return tree[d];
+      },
+      async () => {
+        moving++;
+        note();
+        await ticks(3);
+        moving--;
+      },
+    );
+    assert.ok(overlapped > 0, 'a file moved while a folder was listed');
+  });
+
+  it('after the first failure nothing new starts; the running ones finish; that failure is thrown', async () => {
+    const moved: string[] = [];
+    await assert.rejects(
+      walkInParallel<string, string>(
+        '/',
+        1,
+        undefined,
+        async (d) => {
+          if (d === '/x') throw new Error('listing /x failed');
+          return tree[d];
+        },
+        async (f) => void moved.push(f),
+      ),
+      /listing \/x failed/,
+    );
+    assert.deepEqual(moved, [], 'one worker lists before it moves: nothing moved after the failure');
+  });
+
+  it('tells how many files and folders wait after each listing (to widen the pool), and more() keeps one file', async () => {
+    const waits: number[] = [];
+    const answers: boolean[] = [];
+    await walkInParallel<string, string>(
+      '/x',
+      1,
+      undefined,
+      async (d) => tree[d],
+      async (f, more) => void answers.push(more()),
+      (n) => waits.push(n),
+    );
+    // /x: three files and one folder wait; then /x/deep is listed first (folders before files): four files wait.
+    assert.deepEqual(waits, [4, 4]);
+    // One worker: it lists /x/deep first, then x1, x2, x3, d1 (more() says yes while a file waits).
+    assert.deepEqual(answers, [true, true, true, false]);
   });
 });
