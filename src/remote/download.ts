@@ -103,7 +103,7 @@ async function getDir(site: Site, remote: string, local: string, run: TransferRu
   };
   await walkInParallel<GetJob, DirJob>(
     { remote, local, above: [], sub: false },
-    folderConnections(site),
+    () => folderConnections(site),
     ctx.signal,
     list,
     (job, more) => getFile(site, job, run, more),

@@ -65,7 +65,10 @@ export interface TransferResult {
   bytes: number;
   /** Names skipped because they cannot be a local file name (e.g. contain a path separator). */
   skipped: string[];
-  /** Download: links to folders, not followed (what they lead to may be anywhere, or the folder itself). */
+  /**
+   * Download: links to folders, not followed (what they lead to may be anywhere, or the folder itself). Upload: local
+   * links back to a folder above them (a loop), not followed; other local links are followed.
+   */
   links: string[];
   /** Files that existed and were kept as they were (onExisting answered 'skip'): local paths on download, remote on upload. */
   kept: string[];
@@ -222,12 +225,13 @@ export interface Found<F, D> {
  * waiting lists the next folder, so over a long round trip the connections stay busy while folders are listed, and
  * the last files of one folder move together with the first of the next (folder by folder, each folder's listing
  * and its last file left connections idle). Folders are listed before waiting files are taken (more work is known
- * sooner). `more()` as in inParallel: a yes keeps the next file for this worker. `queued(n)`: n files and folders
+ * sooner). `n()` is asked again after each listing: workers are added when it grows. `more()` as in inParallel: a
+ * yes keeps the next file for this worker. `queued(n)`: n files and folders
  * wait after a listing (to widen the pool). After the first failure no new item starts; the running ones finish, then it is thrown.
  */
 export async function walkInParallel<F, D>(
   start: D,
-  n: number,
+  n: () => number,
   signal: AbortSignal | undefined,
   list: (dir: D) => Promise<Found<F, D>>,
   move: (file: F, more: () => boolean) => Promise<void>,
@@ -285,6 +289,7 @@ export async function walkInParallel<F, D>(
           for (const f of found.files) files.push(f); // (a loop: a spread of 100,000 arguments overflows the stack)
           for (const d of found.dirs) dirs.push(d);
           queued?.(waiting() + dirs.length);
+          grow();
         } else {
           await move(job.file, more);
         }
@@ -296,7 +301,13 @@ export async function walkInParallel<F, D>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, n) }, worker));
+  // n() may grow once the walk has begun (the round trip is known after the first answers; the pool widened).
+  const workers: Promise<void>[] = [];
+  const grow = () => {
+    while (workers.length < Math.max(1, n())) workers.push(worker());
+  };
+  grow();
+  for (let i = 0; i < workers.length; i++) await workers[i];
   if (failure) throw failure.err;
 }
 

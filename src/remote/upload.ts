@@ -7,7 +7,7 @@ import type { ChangeBatch } from './changes';
 import { FsError } from './fsErrors';
 import { resumeKey, RESUME_MIN_BYTES } from './resume';
 import { FileType, SHORT_TRANSFER_BYTES, type Site, type UploadOptions } from './site';
-import { checkCancelled, connectionsFor, endRun, inParallel, newRun, type TransferContext, type TransferResult, type TransferRun } from './transfers';
+import { checkCancelled, connectionsFor, endRun, folderConnections, inParallel, newRun, walkInParallel, type Found, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
 import { t as l10nT } from './l10n';
 
@@ -81,7 +81,8 @@ export async function uploadTo(site: Site, localPaths: string[], remoteDir: stri
       const jobs = files.map((local, i) => ({ local, remote: joinPath(dir, names[i]), ...known[i], oneOfMany }));
       await putFiles(site, jobs, run);
     }
-    for (const local of dirs) await putDir(site, local, joinPath(dir, nodePath.basename(local)), run);
+    // One folder after the other: two of the same name go into one remote folder, the second seeing the first's files.
+    for (const local of dirs) await putTree(site, local, joinPath(dir, nodePath.basename(local)), run);
   } finally {
     endRun(run);
     batch.close();
@@ -108,9 +109,54 @@ export async function uploadFile(site: Site, localFile: string, remotePath: stri
   return result;
 }
 
-async function putDir(site: Site, local: string, remote: string, run: Run): Promise<void> {
-  const { ctx, result: r, batch } = run;
-  checkCancelled(ctx.signal);
+/** A local folder of an upload's tree, and the remote folder it goes to. */
+interface PutDirJob {
+  local: string;
+  remote: string;
+  /** The real paths of the local folders above it: a link back to one of them is a loop, not followed. */
+  above: string[];
+}
+
+/** A file of an upload's tree: its folder's ReadAhead prepares it (`index` in that folder). */
+interface Queued {
+  job: PutJob;
+  ahead: ReadAhead;
+  index: number;
+}
+
+/**
+ * A local folder and everything in it, into `remote`. The whole tree over the same connections (walkInParallel):
+ * making and listing a folder is one more job, so over a long round trip it overlaps the files of the folders before.
+ */
+async function putTree(site: Site, local: string, remote: string, run: Run): Promise<void> {
+  const uploads = new FileUploads(site, run);
+  try {
+    await walkInParallel<Queued, PutDirJob>(
+      { local, remote, above: [] },
+      () => folderConnections(site),
+      run.ctx.signal,
+      (d) => putDir(site, d, run),
+      (q, more) => uploads.one(q, more),
+      (waiting) => connectionsFor(site, run, waiting),
+    );
+  } finally {
+    await uploads.settled();
+  }
+  uploads.check();
+}
+
+/** Make (or list) the remote folder of `d`: what goes into it, its files and its subfolders. */
+async function putDir(site: Site, d: PutDirJob, run: Run): Promise<Found<Queued, PutDirJob>> {
+  const { result: r, batch } = run;
+  const { local, remote } = d;
+  // Links to folders are followed (a stat of the path would), but not one back to a folder above: that walk would
+  // only end when the path grows too long for the system, with a copy of the tree on the server at every level.
+  const real = await fsp.realpath(local);
+  if (d.above.includes(real)) {
+    r.links.push(local);
+    return { files: [], dirs: [] };
+  }
+  const above = [...d.above, real];
   let listing: FileEntry[];
   try {
     await site.createDirectory(remote);
@@ -127,23 +173,26 @@ async function putDir(site: Site, local: string, remote: string, run: Run): Prom
   r.folders++;
   const files: string[] = [];
   const dirs: string[] = [];
-  for (const d of await fsp.readdir(local, { withFileTypes: true })) {
-    if (d.isDirectory()) dirs.push(d.name);
-    else if (d.isFile()) files.push(d.name);
-    else if (d.isSymbolicLink()) {
+  for (const e of await fsp.readdir(local, { withFileTypes: true })) {
+    if (e.isDirectory()) dirs.push(e.name);
+    else if (e.isFile()) files.push(e.name);
+    else if (e.isSymbolicLink()) {
       // Follow it, as a stat of the path would.
-      const st = await fsp.stat(nodePath.join(local, d.name)).catch(() => undefined);
-      if (st?.isDirectory()) dirs.push(d.name);
-      else if (st?.isFile()) files.push(d.name);
-      else r.skipped.push(nodePath.join(local, d.name));
+      const st = await fsp.stat(nodePath.join(local, e.name)).catch(() => undefined);
+      if (st?.isDirectory()) dirs.push(e.name);
+      else if (st?.isFile()) files.push(e.name);
+      else r.skipped.push(nodePath.join(local, e.name));
     } else {
-      r.skipped.push(nodePath.join(local, d.name));
+      r.skipped.push(nodePath.join(local, e.name));
     }
   }
   const known = existingOf(files, listing);
   const jobs = files.map((name, i) => ({ local: nodePath.join(local, name), remote: joinPath(remote, name), ...known[i], oneOfMany: true }));
-  await putFiles(site, jobs, run);
-  for (const name of dirs) await putDir(site, nodePath.join(local, name), joinPath(remote, name), run);
+  const ahead = new ReadAhead(jobs);
+  return {
+    files: jobs.map((job, index) => ({ job, ahead, index })),
+    dirs: dirs.map((name) => ({ local: nodePath.join(local, name), remote: joinPath(remote, name), above })),
+  };
 }
 
 /**
@@ -190,25 +239,51 @@ async function prepare(local: string): Promise<Prepared> {
 }
 
 /**
- * The files of one folder over the pool. A file's connection is taken by the next file as soon as its bytes are
- * stored, its size check riding along with that file's first command (UploadOptions.onSent): each file is done
- * (counted, its promise settled) once its own check is; a failed check stops new files as a failed upload does.
+ * Files over the pool. A file's connection is taken by the next file as soon as its bytes are stored, its size check
+ * riding along with that file's first command (UploadOptions.onSent): each file is done (counted, its promise
+ * settled) once its own check is; a failed check stops new files as a failed upload does.
  */
+class FileUploads {
+  private readonly checks: Promise<void>[] = [];
+  private failed: { err: unknown } | undefined;
+
+  constructor(
+    private readonly site: Site,
+    private readonly run: Run,
+  ) {}
+
+  async one(q: Queued, more: () => boolean): Promise<void> {
+    if (this.failed) throw this.failed.err;
+    const check = await putFile(this.site, q.job, await q.ahead.get(q.index), this.run, more);
+    if (check) this.checks.push(check.done.catch((err: unknown) => void (this.failed ??= { err })));
+  }
+
+  /** Every size check has come (or failed). */
+  async settled(): Promise<void> {
+    await Promise.all(this.checks);
+  }
+
+  /** Throws the first failed size check (after settled()). */
+  check(): void {
+    if (this.failed) throw this.failed.err;
+  }
+}
+
+/** The files of one folder over the pool (see FileUploads). */
 async function putFiles(site: Site, jobs: PutJob[], run: Run): Promise<void> {
   const ahead = new ReadAhead(jobs);
-  const index = new Map(jobs.map((j, i) => [j, i]));
-  const checks: Promise<void>[] = [];
-  const state: { failed?: { err: unknown } } = {};
+  const uploads = new FileUploads(site, run);
   try {
-    await inParallel(jobs, connectionsFor(site, run, jobs.length), run.ctx.signal, async (job, more) => {
-      if (state.failed) throw state.failed.err;
-      const check = await putFile(site, job, await ahead.get(index.get(job)!), run, more);
-      if (check) checks.push(check.done.catch((err: unknown) => void (state.failed ??= { err })));
-    });
+    await inParallel(
+      jobs.map((job, index) => ({ job, ahead, index })),
+      connectionsFor(site, run, jobs.length),
+      run.ctx.signal,
+      (q, more) => uploads.one(q, more),
+    );
   } finally {
-    await Promise.all(checks);
+    await uploads.settled();
   }
-  if (state.failed) throw state.failed.err;
+  uploads.check();
 }
 
 /**

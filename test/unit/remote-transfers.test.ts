@@ -320,7 +320,7 @@ describe('remote/transfers: walkInParallel', () => {
     };
     await walkInParallel<string, string>(
       '/',
-      2,
+      () => 2,
       undefined,
       (d) => busy(() => (listed.push(d), tree[d])),
       (f) => busy(() => void moved.push(f)),
@@ -338,7 +338,7 @@ describe('remote/transfers: walkInParallel', () => {
     const note = () => void (listing > 0 && moving > 0 && overlapped++);
     await walkInParallel<string, string>(
       '/',
-      2,
+      () => 2,
       undefined,
       async (d) => {
         listing++;
@@ -357,12 +357,33 @@ describe('remote/transfers: walkInParallel', () => {
     assert.ok(overlapped > 0, 'a file moved while a folder was listed');
   });
 
+  it('adds workers when n() grows after a listing (the round trip known, the pool widened), never more than it says', async () => {
+    let wide = false;
+    let now = 0;
+    let most = 0;
+    await walkInParallel<string, string>(
+      '/',
+      () => (wide ? 3 : 1),
+      undefined,
+      async (d) => {
+        wide = true;
+        return tree[d];
+      },
+      async () => {
+        most = Math.max(most, ++now);
+        await new Promise((r) => setImmediate(r));
+        now--;
+      },
+    );
+    assert.equal(most, 3);
+  });
+
   it('after the first failure nothing new starts; the running ones finish; that failure is thrown', async () => {
     const moved: string[] = [];
     await assert.rejects(
       walkInParallel<string, string>(
         '/',
-        1,
+        () => 1,
         undefined,
         async (d) => {
           if (d === '/x') throw new Error('listing /x failed');
@@ -380,7 +401,7 @@ describe('remote/transfers: walkInParallel', () => {
     const answers: boolean[] = [];
     await walkInParallel<string, string>(
       '/x',
-      1,
+      () => 1,
       undefined,
       async (d) => tree[d],
       async (f, more) => void answers.push(more()),
