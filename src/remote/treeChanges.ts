@@ -9,7 +9,7 @@ import { t } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
-import { baseName, isUnder, joinPath, normalizePath, parentPath } from './uri';
+import { isUnder, joinPath, normalizePath, parentPath } from './uri';
 
 export async function createDirectory(site: SiteCore, path: string): Promise<void> {
   const p = normalizePath(path);
@@ -17,8 +17,6 @@ export async function createDirectory(site: SiteCore, path: string): Promise<voi
   if (p === '/') throw new FsError('FileExists', t('{0} exists already', '/'));
   const entry = await site.lookup(p);
   if (entry) throw new FsError('FileExists', t('{0} exists already', p));
-  // The listing the lookup read, to add the new folder to afterwards.
-  const listed = site.cache.get(parentPath(p));
   await site.assertParentExists(p);
   try {
     await site.pool.run(async (c) => {
@@ -29,11 +27,7 @@ export async function createDirectory(site: SiteCore, path: string): Promise<voi
     site.cache.invalidatePath(p);
     throw await site.explain(err, 'create folder', p, parentPath(p));
   }
-  // The parent's listing with the new folder in it, rather than forgotten: the next folder made there (a folder
-  // upload's subfolders, one after the other) is not a new listing of the parent each time.
-  // (replace() forgets it instead when that listing is no longer the fresh one.)
-  if (Array.isArray(listed)) site.cache.replace(p, { name: baseName(p), type: 'dir' }, listed);
-  else site.cache.invalidatePath(p);
+  site.cache.invalidatePath(p);
   site.cache.store(p, []);
   site.emit([{ type: 'created', path: p }]);
 }

@@ -229,16 +229,6 @@ describe('remote/site: writing', () => {
     assert.equal(server.count('list'), lists);
   });
 
-  it('folders made one after the other in one folder: its listing is read once, the new ones added to it', async () => {
-    const server = new FakeServer().dir('/d');
-    const { site } = makeSite(server);
-    for (const n of ['a', 'b', 'c']) await site.createDirectory(`/d/${n}`);
-    // (Before: every folder made forgot /d's listing, and the next one listed it again.)
-    assert.equal(server.calls.filter((c) => / list \/d$/.test(c)).length, 1, server.calls.join('\n'));
-    assert.deepEqual((await site.readDirectory('/d')).map(([n]) => n).sort(), ['a', 'b', 'c']);
-    assert.equal((await fsError(site.createDirectory('/d/b'))).kind, 'FileExists');
-  });
-
   it('deletes files and, recursively, folders', async () => {
     const server = new FakeServer().file('/d/a', '1').file('/d/sub/b', '2').file('/d/sub/deep/c', '3').file('/keep', 'k');
     const { site, changes } = makeSite(server);
