@@ -70,47 +70,45 @@ interface DirJob {
  * one more job, so over a long round trip the files of one folder and the listing of the next overlap.
  */
 async function getDir(site: Site, remote: string, local: string, run: TransferRun): Promise<void> {
+  const { ctx, result: r } = run;
+  const list = async (d: DirJob): Promise<Found<GetJob, DirJob>> => {
+    const none = { files: [], dirs: [] };
+    if (d.sub && (await linkInDisguise(site, d.remote))) {
+      r.links.push(d.remote);
+      return none;
+    }
+    // One listing: entries() has the sizes, readDirectory() (from the same cached listing) the types of symlinks.
+    const listing = await site.entries(d.remote);
+    // A folder that lists exactly as a folder above it is that folder again, reached through a link no listing
+    // shows (ftp-srv's LIST follows links: `loop -> .` is a folder there): a walk into it would never end.
+    const seen = listingSignature(listing);
+    if (seen && d.above.includes(seen)) {
+      r.links.push(d.remote);
+      return none;
+    }
+    await fsp.mkdir(d.local, { recursive: true });
+    r.folders++;
+    const sizes = new Map<string, number>();
+    for (const e of listing) if (e.type === 'file' && e.size !== undefined) sizes.set(e.name, e.size);
+    const found: Found<GetJob, DirJob> = { files: [], dirs: [] };
+    const above = [...d.above, seen];
+    for (const [name, type] of await site.readDirectory(d.remote)) {
+      const sub = joinPath(d.remote, name);
+      if (!isSafeLocalName(name)) r.skipped.push(sub);
+      else if (type === (FileType.SymbolicLink | FileType.Directory)) r.links.push(sub);
+      else if ((type & FileType.Directory) !== 0) found.dirs.push({ remote: sub, local: nodePath.join(d.local, name), above, sub: true });
+      else found.files.push({ remote: sub, local: nodePath.join(d.local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
+    }
+    return found;
+  };
   await walkInParallel<GetJob, DirJob>(
     { remote, local, above: [], sub: false },
     () => folderConnections(site),
-    run.ctx.signal,
-    (d) => listDir(site, d, run),
+    ctx.signal,
+    list,
     (job, more) => getFile(site, job, run, more),
     (waiting) => connectionsFor(site, run, waiting),
   );
-}
-
-/** List the folder of `d` and make it locally: its files to download, and its subfolders. */
-async function listDir(site: Site, d: DirJob, run: TransferRun): Promise<Found<GetJob, DirJob>> {
-  const r = run.result;
-  const none = { files: [], dirs: [] };
-  if (d.sub && (await linkInDisguise(site, d.remote))) {
-    r.links.push(d.remote);
-    return none;
-  }
-  // One listing: entries() has the sizes, readDirectory() (from the same cached listing) the types of symlinks.
-  const listing = await site.entries(d.remote);
-  // A folder that lists exactly as a folder above it is that folder again, reached through a link no listing
-  // shows (ftp-srv's LIST follows links: `loop -> .` is a folder there): a walk into it would never end.
-  const seen = listingSignature(listing);
-  if (seen && d.above.includes(seen)) {
-    r.links.push(d.remote);
-    return none;
-  }
-  await fsp.mkdir(d.local, { recursive: true });
-  r.folders++;
-  const sizes = new Map<string, number>();
-  for (const e of listing) if (e.type === 'file' && e.size !== undefined) sizes.set(e.name, e.size);
-  const found: Found<GetJob, DirJob> = { files: [], dirs: [] };
-  const above = [...d.above, seen];
-  for (const [name, type] of await site.readDirectory(d.remote)) {
-    const sub = joinPath(d.remote, name);
-    if (!isSafeLocalName(name)) r.skipped.push(sub);
-    else if (type === (FileType.SymbolicLink | FileType.Directory)) r.links.push(sub);
-    else if ((type & FileType.Directory) !== 0) found.dirs.push({ remote: sub, local: nodePath.join(d.local, name), above, sub: true });
-    else found.files.push({ remote: sub, local: nodePath.join(d.local, name), bytes: type === FileType.File ? sizes.get(name) : undefined, oneOfMany: true });
-  }
-  return found;
 }
 
 /** What a listing holds (names, types, sizes, times), to tell a folder reached again; '' for an empty one. */

@@ -3,10 +3,10 @@
  * share is here. No vscode import: progress and cancel come in as callbacks and an AbortSignal. One pool operation
  * per file, so browsing stays responsive.
  *
- * Per folder: one listing (download: what to fetch, with sizes; upload: which names exist already, after its MKD),
- * and its files over every connection of the pool at once (small files are short operations, see
- * SHORT_TRANSFER_BYTES); the listings and the files of a whole tree share the connections (walkInParallel). Per file
- * nothing else is asked: a download costs EPSV + RETR, an upload of a new name EPSV + STOR + SIZE (a name that exists gets a safe save: temporary file, SIZE, rename). The cache and the
+ * Per folder: one listing (download: what to fetch, with sizes; upload: which names exist already), and its files
+ * over every connection of the pool at once (small files are short operations, see SHORT_TRANSFER_BYTES). An upload
+ * goes folder by folder; a download's listings and files share the connections across the tree (walkInParallel). Per file nothing else is asked: a download costs EPSV + RETR, an upload of a new name
+ * EPSV + STOR + SIZE (a name that exists gets a safe save: temporary file, SIZE, rename). The cache and the
  * change events of an upload are updated in batches (Site.batch()), not per file.
  */
 import * as fsp from 'node:fs/promises';
@@ -182,10 +182,36 @@ export class Tally {
  * file on its connection: a port left unused stays open on the server, pyftpdlib's for 30 s and then a 421).
  * After the first failure no new item starts; the ones running finish, then that failure is thrown.
  */
-export function inParallel<T>(items: T[], n: number, signal: AbortSignal | undefined, task: (item: T, more: () => boolean) => Promise<void>): Promise<void> {
-  if (items.length === 0) return Promise.resolve();
-  // A walk whose one "folder" holds every item.
-  return walkInParallel<T, undefined>(undefined, () => Math.min(n, items.length), signal, async () => ({ files: items, dirs: [] }), task);
+export async function inParallel<T>(items: T[], n: number, signal: AbortSignal | undefined, task: (item: T, more: () => boolean) => Promise<void>): Promise<void> {
+  let next = 0;
+  /** Items kept for a worker by its more(): the others leave them. */
+  let kept = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async () => {
+    let mine = false;
+    const more = () => {
+      if (!mine && !failure && !signal?.aborted && next + kept < items.length) {
+        mine = true;
+        kept++;
+      }
+      return mine;
+    };
+    while (!failure && (mine || next + kept < items.length)) {
+      if (mine) {
+        mine = false;
+        kept--;
+      }
+      const item = items[next++];
+      try {
+        checkCancelled(signal);
+        await task(item, more);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+  if (failure) throw failure.err;
 }
 
 /** What a folder's listing adds to a walk (walkInParallel): its files, and its subfolders to list in turn. */
@@ -195,14 +221,13 @@ export interface Found<F, D> {
 }
 
 /**
- * A folder tree, `n()` workers at once, where listing a folder is work like moving a file: a worker that finds no file
+ * A folder tree, `n` workers at once, where listing a folder is work like moving a file: a worker that finds no file
  * waiting lists the next folder, so over a long round trip the connections stay busy while folders are listed, and
  * the last files of one folder move together with the first of the next (folder by folder, each folder's listing
  * and its last file left connections idle). Folders are listed before waiting files are taken (more work is known
- * sooner). `n()` is asked again after each listing: workers are added when it grows. `more()`: whether the file's
- * worker takes another file next; a yes keeps one for it (a download that asked the server for the next file's
- * port must have a next file). `queued(n)`: n files and folders wait after a listing (to widen the pool). After the
- * first failure no new item starts; the running ones finish, then it is thrown.
+ * sooner). `n()` is asked again after each listing: workers are added when it grows. `more()` as in inParallel: a
+ * yes keeps the next file for this worker. `queued(n)`: n files and folders
+ * wait after a listing (to widen the pool). After the first failure no new item starts; the running ones finish, then it is thrown.
  */
 export async function walkInParallel<F, D>(
   start: D,
