@@ -3,10 +3,10 @@
  * share is here. No vscode import: progress and cancel come in as callbacks and an AbortSignal. One pool operation
  * per file, so browsing stays responsive.
  *
- * Per folder: one listing (download: what to fetch, with sizes; upload: which names exist already), and its files
- * over every connection of the pool at once (small files are short operations, see SHORT_TRANSFER_BYTES). An upload
- * goes folder by folder; a download's listings and files share the connections across the tree (walkInParallel). Per file nothing else is asked: a download costs EPSV + RETR, an upload of a new name
- * EPSV + STOR + SIZE (a name that exists gets a safe save: temporary file, SIZE, rename). The cache and the
+ * Per folder: one listing (download: what to fetch, with sizes; upload: which names exist already, after its MKD),
+ * and its files over every connection of the pool at once (small files are short operations, see
+ * SHORT_TRANSFER_BYTES); the listings and the files of a whole tree share the connections (walkInParallel). Per file
+ * nothing else is asked: a download costs EPSV + RETR, an upload of a new name EPSV + STOR + SIZE (a name that exists gets a safe save: temporary file, SIZE, rename). The cache and the
  * change events of an upload are updated in batches (Site.batch()), not per file.
  */
 import * as fsp from 'node:fs/promises';
