@@ -49,6 +49,8 @@ export type { TlsMode };
 export interface GlobalSettings {
   timeoutSeconds: number;
   poolSize: number;
+  /** The user set poolSize (it is not the default): folder transfers keep to it instead of widening (transfers.ts). */
+  poolSizeChosen: boolean;
   /** 0 = no keep-alive NOOPs on idle connections. */
   keepAliveSeconds: number;
 }
@@ -56,7 +58,7 @@ export interface GlobalSettings {
 /** Default of a connection's pollSeconds. */
 export const DEFAULT_POLL_SECONDS = 10;
 
-export const DEFAULT_SETTINGS: GlobalSettings = { timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 };
+export const DEFAULT_SETTINGS: GlobalSettings = { timeoutSeconds: 30, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 };
 export const MAX_POOL_SIZE = 8;
 
 const ANONYMOUS = new Set(['anonymous', 'ftp']);
@@ -195,11 +197,16 @@ export function normalizeConnections(raw: unknown): { configs: ConnectionConfig[
   return { configs, problems, withPassword };
 }
 
-export function normalizeSettings(raw: { timeoutSeconds?: unknown; poolSize?: unknown; keepAliveSeconds?: unknown }): GlobalSettings {
+export function normalizeSettings(raw: { timeoutSeconds?: unknown; poolSize?: unknown; poolSizeChosen?: unknown; keepAliveSeconds?: unknown }): GlobalSettings {
   const t = typeof raw.timeoutSeconds === 'number' && raw.timeoutSeconds > 0 ? raw.timeoutSeconds : DEFAULT_SETTINGS.timeoutSeconds;
   const p = int(raw.poolSize);
   const k = typeof raw.keepAliveSeconds === 'number' && raw.keepAliveSeconds > 0 ? raw.keepAliveSeconds : 0;
-  return { timeoutSeconds: t, poolSize: p !== undefined ? clamp(p, 1, MAX_POOL_SIZE) : DEFAULT_SETTINGS.poolSize, keepAliveSeconds: k };
+  return {
+    timeoutSeconds: t,
+    poolSize: p !== undefined ? clamp(p, 1, MAX_POOL_SIZE) : DEFAULT_SETTINGS.poolSize,
+    poolSizeChosen: p !== undefined && raw.poolSizeChosen === true,
+    keepAliveSeconds: k,
+  };
 }
 
 const TLS_MODES: readonly TlsMode[] = ['none', 'explicit', 'implicit'];

@@ -34,6 +34,11 @@ export class SiteCore {
   readonly traits = new ServerTraits();
   /** The large files read last, for VS Code's repeated reads of one file it opens (recentReads.ts). */
   readonly recentReads: RecentReads;
+  /**
+   * The user chose the pool's size in the settings (ftpExplorer.poolSize set, not its default): folder transfers
+   * keep to it as to a connection's own poolSize (folderConnections).
+   */
+  poolSizeChosen = false;
   private loginDir: string | undefined;
   private userDisconnected = false;
   private readonly warnedNames = new Set<string>();

@@ -112,6 +112,7 @@ export class SiteRegistry {
       if (cfg.mode !== site.config.mode) site.setMode(cfg.mode);
       site.config = cfg;
       site.pool.resize(cfg.poolSize ?? settings.poolSize);
+      site.poolSizeChosen = settings.poolSizeChosen;
       site.pool.setKeepAlive(settings.keepAliveSeconds * 1000);
     }
     this.fireChange();
@@ -153,6 +154,7 @@ export class SiteRegistry {
       info: (t) => this.opts.info?.(site, t),
       versions: this.opts.versions,
     });
+    site.poolSizeChosen = settings.poolSizeChosen;
     site.pool.onDidChange(() => this.fireChange());
     site.onDidChangeFiles((changes) => {
       for (const l of [...this.fileListeners]) l(site, changes);

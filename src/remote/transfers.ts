@@ -315,13 +315,13 @@ export async function walkInParallel<F, D>(
  * Files of one folder moved at once: one per connection of the site's pool, and over a long round trip at least
  * WIDE_FOLDER_CONNECTIONS. There each file's connection mostly waits (its EPSV, its RETR or STOR and its 226 each
  * take a round trip), so files move about in proportion to the connections; on a short one the machines' CPUs
- * decide. Not where the pool's size was chosen for this server (a connection's own poolSize, the CLI's
- * --connections), and never more than the server takes: the pool stops at the connections it had when the server
- * refused one (ClientPool.widen).
+ * decide. Not where the pool's size was chosen (a connection's own poolSize, the CLI's --connections, the
+ * ftpExplorer.poolSize setting set by the user), and never more than the server takes: the pool stops at the
+ * connections it had when the server refused one (ClientPool.widen).
  */
 export function folderConnections(site: Site): number {
   const size = Math.max(1, site.pool.size);
-  if (site.config.poolSize !== undefined) return size;
+  if (site.config.poolSize !== undefined || site.poolSizeChosen) return size;
   return longRoundTrip(site.traits.data) ? Math.max(size, WIDE_FOLDER_CONNECTIONS) : size;
 }
 
@@ -337,14 +337,17 @@ export function widenForFiles(site: Site, files: number): (() => void) | undefin
   return n > site.pool.size && files > site.pool.size ? site.pool.widen(n) : undefined;
 }
 
+/** Where a walk keeps the widening it asked for (a TransferRun, or a sync's planning). */
+export type Widened = Pick<TransferRun, 'giveBack'>;
+
 /** How many of a folder's `files` move at once; the pool widened for the rest of the transfer where that is more. */
-export function connectionsFor(site: Site, run: TransferRun, files: number): number {
+export function connectionsFor(site: Site, run: Widened, files: number): number {
   run.giveBack ??= widenForFiles(site, files);
   return folderConnections(site);
 }
 
 /** The transfer is over: the pool goes back to its size (the extra connections close once idle). */
-export function endRun(run: TransferRun): void {
+export function endRun(run: Widened): void {
   run.giveBack?.();
   run.giveBack = undefined;
 }

@@ -45,9 +45,12 @@ export class Settings implements vscode.Disposable {
 
   global(): GlobalSettings {
     const s = this.section;
+    // get() answers the default when nothing is set; only a value the user set keeps folder transfers to it.
+    const pool = s.inspect<number>('poolSize');
     return normalizeSettings({
       timeoutSeconds: s.get('timeoutSeconds'),
       poolSize: s.get('poolSize'),
+      poolSizeChosen: [pool?.globalValue, pool?.workspaceValue, pool?.workspaceFolderValue].some((v) => v !== undefined),
       keepAliveSeconds: s.get('keepAliveSeconds'),
     });
   }

@@ -43,7 +43,7 @@ describe('a server that allows one connection per user (proftpd MaxClientsPerUse
         },
       },
       trust: { connect: (_cfg, connect) => connect(undefined) },
-      settings: () => ({ timeoutSeconds: 10, poolSize: 2, keepAliveSeconds: 0 }),
+      settings: () => ({ timeoutSeconds: 10, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 }),
       log: { event: () => undefined },
     });
     const cfg = normalizeConnection({ name: 'limited', host: srv.host, port: srv.port, username: srv.user, poolSize: 2 }).config!;

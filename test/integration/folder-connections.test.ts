@@ -178,6 +178,23 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       assert.equal(ctx.site.pool.size, 2);
     });
 
+    it(`a sync's plan of a tree of small folders lists up to ${wide ? WIDE_FOLDER_CONNECTIONS : 2} folders at once, then the pool is 2 again`, async () => {
+      const most = mostAtOnce(ctx.proxy, /^(MLSD|LIST|NLST)\b/);
+      const into = path.join(ctx.tmp, 'plan-tree');
+      fs.mkdirSync(into);
+      const peak = await peakConnections(ctx.site, async () => {
+        const { plan } = await planSync(ctx.site, { direction: 'download', localRoot: into, remoteRoot: '/tree', seen: new Map(), parallel: ctx.site.pool.size });
+        assert.equal(plan.rows.filter((r) => r.action === 'copy').length, 18);
+        assert.equal(plan.rows.filter((r) => r.action === 'mkdir').length, 12);
+      });
+      ctx.proxy.hooks = {};
+      assert.ok(peak <= (wide ? WIDE_FOLDER_CONNECTIONS : 2), `peak ${peak}`);
+      // 6 folders wait after the first listing: over the round trip 3 or more are listed at once (the pool's 2 before).
+      if (wide) assert.ok(most() >= 3, `${most()} listing(s) at once`);
+      assert.equal(ctx.site.pool.size, 2);
+      assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
+    });
+
     if (wide && name === 'vsftpd') {
       it('a server that refuses the fourth connection: 3 of them, every file whole, and a pool of 2 after', async () => {
         // Refuse every connection beyond the third of this site's (those open now count).

@@ -12,6 +12,16 @@
 //   2026-11-21 02:30:00,126 INFO 127.0.0.1:51234-[ftpexplorer] RETR /tmp/.../a.txt completed=1 bytes=6 seconds=0.001
 // pyftpdlib connects at PORT/EPRT time ("200 Active data connection established.") and answers
 // the transfer command with 125.
+//
+// Its active mode has a bug the harness mends (unless `asShipped`): after an active data connection
+// is made, the session keeps the connector that made it, with that socket's descriptor number, and at
+// the session's next PORT/EPRT/PASV/EPSV, ABOR, USER or close it unregisters that number from the
+// event loop once more. By then the socket is closed and the kernel may have given the number to a
+// new socket: another session's control or data connection, which is then never read again (its
+// commands get no reply, its upload no data). With several connections in active mode this hangs
+// one now and then (upstream: giampaolo/pyftpdlib PR #657, open). The mend forgets the number once
+// the socket is handed on, as that PR does. test/integration/pyftpdlib-active-fd.test.ts shows the
+// bug on the server as shipped, and what our client does about it.
 import * as fs from 'fs';
 import * as path from 'path';
 import { BIN } from './paths';
@@ -58,6 +68,15 @@ for k, v in cfg.get('extra', {}).items():
         pass
     setattr(Handler, k, v)
 
+if not cfg.get('asShipped'):
+    from pyftpdlib.handlers import ActiveDTP
+    _connected = ActiveDTP.handle_connect
+    def handle_connect(self):
+        _connected(self)
+        # The socket now belongs to the DTPHandler: its number is not this connector's to unregister.
+        self._fileno = None
+    ActiveDTP.handle_connect = handle_connect
+
 server = FTPServer((cfg['host'], cfg['port']), Handler)
 server.max_cons = 256
 server.max_cons_per_ip = 0
@@ -93,6 +112,7 @@ export const pyftpdlib: ServerDriver = {
       uid: sysUser.uid, gid: sysUser.gid, log: logFile,
       tls: ctx.tls ? { cert: ctx.tls.certFile, key: ctx.tls.keyFile } : undefined,
       extra: opts.extraConfig ?? {},
+      asShipped: opts.asShipped === true,
     }), { mode: 0o600 });
     const proc = new ServerProcess('pyftpdlib', BIN.python3, [script, cfgFile], {
       cwd: dir, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },

@@ -41,6 +41,11 @@ export interface ServerOptions {
    * - ftp-srv: FtpSrv constructor options; value is JSON or a plain string
    */
   extraConfig?: Record<string, string>;
+  /**
+   * pyftpdlib only: without the harness's mend of its active-mode bug (a descriptor number unregistered
+   * twice, which can stop another connection: see pyftpdlib.ts)
+   */
+  asShipped?: boolean;
   /** how long to wait for the 220 banner (default 10000 ms) */
   startTimeoutMs?: number;
 }

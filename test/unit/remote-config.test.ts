@@ -112,12 +112,15 @@ describe('remote/config', () => {
   });
 
   it('normalizes global settings', () => {
-    assert.deepEqual(normalizeSettings({}), { timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 });
-    assert.deepEqual(normalizeSettings({ timeoutSeconds: -1, poolSize: 0, keepAliveSeconds: 60 }), {
+    assert.deepEqual(normalizeSettings({}), { timeoutSeconds: 30, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 });
+    assert.deepEqual(normalizeSettings({ timeoutSeconds: -1, poolSize: 0, poolSizeChosen: true, keepAliveSeconds: 60 }), {
       timeoutSeconds: 30,
       poolSize: 1,
+      poolSizeChosen: true,
       keepAliveSeconds: 60,
     });
+    // Chosen only with a size to keep to.
+    assert.equal(normalizeSettings({ poolSize: 'many', poolSizeChosen: true }).poolSizeChosen, false);
   });
 
   it('keys secrets by account, not by name', () => {

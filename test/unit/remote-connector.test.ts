@@ -36,7 +36,7 @@ function setup(opts: { retryGives?: string; fail?: unknown; username?: string } 
       },
     },
     trust: { connect: (_cfg, open) => open(undefined) },
-    settings: () => ({ timeoutSeconds: 7, poolSize: 2, keepAliveSeconds: 0 }),
+    settings: () => ({ timeoutSeconds: 7, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 }),
     log: { event: (prefix) => logged.push({ prefix }) },
     open: async (o) => {
       seen.push(o);
@@ -109,7 +109,7 @@ describe('remote/connector: one logged-in client of a site', () => {
     const c = connector({
       passwords: { get: async () => 'right', retry: async () => 'right' },
       trust,
-      settings: () => ({ timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 }),
+      settings: () => ({ timeoutSeconds: 30, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 }),
       log: { event: () => undefined },
       open: async (o) => {
         seen.push(o.trustedFingerprint);

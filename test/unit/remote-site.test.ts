@@ -8,7 +8,8 @@ import type { Change } from '../../src/remote/changes';
 import { FileType, Site } from '../../src/remote/site';
 import { SiteRegistry } from '../../src/remote/sites';
 import { downloadTo } from '../../src/remote/download';
-import { isSafeLocalName } from '../../src/remote/transfers';
+import { folderConnections, isSafeLocalName, WIDE_FOLDER_CONNECTIONS } from '../../src/remote/transfers';
+import { noteQuickReply } from '../../src/ftp/traits';
 import { uploadTo } from '../../src/remote/upload';
 import { tempDirPerTest } from './tempDir';
 import { FakeServer, fsError } from './remote-fake-client';
@@ -294,7 +295,7 @@ describe('remote/sites: the registry', () => {
     let connections = [config()];
     const sites = new SiteRegistry({
       connections: () => connections,
-      settings: () => ({ timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 }),
+      settings: () => ({ timeoutSeconds: 30, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 }),
       connect: () => server.connect(),
     });
     const a = sites.resolve('site');
@@ -314,10 +315,26 @@ describe('remote/sites: the registry', () => {
     await sites.dispose();
   });
 
+  it('a pool size the user set in the settings is what folder transfers use; the default widens over a long round trip', async () => {
+    let chosen = true;
+    const sites = new SiteRegistry({
+      connections: () => [config()],
+      settings: () => ({ timeoutSeconds: 30, poolSize: 2, poolSizeChosen: chosen, keepAliveSeconds: 0 }),
+      connect: () => new FakeServer().connect(),
+    });
+    const a = sites.resolve('site');
+    for (let i = 0; i < 3; i++) noteQuickReply(a.traits.data, 50);
+    assert.equal(folderConnections(a), 2, 'set by the user: kept to');
+    chosen = false;
+    await sites.reconcile();
+    assert.equal(folderConnections(a), WIDE_FOLDER_CONNECTIONS, 'the default: widened');
+    await sites.dispose();
+  });
+
   it('a malformed authority holding a password is refused without showing the password', async () => {
     const sites = new SiteRegistry({
       connections: () => [],
-      settings: () => ({ timeoutSeconds: 30, poolSize: 2, keepAliveSeconds: 0 }),
+      settings: () => ({ timeoutSeconds: 30, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 }),
       connect: () => new FakeServer().connect(),
     });
     assert.throws(

@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import { isSafeSaveTemp, type FileEntry } from '../../ftp';
 import { listingSignature } from '../download';
 import type { Site } from '../site';
-import { checkCancelled } from '../transfers';
+import { checkCancelled, connectionsFor, endRun, folderConnections, walkInParallel, type Found, type Widened } from '../transfers';
 import { joinPath, parentPath } from '../uri';
 import type { IgnoreRules } from './ignore';
 
@@ -99,7 +99,8 @@ async function fileNode(p: string): Promise<TreeNode> {
 }
 
 /**
- * The remote folder `root` (missing: an empty tree, `exists` false), folders listed `parallel` at a time.
+ * The remote folder `root` (missing: an empty tree, `exists` false), folders listed `parallel` at a time, or as many
+ * as a folder transfer uses over a long round trip (folderConnections: the pool widened while the walk lasts).
  * Where the site's MLSD shows links as what they lead to (pyftpdlib), one LIST per folder tells them; where even
  * LIST follows them (ftp-srv), a folder that lists exactly as one above it is that folder again: a link.
  */
@@ -109,17 +110,21 @@ export async function walkRemote(site: Site, root: string, o: WalkOptions & { pa
   forgetAncestors(site, root);
   const first = await site.freshListing(root);
   if (first === 'missing') return { tree, leftovers, exists: false };
-  const queue: { rel: string; above: string[]; listing?: FileEntry[] }[] = [{ rel: '', above: [], listing: first }];
-  const one = async (job: (typeof queue)[number]): Promise<void> => {
-    checkCancelled(o.signal);
+  interface Job {
+    rel: string;
+    above: string[];
+    listing?: FileEntry[];
+  }
+  const list = async (job: Job): Promise<Found<never, Job>> => {
+    const found: Found<never, Job> = { files: [], dirs: [] };
     const dir = job.rel ? joinPath(root, job.rel) : root;
     const raw = job.listing ?? (await site.freshListing(dir));
-    if (raw === 'missing') return; // gone since its parent was listed
+    if (raw === 'missing') return found; // gone since its parent was listed
     const listing = site.usable(dir, raw);
     const seen = listingSignature(listing);
     if (seen && job.above.includes(seen)) {
       tree.set(job.rel, { type: 'link' });
-      return;
+      return found;
     }
     const byList = site.links.listingMayHideLinks && listing.length > 0;
     for (const e of listing) {
@@ -139,24 +144,24 @@ export async function walkRemote(site: Site, root: string, o: WalkOptions & { pa
         continue;
       }
       tree.set(r, node);
-      if (node.type === 'dir') queue.push({ rel: r, above: [...job.above, seen] });
+      if (node.type === 'dir') found.dirs.push({ rel: r, above: [...job.above, seen] });
     }
+    return found;
   };
-  // Folders several at a time, over the pool's connections.
-  const running = new Set<Promise<void>>();
-  let failure: unknown;
-  while (queue.length || running.size) {
-    while (queue.length && running.size < Math.max(1, o.parallel) && failure === undefined) {
-      const p: Promise<void> = one(queue.shift()!)
-        .catch((err: unknown) => {
-          failure ??= err;
-        })
-        .finally(() => running.delete(p));
-      running.add(p);
-    }
-    if (failure !== undefined && running.size === 0) throw failure;
-    if (running.size) await Promise.race(running);
-    else if (failure !== undefined) throw failure;
+  // Folders several at a time, over the pool's connections: a listing mostly waits for the server over a long
+  // round trip, as a file does.
+  const widened: Widened = {};
+  try {
+    await walkInParallel<never, Job>(
+      { rel: '', above: [], listing: first },
+      () => Math.max(o.parallel, folderConnections(site)),
+      o.signal,
+      list,
+      async () => undefined,
+      (waiting) => connectionsFor(site, widened, waiting),
+    );
+  } finally {
+    endRun(widened);
   }
   return { tree, leftovers, exists: true };
 }

@@ -148,6 +148,36 @@ interface SavedConnection {
       const connections = new Set(lines.filter((l) => l.includes('--- connected to')).map((l) => /^\[[^\]]*#(\d+)\]/.exec(l)?.[1]));
       assert.strictEqual(connections.size, 4, lines.filter((l) => l.includes('--- ')).join('\n'));
     });
+
+    it('with ftpExplorer.poolSize set by the user (to 2, the default\'s value), the same download keeps to 2 connections', async () => {
+      const cfg = vscode.workspace.getConfiguration('ftpExplorer');
+      const changed = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no configuration change for ftpExplorer.poolSize')), 10_000);
+        const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+          if (!e.affectsConfiguration('ftpExplorer.poolSize')) return;
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        });
+      });
+      await cfg.update('poolSize', 2, vscode.ConfigurationTarget.Global);
+      const lines: string[] = [];
+      const sub = api.onDidLog((l) => { if (l.startsWith(`[${name}#`)) lines.push(l); });
+      try {
+        await changed;
+        const into = path.join(local, 'chosen');
+        fs.mkdirSync(into);
+        const far = vscode.Uri.from({ scheme: 'ftp', authority: name, path: `${base}/far` });
+        const got = await vscode.commands.executeCommand<{ files: number }>('ftpExplorer.download', far.toString(), into);
+        assert.strictEqual(got?.files, 12);
+        for (const n of fs.readdirSync(folder)) assert.ok(fs.readFileSync(path.join(into, 'far', n)).equals(fs.readFileSync(path.join(folder, n))), `${n} differs`);
+      } finally {
+        sub.dispose();
+        await cfg.update('poolSize', undefined, vscode.ConfigurationTarget.Global);
+      }
+      const retr = new Set(lines.filter((l) => /\bRETR\b/.test(l)).map((l) => /^\[[^\]]*#(\d+)\]/.exec(l)?.[1]));
+      assert.ok(retr.size >= 1 && retr.size <= 2, `files moved on connections ${[...retr].join(', ')}\n${lines.filter((l) => l.includes('--- ')).join('\n')}`);
+    });
   });
 
   describe('Open in Workspace', () => {
