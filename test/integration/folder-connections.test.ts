@@ -195,6 +195,36 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
     });
 
+    it('a sync up of a new tree makes the folders of one depth at once, and later removes them so', async () => {
+      const mine = path.join(ctx.tmp, 'sync-tree');
+      fs.cpSync(path.join(ctx.tmp, 'uptree'), mine, { recursive: true });
+      const sync = async (seen: Map<string, unknown>) => {
+        const o = { localRoot: mine, remoteRoot: '/sync-tree', parallel: ctx.site.pool.size };
+        const { plan } = await planSync(ctx.site, { ...o, direction: 'upload', seen: seen as never, delete: true });
+        const r = await applyPlan(ctx.site, plan, { ...o, seen: seen as never });
+        assert.equal(r.failed.length, 0, r.failed.map((f) => f.error.message).join('\n'));
+        return r;
+      };
+      let most = mostAtOnce(ctx.proxy, /^MKD\b/);
+      const first = await sync(new Map());
+      ctx.proxy.hooks = {};
+      sameTree(mine, path.join(ctx.srv.root, 'sync-tree'));
+      assert.equal(first.done.length, 12 + 18);
+      // One at a time before: the 6 top folders, then the 6 subfolders, each its own round trip.
+      if (wide) assert.ok(most() >= 2, `${most()} MKD at once`);
+
+      // Gone here: the next sync removes them there (files first, then the folders, deepest first).
+      for (let f = 0; f < 6; f++) fs.rmSync(path.join(mine, `f${f}`), { recursive: true });
+      // (A folder's delete tries DELE first, for a link listed as a folder; ftp-srv's DELE removes a folder.)
+      most = mostAtOnce(ctx.proxy, /^(RMD|DELE) \/sync-tree\/f\d(\/sub)?$/);
+      const second = await sync(first.seen);
+      ctx.proxy.hooks = {};
+      assert.equal(second.done.length, 12 + 18);
+      assert.deepEqual(fs.readdirSync(path.join(ctx.srv.root, 'sync-tree')), []);
+      if (wide) assert.ok(most() >= 2, `${most()} folders removed at once`);
+      assert.equal(ctx.site.pool.size, 2);
+    });
+
     if (wide && name === 'vsftpd') {
       it('a server that refuses the fourth connection: 3 of them, every file whole, and a pool of 2 after', async () => {
         // Refuse every connection beyond the third of this site's (those open now count).

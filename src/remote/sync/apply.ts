@@ -1,6 +1,6 @@
 /**
- * Carry out a sync's plan over a site: folders first, then the files `parallel` at a time (more over a long round
- * trip, as a folder transfer: folderConnections), then deletions
+ * Carry out a sync's plan over a site: folders first (a depth at a time), then the files `parallel` at a time (more
+ * over a long round trip, as a folder transfer: folderConnections), then deletions
  * (files, then folders deepest first, each only when empty). Uploads are safe saves (writing.ts: an interrupted
  * one leaves the old file); downloads go to a temporary file renamed into place (download.ts), and the local file
  * takes the server's time. Before a file is replaced or deleted, its side is looked at now (a fresh listing of
@@ -90,13 +90,15 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     if (up) await remoteFolders(site, remoteRoot);
     else await fsp.mkdir(o.localRoot, { recursive: true });
 
-    // Folders, parents first (the plan is sorted), one at a time: each is one command.
-    for (const row of work.filter((x) => x.action === 'mkdir')) {
-      if (o.signal?.aborted) throw new FsError('Cancelled', t('Cancelled'));
-      await attempt(row, async () => {
-        if (up) await site.createDirectory(remoteOf(row.path)).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
-        else await fsp.mkdir(localOf(row.path), { recursive: true });
-      });
+    // Folders, parents first: one depth at a time, the folders of a depth `parallel` at once (each is one command,
+    // a round trip: a new tree's folders one by one waited that long for each).
+    for (const level of byDepth(work.filter((x) => x.action === 'mkdir'))) {
+      await inParallel(level, parallel, o.signal, (row) =>
+        attempt(row, async () => {
+          if (up) await site.createDirectory(remoteOf(row.path)).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
+          else await fsp.mkdir(localOf(row.path), { recursive: true });
+        }),
+      );
     }
 
     const copies = work.filter((x) => x.action === 'copy');
@@ -139,7 +141,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     // Deletions: files and links first, then folders deepest first (each only when empty: rmdir).
     const deletions = work.filter((x) => x.action === 'delete');
     const files = deletions.filter((x) => !isFolder(x, up));
-    const folders = deletions.filter((x) => isFolder(x, up)).reverse();
+    const folders = byDepth(deletions.filter((x) => isFolder(x, up))).reverse();
     await inParallel(files, parallel, o.signal, (row) =>
       attempt(row, async () => {
         if (up) {
@@ -160,12 +162,14 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
         r.seen.delete(row.path);
       }),
     );
-    for (const row of folders) {
-      if (o.signal?.aborted) throw new FsError('Cancelled', t('Cancelled'));
-      await attempt(row, async () => {
-        if (up) await site.delete(remoteOf(row.path), { recursive: false });
-        else await fsp.rmdir(localOf(row.path));
-      });
+    // Folders deepest first, those of a depth at once (a folder's subfolders are gone before it is removed).
+    for (const level of folders) {
+      await inParallel(level, parallel, o.signal, (row) =>
+        attempt(row, async () => {
+          if (up) await site.delete(remoteOf(row.path), { recursive: false });
+          else await fsp.rmdir(localOf(row.path));
+        }),
+      );
     }
   } catch (err) {
     if (!(err instanceof FsError && err.kind === 'Cancelled')) throw err;
@@ -176,6 +180,13 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
   await recordSame(plan, r.seen);
   if (uploaded) await recordUploaded(site, r, remoteOf);
   return r;
+}
+
+/** Rows by depth ('a' before 'a/b'), shallowest first; within a depth in the plan's order. */
+function byDepth(rows: PlanRow[]): PlanRow[][] {
+  const levels: PlanRow[][] = [];
+  for (const row of rows) (levels[row.path.split('/').length - 1] ??= []).push(row);
+  return levels.filter((l) => l !== undefined);
 }
 
 /** A plan row of a folder (on the target side). */
