@@ -7,7 +7,7 @@ import { FtpError, FtpReplyError, type FileEntry } from '../ftp';
 import { BufferSink } from './bufferSink';
 import { FsError } from './fsErrors';
 import { openPart, resumeKey, RESUME_MIN_BYTES, type Part } from './resume';
-import { FileType, SHORT_TRANSFER_BYTES, type Site, type Stat } from './site';
+import { FileType, SHORT_TRANSFER_BYTES, type Site } from './site';
 import { connectionsFor, endRun, folderConnections, inParallel, isSafeLocalName, newRun, walkInParallel, type ExistingFile, type Found, type TransferContext, type TransferResult, type TransferRun } from './transfers';
 import { baseName, joinPath, normalizePath, parentPath } from './uri';
 import { t as l10nT } from './l10n';
@@ -31,7 +31,7 @@ export async function downloadTo(site: Site, remotePath: string, localDir: strin
   const local = nodePath.join(localDir, name);
   try {
     if ((stat.type & FileType.Directory) !== 0) await getDir(site, p, local, run);
-    else await getOne(site, p, stat, local, run);
+    else await getOne(site, p, stat.type === FileType.File ? stat.size : undefined, local, run);
   } finally {
     endRun(run);
   }
@@ -42,17 +42,32 @@ export async function downloadTo(site: Site, remotePath: string, localDir: strin
  * Download the file `remotePath` to the local path `localFile` (a name of the caller's choice, not a folder).
  * `more`: whether another download follows at once on this worker (TransferOptions.followedByTransfer).
  */
-export async function downloadFile(site: Site, remotePath: string, localFile: string, ctx: TransferContext = {}, more?: () => boolean): Promise<TransferResult> {
+/**
+ * `listed`: the file's entry in a listing just taken (a sync's plan) instead of a stat now, which over a long round
+ * trip costs a round trip or two per file. A download only reads the server, and the bytes that arrive are checked
+ * against that size (checkComplete asks the server again where they differ).
+ */
+export async function downloadFile(
+  site: Site,
+  remotePath: string,
+  localFile: string,
+  ctx: TransferContext = {},
+  more?: () => boolean,
+  listed?: FileEntry,
+): Promise<TransferResult> {
   const run = newRun(ctx);
   const p = normalizePath(remotePath);
+  if (listed?.type === 'file') {
+    await getOne(site, p, listed.size, localFile, run, more);
+    return run.result;
+  }
   const stat = await site.stat(p);
   if ((stat.type & FileType.Directory) !== 0) throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
-  await getOne(site, p, stat, localFile, run, more);
+  await getOne(site, p, stat.type === FileType.File ? stat.size : undefined, localFile, run, more);
   return run.result;
 }
 
-function getOne(site: Site, remote: string, stat: Stat, local: string, run: TransferRun, more?: () => boolean): Promise<void> {
-  const bytes = stat.type === FileType.File ? stat.size : undefined;
+function getOne(site: Site, remote: string, bytes: number | undefined, local: string, run: TransferRun, more?: () => boolean): Promise<void> {
   return inParallel([{ remote, local, bytes, oneOfMany: false }], 1, run.ctx.signal, (job) => getFile(site, job, run, more));
 }
 

@@ -188,11 +188,35 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
         assert.equal(plan.rows.filter((r) => r.action === 'mkdir').length, 12);
       });
       ctx.proxy.hooks = {};
-      assert.ok(peak <= (wide ? WIDE_FOLDER_CONNECTIONS : 2), `peak ${peak}`);
-      // 6 folders wait after the first listing: over the round trip 3 or more are listed at once (the pool's 2 before).
-      if (wide) assert.ok(most() >= 3, `${most()} listing(s) at once`);
+      // 6 folders wait after the first listing: over the round trip the pool widens for them (it kept to its 2
+      // before), and its connections list at once. (How many of the 4 overlap depends on how soon the new ones are
+      // logged in: on a busy machine the first two may have listed most folders by then.)
+      assert.equal(peak, wide ? WIDE_FOLDER_CONNECTIONS : 2);
+      if (wide) assert.ok(most() >= 2, `${most()} listing(s) at once`);
       assert.equal(ctx.site.pool.size, 2);
       assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
+    });
+
+    it('a sync down moves each planned file with its transfer alone: no stat, listing or time of it first', async () => {
+      const into = path.join(ctx.tmp, 'sync-down');
+      const o = { localRoot: into, remoteRoot: '/tree', parallel: ctx.site.pool.size };
+      const { plan } = await planSync(ctx.site, { ...o, direction: 'download', seen: new Map() });
+      const verbs = new Map<string, number>();
+      ctx.proxy.hooks = {
+        command: (line) => {
+          const verb = line.split(' ')[0].toUpperCase();
+          verbs.set(verb, (verbs.get(verb) ?? 0) + 1);
+          return undefined;
+        },
+      };
+      const r = await applyPlan(ctx.site, plan, { ...o, seen: new Map() });
+      ctx.proxy.hooks = {};
+      assert.equal(r.failed.length, 0, r.failed.map((f) => f.error.message).join('\n'));
+      sameTree(path.join(ctx.srv.root, 'tree'), into);
+      assert.equal(verbs.get('RETR'), 18);
+      // The plan's fresh listing had each file's size and time: asking again costs a round trip or two per file.
+      const asked = ['MDTM', 'MLST', 'SIZE', 'LIST', 'MLSD', 'NLST', 'STAT'].filter((v) => verbs.has(v)).map((v) => `${v} x${verbs.get(v)}`);
+      assert.deepEqual(asked, []);
     });
 
     it('a sync up of a new tree makes the folders of one depth at once, and later removes them so', async () => {
@@ -206,8 +230,27 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
         return r;
       };
       let most = mostAtOnce(ctx.proxy, /^MKD\b/);
+      // After the last upload's reply, what the server now holds is read back (for the next sync): a listing per
+      // folder, several at once.
+      let stored = 0;
+      let listing = 0;
+      let mostListing = 0;
+      const counting = ctx.proxy.hooks;
+      ctx.proxy.hooks = {
+        command: (line, s) => {
+          if (stored >= 18 && /^(MLSD|LIST|NLST)\b/.test(line)) mostListing = Math.max(mostListing, ++listing);
+          return counting.command?.(line, s);
+        },
+        reply: (r, s) => {
+          if (r.code >= 200 && /^STOR\b/.test(r.command ?? '')) stored++;
+          else if (r.code >= 200 && listing > 0 && /^(MLSD|LIST|NLST)\b/.test(r.command ?? '')) listing--;
+          return counting.reply?.(r, s);
+        },
+      };
       const first = await sync(new Map());
       ctx.proxy.hooks = {};
+      assert.equal(stored, 18);
+      if (wide) assert.ok(mostListing >= 2, `${mostListing} listing(s) at once after the uploads`);
       sameTree(mine, path.join(ctx.srv.root, 'sync-tree'));
       assert.equal(first.done.length, 12 + 18);
       // One at a time before: the 6 top folders, then the 6 subfolders, each its own round trip.

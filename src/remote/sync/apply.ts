@@ -124,7 +124,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
             const local = localOf(row.path);
             const conflict = await localConflict(local, row);
             if (conflict) return conflict;
-            const moved = await downloadFile(site, remoteOf(row.path), local, { signal: o.signal }, more);
+            // (The plan's fresh listing has its size: no stat of it now.)
+            const moved = await downloadFile(site, remoteOf(row.path), local, { signal: o.signal }, more, row.remote?.entry);
             r.bytes += moved.bytes;
             const mtime = row.remote?.mtimeMs;
             // The server's time on the local copy: the next sync sees the two as the same, by time too.
@@ -172,13 +173,18 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
       );
     }
   } catch (err) {
-    if (!(err instanceof FsError && err.kind === 'Cancelled')) throw err;
+    if (!(err instanceof FsError && err.kind === 'Cancelled')) {
+      giveBack?.();
+      throw err;
+    }
     r.cancelled = true;
+  }
+  try {
+    await recordSame(plan, r.seen);
+    if (uploaded) await recordUploaded(site, r, remoteOf, parallel);
   } finally {
     giveBack?.();
   }
-  await recordSame(plan, r.seen);
-  if (uploaded) await recordUploaded(site, r, remoteOf);
   return r;
 }
 
@@ -280,8 +286,15 @@ async function recordSame(plan: Plan, seen: Seen): Promise<void> {
  * The uploaded files' size and time as the server lists them now (one listing per folder). One it cannot list
  * is forgotten: the next plan compares it without a record, by size and time.
  */
-async function recordUploaded(site: Site, r: ApplyResult, remoteOf: (rel: string) => string): Promise<void> {
+async function recordUploaded(site: Site, r: ApplyResult, remoteOf: (rel: string) => string, parallel: number): Promise<void> {
   const now = new FreshListings(site);
+  // The folders listed `parallel` at a time first (one after the other, a tree's folders each waited a listing's
+  // round trips); then each file's entry is in its folder's listing. (Not cancelled: what was uploaded is recorded.)
+  const oneFilePerFolder = new Map<string, string>();
+  for (const row of r.done) if (row.action === 'copy' && r.seen.has(row.path)) oneFilePerFolder.set(parentPath(remoteOf(row.path)), remoteOf(row.path));
+  await inParallel([...oneFilePerFolder.values()], parallel, undefined, async (p) => {
+    await now.get(p).catch(() => undefined);
+  });
   for (const row of r.done) {
     const s = row.action === 'copy' ? r.seen.get(row.path) : undefined;
     if (!s) continue;
