@@ -8,6 +8,7 @@ import { ChangeBatch, type Change } from '../../src/remote/changes';
 import { SHORT_TRANSFER_BYTES, Site, type RemoteClient } from '../../src/remote/site';
 import { downloadTo } from '../../src/remote/download';
 import { uploadTo } from '../../src/remote/upload';
+import { applyPlan, planSync } from '../../src/remote/sync';
 import { inParallel, walkInParallel } from '../../src/remote/transfers';
 import { tempDirPerTest } from './tempDir';
 import { FakeServer, fsError, type FakeClient } from './remote-fake-client';
@@ -45,6 +46,38 @@ function makeSite(server: FakeServer, opts: { lie?: (p: string, n: number) => nu
 }
 
 const ops = (server: FakeServer, op: string) => server.calls.filter((c) => c.split(' ')[1] === op);
+
+describe('sync: the listing of the next folder is asked while this folder\'s files move', () => {
+  const { dir: tmp } = tempDirPerTest('ftpx-sync-ahead-');
+
+  it('a sync up lists folder b while the uploads into folder a are still running', async () => {
+    const local = tmp();
+    for (const f of ['a/1.txt', 'a/2.txt', 'b/3.txt']) {
+      await fs.mkdir(path.dirname(path.join(local, f)), { recursive: true });
+      await fs.writeFile(path.join(local, f), f);
+    }
+    const server = new FakeServer().dir('/site/a').dir('/site/b');
+    const { site } = makeSite(server);
+    const o = { localRoot: local, remoteRoot: '/site', parallel: 2 };
+    const { plan } = await planSync(site, { ...o, direction: 'upload', seen: new Map() });
+    const gates = ['/site/a/1.txt', '/site/a/2.txt'].map((p) => server.hold('upload', p));
+    const planned = server.calls.length;
+    const running = applyPlan(site, plan, { ...o, seen: new Map() });
+    await Promise.all(gates.map((g) => g.reached.promise));
+    // Both connections are busy with a's files: b's listing was asked with a's (before, only a worker free for b/3
+    // would list it, after a's files).
+    const listedB = () => server.calls.slice(planned).some((c) => c.split(' ')[1] === 'list' && c.endsWith(' /site/b'));
+    try {
+      await server.until(listedB, 'no listing of /site/b while the uploads into /site/a run');
+    } finally {
+      for (const g of gates) g.release();
+    }
+    const r = await running;
+    assert.equal(r.failed.length, 0, r.failed.map((f) => f.error.message).join('\n'));
+    assert.equal(server.content('/site/b/3.txt'), 'b/3.txt');
+    await site.dispose();
+  });
+});
 
 describe('remote/transfers: what a folder transfer costs per file', () => {
   const { dir: tmp } = tempDirPerTest('ftpx-transfers-');

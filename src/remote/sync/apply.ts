@@ -74,8 +74,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
       outcome(row, { kind: 'failed', error: err instanceof Error ? err : new Error(String(err)) });
     }
   };
-  /** Fresh listings of the target's folders, one per folder, shared by the rows in it. */
-  const now = new FreshListings(site);
+  /** Fresh listings of the target's folders, one per folder, shared by the rows in it (the next one asked early). */
+  const now = new FreshListings(site, up ? work.filter((x) => x.action === 'copy').map((x) => remoteOf(x.path)) : []);
   let uploaded = false;
   let parallel = o.parallel;
   let giveBack: (() => void) | undefined;
@@ -223,19 +223,44 @@ export async function remoteFolders(site: Site, p: string): Promise<void> {
 /** A folder's listing from the server now, taken once for the rows in it (not the cache of the walk). */
 class FreshListings {
   private readonly lists = new Map<string, Promise<FileEntry[] | 'missing'>>();
+  /** The folders in the order the rows will ask for them (`ahead`), and each one's place in it. */
+  private readonly folders: string[] = [];
+  private readonly order = new Map<string, number>();
 
-  constructor(private readonly site: Site) {}
+  /**
+   * `ahead`: the paths of the rows in the order they are taken. A folder's listing, when first asked for, starts the
+   * next folder's too: it runs on the pool while this folder's files move, instead of every worker reaching the next
+   * folder at once and waiting for its listing together (a round trip's wait per folder over a long one).
+   */
+  constructor(
+    private readonly site: Site,
+    ahead: string[] = [],
+  ) {
+    for (const dir of ahead.map(parentPath)) {
+      if (this.order.has(dir)) continue;
+      this.order.set(dir, this.folders.length);
+      this.folders.push(dir);
+    }
+  }
 
   async get(p: string): Promise<FileEntry | undefined> {
     const dir = parentPath(p);
+    const l = this.list(dir);
+    const i = this.order.get(dir);
+    const next = i === undefined ? undefined : this.folders[i + 1];
+    if (next !== undefined) void this.list(next);
+    const listing = await l;
+    return listing === 'missing' ? undefined : listing.find((e) => e.name === baseName(p));
+  }
+
+  private list(dir: string): Promise<FileEntry[] | 'missing'> {
     let l = this.lists.get(dir);
     if (!l) {
       l = this.site.freshListing(dir);
       this.lists.set(dir, l);
       l.catch(() => this.lists.delete(dir));
     }
-    const listing = await l;
-    return listing === 'missing' ? undefined : listing.find((e) => e.name === baseName(p));
+    return l;
   }
 }
 
