@@ -11,13 +11,21 @@ import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
 import { isUnder, joinPath, normalizePath, parentPath } from './uri';
 
-export async function createDirectory(site: SiteCore, path: string): Promise<void> {
+/**
+ * `seenMissing`: a fresh listing of the parent showed no such name a moment ago (a sync's plan), so MKD goes at once
+ * and a refusal is explained after it (FileExists where it is there now), instead of a listing of the parent first
+ * (each folder made had changed that listing for the next). The new folder is then not assumed empty: ftp-srv's MKD
+ * answers 257 for a folder that exists.
+ */
+export async function createDirectory(site: SiteCore, path: string, opts: { seenMissing?: boolean } = {}): Promise<void> {
   const p = normalizePath(path);
   site.assertWritable(p);
   if (p === '/') throw new FsError('FileExists', t('{0} exists already', '/'));
-  const entry = await site.lookup(p);
-  if (entry) throw new FsError('FileExists', t('{0} exists already', p));
-  await site.assertParentExists(p);
+  if (!opts.seenMissing) {
+    const entry = await site.lookup(p);
+    if (entry) throw new FsError('FileExists', t('{0} exists already', p));
+    await site.assertParentExists(p);
+  }
   try {
     await site.pool.run(async (c) => {
       await c.mkdir(p);
@@ -25,10 +33,13 @@ export async function createDirectory(site: SiteCore, path: string): Promise<voi
     });
   } catch (err) {
     site.cache.invalidatePath(p);
+    if (opts.seenMissing && err instanceof FtpReplyError && (await site.lookup(p).catch(() => undefined))) {
+      throw new FsError('FileExists', t('{0} exists already', p));
+    }
     throw await site.explain(err, 'create folder', p, parentPath(p));
   }
   site.cache.invalidatePath(p);
-  site.cache.store(p, []);
+  if (!opts.seenMissing) site.cache.store(p, []);
   site.emit([{ type: 'created', path: p }]);
 }
 

@@ -79,6 +79,41 @@ describe('sync: the listing of the next folder is asked while this folder\'s fil
   });
 });
 
+describe('sync: folders the plan saw missing are made with MKD alone', () => {
+  const { dir: tmp } = tempDirPerTest('ftpx-sync-mkdir-');
+
+  async function syncUp(names: string[], meanwhile?: (server: FakeServer) => void) {
+    const local = tmp();
+    for (const f of names) {
+      await fs.mkdir(path.dirname(path.join(local, f)), { recursive: true });
+      await fs.writeFile(path.join(local, f), f);
+    }
+    const server = new FakeServer().dir('/site');
+    const { site } = makeSite(server);
+    const o = { localRoot: local, remoteRoot: '/site', parallel: 2 };
+    const { plan } = await planSync(site, { ...o, direction: 'upload', seen: new Map() });
+    meanwhile?.(server);
+    const planned = server.calls.length;
+    const r = await applyPlan(site, plan, { ...o, seen: new Map() });
+    assert.equal(r.failed.length, 0, r.failed.map((f) => f.error.message).join('\n'));
+    for (const f of names) assert.equal(server.content(`/site/${f}`), f);
+    await site.dispose();
+    return server.calls.slice(planned);
+  }
+
+  it('no listing of their parent before each MKD', async () => {
+    const after = await syncUp(['a/1.txt', 'b/2.txt', 'c/3.txt', 'd/4.txt']);
+    assert.equal(after.filter((c) => c.split(' ')[1] === 'mkdir').length, 4);
+    // (Before: a lookup of each new name, which lists /site again once the MKD before it has changed it.)
+    assert.deepEqual(after.filter((c) => c.split(' ')[1] === 'list' && c.endsWith(' /site')), []);
+  });
+
+  it('a folder made meanwhile by someone else: its MKD is refused, and a folder there is what the row wanted', async () => {
+    const after = await syncUp(['a/1.txt', 'b/2.txt', 'c/3.txt'], (server) => server.dir('/site/b'));
+    assert.equal(after.filter((c) => c.split(' ')[1] === 'mkdir').length, 3);
+  });
+});
+
 describe('remote/transfers: what a folder transfer costs per file', () => {
   const { dir: tmp } = tempDirPerTest('ftpx-transfers-');
 

@@ -95,7 +95,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     for (const level of byDepth(work.filter((x) => x.action === 'mkdir'))) {
       await inParallel(level, parallel, o.signal, (row) =>
         attempt(row, async () => {
-          if (up) await site.createDirectory(remoteOf(row.path)).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
+          // (The plan's fresh listing had no such name: MKD at once, and "there now" is a folder that is fine.)
+          if (up) await site.createDirectory(remoteOf(row.path), { seenMissing: true }).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
           else await fsp.mkdir(localOf(row.path), { recursive: true });
         }),
       );
