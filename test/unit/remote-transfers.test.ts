@@ -79,6 +79,29 @@ describe('sync: the listing of the next folder is asked while this folder\'s fil
   });
 });
 
+describe('sync: two sides already alike', () => {
+  const { dir: tmp } = tempDirPerTest('ftpx-sync-alike-');
+
+  it('are recorded as seen, so a later edit on the server alone is a conflict, not an upload over it', async () => {
+    const local = tmp();
+    await fs.writeFile(path.join(local, 'a.txt'), 'same');
+    const time = new Date(Date.UTC(2024, 0, 1));
+    await fs.utimes(path.join(local, 'a.txt'), time, time);
+    const server = new FakeServer().file('/site/a.txt', 'same', time);
+    const { site } = makeSite(server);
+    const o = { localRoot: local, remoteRoot: '/site', parallel: 2 };
+    const { plan } = await planSync(site, { ...o, direction: 'upload', seen: new Map() });
+    assert.deepEqual(plan.rows.map((r) => `${r.action} ${r.path}`), ['same a.txt']);
+    const r = await applyPlan(site, plan, { ...o, seen: new Map() });
+    assert.deepEqual([...r.seen.keys()], ['a.txt'], 'nothing to do, and what both sides hold is recorded');
+    // Someone edits it on the server; the local copy is unchanged.
+    server.file('/site/a.txt', 'edited on the server', new Date(Date.UTC(2024, 0, 2)));
+    const next = await planSync(site, { ...o, direction: 'upload', seen: r.seen });
+    assert.deepEqual(next.plan.rows.map((x) => `${x.action} ${x.path}`), ['conflict a.txt']);
+    await site.dispose();
+  });
+});
+
 describe('sync: folders the plan saw missing are made with MKD alone', () => {
   const { dir: tmp } = tempDirPerTest('ftpx-sync-mkdir-');
 

@@ -81,7 +81,10 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
   let giveBack: (() => void) | undefined;
 
   try {
-    if (work.length === 0) return r;
+    if (work.length === 0) {
+      recordSame(plan, r.seen);
+      return r;
+    }
     // Over a long round trip the copies and deletions widen the pool as a folder transfer does (the round trip is
     // known by now: the plan listed the folders); otherwise `parallel` is the caller's.
     giveBack = widenForFiles(site, work.length);
@@ -181,7 +184,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     r.cancelled = true;
   }
   try {
-    await recordSame(plan, r.seen);
+    recordSame(plan, r.seen);
     if (uploaded) await recordUploaded(site, r, remoteOf, parallel);
   } finally {
     giveBack?.();
@@ -295,7 +298,18 @@ async function localConflict(p: string, row: PlanRow): Promise<RowOutcome | unde
 }
 
 /** Rows the same on both sides: recorded as seen, so the next plan can tell which side changed. */
-async function recordSame(plan: Plan, seen: Seen): Promise<void> {
+/**
+ * What a sync with nothing to do leaves recorded: `seen` with the files its plan found the same. Without it, a
+ * first sync of two sides already alike recorded nothing, and a later change on the target alone (someone's edit on
+ * the server) looked like a difference to copy over instead of a conflict.
+ */
+export function seenWithSame(plan: Plan, seen: Seen): Seen {
+  const next = new Map(seen);
+  recordSame(plan, next);
+  return next;
+}
+
+function recordSame(plan: Plan, seen: Seen): void {
   for (const row of plan.rows) {
     if (row.action !== 'same' || row.local?.type !== 'file' || row.remote?.type !== 'file') continue;
     seen.set(row.path, {

@@ -17,7 +17,7 @@ import type { Seen } from './state';
 import { forgetAncestors, walkLocal, walkRemote, type Tree } from './trees';
 import { t } from '../l10n';
 
-export { applyPlan, type ApplyOptions, type ApplyResult, type RowOutcome } from './apply';
+export { applyPlan, seenWithSame, type ApplyOptions, type ApplyResult, type RowOutcome } from './apply';
 export { actionWord, cliHint, countRows, hasWork, reasonText, type Action, type Direction, type Plan, type PlanRow, type Reason } from './plan';
 export { loadSeen, saveSeen, type FileSeen, type Seen } from './state';
 export { STATE_FILE } from './trees';

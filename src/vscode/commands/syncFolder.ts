@@ -7,7 +7,7 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { FsError } from '../../remote/fsErrors';
-import { actionWord, loadSeen, planSync, reasonText, STATE_FILE, type Action, type ApplyResult, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
+import { actionWord, loadSeen, planSync, reasonText, saveSeen, seenWithSame, STATE_FILE, type Action, type ApplyResult, type Direction, type Plan, type PlanRow, type Seen } from '../../remote/sync';
 import { readFolderLinks, remotePathOf } from '../../remote/sync/folderLinks';
 import { runSyncJob, type SyncSpec } from '../../remote/sync/job';
 import type { JobContext } from '../../remote/transferQueue';
@@ -65,6 +65,8 @@ export async function syncFolder(d: CommandDeps, folder?: vscode.Uri, args: Sync
   const planned = plan.rows.filter((r) => r.action !== 'same' && (!offered || offered.has(r.path))).map((r) => ({ path: r.path, action: actionWord(r.action, direction), reason: reasonText(r, direction) }));
   const choices = plan.rows.filter((r) => ['copy', 'mkdir', 'delete', 'conflict'].includes(r.action) && !(r.action === 'conflict' && r.reason === 'type'));
   if (choices.length === 0) {
+    // Alike now: recorded as seen, so a later change on one side alone is told from a change on both.
+    await saveSeen(stateFile, key, seenWithSame(plan, seen));
     if (args.pick === undefined) void vscode.window.showInformationMessage(vscode.l10n.t('{0}: nothing to do, both sides are alike', title));
     return { planned, done: [], failed: [], conflicts: plan.rows.filter((r) => r.action === 'conflict').map((r) => r.path) };
   }
