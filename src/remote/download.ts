@@ -41,8 +41,6 @@ export async function downloadTo(site: Site, remotePath: string, localDir: strin
 /**
  * Download the file `remotePath` to the local path `localFile` (a name of the caller's choice, not a folder).
  * `more`: whether another download follows at once on this worker (TransferOptions.followedByTransfer).
- */
-/**
  * `listed`: the file's entry in a listing just taken (a sync's plan) instead of a stat now, which over a long round
  * trip costs a round trip or two per file. A download only reads the server, and the bytes that arrive are checked
  * against that size (checkComplete asks the server again where they differ).

@@ -95,15 +95,15 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
 
     // Folders, parents first: one depth at a time, the folders of a depth `parallel` at once (each is one command,
     // a round trip: a new tree's folders one by one waited that long for each).
-    for (const level of byDepth(work.filter((x) => x.action === 'mkdir'))) {
-      await inParallel(level, parallel, o.signal, (row) =>
-        attempt(row, async () => {
-          // (The plan's fresh listing had no such name: MKD at once, and "there now" is a folder that is fine.)
-          if (up) await site.createDirectory(remoteOf(row.path), { seenMissing: true }).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
-          else await fsp.mkdir(localOf(row.path), { recursive: true });
-        }),
-      );
-    }
+    /** The levels one after the other, the rows of a level `parallel` at once. */
+    const levelByLevel = async (levels: PlanRow[][], fn: (row: PlanRow) => Promise<void>) => {
+      for (const level of levels) await inParallel(level, parallel, o.signal, (row) => attempt(row, () => fn(row)));
+    };
+    await levelByLevel(byDepth(work.filter((x) => x.action === 'mkdir')), async (row) => {
+      // (The plan's fresh listing had no such name: MKD at once, and "there now" is a folder that is fine.)
+      if (up) await site.createDirectory(remoteOf(row.path), { seenMissing: true }).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
+      else await fsp.mkdir(localOf(row.path), { recursive: true });
+    });
 
     const copies = work.filter((x) => x.action === 'copy');
     const batch = site.batch();
@@ -168,14 +168,10 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
       }),
     );
     // Folders deepest first, those of a depth at once (a folder's subfolders are gone before it is removed).
-    for (const level of folders) {
-      await inParallel(level, parallel, o.signal, (row) =>
-        attempt(row, async () => {
-          if (up) await site.delete(remoteOf(row.path), { recursive: false });
-          else await fsp.rmdir(localOf(row.path));
-        }),
-      );
-    }
+    await levelByLevel(folders, async (row) => {
+      if (up) await site.delete(remoteOf(row.path), { recursive: false });
+      else await fsp.rmdir(localOf(row.path));
+    });
   } catch (err) {
     if (!(err instanceof FsError && err.kind === 'Cancelled')) {
       giveBack?.();
@@ -297,7 +293,6 @@ async function localConflict(p: string, row: PlanRow): Promise<RowOutcome | unde
   return undefined;
 }
 
-/** Rows the same on both sides: recorded as seen, so the next plan can tell which side changed. */
 /**
  * What a sync with nothing to do leaves recorded: `seen` with the files its plan found the same. Without it, a
  * first sync of two sides already alike recorded nothing, and a later change on the target alone (someone's edit on
@@ -309,6 +304,7 @@ export function seenWithSame(plan: Plan, seen: Seen): Seen {
   return next;
 }
 
+/** Rows the same on both sides: recorded as seen, so the next plan can tell which side changed. */
 function recordSame(plan: Plan, seen: Seen): void {
   for (const row of plan.rows) {
     if (row.action !== 'same' || row.local?.type !== 'file' || row.remote?.type !== 'file') continue;
