@@ -86,12 +86,17 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
       return runProcess(LFTP, ['-f', script], clientCpu).finally(() => clear(script));
     }),
   ];
+  if (!download && !active) {
+    // What a Node program gets at the least: the file piped into the data socket (no sendfile(2) in Node).
+    candidates.push(candidate('bare-node', 'bare Node (file stream piped into the socket)', 'reference', (local, remote) =>
+      runProcess(NODE, [worker('bare-cli'), 'put', local, srv.url(remote)], clientCpu)));
+  }
   const other = env.opts.compareCli;
   if (other) {
     candidates.push(candidate('compare', `ours (${path.basename(path.dirname(path.dirname(other)))}/dist/cli.js)`, 'reference', (local, remote) =>
       runProcess(NODE, download
         ? [other, 'get', srv.url(remote), local, '--mode', mode]
-        : [other, 'put', local, srv.url(remote), '--mode', mode])));
+        : [other, 'put', local, srv.url(remote), '--mode', mode], clientCpu)));
   }
   if (!active && clientCpu === undefined) {
     candidates.push(candidate('basic-ftp', 'basic-ftp', 'reference', (local, remote) =>

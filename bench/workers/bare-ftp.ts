@@ -10,7 +10,9 @@
  * announced is an error, not a success. No logging, diagnosis, fallback or cancel: the least a client that may
  * ship can do.
  */
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { pipeline } from 'node:stream/promises';
 
 const TIMEOUT_MS = 60000;
 
@@ -144,6 +146,24 @@ export class BareFtp {
     const first = await this.send(`STOR ${path}`);
     if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
     data.end(content);
+    await closed;
+    const final = await this.read();
+    if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
+  }
+
+  /**
+   * EPSV, STOR of a local file streamed from disk: fs.createReadStream piped into the data socket, the way a Node
+   * program sends a file (Node has no sendfile(2) for sockets). `chunk`: the read size (the stream's highWaterMark).
+   */
+  async storFile(path: string, file: string, chunk: number): Promise<void> {
+    const data = await this.epsv();
+    const closed = new Promise<void>((resolve, reject) => {
+      data.once('close', () => resolve());
+      data.once('error', reject);
+    });
+    const first = await this.send(`STOR ${path}`);
+    if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
+    await pipeline(fs.createReadStream(file, { highWaterMark: chunk }), data);
     await closed;
     const final = await this.read();
     if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);

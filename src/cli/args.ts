@@ -29,7 +29,7 @@ options:
   --trust-pasv-address    connect to the address in 227 replies instead of the control peer
   --active-address ADDR   address to advertise in PORT/EPRT (client behind NAT)
   --active-ports LO-HI    port range to listen on in active mode
-  --connections N         control connections for folder transfers (default 2, 4 over a slow network; at most ${MAX_POOL_SIZE})
+  --connections N         control connections for folder transfers (default 2, 4 to 8 over a slow network; at most ${MAX_POOL_SIZE})
   --no-safe-save          put: write straight onto the file (the size is still checked)
   --dry-run               sync: print the plan (one line per file, with the reason) and change nothing
   --delete                sync: delete what is only on the side being made alike

@@ -12,6 +12,7 @@
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { longRoundTrip } from '../ftp';
+import { MAX_POOL_SIZE, parsePortRange } from './config';
 import { FsError } from './fsErrors';
 import type { Site } from './site';
 import { t } from './l10n';
@@ -312,8 +313,8 @@ export async function walkInParallel<F, D>(
 }
 
 /**
- * Files of one folder moved at once: one per connection of the site's pool, and over a long round trip at least
- * WIDE_FOLDER_CONNECTIONS. There each file's connection mostly waits (its EPSV, its RETR or STOR and its 226 each
+ * Files of one folder moved at once: one per connection of the site's pool, and over a long round trip more, sized
+ * to it (wideConnections). There each file's connection mostly waits (its EPSV, its RETR or STOR and its 226 each
  * take a round trip), so files move about in proportion to the connections; on a short one the machines' CPUs
  * decide. Not where the pool's size was chosen (a connection's own poolSize, the CLI's --connections, the
  * ftpExplorer.poolSize setting set by the user), and never more than the server takes: the pool stops at the
@@ -322,11 +323,29 @@ export async function walkInParallel<F, D>(
 export function folderConnections(site: Site): number {
   const size = Math.max(1, site.pool.size);
   if (site.config.poolSize !== undefined || site.poolSizeChosen) return size;
-  return longRoundTrip(site.traits.data) ? Math.max(size, WIDE_FOLDER_CONNECTIONS) : size;
+  const d = site.traits.data;
+  if (!longRoundTrip(d)) return size;
+  // In active mode every transfer at once listens on a port of its own: no more than the port range holds.
+  const range = site.mode === 'active' ? parsePortRange(site.config.activePortRange) : undefined;
+  const ports = range ? range[1] - range[0] + 1 : Infinity;
+  return Math.max(size, Math.min(wideConnections(d.quickestReplyMs ?? 0), ports));
 }
 
-/** Connections a folder transfer uses over a long round trip, when the pool is smaller (folderConnections). */
+/** The fewest connections a folder transfer uses over a long round trip, when the pool is smaller (folderConnections). */
 export const WIDE_FOLDER_CONNECTIONS = 4;
+
+/** Small files a second that a folder transfer's connections are sized for over a long round trip. */
+const FOLDER_FILES_PER_SECOND = 20;
+
+/**
+ * Connections for a folder's files at a round trip of `rttMs`: each moves a small file about every 3 round trips,
+ * so enough for FOLDER_FILES_PER_SECOND of them, from WIDE_FOLDER_CONNECTIONS to the pool's most (MAX_POOL_SIZE):
+ * 4 up to about 65 ms, 6 at 100 ms, 8 from about 120 ms.
+ */
+export function wideConnections(rttMs: number): number {
+  const needed = Math.ceil((FOLDER_FILES_PER_SECOND * 3 * rttMs) / 1000);
+  return Math.min(MAX_POOL_SIZE, Math.max(WIDE_FOLDER_CONNECTIONS, needed));
+}
 
 /**
  * Widen the pool to folderConnections for `files` files, where that is more than the pool has and they are more

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { downloadTo } from '../../src/remote/download';
 import type { Site } from '../../src/remote/site';
 import { applyPlan, planSync } from '../../src/remote/sync';
-import { WIDE_FOLDER_CONNECTIONS } from '../../src/remote/transfers';
+import { MAX_POOL_SIZE } from '../../src/remote/config';
+import { WIDE_FOLDER_CONNECTIONS, wideConnections } from '../../src/remote/transfers';
 import { uploadTo } from '../../src/remote/upload';
 import { SERVER_NAMES } from '../servers';
 import type { FaultProxy } from '../faults/proxy';
@@ -197,6 +198,20 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       assert.ok(ctx.site.pool.stats.idle + ctx.site.pool.stats.busy <= 2, JSON.stringify(ctx.site.pool.stats));
     });
 
+    it(`a sync's --checksum comparisons use ${wide ? WIDE_FOLDER_CONNECTIONS : 2} connections, then the pool is 2 again`, async () => {
+      // The server's files copied here: every pair has the same size, so each is compared.
+      const mine = path.join(ctx.tmp, 'checksum-down');
+      fs.cpSync(path.join(ctx.srv.root, 'down'), mine, { recursive: true });
+      let result: Awaited<ReturnType<typeof planSync>> | undefined;
+      const peak = await peakConnections(ctx.site, async () => {
+        result = await planSync(ctx.site, { direction: 'upload', localRoot: mine, remoteRoot: '/down', seen: new Map(), parallel: ctx.site.pool.size, checksum: true });
+      });
+      assert.equal(result!.sameContent?.size, FILES);
+      assert.ok([...result!.sameContent!.values()].every(Boolean), 'every pair the same');
+      assert.equal(peak, wide ? WIDE_FOLDER_CONNECTIONS : 2);
+      assert.equal(ctx.site.pool.size, 2);
+    });
+
     it('a sync down moves each planned file with its transfer alone: no stat, listing or time of it first', async () => {
       const into = path.join(ctx.tmp, 'sync-down');
       const o = { localRoot: into, remoteRoot: '/tree', parallel: ctx.site.pool.size };
@@ -285,5 +300,57 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
         assert.equal(ctx.site.pool.size, 2);
       });
     }
+  });
+}
+
+// Over a longer round trip the width grows with it (wideConnections): 8 at 120 ms. One LIST server and one MLSD
+// server; what is tested is the width, and every file whole over the pool's most connections.
+for (const name of ['vsftpd', 'pyftpdlib'] as const) {
+  describe(`folder transfers over a 120 ms round trip with a pool of 2, on ${name}`, function () {
+    this.timeout(60000);
+    const rttMs = 120;
+    const files = 10;
+    let local = '';
+    const ctx = withProxiedSite(name, {
+      poolSize: 2,
+      tmpPrefix: 'ftpx-folder-far-',
+      link: { rttMs },
+      prepare: (srv, tmp) => {
+        local = path.join(tmp, 'up');
+        fs.mkdirSync(local);
+        fs.mkdirSync(path.join(srv.root, 'down'));
+        for (let i = 0; i < files; i++) {
+          fs.writeFileSync(path.join(local, `u${i}.bin`), crypto.randomBytes(100 + i * 41));
+          fs.writeFileSync(path.join(srv.root, 'down', `d${i}.bin`), crypto.randomBytes(100 + i * 59));
+        }
+      },
+    });
+
+    before(async () => {
+      ctx.site.config = { ...ctx.site.config, poolSize: undefined };
+      await ctx.site.readDirectory('/');
+    });
+
+    const whole = (a: string, b: string) => {
+      const names = fs.readdirSync(a).sort();
+      assert.deepEqual(fs.readdirSync(b).sort(), names);
+      for (const n of names) assert.ok(fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))), `${n} differs`);
+    };
+
+    it(`downloads a folder of ${files} files over ${wideConnections(rttMs)} connections, then is a pool of 2 again`, async () => {
+      assert.equal(wideConnections(rttMs), MAX_POOL_SIZE);
+      const into = path.join(ctx.tmp, 'got');
+      const peak = await peakConnections(ctx.site, () => downloadTo(ctx.site, '/down', into));
+      whole(path.join(ctx.srv.root, 'down'), path.join(into, 'down'));
+      assert.equal(peak, MAX_POOL_SIZE);
+      assert.equal(ctx.site.pool.size, 2);
+    });
+
+    it(`uploads a folder of ${files} files over ${wideConnections(rttMs)} connections, then is a pool of 2 again`, async () => {
+      const peak = await peakConnections(ctx.site, () => uploadTo(ctx.site, [local], '/'));
+      whole(local, path.join(ctx.srv.root, 'up'));
+      assert.equal(peak, MAX_POOL_SIZE);
+      assert.equal(ctx.site.pool.size, 2);
+    });
   });
 }

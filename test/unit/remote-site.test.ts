@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { FtpConnectionError, FtpReplyError } from '../../src/ftp';
-import { normalizeConnection, type ConnectionConfig } from '../../src/remote/config';
+import { MAX_POOL_SIZE, normalizeConnection, type ConnectionConfig } from '../../src/remote/config';
 import { FsError } from '../../src/remote/fsErrors';
 import type { Change } from '../../src/remote/changes';
 import { FileType, Site } from '../../src/remote/site';
 import { SiteRegistry } from '../../src/remote/sites';
 import { downloadTo } from '../../src/remote/download';
-import { folderConnections, isSafeLocalName, WIDE_FOLDER_CONNECTIONS } from '../../src/remote/transfers';
+import { folderConnections, isSafeLocalName, WIDE_FOLDER_CONNECTIONS, wideConnections } from '../../src/remote/transfers';
 import { noteQuickReply } from '../../src/ftp/traits';
 import { uploadTo } from '../../src/remote/upload';
 import { tempDirPerTest } from './tempDir';
@@ -328,6 +328,32 @@ describe('remote/sites: the registry', () => {
     chosen = false;
     await sites.reconcile();
     assert.equal(folderConnections(a), WIDE_FOLDER_CONNECTIONS, 'the default: widened');
+    await sites.dispose();
+  });
+
+  it('over a longer round trip a folder transfer uses more connections, up to the pool\'s most', async () => {
+    const sites = new SiteRegistry({
+      connections: () => [config()],
+      settings: () => ({ timeoutSeconds: 30, poolSize: 2, poolSizeChosen: false, keepAliveSeconds: 0 }),
+      connect: () => new FakeServer().connect(),
+    });
+    const a = sites.resolve('site');
+    const at = (ms: number) => {
+      a.traits.data.quickestReplyMs = undefined;
+      a.traits.data.quickReplies = 0;
+      for (let i = 0; i < 3; i++) noteQuickReply(a.traits.data, ms);
+      return folderConnections(a);
+    };
+    assert.deepEqual([1, 20, 50, 65].map(at), [2, 4, 4, 4]);
+    assert.deepEqual([80, 100, 120, 150, 600].map(at), [5, 6, 8, 8, MAX_POOL_SIZE]);
+    assert.deepEqual([0, 20, 100, 1000].map(wideConnections), [WIDE_FOLDER_CONNECTIONS, 4, 6, MAX_POOL_SIZE]);
+    // Active mode with a port range of 5: each transfer at once listens on its own port.
+    a.config = { ...a.config, activePortRange: '50000-50004' };
+    assert.equal(at(150), MAX_POOL_SIZE, 'passive: the range does not matter');
+    a.setMode('active');
+    assert.equal(at(150), 5);
+    a.config = { ...a.config, activePortRange: '50000-50000' };
+    assert.equal(at(150), 2, 'never below the pool');
     await sites.dispose();
   });
 

@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { FsError } from '../fsErrors';
 import type { Site } from '../site';
-import { inParallel } from '../transfers';
+import { folderConnections, inParallel, widenForFiles } from '../transfers';
 import { joinPath, normalizePath } from '../uri';
 import { sameContent, type ChecksumMethod } from './checksum';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './ignore';
@@ -77,11 +77,18 @@ export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync>
   if (o.checksum) {
     same = new Map();
     const pairs = [...local.tree].filter(([p, n]) => n.type === 'file' && remote.tree.get(p)?.type === 'file' && remote.tree.get(p)?.size === n.size).map(([p]) => p);
-    await inParallel(pairs, o.parallel, o.signal, async (p) => {
-      const r = await sameContent(site, joinPath(remoteRoot, ...p.split('/')), nodePath.join(o.localRoot, ...p.split('/')), o.signal);
-      checksumMethods.add(r.method);
-      same!.set(p, r.same);
-    });
+    // Each comparison mostly waits for the server (a digest, or the file's download), as a file transfer does:
+    // over a long round trip as many at once as a folder transfer uses.
+    const giveBack = widenForFiles(site, pairs.length);
+    try {
+      await inParallel(pairs, Math.max(o.parallel, folderConnections(site)), o.signal, async (p) => {
+        const r = await sameContent(site, joinPath(remoteRoot, ...p.split('/')), nodePath.join(o.localRoot, ...p.split('/')), o.signal);
+        checksumMethods.add(r.method);
+        same!.set(p, r.same);
+      });
+    } finally {
+      giveBack?.();
+    }
   }
   const remotePrecisionMs = site.traits.mlsd === true ? 1000 : 60000;
   const plan = makePlan({
