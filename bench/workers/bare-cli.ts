@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   if (command !== 'put' || !file || !target) throw new Error('usage: bare-cli.js put FILE URL [KiB]');
   const u = new URL(target);
   const ftp = await BareFtp.login(u.hostname, Number(u.port || 21), decodeURIComponent(u.username), decodeURIComponent(u.password));
-  await ftp.storFile(decodeURIComponent(u.pathname), file, Number(kib ?? 1024) * 1024);
+  await ftp.stor(decodeURIComponent(u.pathname), { file, chunk: Number(kib ?? 1024) * 1024 });
   await ftp.quit();
 }
 

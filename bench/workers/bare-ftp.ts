@@ -136,26 +136,11 @@ export class BareFtp {
     return text.split(/\r?\n/).filter(Boolean).map((n) => n.slice(n.lastIndexOf('/') + 1));
   }
 
-  /** EPSV, STOR of a buffer. */
-  async stor(path: string, content: Buffer): Promise<void> {
-    const data = await this.epsv();
-    const closed = new Promise<void>((resolve, reject) => {
-      data.once('close', () => resolve());
-      data.once('error', reject);
-    });
-    const first = await this.send(`STOR ${path}`);
-    if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
-    data.end(content);
-    await closed;
-    const final = await this.read();
-    if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
-  }
-
   /**
-   * EPSV, STOR of a local file streamed from disk: fs.createReadStream piped into the data socket, the way a Node
-   * program sends a file (Node has no sendfile(2) for sockets). `chunk`: the read size (the stream's highWaterMark).
+   * EPSV, STOR of a buffer, or of a local file streamed from disk: fs.createReadStream (`chunk` bytes per read) piped
+   * into the data socket, the way a Node program sends a file (Node has no sendfile(2) for sockets).
    */
-  async storFile(path: string, file: string, chunk: number): Promise<void> {
+  async stor(path: string, content: Buffer | { file: string; chunk: number }): Promise<void> {
     const data = await this.epsv();
     const closed = new Promise<void>((resolve, reject) => {
       data.once('close', () => resolve());
@@ -163,7 +148,8 @@ export class BareFtp {
     });
     const first = await this.send(`STOR ${path}`);
     if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
-    await pipeline(fs.createReadStream(file, { highWaterMark: chunk }), data);
+    if (Buffer.isBuffer(content)) data.end(content);
+    else await pipeline(fs.createReadStream(content.file, { highWaterMark: content.chunk }), data);
     await closed;
     const final = await this.read();
     if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);

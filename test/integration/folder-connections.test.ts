@@ -49,6 +49,25 @@ function mostAtOnce(proxy: FaultProxy, pattern: RegExp): () => number {
   return () => most;
 }
 
+/** `files` files in a local folder "up" (to upload) and in the server's "/down" (to download); the local folder. */
+function flatFolders(srvRoot: string, tmp: string, files: number): string {
+  const local = path.join(tmp, 'up');
+  fs.mkdirSync(local);
+  fs.mkdirSync(path.join(srvRoot, 'down'));
+  for (let i = 0; i < files; i++) {
+    fs.writeFileSync(path.join(local, `u${i}.bin`), crypto.randomBytes(100 + i * 37));
+    fs.writeFileSync(path.join(srvRoot, 'down', `d${i}.bin`), crypto.randomBytes(100 + i * 53));
+  }
+  return local;
+}
+
+/** The same file names in both folders, byte for byte. */
+function sameFiles(a: string, b: string): void {
+  const names = fs.readdirSync(a).sort();
+  assert.deepEqual(fs.readdirSync(b).sort(), names);
+  for (const n of names) assert.ok(fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))), `${n} differs`);
+}
+
 for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
   describe(`folder transfers ${rttMs ? `over a ${rttMs} ms round trip` : 'on loopback'} with a pool of 2, on ${name}`, function () {
     this.timeout(60000);
@@ -59,13 +78,7 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       tmpPrefix: 'ftpx-folder-conns-',
       link: rttMs ? { rttMs } : undefined,
       prepare: (srv, tmp) => {
-        local = path.join(tmp, 'up');
-        fs.mkdirSync(local);
-        fs.mkdirSync(path.join(srv.root, 'down'));
-        for (let i = 0; i < FILES; i++) {
-          fs.writeFileSync(path.join(local, `u${i}.bin`), crypto.randomBytes(100 + i * 37));
-          fs.writeFileSync(path.join(srv.root, 'down', `d${i}.bin`), crypto.randomBytes(100 + i * 53));
-        }
+        local = flatFolders(srv.root, tmp, FILES);
         // A tree of small folders (a web site's kind): 6 folders of 2 files, each with a subfolder of 1; on the
         // server for downloads, here for uploads.
         for (const top of [path.join(srv.root, 'tree'), path.join(tmp, 'uptree')]) {
@@ -87,12 +100,6 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       (ctx.site.opts as { info?: (t: string) => void }).info = (t) => infos.push(t);
       await ctx.site.readDirectory('/');
     });
-
-    function sameFiles(a: string, b: string): void {
-      const names = fs.readdirSync(a).sort();
-      assert.deepEqual(fs.readdirSync(b).sort(), names);
-      for (const n of names) assert.ok(fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))), `${n} differs`);
-    }
 
     /** Every file and folder under `a` is under `b`, byte for byte. */
     function sameTree(a: string, b: string): void {
@@ -315,15 +322,7 @@ for (const name of ['vsftpd', 'pyftpdlib'] as const) {
       poolSize: 2,
       tmpPrefix: 'ftpx-folder-far-',
       link: { rttMs },
-      prepare: (srv, tmp) => {
-        local = path.join(tmp, 'up');
-        fs.mkdirSync(local);
-        fs.mkdirSync(path.join(srv.root, 'down'));
-        for (let i = 0; i < files; i++) {
-          fs.writeFileSync(path.join(local, `u${i}.bin`), crypto.randomBytes(100 + i * 41));
-          fs.writeFileSync(path.join(srv.root, 'down', `d${i}.bin`), crypto.randomBytes(100 + i * 59));
-        }
-      },
+      prepare: (srv, tmp) => (local = flatFolders(srv.root, tmp, files)),
     });
 
     before(async () => {
@@ -331,24 +330,18 @@ for (const name of ['vsftpd', 'pyftpdlib'] as const) {
       await ctx.site.readDirectory('/');
     });
 
-    const whole = (a: string, b: string) => {
-      const names = fs.readdirSync(a).sort();
-      assert.deepEqual(fs.readdirSync(b).sort(), names);
-      for (const n of names) assert.ok(fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))), `${n} differs`);
-    };
-
     it(`downloads a folder of ${files} files over ${wideConnections(rttMs)} connections, then is a pool of 2 again`, async () => {
       assert.equal(wideConnections(rttMs), MAX_POOL_SIZE);
       const into = path.join(ctx.tmp, 'got');
       const peak = await peakConnections(ctx.site, () => downloadTo(ctx.site, '/down', into));
-      whole(path.join(ctx.srv.root, 'down'), path.join(into, 'down'));
+      sameFiles(path.join(ctx.srv.root, 'down'), path.join(into, 'down'));
       assert.equal(peak, MAX_POOL_SIZE);
       assert.equal(ctx.site.pool.size, 2);
     });
 
     it(`uploads a folder of ${files} files over ${wideConnections(rttMs)} connections, then is a pool of 2 again`, async () => {
       const peak = await peakConnections(ctx.site, () => uploadTo(ctx.site, [local], '/'));
-      whole(local, path.join(ctx.srv.root, 'up'));
+      sameFiles(local, path.join(ctx.srv.root, 'up'));
       assert.equal(peak, MAX_POOL_SIZE);
       assert.equal(ctx.site.pool.size, 2);
     });
