@@ -356,6 +356,15 @@ export function widenForFiles(site: Site, files: number): (() => void) | undefin
   return n > site.pool.size && files > site.pool.size ? site.pool.widen(n) : undefined;
 }
 
+/**
+ * Work on `files` items `parallel` at a time, widened as a folder transfer is where that helps (widenForFiles): how
+ * many at once, and the function that gives the widening back (undefined when nothing widened).
+ */
+export function widenedParallel(site: Site, files: number, parallel: number): { parallel: number; giveBack: (() => void) | undefined } {
+  const giveBack = widenForFiles(site, files);
+  return { parallel: giveBack ? Math.max(parallel, folderConnections(site)) : parallel, giveBack };
+}
+
 /** Where a walk keeps the widening it asked for (a TransferRun, or a sync's planning). */
 export type Widened = Pick<TransferRun, 'giveBack'>;
 

@@ -14,7 +14,7 @@ import type { FileEntry } from '../../ftp';
 import { downloadFile } from '../download';
 import { FsError } from '../fsErrors';
 import { SHORT_TRANSFER_BYTES, type Site } from '../site';
-import { folderConnections, inParallel, widenForFiles } from '../transfers';
+import { inParallel, widenedParallel } from '../transfers';
 import { baseName, joinPath, normalizePath, parentPath } from '../uri';
 import type { Plan, PlanRow } from './plan';
 import type { Seen } from './state';
@@ -87,8 +87,7 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
     }
     // Over a long round trip the copies and deletions widen the pool as a folder transfer does (the round trip is
     // known by now: the plan listed the folders); otherwise `parallel` is the caller's.
-    giveBack = widenForFiles(site, work.length);
-    if (giveBack) parallel = Math.max(o.parallel, folderConnections(site));
+    ({ parallel, giveBack } = widenedParallel(site, work.length, o.parallel));
     forgetAncestors(site, remoteRoot);
     if (up) await remoteFolders(site, remoteRoot);
     else await fsp.mkdir(o.localRoot, { recursive: true });
@@ -245,15 +244,16 @@ class FreshListings {
 
   async get(p: string): Promise<FileEntry | undefined> {
     const dir = parentPath(p);
-    const l = this.list(dir);
+    const l = this.folder(dir);
     const i = this.order.get(dir);
     const next = i === undefined ? undefined : this.folders[i + 1];
-    if (next !== undefined) void this.list(next);
+    if (next !== undefined) void this.folder(next);
     const listing = await l;
     return listing === 'missing' ? undefined : listing.find((e) => e.name === baseName(p));
   }
 
-  private list(dir: string): Promise<FileEntry[] | 'missing'> {
+  /** The folder's listing, asked once. */
+  folder(dir: string): Promise<FileEntry[] | 'missing'> {
     let l = this.lists.get(dir);
     if (!l) {
       l = this.site.freshListing(dir);
@@ -326,10 +326,10 @@ async function recordUploaded(site: Site, r: ApplyResult, remoteOf: (rel: string
   const now = new FreshListings(site);
   // The folders listed `parallel` at a time first (one after the other, a tree's folders each waited a listing's
   // round trips); then each file's entry is in its folder's listing. (Not cancelled: what was uploaded is recorded.)
-  const oneFilePerFolder = new Map<string, string>();
-  for (const row of r.done) if (row.action === 'copy' && r.seen.has(row.path)) oneFilePerFolder.set(parentPath(remoteOf(row.path)), remoteOf(row.path));
-  await inParallel([...oneFilePerFolder.values()], parallel, undefined, async (p) => {
-    await now.get(p).catch(() => undefined);
+  const folders = new Set<string>();
+  for (const row of r.done) if (row.action === 'copy' && r.seen.has(row.path)) folders.add(parentPath(remoteOf(row.path)));
+  await inParallel([...folders], parallel, undefined, async (dir) => {
+    await now.folder(dir).catch(() => undefined);
   });
   for (const row of r.done) {
     const s = row.action === 'copy' ? r.seen.get(row.path) : undefined;

@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { FsError } from '../fsErrors';
 import type { Site } from '../site';
-import { folderConnections, inParallel, widenForFiles } from '../transfers';
+import { inParallel, widenedParallel } from '../transfers';
 import { joinPath, normalizePath } from '../uri';
 import { sameContent, type ChecksumMethod } from './checksum';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './ignore';
@@ -79,9 +79,9 @@ export async function planSync(site: Site, o: SyncOptions): Promise<PlannedSync>
     const pairs = [...local.tree].filter(([p, n]) => n.type === 'file' && remote.tree.get(p)?.type === 'file' && remote.tree.get(p)?.size === n.size).map(([p]) => p);
     // Each comparison mostly waits for the server (a digest, or the file's download), as a file transfer does:
     // over a long round trip as many at once as a folder transfer uses.
-    const giveBack = widenForFiles(site, pairs.length);
+    const { parallel, giveBack } = widenedParallel(site, pairs.length, o.parallel);
     try {
-      await inParallel(pairs, Math.max(o.parallel, folderConnections(site)), o.signal, async (p) => {
+      await inParallel(pairs, parallel, o.signal, async (p) => {
         const r = await sameContent(site, joinPath(remoteRoot, ...p.split('/')), nodePath.join(o.localRoot, ...p.split('/')), o.signal);
         checksumMethods.add(r.method);
         same!.set(p, r.same);
