@@ -30,8 +30,12 @@ export interface Candidate {
 }
 
 export type Target =
-  /** ours / reference of the metric, paired per round, compared with min (throughput) or max (time). */
-  | { kind: 'ratio'; ours: string; reference: string; min?: number; max?: number; text: string }
+  /**
+   * ours / reference of the metric, paired per round, compared with min (throughput) or max (time). With `recorded`
+   * nothing is judged: a ratio between two references that shows the limit a target is measured against (issue 21:
+   * "where a target is above what the limit allows, the measurement that shows the limit").
+   */
+  | { kind: 'ratio'; ours: string; reference: string; min?: number; max?: number; text: string; recorded?: boolean }
   /** A value of one candidate's samples (their maximum: every round must meet it). */
   | { kind: 'max'; candidate: string; field: 'maxRssMiB'; max: number; text: string }
   /** Control commands per file after the first, exactly. */
@@ -148,6 +152,11 @@ export async function runCase(c: Case, progress: (text: string) => void): Promis
       ratios.push({ ours: o.id, reference: ref.id, ratio: pairedRatio(values(o.id), values(ref.id)) });
     }
   }
+  // A target may compare two references (a limit): their ratio too, shown on the first one's row.
+  for (const t of c.targets) {
+    if (t.kind !== 'ratio' || ratios.some((x) => x.ours === t.ours && x.reference === t.reference)) continue;
+    ratios.push({ ours: t.ours, reference: t.reference, ratio: pairedRatio(values(t.ours), values(t.reference)) });
+  }
   const targets = c.targets.map((t) => judge(t, candidates, ratios, c.unit));
   return {
     id: c.id,
@@ -170,8 +179,10 @@ function judge(t: Target, candidates: CandidateResult[], ratios: CaseResult['rat
     case 'ratio': {
       const r = ratios.find((x) => x.ours === t.ours && x.reference === t.reference)?.ratio;
       if (!r || !Number.isFinite(r.median)) return { text: t.text, met: undefined, measured: 'not measured' };
+      const measured = `${r.median.toFixed(2)}x (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)})`;
+      if (t.recorded) return { text: t.text, met: undefined, measured, note: true };
       const met = (t.min === undefined || r.median >= t.min) && (t.max === undefined || r.median <= t.max);
-      return { text: t.text, met, measured: `${r.median.toFixed(2)}x (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)})` };
+      return { text: t.text, met, measured };
     }
     case 'max': {
       const s = candidates.find((x) => x.id === t.candidate)?.[t.field];

@@ -94,7 +94,12 @@ export function folderCase(
         ],
     // Issue 21 restated the target against the limit measured in the same rounds: the bare-socket pool (the old
     // ">= 2.5x basic-ftp" is still shown as a ratio in the table).
-    targets: [{ kind: 'ratio', ours: 'pool', reference: 'bare', min: 0.95, text: '>= 0.95x the bare-socket pool' }],
+    targets: [
+      { kind: 'ratio', ours: 'pool', reference: 'bare', min: 0.95, text: '>= 0.95x the bare-socket pool' },
+      // The limit for a client that may ship: the pool doing what the project's rules require (bare-ftp.ts).
+      { kind: 'ratio', ours: 'bare-rules', reference: 'bare', recorded: true, text: 'the limit: the pool with the rules against the bare pool' },
+      { kind: 'ratio', ours: 'pool', reference: 'bare-rules', min: 0.95, text: '>= 0.95x the pool with the rules (at the limit)' },
+    ],
     notes: [
       ...(runtime ? [`every candidate in ${runtime.name}, the Node VS Code's extension host runs our client in here (code-server)`] : []),
       ...(steady ? [`each worker moved the folder ${steadyRounds} times untimed first: CPU per file still falls over a process's first few thousand files (the JIT)`] : []),

@@ -108,6 +108,13 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
     { kind: 'ratio', ours: 'ours', reference: 'curl', min: download ? 0.9 : 0.95, text: `>= ${download ? '0.9' : '0.95'}x curl` },
   ];
   if (download && !active) targets.push({ kind: 'ratio', ours: 'ours', reference: 'basic-ftp', min: 1.5, text: '>= 1.5x basic-ftp' });
+  if (!download && !active) {
+    // The limit of the STOR target: what any Node program gets against curl, and ours against that.
+    targets.push(
+      { kind: 'ratio', ours: 'bare-node', reference: 'curl', recorded: true, text: 'the limit: bare Node against curl' },
+      { kind: 'ratio', ours: 'ours', reference: 'bare-node', min: 0.95, text: '>= 0.95x bare Node (at the limit)' },
+    );
+  }
   const pinned = clientCpu !== undefined;
   return {
     id: `${direction.toLowerCase()}-${mode}${pinned ? '-pinned' : ''}`,

@@ -1,8 +1,9 @@
 /**
  * 1,000 small files over ONE control connection, downloaded or uploaded one after the other, with the names known
- * in advance (no listing). Candidates: our client, basic-ftp, and the bare-socket loop. Ours and the bare loop do
- * the same local file I/O (whole file in memory, fs.promises.writeFile / readFile), so the difference between them
- * is the client; basic-ftp uses its own file API (downloadTo / uploadFrom with a path).
+ * in advance (no listing). Candidates: our client, basic-ftp, and the bare-socket loop (without and with the rules,
+ * bare-ftp.ts). Ours and the bare loops do the same local file I/O (whole file in memory, fs.promises.writeFile /
+ * readFile), so the difference between them is the client; basic-ftp uses its own file API (downloadTo / uploadFrom
+ * with a path).
  *
  * Prints {seconds, cpuSeconds, machineBusy, files, commands, perFile}: commands counted from our logger's `command` events (and basic-ftp's
  * own log hook, and the bare loop's counter); perFile is the number each file took.
@@ -15,7 +16,7 @@ import { connectBasic, connectOurs, cpuSeconds, fail, finish, params, seconds, s
 
 interface Params {
   server: ServerParams;
-  impl: 'ours' | 'basic-ftp' | 'bare';
+  impl: 'ours' | 'basic-ftp' | 'bare' | 'bare-rules';
   direction: 'download' | 'upload';
   remoteDir: string;
   localDir: string;
@@ -60,7 +61,7 @@ async function mover(p: Params): Promise<Mover> {
       close: async () => client.close(),
     };
   }
-  const bare = await BareFtp.login(p.server.host, p.server.port, p.server.user, p.server.password);
+  const bare = await BareFtp.login(p.server.host, p.server.port, p.server.user, p.server.password, p.impl === 'bare-rules');
   return {
     one: async (n) => {
       if (download) await fsp.writeFile(local(n), await bare.retr(remote(n)));
