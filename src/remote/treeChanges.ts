@@ -3,13 +3,13 @@
  * folder removes the links in it, never what they lead to, and replacing something by a rename keeps it until
  * the rename has succeeded.
  */
-import { FtpReplyError, isConnectionLost, tempName } from '../ftp';
+import { FtpReplyError, isConnectionLost, tempName, type FileEntry } from '../ftp';
 import { FsError } from './fsErrors';
 import { t } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
-import { isUnder, joinPath, normalizePath, parentPath } from './uri';
+import { baseName, isUnder, joinPath, normalizePath, parentPath } from './uri';
 
 /**
  * `seenMissing`: a fresh listing of the parent showed no such name a moment ago (a sync's plan), so MKD goes at once
@@ -21,10 +21,14 @@ export async function createDirectory(site: SiteCore, path: string, opts: { seen
   const p = normalizePath(path);
   site.assertWritable(p);
   if (p === '/') throw new FsError('FileExists', t('{0} exists already', '/'));
+  /** The parent's listing that showed the name missing, when it came from the cache or was fetched for this. */
+  let seen: FileEntry[] | undefined;
   if (!opts.seenMissing) {
     const entry = await site.lookup(p);
     if (entry) throw new FsError('FileExists', t('{0} exists already', p));
     await site.assertParentExists(p);
+    const parent = site.cache.get(parentPath(p));
+    if (Array.isArray(parent)) seen = parent;
   }
   try {
     await site.pool.run(async (c) => {
@@ -38,7 +42,10 @@ export async function createDirectory(site: SiteCore, path: string, opts: { seen
     }
     throw await site.explain(err, 'create folder', p, parentPath(p));
   }
-  site.cache.invalidatePath(p);
+  // The parent's listing that showed the name missing gets the new folder (DirCache.replace; forgotten as before if
+  // it changed meanwhile): the next folder made beside it (a tree's upload) is looked up without listing the parent
+  // again. Making a folder replaces nothing, and a name made meanwhile by someone else makes the MKD fail.
+  if (!seen || !site.cache.replace(p, { name: baseName(p), type: 'dir' }, seen)) site.cache.invalidatePath(p);
   if (!opts.seenMissing) site.cache.store(p, []);
   site.emit([{ type: 'created', path: p }]);
 }

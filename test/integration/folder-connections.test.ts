@@ -153,6 +153,31 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       assert.equal(ctx.site.pool.size, 2);
     });
 
+    it('uploads a tree of small folders without listing any folder it made (each one made is added to the listing that showed it missing)', async () => {
+      await ctx.site.createDirectory('/again');
+      const listed: string[] = [];
+      ctx.proxy.hooks = {
+        command: (line) => {
+          // A listing (vsftpd's CWD before its LIST) of one of the folders this upload makes.
+          if (/^(CWD|MLSD|LIST|LIST -a|NLST|STAT|MLST) \/again\/uptree(\/|$)/.test(line)) listed.push(line);
+          return undefined;
+        },
+      };
+      // (The cache's few seconds must not run out on a slow machine: that would list again, rightly.)
+      const cache = ctx.site.cache as { ttlMs: number };
+      const ttl = cache.ttlMs;
+      cache.ttlMs = 600000;
+      try {
+        const r = await uploadTo(ctx.site, [path.join(ctx.tmp, 'uptree')], '/again');
+        assert.equal(r.files, 18);
+      } finally {
+        cache.ttlMs = ttl;
+        ctx.proxy.hooks = {};
+      }
+      sameTree(path.join(ctx.tmp, 'uptree'), path.join(ctx.srv.root, 'again', 'uptree'));
+      assert.deepEqual(listed, []);
+    });
+
     if (!wide) {
       it('an upload does not follow a local link back to a folder above it (a loop): it is reported, nothing repeats on the server', async () => {
         const top = path.join(ctx.tmp, 'looped');

@@ -230,6 +230,22 @@ describe('remote/site: writing', () => {
     assert.equal(server.count('list'), lists);
   });
 
+  it('keeps the parent listing it looked at when it makes folders beside each other', async () => {
+    const server = new FakeServer().dir('/d').file('/d/f', 'F');
+    const { site } = makeSite(server);
+    await site.createDirectory('/d/a');
+    const lists = server.count('list');
+    await site.createDirectory('/d/b');
+    await site.createDirectory('/d/c');
+    assert.equal(server.count('list'), lists, 'the listing of /d showed the names missing; each folder made is added to it');
+    assert.deepEqual((await site.readDirectory('/d')).map(([n]) => n).sort(), ['a', 'b', 'c', 'f']);
+    assert.equal(server.count('list'), lists);
+    // Made meanwhile by someone else (the cached listing does not show it): MKD refuses, and nothing is assumed.
+    server.dir('/d/e');
+    assert.equal((await fsError(site.createDirectory('/d/e'))).kind, 'FileExists');
+    assert.deepEqual((await site.readDirectory('/d')).map(([n]) => n).sort(), ['a', 'b', 'c', 'e', 'f'], 'the refusal forgot the listing');
+  });
+
   it('deletes files and, recursively, folders', async () => {
     const server = new FakeServer().file('/d/a', '1').file('/d/sub/b', '2').file('/d/sub/deep/c', '3').file('/keep', 'k');
     const { site, changes } = makeSite(server);
