@@ -86,10 +86,10 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
       return runProcess(LFTP, ['-f', script], clientCpu).finally(() => clear(script));
     }),
   ];
-  if (!download && !active) {
+  if (!download) {
     // What a Node program gets at the least: the file piped into the data socket (no sendfile(2) in Node).
     candidates.push(candidate('bare-node', 'bare Node (file stream piped into the socket)', 'reference', (local, remote) =>
-      runProcess(NODE, [worker('bare-cli'), 'put', local, srv.url(remote)], clientCpu)));
+      runProcess(NODE, [worker('bare-cli'), 'put', local, srv.url(remote), ...(active ? ['--active'] : [])], clientCpu)));
   }
   const other = env.opts.compareCli;
   if (other) {
@@ -108,7 +108,7 @@ export function bulkCase(env: BenchEnv, srv: BenchServerInfo, direction: 'RETR' 
     { kind: 'ratio', ours: 'ours', reference: 'curl', min: download ? 0.9 : 0.95, text: `>= ${download ? '0.9' : '0.95'}x curl` },
   ];
   if (download && !active) targets.push({ kind: 'ratio', ours: 'ours', reference: 'basic-ftp', min: 1.5, text: '>= 1.5x basic-ftp' });
-  if (!download && !active) {
+  if (!download) {
     // The limit of the STOR target: what any Node program gets against curl, and ours against that.
     targets.push(
       { kind: 'ratio', ours: 'bare-node', reference: 'curl', recorded: true, text: 'the limit: bare Node against curl' },

@@ -155,6 +155,39 @@ export class BareFtp {
     if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
   }
 
+  /**
+   * Active mode (RFC 2428 §2 EPRT): listen on the control connection's local address, STOR, the server's connection
+   * accepted, then the file piped into it as in stor(). IPv4 only, as the bench's servers are.
+   */
+  async storActive(path: string, content: { file: string; chunk: number }): Promise<void> {
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, this.socket.localAddress, resolve);
+    });
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const accepted = new Promise<net.Socket>((resolve, reject) => {
+        server.once('connection', resolve);
+        server.once('error', reject);
+      });
+      await this.expect(`EPRT |1|${this.socket.localAddress}|${port}|`, '200');
+      const first = await this.send(`STOR ${path}`);
+      if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
+      const data = await accepted;
+      const closed = new Promise<void>((resolve, reject) => {
+        data.once('close', () => resolve());
+        data.once('error', reject);
+      });
+      await pipeline(fs.createReadStream(content.file, { highWaterMark: content.chunk }), data);
+      await closed;
+      const final = await this.read();
+      if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
+    } finally {
+      server.close();
+    }
+  }
+
   async quit(): Promise<void> {
     this.socket.write('QUIT\r\n');
     this.socket.end();
