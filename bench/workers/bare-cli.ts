@@ -4,8 +4,9 @@
  *   node out/bench/workers/bare-cli.js put FILE ftp://user:pass@host:port/path [KiB] [--active]
  *
  * Log in, TYPE I, EPSV (with --active: EPRT), STOR, the file piped from fs.createReadStream (KiB per read; 1024
- * unless given) into the data socket, the 226, QUIT: the least a Node program does to send a file, and so the most Node allows (it has no
- * sendfile(2) or splice(2) for sockets). Whole program, start-up included, as for the other candidates.
+ * unless given) into the data socket, the 226, QUIT: the least a Node program does to send a file, and so the most
+ * Node allows (it has no sendfile(2) or splice(2) for sockets). Whole program, start-up included, as for the other
+ * candidates.
  */
 import { BareFtp } from './bare-ftp';
 

@@ -113,10 +113,7 @@ export class BareFtp {
     const data = await this.epsv();
     const chunks: Buffer[] = [];
     data.on('data', (c: Buffer) => chunks.push(c));
-    const ended = new Promise<void>((resolve, reject) => {
-      data.once('close', () => resolve());
-      data.once('error', reject);
-    });
+    const ended = closedOf(data);
     const first = await this.send(`${verb} ${path}`);
     if (!/^1\d\d/.test(first)) throw new Error(`${verb}: ${first}`);
     await ended;
@@ -142,17 +139,10 @@ export class BareFtp {
    */
   async stor(path: string, content: Buffer | { file: string; chunk: number }): Promise<void> {
     const data = await this.epsv();
-    const closed = new Promise<void>((resolve, reject) => {
-      data.once('close', () => resolve());
-      data.once('error', reject);
-    });
+    const closed = closedOf(data);
     const first = await this.send(`STOR ${path}`);
     if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
-    if (Buffer.isBuffer(content)) data.end(content);
-    else await pipeline(fs.createReadStream(content.file, { highWaterMark: content.chunk }), data);
-    await closed;
-    const final = await this.read();
-    if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
+    await this.sendFile(data, closed, content);
   }
 
   /**
@@ -175,21 +165,31 @@ export class BareFtp {
       const first = await this.send(`STOR ${path}`);
       if (!/^1\d\d/.test(first)) throw new Error(`STOR: ${first}`);
       const data = await accepted;
-      const closed = new Promise<void>((resolve, reject) => {
-        data.once('close', () => resolve());
-        data.once('error', reject);
-      });
-      await pipeline(fs.createReadStream(content.file, { highWaterMark: content.chunk }), data);
-      await closed;
-      const final = await this.read();
-      if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
+      await this.sendFile(data, closedOf(data), content);
     } finally {
       server.close();
     }
+  }
+
+  /** The content into the data connection, then its close and the 226 (stor, storActive). */
+  private async sendFile(data: net.Socket, closed: Promise<void>, content: Buffer | { file: string; chunk: number }): Promise<void> {
+    if (Buffer.isBuffer(content)) data.end(content);
+    else await pipeline(fs.createReadStream(content.file, { highWaterMark: content.chunk }), data);
+    await closed;
+    const final = await this.read();
+    if (!final.startsWith('226')) throw new Error(`STOR: ${final}`);
   }
 
   async quit(): Promise<void> {
     this.socket.write('QUIT\r\n');
     this.socket.end();
   }
+}
+
+/** Settles when the data connection closes (rejects on its error); made before the command, so nothing is missed. */
+function closedOf(data: net.Socket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    data.once('close', () => resolve());
+    data.once('error', reject);
+  });
 }

@@ -81,107 +81,105 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
   let giveBack: (() => void) | undefined;
 
   try {
-    if (work.length === 0) {
-      recordSame(plan, r.seen);
-      return r;
-    }
-    // Over a long round trip the copies and deletions widen the pool as a folder transfer does (the round trip is
-    // known by now: the plan listed the folders); otherwise `parallel` is the caller's.
-    ({ parallel, giveBack } = widenedParallel(site, work.length, o.parallel));
-    forgetAncestors(site, remoteRoot);
-    if (up) await remoteFolders(site, remoteRoot);
-    else await fsp.mkdir(o.localRoot, { recursive: true });
-
-    // Folders, parents first: one depth at a time, the folders of a depth `parallel` at once (each is one command,
-    // a round trip: a new tree's folders one by one waited that long for each).
-    /** The levels one after the other, the rows of a level `parallel` at once. */
-    const levelByLevel = async (levels: PlanRow[][], fn: (row: PlanRow) => Promise<void>) => {
-      for (const level of levels) await inParallel(level, parallel, o.signal, (row) => attempt(row, () => fn(row)));
-    };
-    await levelByLevel(byDepth(work.filter((x) => x.action === 'mkdir')), async (row) => {
-      // (The plan's fresh listing had no such name: MKD at once, and "there now" is a folder that is fine.)
-      if (up) await site.createDirectory(remoteOf(row.path), { seenMissing: true }).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
-      else await fsp.mkdir(localOf(row.path), { recursive: true });
-    });
-
-    const copies = work.filter((x) => x.action === 'copy');
-    const batch = site.batch();
     try {
-      await inParallel(copies, parallel, o.signal, (row, more) =>
+      if (work.length === 0) {
+        recordSame(plan, r.seen);
+        return r;
+      }
+      // Over a long round trip the copies and deletions widen the pool as a folder transfer does (the round trip is
+      // known by now: the plan listed the folders); otherwise `parallel` is the caller's.
+      ({ parallel, giveBack } = widenedParallel(site, work.length, o.parallel));
+      forgetAncestors(site, remoteRoot);
+      if (up) await remoteFolders(site, remoteRoot);
+      else await fsp.mkdir(o.localRoot, { recursive: true });
+
+      // Folders, parents first: one depth at a time, the folders of a depth `parallel` at once (each is one command,
+      // a round trip: a new tree's folders one by one waited that long for each).
+      /** The levels one after the other, the rows of a level `parallel` at once. */
+      const levelByLevel = async (levels: PlanRow[][], fn: (row: PlanRow) => Promise<void>) => {
+        for (const level of levels) await inParallel(level, parallel, o.signal, (row) => attempt(row, () => fn(row)));
+      };
+      await levelByLevel(byDepth(work.filter((x) => x.action === 'mkdir')), async (row) => {
+        // (The plan's fresh listing had no such name: MKD at once, and "there now" is a folder that is fine.)
+        if (up) await site.createDirectory(remoteOf(row.path), { seenMissing: true }).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
+        else await fsp.mkdir(localOf(row.path), { recursive: true });
+      });
+
+      const copies = work.filter((x) => x.action === 'copy');
+      const batch = site.batch();
+      try {
+        await inParallel(copies, parallel, o.signal, (row, more) =>
+          attempt(row, async () => {
+            if (up) {
+              const { current, conflict } = await remoteNow(now, remoteOf(row.path), row.remote?.entry);
+              if (conflict) return conflict;
+              const local = localOf(row.path);
+              const st = await fsp.stat(local);
+              const data = st.size <= SHORT_TRANSFER_BYTES ? await fsp.readFile(local) : undefined;
+              r.bytes += await site.upload(data ?? (() => fs.createReadStream(local)), remoteOf(row.path), {
+                signal: o.signal,
+                bytes: data?.length ?? st.size,
+                existing: current ?? null,
+                batch,
+              });
+              uploaded = true;
+              r.seen.set(row.path, { local: { size: data?.length ?? st.size, mtimeMs: Math.floor(st.mtimeMs) }, remote: { size: -1 } });
+            } else {
+              const local = localOf(row.path);
+              const conflict = await localConflict(local, row);
+              if (conflict) return conflict;
+              // (The plan's fresh listing has its size: no stat of it now.)
+              const moved = await downloadFile(site, remoteOf(row.path), local, { signal: o.signal }, more, row.remote?.entry);
+              r.bytes += moved.bytes;
+              const mtime = row.remote?.mtimeMs;
+              // The server's time on the local copy: the next sync sees the two as the same, by time too.
+              if (mtime !== undefined) await fsp.utimes(local, new Date(mtime), new Date(mtime));
+              const st = await fsp.stat(local);
+              r.seen.set(row.path, { remote: { size: moved.bytes, mtimeMs: mtime }, local: { size: st.size, mtimeMs: Math.floor(st.mtimeMs) } });
+            }
+          }),
+        );
+      } finally {
+        batch.close();
+      }
+
+      // Deletions: files and links first, then folders deepest first (each only when empty: rmdir).
+      const deletions = work.filter((x) => x.action === 'delete');
+      const files = deletions.filter((x) => !isFolder(x, up));
+      const folders = byDepth(deletions.filter((x) => isFolder(x, up))).reverse();
+      await inParallel(files, parallel, o.signal, (row) =>
         attempt(row, async () => {
           if (up) {
-            const { current, conflict } = await remoteNow(now, remoteOf(row.path), row.remote?.entry);
-            if (conflict) return conflict;
-            const local = localOf(row.path);
-            const st = await fsp.stat(local);
-            const data = st.size <= SHORT_TRANSFER_BYTES ? await fsp.readFile(local) : undefined;
-            r.bytes += await site.upload(data ?? (() => fs.createReadStream(local)), remoteOf(row.path), {
-              signal: o.signal,
-              bytes: data?.length ?? st.size,
-              existing: current ?? null,
-              batch,
-            });
-            uploaded = true;
-            r.seen.set(row.path, { local: { size: data?.length ?? st.size, mtimeMs: Math.floor(st.mtimeMs) }, remote: { size: -1 } });
+            const p = remoteOf(row.path);
+            if (row.reason !== 'leftover') {
+              const { conflict } = await remoteNow(now, p, row.remote?.entry);
+              if (conflict) return conflict;
+            }
+            await site.delete(p, { recursive: false });
           } else {
-            const local = localOf(row.path);
-            const conflict = await localConflict(local, row);
-            if (conflict) return conflict;
-            // (The plan's fresh listing has its size: no stat of it now.)
-            const moved = await downloadFile(site, remoteOf(row.path), local, { signal: o.signal }, more, row.remote?.entry);
-            r.bytes += moved.bytes;
-            const mtime = row.remote?.mtimeMs;
-            // The server's time on the local copy: the next sync sees the two as the same, by time too.
-            if (mtime !== undefined) await fsp.utimes(local, new Date(mtime), new Date(mtime));
-            const st = await fsp.stat(local);
-            r.seen.set(row.path, { remote: { size: moved.bytes, mtimeMs: mtime }, local: { size: st.size, mtimeMs: Math.floor(st.mtimeMs) } });
+            const p = localOf(row.path);
+            if (row.reason !== 'leftover') {
+              const conflict = await localConflict(p, row);
+              if (conflict) return conflict;
+            }
+            await fsp.unlink(p);
           }
+          r.seen.delete(row.path);
         }),
       );
-    } finally {
-      batch.close();
+      // Folders deepest first, those of a depth at once (a folder's subfolders are gone before it is removed).
+      await levelByLevel(folders, async (row) => {
+        if (up) await site.delete(remoteOf(row.path), { recursive: false });
+        else await fsp.rmdir(localOf(row.path));
+      });
+    } catch (err) {
+      if (!(err instanceof FsError && err.kind === 'Cancelled')) throw err;
+      r.cancelled = true;
     }
-
-    // Deletions: files and links first, then folders deepest first (each only when empty: rmdir).
-    const deletions = work.filter((x) => x.action === 'delete');
-    const files = deletions.filter((x) => !isFolder(x, up));
-    const folders = byDepth(deletions.filter((x) => isFolder(x, up))).reverse();
-    await inParallel(files, parallel, o.signal, (row) =>
-      attempt(row, async () => {
-        if (up) {
-          const p = remoteOf(row.path);
-          if (row.reason !== 'leftover') {
-            const { conflict } = await remoteNow(now, p, row.remote?.entry);
-            if (conflict) return conflict;
-          }
-          await site.delete(p, { recursive: false });
-        } else {
-          const p = localOf(row.path);
-          if (row.reason !== 'leftover') {
-            const conflict = await localConflict(p, row);
-            if (conflict) return conflict;
-          }
-          await fsp.unlink(p);
-        }
-        r.seen.delete(row.path);
-      }),
-    );
-    // Folders deepest first, those of a depth at once (a folder's subfolders are gone before it is removed).
-    await levelByLevel(folders, async (row) => {
-      if (up) await site.delete(remoteOf(row.path), { recursive: false });
-      else await fsp.rmdir(localOf(row.path));
-    });
-  } catch (err) {
-    if (!(err instanceof FsError && err.kind === 'Cancelled')) {
-      giveBack?.();
-      throw err;
-    }
-    r.cancelled = true;
-  }
-  try {
     recordSame(plan, r.seen);
     if (uploaded) await recordUploaded(site, r, remoteOf, parallel);
   } finally {
+    // (The widened pool serves the read-back too: given back only after it, on every way out.)
     giveBack?.();
   }
   return r;
@@ -221,7 +219,8 @@ export async function remoteFolders(site: Site, p: string): Promise<void> {
 
 /** A folder's listing from the server now, taken once for the rows in it (not the cache of the walk). */
 class FreshListings {
-  private readonly lists = new Map<string, Promise<FileEntry[] | 'missing'>>();
+  /** Each folder's listing by name: a sync's rows look up many names in one folder (a scan each was n^2). */
+  private readonly lists = new Map<string, Promise<Map<string, FileEntry> | 'missing'>>();
   /** The folders in the order the rows will ask for them (`ahead`), and each one's place in it. */
   private readonly folders: string[] = [];
   private readonly order = new Map<string, number>();
@@ -249,19 +248,27 @@ class FreshListings {
     const next = i === undefined ? undefined : this.folders[i + 1];
     if (next !== undefined) void this.folder(next);
     const listing = await l;
-    return listing === 'missing' ? undefined : listing.find((e) => e.name === baseName(p));
+    return listing === 'missing' ? undefined : listing.get(baseName(p));
   }
 
   /** The folder's listing, asked once. */
-  folder(dir: string): Promise<FileEntry[] | 'missing'> {
+  folder(dir: string): Promise<Map<string, FileEntry> | 'missing'> {
     let l = this.lists.get(dir);
     if (!l) {
-      l = this.site.freshListing(dir);
+      l = this.site.freshListing(dir).then(byName);
       this.lists.set(dir, l);
       l.catch(() => this.lists.delete(dir));
     }
     return l;
   }
+}
+
+/** A listing by name; the first of a name a server lists twice, as a scan would find it. */
+function byName(listing: FileEntry[] | 'missing'): Map<string, FileEntry> | 'missing' {
+  if (listing === 'missing') return listing;
+  const m = new Map<string, FileEntry>();
+  for (const e of listing) if (!m.has(e.name)) m.set(e.name, e);
+  return m;
 }
 
 /**
