@@ -76,6 +76,7 @@ export async function sync(rest: string[], flags: Flags): Promise<number> {
         parallel: poolSize,
         signal: abort.signal,
         seen,
+        record: stateFile !== undefined,
         onRow: (r: PlanRow, o: RowOutcome) => {
           if (o.kind === 'done') out(line(r));
           else if (o.kind === 'conflict') out(`${'conflict'.padEnd(9)}${r.path}  (${o.why})`);

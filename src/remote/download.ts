@@ -262,7 +262,8 @@ function log(site: Site): (text: string) => void {
  */
 async function checkComplete(site: Site, remote: string, got: number, listed: number): Promise<void> {
   site.cache.invalidate(parentPath(remote));
-  const now = await site.entries(parentPath(remote)).then((es) => es.find((e) => e.name === baseName(remote)));
+  const name = baseName(remote);
+  const now = await site.entries(parentPath(remote)).then((es) => es.find((e) => e.name === name));
   if (now?.type === 'file' && now.size !== undefined && now.size !== got) {
     throw new FsError(
       'Unavailable',

@@ -298,7 +298,8 @@ class Poller {
       if (before) changes.push(...diff(dir, before, now));
     }
     for (const f of files) {
-      const entry = listed.get(parentPath(f))?.find((e) => e.name === baseName(f));
+      const name = baseName(f);
+      const entry = listed.get(parentPath(f))?.find((e) => e.name === name);
       if (entry && (await this.preciseChanged(site, f, entry)) && !changes.some((c) => c.path === f)) {
         changes.push({ type: 'changed', path: f });
       }

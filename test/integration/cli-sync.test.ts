@@ -127,6 +127,32 @@ for (const name of SERVER_NAMES) {
       assert.match(r.stdout, /^plan: 0 to download, 0 folders to make, 0 to delete, 0 conflicts/);
     });
 
+    it('--no-state writes no state file and lists no folder after its last upload (the read-back is for the state file)', async () => {
+      const listingsAfterLastStor = (r: Run) => {
+        const verbs = r.stderr
+          .split('\n')
+          .filter((l) => /(^|\s)---> /.test(l))
+          .map((l) => l.slice(l.indexOf('---> ') + 5).split(' ')[0]);
+        assert.ok(verbs.includes('STOR'), `no STOR in the log:\n${r.stderr}`);
+        return verbs.slice(verbs.lastIndexOf('STOR')).filter((v) => v === 'LIST' || v === 'MLSD' || v === 'NLST').length;
+      };
+      const dir = path.join(ctx.tmp, 'nostate');
+      fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'a.txt'), 'a');
+      fs.writeFileSync(path.join(dir, 'sub', 'b.txt'), 'bb');
+      let r = await cli(['sync', dir, `${ctx.url}/nostate`, '--no-state', '--log'], ctx.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(snapshot(disk.abs('nostate')), snapshot(dir));
+      assert.ok(!fs.existsSync(path.join(dir, '.ftpexplorer-sync.json')), '--no-state wrote a state file');
+      assert.equal(listingsAfterLastStor(r), 0);
+      // With its state file the sync reads back what it uploaded (the server's times, for the next plan).
+      fs.writeFileSync(path.join(dir, 'a.txt'), 'a, changed');
+      r = await cli(['sync', dir, `${ctx.url}/nostate`, '--log'], ctx.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(snapshot(disk.abs('nostate')), snapshot(dir, state));
+      assert.ok(listingsAfterLastStor(r) > 0, 'no read-back for the state file');
+    });
+
     it('usage errors exit with code 2 and say what is wrong', async () => {
       let r = await cli(['sync', local(), path.join(ctx.tmp, 'x')], ctx.env);
       assert.equal(r.code, 2);

@@ -29,6 +29,11 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** What was seen at the last sync (the plan's input); the result's `seen` is the new one. */
   seen: Seen;
+  /**
+   * false: nobody keeps the result's `seen` (the CLI's --no-state), so the uploaded files' times are not read back
+   * from the server (a listing of each folder uploaded into). Their rows are then left out of `seen`.
+   */
+  record?: boolean;
   /** After each row: done, failed (with the error), or a conflict found at the last moment. */
   onRow?: (row: PlanRow, outcome: RowOutcome) => void;
   /** Rows finished of those with work, and bytes moved. */
@@ -177,7 +182,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
       r.cancelled = true;
     }
     recordSame(plan, r.seen);
-    if (uploaded) await recordUploaded(site, r, remoteOf, parallel);
+    if (uploaded && o.record !== false) await recordUploaded(site, r, remoteOf, parallel);
+    else if (uploaded) for (const row of r.done) if (row.action === 'copy') r.seen.delete(row.path);
   } finally {
     // (The widened pool serves the read-back too: given back only after it, on every way out.)
     giveBack?.();
