@@ -59,8 +59,8 @@ export class Site extends SiteCore {
     return new ChangeBatch((changes) => this.applyChanges(changes));
   }
 
-  createDirectory(path: string, opts?: { seenMissing?: boolean }): Promise<void> {
-    return tree.createDirectory(this, path, opts);
+  createDirectory(path: string): Promise<void> {
+    return tree.createDirectory(this, path);
   }
 
   delete(path: string, opts: { recursive: boolean }): Promise<void> {

@@ -3,7 +3,7 @@
  * folder removes the links in it, never what they lead to, and replacing something by a rename keeps it until
  * the rename has succeeded.
  */
-import { FtpReplyError, isConnectionLost, tempName, type FileEntry } from '../ftp';
+import { FtpReplyError, isConnectionLost, tempName } from '../ftp';
 import { FsError } from './fsErrors';
 import { t } from './l10n';
 import { applyDefaultMode } from './permissions';
@@ -12,24 +12,21 @@ import type { RemoteClient } from './siteTypes';
 import { baseName, isUnder, joinPath, normalizePath, parentPath } from './uri';
 
 /**
- * `seenMissing`: a fresh listing of the parent showed no such name a moment ago (a sync's plan), so MKD goes at once
- * and a refusal is explained after it (FileExists where it is there now), instead of a listing of the parent first
- * (each folder made had changed that listing for the next). The new folder is then not assumed empty: ftp-srv's MKD
- * answers 257 for a folder that exists.
+ * MKD after a lookup shows the name missing (the parent's listing, from the cache or fetched for this). The listing
+ * that showed it missing gets the new folder, and the new folder is known empty: the next folder made beside it, and
+ * the files put into it (put -r, a sync), need no listing. On ftp-srv, whose MKD answers 257 for a folder that exists,
+ * that holds as long as the cached listing is true (a few seconds), as for every lookup the cache answers.
  */
-export async function createDirectory(site: SiteCore, path: string, opts: { seenMissing?: boolean } = {}): Promise<void> {
+export async function createDirectory(site: SiteCore, path: string): Promise<void> {
   const p = normalizePath(path);
   site.assertWritable(p);
   if (p === '/') throw new FsError('FileExists', t('{0} exists already', '/'));
+  const entry = await site.lookup(p);
+  if (entry) throw new FsError('FileExists', t('{0} exists already', p));
+  await site.assertParentExists(p);
   /** The parent's listing that showed the name missing, when it came from the cache or was fetched for this. */
-  let seen: FileEntry[] | undefined;
-  if (!opts.seenMissing) {
-    const entry = await site.lookup(p);
-    if (entry) throw new FsError('FileExists', t('{0} exists already', p));
-    await site.assertParentExists(p);
-    const parent = site.cache.get(parentPath(p));
-    if (Array.isArray(parent)) seen = parent;
-  }
+  const parent = site.cache.get(parentPath(p));
+  const seen = Array.isArray(parent) ? parent : undefined;
   try {
     await site.pool.run(async (c) => {
       await c.mkdir(p);
@@ -37,16 +34,12 @@ export async function createDirectory(site: SiteCore, path: string, opts: { seen
     });
   } catch (err) {
     site.cache.invalidatePath(p);
-    if (opts.seenMissing && err instanceof FtpReplyError && (await site.lookup(p).catch(() => undefined))) {
-      throw new FsError('FileExists', t('{0} exists already', p));
-    }
     throw await site.explain(err, 'create folder', p, parentPath(p));
   }
-  // The parent's listing that showed the name missing gets the new folder (DirCache.replace; forgotten as before if
-  // it changed meanwhile): the next folder made beside it (a tree's upload) is looked up without listing the parent
-  // again. Making a folder replaces nothing, and a name made meanwhile by someone else makes the MKD fail.
+  // Making a folder replaces nothing, and a name made meanwhile by someone else makes the MKD fail (DirCache.replace
+  // forgets the listing as before if it changed meanwhile).
   if (!seen || !site.cache.replace(p, { name: baseName(p), type: 'dir' }, seen)) site.cache.invalidatePath(p);
-  if (!opts.seenMissing) site.cache.store(p, []);
+  site.cache.store(p, []);
   site.emit([{ type: 'created', path: p }]);
 }
 

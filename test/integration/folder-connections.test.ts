@@ -178,6 +178,39 @@ for (const name of SERVER_NAMES) for (const rttMs of [20, 0]) {
       assert.deepEqual(listed, []);
     });
 
+    it('syncs a tree of small folders up without listing a folder it made before its files are in (new and empty, as put -r)', async () => {
+      await ctx.site.createDirectory('/synctree');
+      const local = path.join(ctx.tmp, 'uptree');
+      /** 'list' for a listing of one of the folders the sync makes, 'stor' for an upload, in the order sent. */
+      const sent: ('list' | 'stor')[] = [];
+      ctx.proxy.hooks = {
+        command: (line) => {
+          if (/^(CWD|MLSD|LIST|LIST -a|NLST|STAT|MLST) \/synctree\/./.test(line)) sent.push('list');
+          else if (/^STOR /.test(line)) sent.push('stor');
+          return undefined;
+        },
+      };
+      // (The cache's few seconds must not run out on a slow machine: that would list again, rightly.)
+      const cache = ctx.site.cache as { ttlMs: number };
+      const ttl = cache.ttlMs;
+      cache.ttlMs = 600000;
+      try {
+        const parallel = ctx.site.pool.size;
+        const { plan } = await planSync(ctx.site, { direction: 'upload', localRoot: local, remoteRoot: '/synctree', seen: new Map(), parallel });
+        const r = await applyPlan(ctx.site, plan, { localRoot: local, remoteRoot: '/synctree', parallel, seen: new Map() });
+        assert.equal(r.failed.length, 0, r.failed.map((f) => f.error.message).join('\n'));
+      } finally {
+        cache.ttlMs = ttl;
+        ctx.proxy.hooks = {};
+      }
+      sameTree(local, path.join(ctx.srv.root, 'synctree'));
+      const lastStor = sent.lastIndexOf('stor');
+      assert.equal(sent.filter((x) => x === 'stor').length, 18);
+      assert.deepEqual(sent.slice(0, lastStor).filter((x) => x === 'list'), [], 'listed a folder it made before its files were in');
+      // The read-back after the uploads (the server's times, for the next sync) lists them, as before.
+      assert.ok(sent.slice(lastStor).includes('list'), 'no read-back after the uploads');
+    });
+
     if (!wide) {
       it('an upload does not follow a local link back to a folder above it (a loop): it is reported, nothing repeats on the server', async () => {
         const top = path.join(ctx.tmp, 'looped');

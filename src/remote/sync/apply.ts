@@ -105,9 +105,16 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
         for (const level of levels) await inParallel(level, parallel, o.signal, (row) => attempt(row, () => fn(row)));
       };
       await levelByLevel(byDepth(work.filter((x) => x.action === 'mkdir')), async (row) => {
-        // (The plan's fresh listing had no such name: MKD at once, and "there now" is a folder that is fine.)
-        if (up) await site.createDirectory(remoteOf(row.path), { seenMissing: true }).catch((err) => alreadyFolder(site, err, remoteOf(row.path)));
-        else await fsp.mkdir(localOf(row.path), { recursive: true });
+        if (!up) return void (await fsp.mkdir(localOf(row.path), { recursive: true }));
+        // Looked up first (createDirectory: the parent's listing, which a folder made here keeps), so a folder made
+        // here is new and empty: its files go without a listing of it, as put -r does. "There now" is a folder that
+        // is fine, and listed before anything is put into it.
+        const p = remoteOf(row.path);
+        const made = await site.createDirectory(p).then(
+          () => true,
+          (err: unknown) => alreadyFolder(site, err, p).then(() => false),
+        );
+        if (made) now.made(p);
       });
 
       const copies = work.filter((x) => x.action === 'copy');
@@ -255,6 +262,11 @@ class FreshListings {
     if (next !== undefined) void this.folder(next);
     const listing = await l;
     return listing === 'missing' ? undefined : listing.get(baseName(p));
+  }
+
+  /** `dir` was made by this sync a moment ago (MKD after a lookup showed the name missing): empty, not listed. */
+  made(dir: string): void {
+    this.lists.set(dir, Promise.resolve(new Map()));
   }
 
   /** The folder's listing, asked once. */
