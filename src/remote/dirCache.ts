@@ -21,6 +21,8 @@ export type Listing = FileEntry[] | 'missing';
 
 interface Slot {
   at: number;
+  /** When the listing was asked of the server (its fetch began; `at` for one stored without a fetch). */
+  askedAt: number;
   missing: boolean;
   entries: Map<string, FileEntry>;
   list: FileEntry[];
@@ -60,10 +62,11 @@ export class DirCache {
     const running = this.inflight.get(d);
     if (running) return running.promise;
     const record: Inflight = { promise: Promise.resolve('missing'), valid: true };
+    const askedAt = this.now();
     record.promise = (async () => {
       try {
         const result = await fetch();
-        if (record.valid) this.store(d, result);
+        if (record.valid) this.store(d, result, askedAt);
         return result;
       } finally {
         if (this.inflight.get(d) === record) this.inflight.delete(d);
@@ -73,16 +76,24 @@ export class DirCache {
     return record.promise;
   }
 
-  /** Store a listing (or 'missing') for `dir` now. */
-  store(dir: string, listing: Listing): void {
+  /** Store a listing (or 'missing') for `dir` now (`askedAt`: when it was asked of the server, if before). */
+  store(dir: string, listing: Listing, askedAt?: number): void {
     const d = normalizePath(dir);
     const list = listing === 'missing' ? [] : listing;
+    const at = this.now();
     this.slots.set(d, {
-      at: this.now(),
+      at,
+      askedAt: askedAt ?? at,
       missing: listing === 'missing',
       list,
       entries: new Map(list.map((e) => [e.name, e])),
     });
+  }
+
+  /** Whether the cached listing of `dir` was asked of the server less than `ms` ago. */
+  askedWithin(dir: string, ms: number): boolean {
+    const s = this.fresh(normalizePath(dir));
+    return s !== undefined && this.now() - s.askedAt < ms;
   }
 
   /** The entry `name` of the fresh listing of `dir` (undefined when that is not cached, or has no such entry). */

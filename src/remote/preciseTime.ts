@@ -117,6 +117,42 @@ export async function writtenEntry(site: SiteCore, c: RemoteClient, p: string, e
   }
 }
 
+/**
+ * The file `p` as the server has it at this moment, for a save that looks at a listing asked a moment ago (`listed`
+ * is its entry): MLST where the server has it (RFC 3659 §7: type, size and time), else SIZE and MDTM in one write
+ * (RFC 3659 §4, §3). Undefined when the server can say neither this way, or does not show a plain file there now
+ * (gone, a folder): the caller then lists the folder again.
+ */
+export async function fileNow(site: SiteCore, p: string, listed: FileEntry): Promise<FileEntry | undefined> {
+  const traits = site.traits;
+  return site.pool.run(
+    async (c) => {
+      if (c.stat && c.features?.has('MLST') && traits.mlst !== false) {
+        const m = await c.stat(p);
+        // (Without MLST after all, FtpClient.stat read the parent's listing: MDTM then, as byMlst does.)
+        if (traits.mlst === true) return m?.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...listed, size: m.size ?? listed.size, mtimeMs: m.mtimeMs }) : undefined;
+      }
+      if (!c.lastModified || !c.sizeAlong || traits.mdtm === false) return undefined;
+      // SIZE in MDTM's write (one round trip): the size of this moment too, not the listing's.
+      const sized = c.sizeAlong(p).then(
+        (n) => n,
+        () => undefined,
+      );
+      try {
+        const ms = (await c.lastModified(p)).getTime();
+        traits.mdtm = true;
+        const size = await sized;
+        return Number.isFinite(ms) && size !== undefined ? exactly({ ...listed, size, mtimeMs: ms }) : undefined;
+      } catch (err) {
+        // Refused (gone, a folder) or not a time: the listing again says what is there.
+        if ((err instanceof FtpReplyError && err.code !== 421) || (err instanceof FtpProtocolError && err.command?.startsWith('MDTM'))) return undefined;
+        throw err;
+      }
+    },
+    { idempotent: true },
+  );
+}
+
 async function ask(site: SiteCore, p: string, entry: FileEntry): Promise<FileEntry> {
   try {
     return await site.pool.run(async (c) => (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry)), {

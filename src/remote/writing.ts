@@ -6,24 +6,47 @@ import { FsError } from './fsErrors';
 import { t as l10nT } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
-import { hasExactTime, withPreciseTime, writtenEntry } from './preciseTime';
+import { fileNow, hasExactTime, withPreciseTime, writtenEntry } from './preciseTime';
 import { lookStat } from './reading';
 import { isLong, type RemoteClient, type Transfer, type UploadOptions, type WriteOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
 import { versionOf, type Version } from './versions';
 
-export async function writeFile(
+/**
+ * A listing asked of the server less than this long ago shows what its folder holds now as well as one asked again
+ * would: VS Code stats a file as the user saves it, which lists the folder a few round trips before the save begins.
+ * A save of a file that such a listing shows takes its entry from it and asks the file's own version anew (one MLST
+ * or MDTM); an older listing, or one without the file, is asked again. Not a cache's few seconds: about the time a
+ * save itself takes from its check to its rename.
+ */
+export const RECENT_LISTING_MS = 1000;
+
+export function writeFile(
   site: SiteCore,
   path: string,
   content: Uint8Array,
   flags: { create: boolean; overwrite: boolean },
   t: WriteOptions = {},
 ): Promise<void> {
-  const p = normalizePath(path);
+  return save(site, normalizePath(path), content, flags, t, true);
+}
+
+async function save(
+  site: SiteCore,
+  p: string,
+  content: Uint8Array,
+  flags: { create: boolean; overwrite: boolean },
+  t: WriteOptions,
+  mayReuse: boolean,
+): Promise<void> {
   site.assertWritable(p);
   // What is on the server now, not a listing of a few seconds ago: someone may have made the file meanwhile.
-  site.cache.invalidate(parentPath(p));
+  const recent = mayReuse && site.cache.askedWithin(parentPath(p), RECENT_LISTING_MS);
+  if (!recent) site.cache.invalidate(parentPath(p));
   const entry = await site.lookup(p);
+  // A recent listing stands for the server now only where it shows a plain file, whose version is asked anew below.
+  // That the name is free (someone may have made it since), or what else is there, a new listing says.
+  if (recent && entry?.type !== 'file') return save(site, p, content, flags, t, false);
   // The listing the lookup read (fetched just now), to put the saved file's entry in afterwards.
   const listed = site.cache.get(parentPath(p));
   if (entry?.type === 'dir') throw new FsError('FileIsADirectory', l10nT('{0} is a folder', p));
@@ -34,7 +57,9 @@ export async function writeFile(
   const to = await saveTarget(site, p, entry, 0);
   if (entry && !t.force) {
     // Someone else's change since the editor's copy was read is not replaced without the user's word.
-    const now = await serverVersion(site, to);
+    const now = await serverVersion(site, to, recent);
+    // (The server shows no plain file there now, or cannot say this way: the whole check on a new listing.)
+    if (now === 'list again') return save(site, p, content, flags, t, false);
     const conflict = now && site.versions.conflict(p, now);
     if (conflict) throw conflict;
   }
@@ -71,9 +96,16 @@ export async function writeFile(
   site.emit(changes(p, to.path, entry !== undefined));
 }
 
-/** The version of the file a save goes to, as stat would give it (time to the second where the server can). */
-async function serverVersion(site: SiteCore, to: { path: string; entry?: FileEntry }): Promise<Version | undefined> {
+/**
+ * The version of the file a save goes to, as stat would give it (time to the second where the server can); with a
+ * `recent` listing (RECENT_LISTING_MS), the file's version asked anew (fileNow), or 'list again' when it cannot be.
+ */
+async function serverVersion(site: SiteCore, to: { path: string; entry?: FileEntry }, recent: boolean): Promise<Version | undefined | 'list again'> {
   if (to.entry?.type !== 'file') return undefined;
+  if (recent) {
+    const e = await fileNow(site, to.path, to.entry);
+    return e ? { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: true } : 'list again';
+  }
   const e = await withPreciseTime(site, to.path, to.entry);
   return { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: hasExactTime(site, e) };
 }

@@ -46,6 +46,8 @@ for (const name of SERVER_NAMES) {
     };
     const conflict = (err: unknown) => err instanceof SaveConflict;
 
+    /** The commands the site sent, in order. */
+    const sent: string[] = [];
     /** What the extension keeps in the workspace's state (src/vscode/versionMemento.ts). */
     const store = new Map<string, Version>();
     const kept: VersionStore = { get: (k) => store.get(k), set: (k, v) => (v ? store.set(k, v) : store.delete(k)) };
@@ -57,7 +59,17 @@ for (const name of SERVER_NAMES) {
         now: () => clock,
         versions: kept,
         connect: () =>
-          FtpClient.connect({ host: srv.host, port: srv.port, user: srv.user, password: srv.password, timeoutMs: 10000, traits: s.traits }),
+          FtpClient.connect({
+            host: srv.host,
+            port: srv.port,
+            user: srv.user,
+            password: srv.password,
+            timeoutMs: 10000,
+            traits: s.traits,
+            logger: (e) => {
+              if (e.kind === 'command') sent.push(e.text);
+            },
+          }),
       });
       return s;
     };
@@ -97,6 +109,23 @@ for (const name of SERVER_NAMES) {
         return true;
       });
       assert.equal(fs.readFileSync(disk('just-now.txt'), 'utf8'), 'version 2, longer\n');
+    });
+
+    it('refuses a change made between VS Code\'s stat and the save, asking the file anew without listing its folder again', async () => {
+      write('between.txt', 'version 1\n', opened);
+      await open('/between.txt');
+      nextListing();
+      // VS Code's save: a stat (a new listing, and the time to the second), then writeFile a moment later; someone's
+      // change of the same size in the same minute lands in between.
+      await site.stat('/between.txt');
+      write('between.txt', 'version 2\n', changed);
+      sent.length = 0;
+      await assert.rejects(site.writeFile('/between.txt', Buffer.from('version 1 and mine\n'), { create: true, overwrite: true }), conflict);
+      assert.equal(fs.readFileSync(disk('between.txt'), 'utf8'), 'version 2\n');
+      // (Where the server's MLSD may show a link as what it leads to, a LIST says whether the name is a link.)
+      const listings = sent.filter((c) => /^(LIST|MLSD|NLST)\b/.test(c));
+      assert.deepEqual(listings, site.links.listingMayHideLinks ? ['LIST -a'] : [], sent.join(', '));
+      assert.ok(sent.some((c) => /^(MDTM|MLST) \/between\.txt$/.test(c)), sent.join(', '));
     });
 
     it("lets VS Code's own Overwrite through: its stat showed the change (a later time, another size)", async () => {

@@ -57,6 +57,8 @@ export class FakeServer {
   mdtm: boolean | 'refused' = false;
   /** MLST (RFC 3659 §7), advertised in FEAT. */
   mlst = false;
+  /** SIZE written ahead of the next command (FtpClient.sizeAlong; counted as 'size'). */
+  sizeAlong = false;
   /** Listings give times to the minute, as LIST does (MLSD's are exact). */
   minuteTimes = false;
   /** The time a STOR gives the file. */
@@ -214,6 +216,7 @@ export class FakeClient implements RemoteClient {
   readonly features = new Map<string, string>();
   lastModified?: (path: string) => Promise<Date>;
   stat?: (path: string) => Promise<FileEntry | undefined>;
+  sizeAlong?: (path: string) => Promise<number>;
   private active = false;
   private closeListeners: ((err?: Error) => void)[] = [];
 
@@ -228,6 +231,16 @@ export class FakeClient implements RemoteClient {
       this.features.set('MLST', 'type*;size*;modify*;');
       this.stat = (path) => this.mlstEntry(path);
     }
+    if (server.sizeAlong) this.sizeAlong = (path) => this.sizeOf(path);
+  }
+
+  /** Written ahead of the next operation, as FtpClient.sizeAlong: answered at once, not an operation of its own. */
+  private async sizeOf(path: string): Promise<number> {
+    if (this.closed) throw new FtpConnectionError('The control connection is closed', 'SIZE');
+    this.server.calls.push(`${this.id} size ${path}`);
+    const n = this.server.resolveLink(path);
+    if (n?.type !== 'file') throw new FtpReplyError(550, 'Could not get file size.', `SIZE ${path}`);
+    return n.content!.length;
   }
 
   private mdtm(path: string): Promise<Date> {

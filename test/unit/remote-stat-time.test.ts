@@ -138,6 +138,55 @@ describe('remote/site: stat of a file has its time to the second', () => {
     assert.equal(server.content('/www/a.txt'), 'HELLO, WORLD');
   });
 
+  it('a save just after VS Code\'s stat takes its listing (under a second old) and asks the file\'s time anew: a change since is refused', async () => {
+    const server = listServer();
+    server.sizeAlong = true;
+    const { site, clock } = makeSite(server);
+    await site.readDirectory('/www');
+    await site.readFile('/www/a.txt');
+    clock.t += 30_000;
+    // VS Code's save: stat (a new listing, the time to the second), then writeFile a few round trips later.
+    await site.stat('/www/a.txt');
+    clock.t += 300;
+    server.file('/www/a.txt', 'HELLO', at(40));
+    const [lists, mdtms] = [server.count('list'), server.count('mdtm')];
+    await assert.rejects(site.writeFile('/www/a.txt', Buffer.from('hullo'), { create: false, overwrite: true }), { name: 'SaveConflict' });
+    assert.deepEqual([server.count('list') - lists, server.count('mdtm') - mdtms], [0, 1], 'no listing again; the time asked anew');
+    assert.equal(server.content('/www/a.txt'), 'HELLO');
+  });
+
+  it('a save just after VS Code\'s stat, nothing changed: no listing before it; a listing a second old is asked again', async () => {
+    const server = listServer();
+    server.sizeAlong = true;
+    const { site, clock } = makeSite(server);
+    await site.readFile('/www/a.txt');
+    clock.t += 30_000;
+    await site.stat('/www/a.txt');
+    clock.t += 300;
+    let lists = server.count('list');
+    await site.writeFile('/www/a.txt', Buffer.from('hullo'), { create: false, overwrite: true });
+    // Only safe save's size check (this server has no SIZE) lists the folder.
+    assert.equal(server.count('list') - lists, 1);
+    assert.equal(server.content('/www/a.txt'), 'hullo');
+    clock.t += 30_000;
+    await site.stat('/www/a.txt');
+    clock.t += 1000;
+    lists = server.count('list');
+    await site.writeFile('/www/a.txt', Buffer.from('hallo'), { create: false, overwrite: true });
+    assert.equal(server.count('list') - lists, 2, 'the folder looked at again, and the size check');
+    assert.equal(server.content('/www/a.txt'), 'hallo');
+  });
+
+  it('a save of a name a recent listing does not show looks at a new listing: a file made since is not replaced', async () => {
+    const server = listServer();
+    const { site, clock } = makeSite(server);
+    await assert.rejects(site.stat('/www/b.txt'));
+    clock.t += 300;
+    server.file('/www/b.txt', 'theirs', at(50));
+    await assert.rejects(site.writeFile('/www/b.txt', Buffer.from('mine'), { create: true, overwrite: false }), { kind: 'FileExists' });
+    assert.equal(server.content('/www/b.txt'), 'theirs');
+  });
+
   it('a new file saved: its entry joins the listing the save read, with the time MDTM gave', async () => {
     const server = listServer();
     const { site } = makeSite(server);
