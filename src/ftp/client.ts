@@ -8,7 +8,7 @@ import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, isConnec
 import { t as l10nT } from './l10n';
 import { downloadTo, downloadToBuffer, uploadFrom } from './fileTransfers';
 import { assertSafeArgument } from './guard';
-import { listFolder, statPath } from './listings';
+import { listFolder, mlstEntry, statPath } from './listings';
 import { safeLog, type FtpLogEvent, type FtpLogger } from './log';
 import type { DataMode, FtpConnectOptions, ListOptions, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
@@ -258,6 +258,21 @@ export class FtpClient extends EventEmitter {
         });
       }).catch(reject);
     });
+  }
+
+  /**
+   * What a reply to `MLST path` or `MDTM path` sent by someone else (safe save's `after`, in its RNTO's write) says:
+   * the entry, or the time (in UTC, as lastModified gives it); undefined for a refusal or a reply that is not one.
+   */
+  readAnswer(path: string, r: FtpReply): { entry?: FileEntry; time?: Date } | undefined {
+    const abs = this.resolve(path);
+    if (r.code === 250) {
+      const entry = mlstEntry(abs, r);
+      return entry ? { entry } : undefined;
+    }
+    if (r.code !== 213) return undefined;
+    const d = parseMdtm(replyMessage(r));
+    return d ? { time: new Date(mdtmToUtc(this.s, d.getTime())) } : undefined;
   }
 
   lastModified(path: string): Promise<Date> {

@@ -11,7 +11,7 @@ import { FtpError, FtpReplyError, fileUnavailable, isFileUnavailable } from './e
 import { t as l10nT } from './l10n';
 import { formatBytes } from './bytes';
 import { parseList, parseMlsd, parseMlstLine } from './listing';
-import { replyMessage } from './reply';
+import { replyMessage, type FtpReply } from './reply';
 import type { Session } from './session';
 import type { ListingText } from './names/pathCodec';
 import { checkMdtmZone, learnOffset, listOffset } from './timeZone';
@@ -90,9 +90,8 @@ export async function statPath(s: Session, abs: string): Promise<FileEntry | und
     const r = await s.ctl.send(`MLST ${abs}`);
     if (r.code === 250) {
       s.traits.mlst = true;
-      const factLine = r.lines.find((l, i) => i > 0 && l.startsWith(' '));
-      const entry = factLine ? parseMlstLine(factLine) : undefined;
-      if (entry) return { ...entry, name: posix.basename(abs) };
+      const entry = mlstEntry(abs, r);
+      if (entry) return entry;
     } else if (fileUnavailable(r.code) || r.code === 501) {
       return undefined;
     } else if (r.code === 500 || r.code === 502) {
@@ -111,6 +110,14 @@ export async function statPath(s: Session, abs: string): Promise<FileEntry | und
     throw err;
   }
   return entries.find((e) => e.name === name);
+}
+
+/** The entry in a 250 reply to `MLST abs` (RFC 3659 §7.2: the facts on a line of their own, after a space). */
+export function mlstEntry(abs: string, r: FtpReply): FileEntry | undefined {
+  if (r.code !== 250) return undefined;
+  const factLine = r.lines.find((l, i) => i > 0 && l.startsWith(' '));
+  const entry = factLine ? parseMlstLine(factLine) : undefined;
+  return entry ? { ...entry, name: posix.basename(abs) } : undefined;
 }
 
 /** The bytes a listing command sends over its data connection, at most `maxListingBytes`. */

@@ -68,10 +68,17 @@ export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 's
    * the same key. Needs `expectedBytes`.
    */
   resume?: ResumeSource;
+  /**
+   * A command that only reads the saved file (its MLST or MDTM), sent in the same write as the RNTO that puts the
+   * file in place (RFC 959 §4.2: replies in order): the file's new entry without a round trip of its own.
+   */
+  after?: string;
 }
 
 export interface SafeSaveResult {
   bytes: number;
+  /** The reply to `opts.after`, where it went with the RNTO (not when the file got into place another way). */
+  after?: FtpReply;
   /** How the file got into place. */
   method: 'rename' | 'rename-aside' | 'direct';
   /** How the stored size was checked ('none': the server offers no way). */
@@ -118,6 +125,8 @@ export function isSafeSaveTemp(name: string): boolean {
 
 class Saver {
   private readonly expected: number | undefined;
+  /** The reply to `opts.after`, sent with the RNTO. */
+  private answer: FtpReply | undefined;
 
   constructor(
     private readonly c: SafeSaveClient,
@@ -178,7 +187,7 @@ class Saver {
           return this.direct();
         }
         await this.dropLeftovers();
-        return { bytes, method, verified: 'size' };
+        return { bytes, method, verified: 'size', after: this.answer };
       }
       const verified = await this.verify(temp, bytes).catch(async (err: unknown) => {
         // A continued upload whose size is wrong (a server that took REST but wrote from the start): once more, whole.
@@ -280,7 +289,7 @@ class Saver {
   private async place(temp: string, bytes: number, existed: boolean, rnfr?: FtpReply): Promise<SafeSaveResult['method'] | 'direct'> {
     if (!existed || this.memory.renameOver !== false) {
       try {
-        if (rnfr) await renameAfter(this.c, temp, this.path, rnfr);
+        if (rnfr) this.answer = await renameAfter(this.c, temp, this.path, rnfr, this.opts.after);
         else await this.c.rename(temp, this.path);
         if (existed) this.memory.renameOver = true;
         return 'rename';

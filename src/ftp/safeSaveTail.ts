@@ -57,11 +57,15 @@ export async function batchedTail(
   return { rnfr: replies[replies.length - 1] };
 }
 
-/** RNFR (sent already, its reply `rnfr`) then RNTO: what client.rename does, with its errors. */
-export async function renameAfter(c: SafeSaveClient, temp: string, path: string, rnfr: FtpReply): Promise<void> {
+/**
+ * RNFR (sent already, its reply `rnfr`) then RNTO: what client.rename does, with its errors. `after`: a command that
+ * only reads (SafeSaveOptions.after), in RNTO's write; its reply is returned (read, and dropped, on a refusal too).
+ */
+export async function renameAfter(c: SafeSaveClient, temp: string, path: string, rnfr: FtpReply, after?: string): Promise<FtpReply | undefined> {
   if (rnfr.code !== 350) throw new FtpReplyError(rnfr.code, replyMessage(rnfr), `RNFR ${temp}`);
-  const r = await c.send!(`RNTO ${path}`);
+  const [r, answer] = after && c.sendBatch ? await c.sendBatch([`RNTO ${path}`, after]) : [await c.send!(`RNTO ${path}`)];
   if (r.code < 200 || r.code >= 300) throw new FtpReplyError(r.code, replyMessage(r), `RNTO ${path}`);
+  return answer;
 }
 
 /** 500/502/504: the command is not implemented (as opposed to failing on this file). */

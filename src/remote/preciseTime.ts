@@ -12,7 +12,7 @@
  * Code's own probes (.vscode/settings.json, ...) are not files someone edits. A server with neither command keeps
  * the listing's time.
  */
-import { FtpProtocolError, FtpReplyError, type FileEntry, type TransferOptions } from '../ftp';
+import { FtpProtocolError, FtpReplyError, type FileEntry, type FtpReply, type TransferOptions } from '../ftp';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
@@ -106,9 +106,9 @@ export function modifiedAlong(
  * second, asked on the connection that wrote it (one MLST or MDTM: no listing); undefined when the server cannot
  * say or the question failed (the caller then lists the folder as for any stat).
  */
-export async function writtenEntry(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<FileEntry | undefined> {
+export async function writtenEntry(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry, answer?: FtpReply): Promise<FileEntry | undefined> {
   try {
-    const e = (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry));
+    const e = answered(site, c, p, entry, answer) ?? (await byMlst(site, c, p, entry)) ?? (await byMdtm(site, c, p, entry));
     if (e === entry || e.mtimeMs === undefined || !exact.has(e)) return undefined;
     precise.set(e, Promise.resolve(e));
     return e;
@@ -151,6 +151,31 @@ export async function fileNow(site: SiteCore, p: string, listed: FileEntry): Pro
     },
     { idempotent: true },
   );
+}
+
+/**
+ * The command that asks the time of the file `p` just written, as writtenEntry would ask it, to go in the write of
+ * the save's RNTO (SafeSaveOptions.after); undefined where the client cannot read its reply back.
+ */
+export function writtenQuery(site: SiteCore, c: RemoteClient, p: string): string | undefined {
+  if (!c.readAnswer || !c.sendBatch) return undefined;
+  if (c.stat && c.features?.has('MLST') && site.traits.mlst !== false) return `MLST ${p}`;
+  if (c.lastModified && site.traits.mdtm !== false) return `MDTM ${p}`;
+  return undefined;
+}
+
+/** `entry` with what the reply to writtenQuery's command said; undefined when it said nothing usable (asked then). */
+function answered(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry, answer: FtpReply | undefined): FileEntry | undefined {
+  const told = answer && c.readAnswer?.(p, answer);
+  if (told?.entry) {
+    site.traits.mlst = true;
+    const m = told.entry;
+    return m.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...entry, size: m.size ?? entry.size, mtimeMs: m.mtimeMs }) : entry;
+  }
+  const ms = told?.time?.getTime();
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  site.traits.mdtm = true;
+  return exactly({ ...entry, mtimeMs: ms });
 }
 
 async function ask(site: SiteCore, p: string, entry: FileEntry): Promise<FileEntry> {

@@ -6,7 +6,7 @@ import { FsError } from './fsErrors';
 import { t as l10nT } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
-import { fileNow, hasExactTime, withPreciseTime, writtenEntry } from './preciseTime';
+import { fileNow, hasExactTime, withPreciseTime, writtenEntry, writtenQuery } from './preciseTime';
 import { lookStat } from './reading';
 import { isLong, type RemoteClient, type Transfer, type UploadOptions, type WriteOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
@@ -72,9 +72,11 @@ async function save(
   let written: FileEntry | undefined;
   try {
     await site.pool.run(async (c) => {
-      await safeSave(c, to.path, data, site.saveOptions(t, to.entry ?? null));
+      // (Its new time asked in the RNTO's write where the client can: no round trip of its own.)
+      const after = inPlace ? writtenQuery(site, c, p) : undefined;
+      const saved = await safeSave(c, to.path, data, { ...site.saveOptions(t, to.entry ?? null), after });
       if (!to.entry) await applyDefaultMode(site, c, to.path, 'file');
-      if (inPlace) written = await writtenEntry(site, c, p, { ...inPlace, size: data.length, mtimeMs: undefined });
+      if (inPlace) written = await writtenEntry(site, c, p, { ...inPlace, size: data.length, mtimeMs: undefined }, saved.after);
     }, {
       idempotent: true,
       transfer: true,
