@@ -238,17 +238,21 @@ export class FtpClient extends EventEmitter {
       if (!this.s.closed) this.settleAheadInTurn();
       return asked.reply.then((r) => sizeOf(r, command));
     }
-    return new Promise<number>((resolve, reject) => {
-      const check = (r: FtpReply) => {
-        try {
-          resolve(sizeOf(r, command));
-        } catch (err) {
-          reject(err);
-        }
-      };
+    return this.askAlong(command).then((r) => sizeOf(r, command));
+  }
+
+  /**
+   * A command that only reads (SIZE, MDTM, MLST) for a caller that can wait for its reply: written ahead of the next
+   * operation's first command, in the same write, its reply read by that operation's first read (as sizeAlong), or
+   * sent alone when no operation has written by the time the event loop turns. Resolves with the reply, whatever its
+   * code; rejects with the connection's loss when the reply can no longer come.
+   */
+  askAlong(command: string): Promise<FtpReply> {
+    assertSafeArgument(command, 'command');
+    return new Promise<FtpReply>((resolve, reject) => {
       this.run(async () => {
         const ctl = this.s.ctl;
-        const ahead = ctl.writeAhead(command, check, { carried: { lost: reject } });
+        const ahead = ctl.writeAhead(command, resolve, { carried: { lost: reject } });
         // The next operation must start at once (the next file of a folder, taken from its queue), else alone.
         setImmediate(() => {
           if (!ctl.waitingToSend(ahead)) return;

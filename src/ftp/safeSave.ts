@@ -73,6 +73,12 @@ export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 's
    * file in place (RFC 959 §4.2: replies in order): the file's new entry without a round trip of its own.
    */
   after?: string;
+  /**
+   * Awaited once before anything can change the file at `path` (its rename into place, or a STOR straight onto it):
+   * a check that decides whether the save may replace it (its verdict thrown), made while the upload to the
+   * temporary name runs. The temporary file is deleted when it throws.
+   */
+  beforeReplace?: () => Promise<void>;
 }
 
 export interface SafeSaveResult {
@@ -127,6 +133,7 @@ class Saver {
   private readonly expected: number | undefined;
   /** The reply to `opts.after`, sent with the RNTO. */
   private answer: FtpReply | undefined;
+  private replaceChecked: Promise<void> | undefined;
 
   constructor(
     private readonly c: SafeSaveClient,
@@ -176,6 +183,7 @@ class Saver {
       throw err;
     }
     try {
+      await this.mayReplace();
       this.checkSent(bytes);
       // A fresh upload to an absolute path: its size check, its mode and the RNFR in one write (below).
       const tail = offset === 0 ? await batchedTail(this.c, this.path, temp, bytes, existing, this.memory, this.say) : undefined;
@@ -399,7 +407,13 @@ class Saver {
   }
 
   /** Upload straight onto the file, then check its size. */
+  /** The caller's check before the file at `path` is replaced (opts.beforeReplace), awaited once. */
+  private mayReplace(): Promise<void> {
+    return (this.replaceChecked ??= this.opts.beforeReplace?.() ?? Promise.resolve());
+  }
+
   private async direct(): Promise<SafeSaveResult> {
+    await this.mayReplace();
     const bytes = await this.c.upload(this.data(), this.path, { signal: this.opts.signal, onProgress: this.opts.onProgress });
     this.checkSent(bytes);
     const verified = await this.verify(this.path, bytes);

@@ -12,7 +12,7 @@
  * Code's own probes (.vscode/settings.json, ...) are not files someone edits. A server with neither command keeps
  * the listing's time.
  */
-import { FtpProtocolError, FtpReplyError, type FileEntry, type FtpReply, type TransferOptions } from '../ftp';
+import { FtpProtocolError, FtpReplyError, replyMessage, type FileEntry, type FtpReply, type TransferOptions } from '../ftp';
 import { isProbe } from './probes';
 import type { SiteCore } from './siteCore';
 import type { RemoteClient } from './siteTypes';
@@ -123,34 +123,65 @@ export async function writtenEntry(site: SiteCore, c: RemoteClient, p: string, e
  * (RFC 3659 §4, §3). Undefined when the server can say neither this way, or does not show a plain file there now
  * (gone, a folder): the caller then lists the folder again.
  */
-export async function fileNow(site: SiteCore, p: string, listed: FileEntry): Promise<FileEntry | undefined> {
+export function fileNow(site: SiteCore, p: string, listed: FileEntry): Promise<FileEntry | undefined> {
+  return site.pool.run((c) => fileNowOn(site, c, p, listed), { idempotent: true });
+}
+
+/** fileNow on the connection `c` the caller holds. */
+export async function fileNowOn(site: SiteCore, c: RemoteClient, p: string, listed: FileEntry): Promise<FileEntry | undefined> {
   const traits = site.traits;
-  return site.pool.run(
-    async (c) => {
-      if (c.stat && c.features?.has('MLST') && traits.mlst !== false) {
-        const m = await c.stat(p);
-        // (Without MLST after all, FtpClient.stat read the parent's listing: MDTM then, as byMlst does.)
-        if (traits.mlst === true) return m?.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...listed, size: m.size ?? listed.size, mtimeMs: m.mtimeMs }) : undefined;
-      }
-      if (!c.lastModified || !c.sizeAlong || traits.mdtm === false) return undefined;
-      // SIZE in MDTM's write (one round trip): the size of this moment too, not the listing's.
-      const sized = c.sizeAlong(p).then(
-        (n) => n,
-        () => undefined,
-      );
-      try {
-        const ms = (await c.lastModified(p)).getTime();
-        traits.mdtm = true;
-        const size = await sized;
-        return Number.isFinite(ms) && size !== undefined ? exactly({ ...listed, size, mtimeMs: ms }) : undefined;
-      } catch (err) {
-        // Refused (gone, a folder) or not a time: the listing again says what is there.
-        if ((err instanceof FtpReplyError && err.code !== 421) || (err instanceof FtpProtocolError && err.command?.startsWith('MDTM'))) return undefined;
-        throw err;
-      }
-    },
-    { idempotent: true },
+  if (c.stat && c.features?.has('MLST') && traits.mlst !== false) {
+    const m = await c.stat(p);
+    // (Without MLST after all, FtpClient.stat read the parent's listing: MDTM then, as byMlst does.)
+    if (traits.mlst === true) return m?.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...listed, size: m.size ?? listed.size, mtimeMs: m.mtimeMs }) : undefined;
+  }
+  if (!c.lastModified || !c.sizeAlong || traits.mdtm === false) return undefined;
+  // SIZE in MDTM's write (one round trip): the size of this moment too, not the listing's.
+  const sized = c.sizeAlong(p).then(
+    (n) => n,
+    () => undefined,
   );
+  try {
+    const ms = (await c.lastModified(p)).getTime();
+    traits.mdtm = true;
+    const size = await sized;
+    return Number.isFinite(ms) && size !== undefined ? exactly({ ...listed, size, mtimeMs: ms }) : undefined;
+  } catch (err) {
+    // Refused (gone, a folder) or not a time: the listing again says what is there.
+    if ((err instanceof FtpReplyError && err.code !== 421) || (err instanceof FtpProtocolError && err.command?.startsWith('MDTM'))) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * fileNow's question written ahead of the next operation on `c` (RemoteClient.askAlong: in the write of an upload's
+ * EPSV), so it costs no round trip of its own; the answer is read when awaited. Only where the server is known to
+ * answer it (MLST, or SIZE and MDTM, having worked); undefined otherwise (ask fileNowOn first).
+ */
+export function fileNowAlong(site: SiteCore, c: RemoteClient, p: string, listed: FileEntry): (() => Promise<FileEntry | undefined>) | undefined {
+  const traits = site.traits;
+  if (!c.askAlong || !c.readAnswer) return undefined;
+  const quietly = (r: Promise<FtpReply>) => r.then((x) => x, (err: unknown) => err as Error);
+  if (c.features?.has('MLST') && traits.mlst === true) {
+    const mlst = quietly(c.askAlong(`MLST ${p}`));
+    return async () => {
+      const r = await mlst;
+      if (r instanceof Error) throw r;
+      const m = c.readAnswer!(p, r)?.entry;
+      return m?.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...listed, size: m.size ?? listed.size, mtimeMs: m.mtimeMs }) : undefined;
+    };
+  }
+  if (traits.mdtm !== true || site.traits.save.size !== true) return undefined;
+  const size = quietly(c.askAlong(`SIZE ${p}`));
+  const mdtm = quietly(c.askAlong(`MDTM ${p}`));
+  return async () => {
+    const [s, m] = [await size, await mdtm];
+    if (s instanceof Error) throw s;
+    if (m instanceof Error) throw m;
+    const n = s.code === 213 ? Number(replyMessage(s)) : NaN;
+    const ms = c.readAnswer!(p, m)?.time?.getTime();
+    return Number.isSafeInteger(n) && n >= 0 && ms !== undefined && Number.isFinite(ms) ? exactly({ ...listed, size: n, mtimeMs: ms }) : undefined;
+  };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface RemoteClient extends PoolClient {
   send?(command: string): Promise<FtpReply>;
   /** Commands in one write, their final replies in order: safe save's SIZE, SITE CHMOD and RNFR (safeSave.ts). */
   sendBatch?(commands: readonly string[]): Promise<FtpReply[]>;
+  /** A reading command written ahead of the next operation's first command, its reply as it came (FtpClient.askAlong). */
+  askAlong?(command: string): Promise<FtpReply>;
   /** What a reply to `MLST path` or `MDTM path` sent in someone else's write says (FtpClient.readAnswer). */
   readAnswer?(path: string, r: FtpReply): { entry?: FileEntry; time?: Date } | undefined;
 }

@@ -6,11 +6,11 @@ import { FsError } from './fsErrors';
 import { t as l10nT } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
-import { fileNow, hasExactTime, withPreciseTime, writtenEntry, writtenQuery } from './preciseTime';
+import { fileNow, fileNowAlong, fileNowOn, hasExactTime, withPreciseTime, writtenEntry, writtenQuery } from './preciseTime';
 import { lookStat } from './reading';
 import { isLong, type RemoteClient, type Transfer, type UploadOptions, type WriteOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
-import { versionOf, type Version } from './versions';
+import { SaveConflict, versionOf, type Version } from './versions';
 
 /**
  * A listing asked of the server less than this long ago shows what its folder holds now as well as one asked again
@@ -20,6 +20,15 @@ import { versionOf, type Version } from './versions';
  * save itself takes from its check to its rename.
  */
 export const RECENT_LISTING_MS = 1000;
+
+/**
+ * The most a save uploads before its check's verdict (the check in the write of the upload's EPSV): a larger file
+ * would go to the server for nothing when the check refuses the save, so its check comes first.
+ */
+const CHECK_ALONG_MAX_BYTES = 1024 * 1024;
+
+/** The server showed no plain file where the recent listing did, or could not say: the save starts over on a new listing. */
+class ListAgain extends Error {}
 
 export function writeFile(
   site: SiteCore,
@@ -55,15 +64,17 @@ async function save(
   // (The folder's own listing, just read, shows it exists: no listing of its parent for that.)
   if (!entry && !Array.isArray(listed)) await site.assertParentExists(p);
   const to = await saveTarget(site, p, entry, 0);
-  if (entry && !t.force) {
-    // Someone else's change since the editor's copy was read is not replaced without the user's word.
+  const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  // Someone else's change since the editor's copy was read is not replaced without the user's word. With a recent
+  // listing, a small file's check goes with its upload to the temporary name (below) and decides the rename only.
+  const checkAlong = entry !== undefined && !t.force && recent && to.entry?.type === 'file' && data.length <= CHECK_ALONG_MAX_BYTES;
+  if (entry && !t.force && !checkAlong) {
     const now = await serverVersion(site, to, recent);
     // (The server shows no plain file there now, or cannot say this way: the whole check on a new listing.)
     if (now === 'list again') return save(site, p, content, flags, t, false);
     const conflict = now && site.versions.conflict(p, now);
     if (conflict) throw conflict;
   }
-  const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   // A file saved in place (or made) in the folder just listed: its new time is asked right after the save, on the
   // same connection (one MLST or MDTM), and becomes the editor's base and the listing's entry: no listing again for
   // that, nor for the stat VS Code makes after a save.
@@ -72,9 +83,21 @@ async function save(
   let written: FileEntry | undefined;
   try {
     await site.pool.run(async (c) => {
+      let beforeReplace: (() => Promise<void>) | undefined;
+      if (checkAlong) {
+        const verdict = (e: FileEntry | undefined) => {
+          if (!e) throw new ListAgain();
+          const conflict = site.versions.conflict(p, { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: true });
+          if (conflict) throw conflict;
+        };
+        // In the write of the upload's EPSV where the server is known to answer it (no round trip of its own).
+        const along = fileNowAlong(site, c, to.path, to.entry!);
+        if (along) beforeReplace = async () => verdict(await along());
+        else verdict(await fileNowOn(site, c, to.path, to.entry!));
+      }
       // (Its new time asked in the RNTO's write where the client can: no round trip of its own.)
       const after = inPlace ? writtenQuery(site, c, p) : undefined;
-      const saved = await safeSave(c, to.path, data, { ...site.saveOptions(t, to.entry ?? null), after });
+      const saved = await safeSave(c, to.path, data, { ...site.saveOptions(t, to.entry ?? null), after, beforeReplace });
       if (!to.entry) await applyDefaultMode(site, c, to.path, 'file');
       if (inPlace) written = await writtenEntry(site, c, p, { ...inPlace, size: data.length, mtimeMs: undefined }, saved.after);
     }, {
@@ -83,6 +106,9 @@ async function save(
       signal: t.signal,
     });
   } catch (err) {
+    // (The check that went with the upload: the temporary file is gone, the file as it was.)
+    if (err instanceof ListAgain) return save(site, p, content, flags, t, false);
+    if (err instanceof SaveConflict) throw err;
     site.cache.invalidatePath(p);
     site.cache.invalidatePath(to.path);
     throw await site.explain(err, 'write', to.path, to.entry ? to.path : parentPath(to.path));
