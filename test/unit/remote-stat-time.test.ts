@@ -31,6 +31,22 @@ function makeSite(server: FakeServer, clock = { t: 0 }) {
   return { site, clock, logs };
 }
 
+/**
+ * A file opened (its folder listed first: the editor's copy has its time to the second), then, 30 s later, VS Code's
+ * save: its stat (a new listing and the time), and writeFile 300 ms after it (the caller's next step).
+ */
+async function statAsSaving() {
+  const server = listServer();
+  server.sizeAlong = true;
+  const { site, clock } = makeSite(server);
+  await site.readDirectory('/www');
+  await site.readFile('/www/a.txt');
+  clock.t += 30_000;
+  await site.stat('/www/a.txt');
+  clock.t += 300;
+  return { server, site, clock };
+}
+
 describe('remote/site: stat of a file has its time to the second', () => {
   it('uses MDTM where the listing gives minutes', async () => {
     const server = listServer();
@@ -139,15 +155,7 @@ describe('remote/site: stat of a file has its time to the second', () => {
   });
 
   it('a save just after VS Code\'s stat takes its listing (under a second old) and asks the file\'s time anew: a change since is refused', async () => {
-    const server = listServer();
-    server.sizeAlong = true;
-    const { site, clock } = makeSite(server);
-    await site.readDirectory('/www');
-    await site.readFile('/www/a.txt');
-    clock.t += 30_000;
-    // VS Code's save: stat (a new listing, the time to the second), then writeFile a few round trips later.
-    await site.stat('/www/a.txt');
-    clock.t += 300;
+    const { server, site } = await statAsSaving();
     server.file('/www/a.txt', 'HELLO', at(40));
     const [lists, mdtms] = [server.count('list'), server.count('mdtm')];
     await assert.rejects(site.writeFile('/www/a.txt', Buffer.from('hullo'), { create: false, overwrite: true }), { name: 'SaveConflict' });
@@ -156,13 +164,7 @@ describe('remote/site: stat of a file has its time to the second', () => {
   });
 
   it('a save just after VS Code\'s stat, nothing changed: no listing before it; a listing a second old is asked again', async () => {
-    const server = listServer();
-    server.sizeAlong = true;
-    const { site, clock } = makeSite(server);
-    await site.readFile('/www/a.txt');
-    clock.t += 30_000;
-    await site.stat('/www/a.txt');
-    clock.t += 300;
+    const { server, site, clock } = await statAsSaving();
     let lists = server.count('list');
     await site.writeFile('/www/a.txt', Buffer.from('hullo'), { create: false, overwrite: true });
     // Only safe save's size check (this server has no SIZE) lists the folder.

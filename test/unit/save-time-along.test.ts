@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { FtpClient } from '../../src/ftp';
 import { normalizeConnection } from '../../src/remote/config';
 import { Site, type RemoteClient } from '../../src/remote/site';
-import { ScriptedFtp, vsftpdReplies } from './scriptedFtp';
+import { ScriptedFtp, commandParts, vsftpdReplies } from './scriptedFtp';
 
 /**
  * A save of a file its folder's listing shows (the extension's Site over a real FtpClient, a vsftpd-like server that
@@ -38,8 +38,7 @@ describe('save: the check with the upload\'s EPSV, the new time with the RNTO', 
     let from = '';
     server = await new ScriptedFtp({
       reply: (cmd) => {
-        const [verb] = cmd.split(' ');
-        const arg = cmd.slice(verb.length + 1);
+        const { verb, arg } = commandParts(cmd);
         switch (verb) {
           case 'SIZE':
             return arg === '/www/a.txt' ? `213 ${a.size}` : stored.has(arg) ? `213 ${stored.get(arg)!.length}` : '550 Could not get file size.';
@@ -78,6 +77,20 @@ describe('save: the check with the upload\'s EPSV, the new time with the RNTO', 
     });
   });
 
+  /**
+   * A save, then the folder listed again (a moment before the next save, as VS Code's stat does): the first save
+   * found that this server answers SIZE and MDTM, and the editor's copy is now the saved one.
+   */
+  async function afterAFirstSave(): Promise<void> {
+    await site.readDirectory('/www');
+    await site.writeFile('/www/a.txt', Buffer.from('abcd'), { create: true, overwrite: true });
+    renamed = false;
+    stored.clear();
+    checkWithEpsv = true;
+    site.cache.invalidate('/www');
+    await site.readDirectory('/www');
+  }
+
   afterEach(async () => {
     await site.dispose();
     await server.stop();
@@ -95,14 +108,7 @@ describe('save: the check with the upload\'s EPSV, the new time with the RNTO', 
   });
 
   it('a second save asks its check (SIZE and MDTM) in the write of the upload\'s EPSV, and its new time with the RNTO', async () => {
-    await site.readDirectory('/www');
-    await site.writeFile('/www/a.txt', Buffer.from('abcd'), { create: true, overwrite: true });
-    // The first save found that this server answers SIZE and MDTM; the editor's copy is now the saved one.
-    renamed = false;
-    stored.clear();
-    checkWithEpsv = true;
-    site.cache.invalidate('/www');
-    await site.readDirectory('/www');
+    await afterAFirstSave();
     await site.writeFile('/www/a.txt', Buffer.from('abc'), { create: true, overwrite: true });
     assert.ok(renamed, server.received.join(', '));
     const check = server.arrivals.filter((a) => a.includes('EPSV') && a.includes('MDTM /www/a.txt'));
@@ -111,13 +117,7 @@ describe('save: the check with the upload\'s EPSV, the new time with the RNTO', 
   });
 
   it('a check that went with the upload and finds someone else\'s change: refused, the temporary file deleted, no rename', async () => {
-    await site.readDirectory('/www');
-    await site.writeFile('/www/a.txt', Buffer.from('abcd'), { create: true, overwrite: true });
-    renamed = false;
-    stored.clear();
-    checkWithEpsv = true;
-    site.cache.invalidate('/www');
-    await site.readDirectory('/www');
+    await afterAFirstSave();
     // Someone saves the file after our listing: MDTM now gives another time.
     a = { ...a, time: '20240305100055' };
     const before = server.received.length;

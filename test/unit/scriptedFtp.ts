@@ -165,6 +165,12 @@ export class ScriptedFtp {
   }
 }
 
+/** A command line's verb and its argument (everything after the first space). */
+export function commandParts(cmd: string): { verb: string; arg: string } {
+  const verb = cmd.split(' ')[0];
+  return { verb, arg: cmd.slice(verb.length + 1) };
+}
+
 /** vsftpd 3.0.3's replies (utf8_filesystem off), as the integration suite's server sends them. */
 export function vsftpdReplies(home = '/home/ftpexplorer'): (command: string) => string | undefined {
   return (command) => {
