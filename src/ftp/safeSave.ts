@@ -406,12 +406,12 @@ class Saver {
     return (await this.lookup(path)) !== undefined;
   }
 
-  /** Upload straight onto the file, then check its size. */
   /** The caller's check before the file at `path` is replaced (opts.beforeReplace), awaited once. */
   private mayReplace(): Promise<void> {
     return (this.replaceChecked ??= this.opts.beforeReplace?.() ?? Promise.resolve());
   }
 
+  /** Upload straight onto the file, then check its size. */
   private async direct(): Promise<SafeSaveResult> {
     await this.mayReplace();
     const bytes = await this.c.upload(this.data(), this.path, { signal: this.opts.signal, onProgress: this.opts.onProgress });

@@ -133,14 +133,11 @@ export async function fileNowOn(site: SiteCore, c: RemoteClient, p: string, list
   if (c.stat && c.features?.has('MLST') && traits.mlst !== false) {
     const m = await c.stat(p);
     // (Without MLST after all, FtpClient.stat read the parent's listing: MDTM then, as byMlst does.)
-    if (traits.mlst === true) return m?.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...listed, size: m.size ?? listed.size, mtimeMs: m.mtimeMs }) : undefined;
+    if (traits.mlst === true) return asFile(listed, m);
   }
   if (!c.lastModified || !c.sizeAlong || traits.mdtm === false) return undefined;
   // SIZE in MDTM's write (one round trip): the size of this moment too, not the listing's.
-  const sized = c.sizeAlong(p).then(
-    (n) => n,
-    () => undefined,
-  );
+  const sized = c.sizeAlong(p).catch(() => undefined);
   try {
     const ms = (await c.lastModified(p)).getTime();
     traits.mdtm = true;
@@ -167,11 +164,10 @@ export function fileNowAlong(site: SiteCore, c: RemoteClient, p: string, listed:
     return async () => {
       const r = await mlst;
       if (r instanceof Error) throw r;
-      const m = c.readAnswer!(p, r)?.entry;
-      return m?.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...listed, size: m.size ?? listed.size, mtimeMs: m.mtimeMs }) : undefined;
+      return asFile(listed, c.readAnswer!(p, r)?.entry);
     };
   }
-  if (traits.mdtm !== true || site.traits.save.size !== true) return undefined;
+  if (traits.mdtm !== true || traits.save.size !== true) return undefined;
   const size = quietly(c.askAlong(`SIZE ${p}`));
   const mdtm = quietly(c.askAlong(`MDTM ${p}`));
   return async () => {
@@ -200,8 +196,7 @@ function answered(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry, 
   const told = answer && c.readAnswer?.(p, answer);
   if (told?.entry) {
     site.traits.mlst = true;
-    const m = told.entry;
-    return m.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...entry, size: m.size ?? entry.size, mtimeMs: m.mtimeMs }) : entry;
+    return asFile(entry, told.entry) ?? entry;
   }
   const ms = told?.time?.getTime();
   if (ms === undefined || !Number.isFinite(ms)) return undefined;
@@ -229,8 +224,12 @@ async function byMlst(site: SiteCore, c: RemoteClient, p: string, entry: FileEnt
   // Without MLST after all (500/502), FtpClient.stat reads the parent's listing: its time is LIST's again.
   if (traits.mlst !== true) return undefined;
   // Gone or no longer a file since the listing: the listing's entry; the next listing says what is there.
-  if (m?.type !== 'file' || m.mtimeMs === undefined) return entry;
-  return exactly({ ...entry, size: m.size ?? entry.size, mtimeMs: m.mtimeMs });
+  return asFile(entry, m) ?? entry;
+}
+
+/** `entry` with the size and time of an MLST answer `m` (RFC 3659 §7), where `m` shows a plain file with a time. */
+function asFile(entry: FileEntry, m: FileEntry | undefined): FileEntry | undefined {
+  return m?.type === 'file' && m.mtimeMs !== undefined ? exactly({ ...entry, size: m.size ?? entry.size, mtimeMs: m.mtimeMs }) : undefined;
 }
 
 async function byMdtm(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry): Promise<FileEntry> {

@@ -87,7 +87,7 @@ async function save(
       if (checkAlong) {
         const verdict = (e: FileEntry | undefined) => {
           if (!e) throw new ListAgain();
-          const conflict = site.versions.conflict(p, { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: true });
+          const conflict = site.versions.conflict(p, exactVersion(e));
           if (conflict) throw conflict;
         };
         // In the write of the upload's EPSV where the server is known to answer it (no round trip of its own).
@@ -132,10 +132,15 @@ async function serverVersion(site: SiteCore, to: { path: string; entry?: FileEnt
   if (to.entry?.type !== 'file') return undefined;
   if (recent) {
     const e = await fileNow(site, to.path, to.entry);
-    return e ? { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: true } : 'list again';
+    return e ? exactVersion(e) : 'list again';
   }
   const e = await withPreciseTime(site, to.path, to.entry);
   return { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: hasExactTime(site, e) };
+}
+
+/** The version of an entry whose time is to the second (MLST, MDTM). */
+function exactVersion(e: FileEntry): Version {
+  return { size: e.size ?? 0, mtimeMs: e.mtimeMs ?? 0, exact: true };
 }
 
 /** The changes of a save of `p` that went to `to` (the file a link leads to, or `p` itself). */
