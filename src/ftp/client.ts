@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { PathCodec } from './names/pathCodec';
 import type { DataMethod } from './data';
 import type { FileEntry } from './entry';
-import { FtpConnectionError, FtpError, FtpProtocolError, FtpReplyError, isConnectionLost } from './errors';
+import { FtpConnectionError, FtpError, FtpProtocolError, isConnectionLost } from './errors';
 import { t as l10nT } from './l10n';
 import { downloadTo, downloadToBuffer, uploadFrom } from './fileTransfers';
 import { assertSafeArgument } from './guard';
@@ -12,7 +12,7 @@ import { listFolder, mlstEntry, statPath } from './listings';
 import { safeLog, type FtpLogEvent, type FtpLogger } from './log';
 import type { DataMode, FtpConnectOptions, ListOptions, TransferOptions } from './options';
 import { replyMessage, type FtpReply } from './reply';
-import { parseMdtm, parsePwd } from './replyParsers';
+import { parseMdtm, parsePwd, sizeOfReply } from './replyParsers';
 import { Session } from './session';
 import { mdtmToUtc } from './timeZone';
 import { ServerTraits } from './traits';
@@ -217,7 +217,7 @@ export class FtpClient extends EventEmitter {
 
   size(path: string): Promise<number> {
     const abs = this.resolve(path);
-    return this.run(async () => sizeOf(await this.s.ctl.send(`SIZE ${abs}`), `SIZE ${abs}`));
+    return this.run(async () => sizeOfReply(await this.s.ctl.send(`SIZE ${abs}`), `SIZE ${abs}`));
   }
 
   /**
@@ -236,9 +236,9 @@ export class FtpClient extends EventEmitter {
       // replies first (run() settles what was sent ahead); an empty one is queued in case no other comes.
       this.s.sizeAsked = undefined;
       if (!this.s.closed) this.settleAheadInTurn();
-      return asked.reply.then((r) => sizeOf(r, command));
+      return asked.reply.then((r) => sizeOfReply(r, command));
     }
-    return this.askAlong(command).then((r) => sizeOf(r, command));
+    return this.askAlong(command).then((r) => sizeOfReply(r, command));
   }
 
   /**
@@ -436,12 +436,4 @@ export class FtpClient extends EventEmitter {
  */
 function dropsConnection(err: unknown): boolean {
   return isConnectionLost(err) && !(err instanceof FtpProtocolError && err.code !== undefined);
-}
-
-/** The size in a reply to `command` (SIZE): a refusal is an FtpReplyError, a 213 without a number an FtpProtocolError. */
-function sizeOf(r: FtpReply, command: string): number {
-  if (r.code !== 213) throw new FtpReplyError(r.code, replyMessage(r), command);
-  const n = Number(replyMessage(r));
-  if (!Number.isSafeInteger(n) || n < 0) throw new FtpProtocolError(l10nT('SIZE reply is not a size: {0}', r.text), 'SIZE', r.code);
-  return n;
 }

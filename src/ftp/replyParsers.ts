@@ -1,4 +1,7 @@
-/** Parsers for the text of particular replies (FEAT, PWD, MDTM). Pure functions. Reading a reply off the wire: reply.ts. */
+/** Parsers for the text of particular replies (FEAT, PWD, MDTM, SIZE). Pure functions. Reading a reply off the wire: reply.ts. */
+import { FtpProtocolError, FtpReplyError } from './errors';
+import { t as l10nT } from './l10n';
+import { replyMessage, type FtpReply } from './reply';
 
 /**
  * FEAT reply lines (RFC 2389 §3.2): the first and last lines carry the code, each feature line in between
@@ -61,4 +64,12 @@ export function mlstFactsToEnable(feat: string | undefined): string | undefined 
   const wanted = new Set(['type', 'size', 'modify', 'perm', 'unix.mode']);
   const on = facts.map((f) => f.replace(/\*$/, '')).filter((f) => wanted.has(f.toLowerCase()));
   return `${on.join(';')};`;
+}
+
+/** The size in a reply to `command` (SIZE, RFC 3659 §4): a refusal is an FtpReplyError, a 213 without a number an FtpProtocolError. */
+export function sizeOfReply(r: FtpReply, command: string): number {
+  if (r.code !== 213) throw new FtpReplyError(r.code, replyMessage(r), command);
+  const n = Number(replyMessage(r));
+  if (!Number.isSafeInteger(n) || n < 0) throw new FtpProtocolError(l10nT('SIZE reply is not a size: {0}', r.text), 'SIZE', r.code);
+  return n;
 }

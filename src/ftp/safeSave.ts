@@ -28,6 +28,7 @@ import { FtpCancelledError, FtpError, FtpIncompleteError, FtpProtocolError, FtpR
 import { t as l10nT } from './l10n';
 import type { TransferOptions } from './options';
 import type { FtpReply } from './reply';
+import { sizeOfReply } from './replyParsers';
 import { batchedTail, notImplemented, refusedName, renameAfter } from './safeSaveTail';
 import { reportKept, resumeInto, resumeTempName, worthKeeping, type ResumeSource } from './resumeUpload';
 import type { SafeSaveMemory } from './traits';
@@ -70,7 +71,8 @@ export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 's
   resume?: ResumeSource;
   /**
    * A command that only reads the saved file (its MLST or MDTM), sent in the same write as the RNTO that puts the
-   * file in place (RFC 959 §4.2: replies in order): the file's new entry without a round trip of its own.
+   * file in place, or as the size check of a file stored straight onto its name (RFC 959 §4.2: replies in order):
+   * the file's new entry without a round trip of its own.
    */
   after?: string;
   /**
@@ -83,7 +85,7 @@ export interface SafeSaveOptions extends Pick<TransferOptions, 'onProgress' | 's
 
 export interface SafeSaveResult {
   bytes: number;
-  /** The reply to `opts.after`, where it went with the RNTO (not when the file got into place another way). */
+  /** The reply to `opts.after`, where it went with the RNTO or a direct STOR's SIZE (not when the size was checked another way). */
   after?: FtpReply;
   /** How the file got into place. */
   method: 'rename' | 'rename-aside' | 'direct';
@@ -246,8 +248,11 @@ class Saver {
     }
   }
 
-  /** The stored size of `file` must be `bytes`: SIZE, else the listing, else (no way to tell) trust the 226. */
-  async verify(file: string, bytes: number): Promise<SafeSaveResult['verified']> {
+  /**
+   * The stored size of `file` must be `bytes`: SIZE, else the listing, else (no way to tell) trust the 226.
+   * `asked`: the reply to `SIZE file` when that went already (with other commands in one write).
+   */
+  async verify(file: string, bytes: number, asked?: FtpReply): Promise<SafeSaveResult['verified']> {
     const short = (size: number) =>
       new FtpIncompleteError(
         l10nT('The server stored {0} of {1} bytes of {2} (the upload was cut short)', size, bytes, this.path),
@@ -255,11 +260,11 @@ class Saver {
         bytes,
         size,
       );
-    if (this.c.size && this.memory.size !== false) {
+    if ((asked || this.c.size) && this.memory.size !== false) {
       try {
-        const size = await this.c.size(file);
+        const n = asked ? sizeOfReply(asked, `SIZE ${file}`) : await this.c.size!(file);
         this.memory.size = true;
-        if (size !== bytes) throw short(size);
+        if (n !== bytes) throw short(n);
         return 'size';
       } catch (err) {
         // ftp-srv answers SIZE of an empty file with "213 File status": ask the listing instead, this time.
@@ -416,6 +421,12 @@ class Saver {
     await this.mayReplace();
     const bytes = await this.c.upload(this.data(), this.path, { signal: this.opts.signal, onProgress: this.opts.onProgress });
     this.checkSent(bytes);
+    const after = this.opts.after;
+    if (after && this.c.sendBatch && this.memory.size !== false && this.path.startsWith('/')) {
+      // The size check and `after` in one write: the stored file's entry without a round trip of its own.
+      const [size, answer] = await this.c.sendBatch([`SIZE ${this.path}`, after]);
+      return { bytes, method: 'direct', verified: await this.verify(this.path, bytes, size), after: answer };
+    }
     const verified = await this.verify(this.path, bytes);
     return { bytes, method: 'direct', verified };
   }

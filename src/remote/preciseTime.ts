@@ -191,6 +191,23 @@ export function writtenQuery(site: SiteCore, c: RemoteClient, p: string): string
   return undefined;
 }
 
+/**
+ * `MLST p` for the write of an upload's last command (SafeSaveOptions.after), where the server has MLST and the
+ * client can read its reply back: the file's entry as an MLSD listing gives it (UploadOptions.onWritten).
+ */
+export function mlstQuery(site: SiteCore, c: RemoteClient, p: string): string | undefined {
+  if (!c.readAnswer || !c.sendBatch || !c.stat || !c.features?.has('MLST') || site.traits.mlst === false) return undefined;
+  return `MLST ${p}`;
+}
+
+/** The plain file with a size and a time that the reply to mlstQuery's command shows; undefined for anything else. */
+export function mlstAnswer(site: SiteCore, c: RemoteClient, p: string, answer: FtpReply | undefined): FileEntry | undefined {
+  const e = answer && c.readAnswer?.(p, answer)?.entry;
+  if (!e) return undefined;
+  site.traits.mlst = true;
+  return e.type === 'file' && e.size !== undefined && e.mtimeMs !== undefined ? e : undefined;
+}
+
 /** `entry` with what the reply to writtenQuery's command said; undefined when it said nothing usable (asked then). */
 function answered(site: SiteCore, c: RemoteClient, p: string, entry: FileEntry, answer: FtpReply | undefined): FileEntry | undefined {
   const told = answer && c.readAnswer?.(p, answer);

@@ -128,6 +128,12 @@ export interface UploadOptions extends SizedTransfer {
    * promise still settles only once the check is done. Not called on the other paths (safe save, a default mode).
    */
   onSent?: () => void;
+  /**
+   * The stored file as the server's MLST shows it right after the upload, where its MLST went in the write of the
+   * upload's last command (the rename or the size check): what an MLSD listing of its folder shows, without a
+   * listing. Not called where that could not be asked that way (no MLST, a link's target, the sizeAlong path).
+   */
+  onWritten?: (entry: FileEntry) => void;
 }
 
 /**

@@ -1,12 +1,12 @@
 /** A site's writing operations: saving a file from the editor, and uploading local content (safe save). */
 import type { Readable } from 'node:stream';
-import { FtpProtocolError, FtpReplyError, isConnectionLost, isFileUnavailable, safeSave, verifyStored, type FileEntry } from '../ftp';
+import { FtpProtocolError, FtpReplyError, isConnectionLost, isFileUnavailable, safeSave, verifyStored, type FileEntry, type FtpReply } from '../ftp';
 import type { Change } from './changes';
 import { FsError } from './fsErrors';
 import { t as l10nT } from './l10n';
 import { applyDefaultMode } from './permissions';
 import type { SiteCore } from './siteCore';
-import { fileNow, fileNowAlong, fileNowOn, hasExactTime, withPreciseTime, writtenEntry, writtenQuery } from './preciseTime';
+import { fileNow, fileNowAlong, fileNowOn, hasExactTime, mlstAnswer, mlstQuery, withPreciseTime, writtenEntry, writtenQuery } from './preciseTime';
 import { lookStat } from './reading';
 import { isLong, type RemoteClient, type Transfer, type UploadOptions, type WriteOptions } from './siteTypes';
 import { baseName, normalizePath, parentPath } from './uri';
@@ -220,8 +220,11 @@ export async function upload(site: SiteCore, source: Buffer | (() => Readable), 
       bytes = (
         await site.pool.run(
           async (c) => {
-            const r = await safeSave(c, dest, source, { ...site.saveOptions(t, existing), ...resumeOf(t) });
+            // (The stored file's MLST in the RNTO's write, for a caller that wants it: UploadOptions.onWritten.)
+            const after = t.onWritten && dest === p ? mlstQuery(site, c, p) : undefined;
+            const r = await safeSave(c, dest, source, { ...site.saveOptions(t, existing), ...resumeOf(t), after });
             if (!existing) await applyDefaultMode(site, c, dest, 'file');
+            tellWritten(site, c, p, r.after, t);
             return r;
           },
           { idempotent: true, transfer: isLong(t.bytes), signal: t.signal },
@@ -259,8 +262,11 @@ async function uploadNew(site: SiteCore, source: Buffer | (() => Readable), p: s
         if (t.onSent && c.sizeAlong && site.traits.save.size !== false && !(site.config.fileMode !== undefined && c.chmod)) {
           return storeAlong(site, c, source, p, { onProgress, signal: t.signal, followedByTransfer: t.followedByTransfer });
         }
-        const r = await safeSave(c, p, source, { ...site.saveOptions({ onProgress, signal: t.signal }, null), safe: false });
+        // (The stored file's MLST in the size check's write, for a caller that wants it: UploadOptions.onWritten.)
+        const after = t.onWritten ? mlstQuery(site, c, p) : undefined;
+        const r = await safeSave(c, p, source, { ...site.saveOptions({ onProgress, signal: t.signal }, null), safe: false, after });
         await applyDefaultMode(site, c, p, 'file');
+        tellWritten(site, c, p, r.after, t);
         return r;
       },
       { idempotent: true, transfer: isLong(t.bytes), signal: t.signal },
@@ -303,6 +309,12 @@ async function storeAlong(
   });
   check.catch(() => undefined); // (awaited by the caller once the connection is back in the pool)
   return { bytes, check };
+}
+
+/** The caller's onWritten hears the stored file's entry, where the MLST sent along with the upload showed it. */
+function tellWritten(site: SiteCore, c: RemoteClient, p: string, answer: FtpReply | undefined, t: UploadOptions): void {
+  const e = t.onWritten && mlstAnswer(site, c, p, answer);
+  if (e) t.onWritten!(e);
 }
 
 /** Delete what a failed upload of a new file may have left (on a fresh connection if that one broke). */

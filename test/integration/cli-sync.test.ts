@@ -127,12 +127,14 @@ for (const name of SERVER_NAMES) {
       assert.match(r.stdout, /^plan: 0 to download, 0 folders to make, 0 to delete, 0 conflicts/);
     });
 
-    it('--no-state writes no state file and lists no folder after its last upload (the read-back is for the state file)', async () => {
-      const listingsAfterLastStor = (r: Run) => {
-        const verbs = r.stderr
+    it('--no-state writes no state file and lists no folder after its last upload; with it, only a LIST server lists again (MLSD: the MLST in the upload\'s last write)', async () => {
+      const verbsOf = (r: Run) =>
+        r.stderr
           .split('\n')
           .filter((l) => /(^|\s)---> /.test(l))
           .map((l) => l.slice(l.indexOf('---> ') + 5).split(' ')[0]);
+      const listingsAfterLastStor = (r: Run) => {
+        const verbs = verbsOf(r);
         assert.ok(verbs.includes('STOR'), `no STOR in the log:\n${r.stderr}`);
         return verbs.slice(verbs.lastIndexOf('STOR')).filter((v) => v === 'LIST' || v === 'MLSD' || v === 'NLST').length;
       };
@@ -145,12 +147,30 @@ for (const name of SERVER_NAMES) {
       assert.deepEqual(snapshot(disk.abs('nostate')), snapshot(dir));
       assert.ok(!fs.existsSync(path.join(dir, '.ftpexplorer-sync.json')), '--no-state wrote a state file');
       assert.equal(listingsAfterLastStor(r), 0);
-      // With its state file the sync reads back what it uploaded (the server's times, for the next plan).
+      // With its state file the sync keeps the server's times of what it uploaded, for the next plan: where the plan
+      // lists with MLSD, from the MLST that went with each upload's last command (a new file's SIZE, a replaced one's
+      // RNTO); on a LIST server, from a listing of the folders afterwards.
       fs.writeFileSync(path.join(dir, 'a.txt'), 'a, changed');
+      fs.writeFileSync(path.join(dir, 'sub', 'c.txt'), 'new');
       r = await cli(['sync', dir, `${ctx.url}/nostate`, '--log'], ctx.env);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(snapshot(disk.abs('nostate')), snapshot(dir, state));
-      assert.ok(listingsAfterLastStor(r) > 0, 'no read-back for the state file');
+      const verbs = verbsOf(r);
+      if (verbs.includes('MLSD')) {
+        assert.equal(listingsAfterLastStor(r), 0, 'an MLSD server was listed again after the uploads');
+        assert.equal(verbs.filter((v) => v === 'MLST').length, 2, 'one MLST per upload');
+      } else {
+        assert.ok(listingsAfterLastStor(r) > 0, 'no read-back for the state file');
+      }
+      // What was kept is what the server lists: the next plan finds both sides the same (a wrong time would be a
+      // change on the server), and a change there since is a conflict.
+      r = await cli(['sync', dir, `${ctx.url}/nostate`, '--dry-run'], ctx.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^plan: 0 to upload, 0 folders to make, 0 to delete, 0 conflicts, 0 kept, 0 skipped, 4 the same/);
+      touch(disk.abs('nostate/sub/c.txt'), Date.now() - HOUR);
+      r = await cli(['sync', dir, `${ctx.url}/nostate`, '--dry-run'], ctx.env);
+      assert.equal(r.code, 3, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /^conflict sub\/c\.txt {2}\(changed on the server since the last sync/m);
     });
 
     it('usage errors exit with code 2 and say what is wrong', async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { FtpClient, FtpIncompleteError, FtpReplyError, safeSave } from '../../src/ftp';
 import { ControlConnection } from '../../src/ftp/control';
 import { PathCodec } from '../../src/ftp/names/pathCodec';
-import { ScriptedFtp, pyftpdlibReplies, vsftpdReplies } from './scriptedFtp';
+import { ScriptedFtp, commandParts, pyftpdlibReplies, vsftpdReplies } from './scriptedFtp';
 
 /**
  * Commands sent without waiting for the reply of the one before (RFC 959 §4.2: replies come in the order of the
@@ -266,6 +266,54 @@ describe('safe save with SIZE, SITE CHMOD and RNFR in one write', function () {
     assert.equal(files.get('/www/a.txt')?.toString(), 'old', 'the original is untouched');
     assert.ok(!server.received.some((c) => c.startsWith('RNTO')));
     assert.deepEqual([...files.keys()], ['/www/a.txt'], 'no temporary file left');
+    assert.equal((await client.send('NOOP')).code, 200, 'the replies are in step');
+  });
+});
+
+describe('a save straight onto the name (safe: false) with `after`', function () {
+  this.timeout(10000);
+  let server: ScriptedFtp;
+  let client: FtpClient;
+  const files = new Map<string, Buffer>();
+  /** Bytes the server says it stored fewer than it got. */
+  let shortBy = 0;
+
+  beforeEach(async () => {
+    files.clear();
+    shortBy = 0;
+    const base = vsftpdReplies();
+    server = await new ScriptedFtp({
+      reply: (cmd) => {
+        const { verb, arg } = commandParts(cmd);
+        if (verb === 'SIZE') return files.has(arg) ? `213 ${files.get(arg)!.length - shortBy}` : '550 Could not get file size.';
+        if (verb === 'MLST') return files.has(arg) ? `250- Listing ${arg}\r\n type=file;size=${files.get(arg)!.length};modify=20261207120000; ${arg}\r\n250 End.` : '550 No such file.';
+        return base(cmd);
+      },
+      stored: (p, data) => files.set(p, data),
+    }).start();
+    client = await FtpClient.connect({ host: '127.0.0.1', port: server.port, user: 'u', password: 'p', timeoutMs: 1500 });
+  });
+
+  afterEach(async () => {
+    client.destroy();
+    await server.stop();
+  });
+
+  it('sends its size check and `after` in one write, and returns the answer', async () => {
+    const r = await safeSave(client, '/www/b.txt', Buffer.from('new file'), { existing: null, safe: false, after: 'MLST /www/b.txt' });
+    assert.deepEqual([r.method, r.verified], ['direct', 'size']);
+    assert.deepEqual(
+      server.arrivals.find((a) => a.some((c) => c.startsWith('SIZE'))),
+      ['SIZE /www/b.txt', 'MLST /www/b.txt'],
+    );
+    const e = r.after && client.readAnswer('/www/b.txt', r.after)?.entry;
+    assert.deepEqual([e?.type, e?.size, e?.mtimeMs], ['file', 8, Date.UTC(2026, 11, 7, 12)]);
+    assert.equal((await client.send('NOOP')).code, 200, 'the replies are in step');
+  });
+
+  it('still fails when the server stored less, with the replies in step', async () => {
+    shortBy = 1;
+    await assert.rejects(safeSave(client, '/www/b.txt', Buffer.from('new file'), { existing: null, safe: false, after: 'MLST /www/b.txt' }), FtpIncompleteError);
     assert.equal((await client.send('NOOP')).code, 200, 'the replies are in step');
   });
 });

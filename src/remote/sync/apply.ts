@@ -81,7 +81,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
   };
   /** Fresh listings of the target's folders, one per folder, shared by the rows in it (the next one asked early). */
   const now = new FreshListings(site, up ? work.filter((x) => x.action === 'copy').map((x) => remoteOf(x.path)) : []);
-  let uploaded = false;
+  /** Some file was uploaded whose entry the server did not give with it: listed after the uploads (recordUploaded). */
+  let readBack = false;
   let parallel = o.parallel;
   let giveBack: (() => void) | undefined;
 
@@ -119,6 +120,9 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
 
       const copies = work.filter((x) => x.action === 'copy');
       const batch = site.batch();
+      // Where the plan's listings are MLSD, each upload's MLST (in the write of its last command) is what the next
+      // plan's listing will show of the file: kept as seen, no listing of its folder afterwards for it.
+      const byMlst = up && o.record !== false && site.traits.mlsd === true;
       try {
         await inParallel(copies, parallel, o.signal, (row, more) =>
           attempt(row, async () => {
@@ -128,14 +132,18 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
               const local = localOf(row.path);
               const st = await fsp.stat(local);
               const data = st.size <= SHORT_TRANSFER_BYTES ? await fsp.readFile(local) : undefined;
+              let written: FileEntry | undefined;
               r.bytes += await site.upload(data ?? (() => fs.createReadStream(local)), remoteOf(row.path), {
                 signal: o.signal,
                 bytes: data?.length ?? st.size,
                 existing: current ?? null,
                 batch,
+                onWritten: byMlst ? (e) => (written = e) : undefined,
               });
-              uploaded = true;
-              r.seen.set(row.path, { local: { size: data?.length ?? st.size, mtimeMs: Math.floor(st.mtimeMs) }, remote: { size: -1 } });
+              // (Without the server's entry yet: size -1, read back after the uploads, recordUploaded.)
+              const remote = written ? { size: written.size!, mtimeMs: written.mtimeMs } : { size: -1 };
+              if (!written) readBack = true;
+              r.seen.set(row.path, { local: { size: data?.length ?? st.size, mtimeMs: Math.floor(st.mtimeMs) }, remote });
             } else {
               const local = localOf(row.path);
               const conflict = await localConflict(local, row);
@@ -189,8 +197,8 @@ export async function applyPlan(site: Site, plan: Plan, o: ApplyOptions): Promis
       r.cancelled = true;
     }
     recordSame(plan, r.seen);
-    if (uploaded && o.record !== false) await recordUploaded(site, r, remoteOf, parallel);
-    else if (uploaded) for (const row of r.done) if (row.action === 'copy') r.seen.delete(row.path);
+    if (readBack && o.record !== false) await recordUploaded(site, r, remoteOf, parallel);
+    else if (readBack) for (const row of r.done) if (row.action === 'copy') r.seen.delete(row.path);
   } finally {
     // (The widened pool serves the read-back too: given back only after it, on every way out.)
     giveBack?.();
@@ -344,20 +352,22 @@ function recordSame(plan: Plan, seen: Seen): void {
 }
 
 /**
- * The uploaded files' size and time as the server lists them now (one listing per folder). One it cannot list
- * is forgotten: the next plan compares it without a record, by size and time.
+ * The uploaded files' size and time as the server lists them now (one listing per folder), for those whose upload
+ * did not bring them (size -1). One it cannot list is forgotten: the next plan compares it without a record, by
+ * size and time.
  */
 async function recordUploaded(site: Site, r: ApplyResult, remoteOf: (rel: string) => string, parallel: number): Promise<void> {
   const now = new FreshListings(site);
   // The folders listed `parallel` at a time first (one after the other, a tree's folders each waited a listing's
   // round trips); then each file's entry is in its folder's listing. (Not cancelled: what was uploaded is recorded.)
   const folders = new Set<string>();
-  for (const row of r.done) if (row.action === 'copy' && r.seen.has(row.path)) folders.add(parentPath(remoteOf(row.path)));
+  const unread = (row: PlanRow) => (row.action === 'copy' ? r.seen.get(row.path) : undefined)?.remote.size === -1;
+  for (const row of r.done) if (unread(row)) folders.add(parentPath(remoteOf(row.path)));
   await inParallel([...folders], parallel, undefined, async (dir) => {
     await now.folder(dir).catch(() => undefined);
   });
   for (const row of r.done) {
-    const s = row.action === 'copy' ? r.seen.get(row.path) : undefined;
+    const s = unread(row) ? r.seen.get(row.path) : undefined;
     if (!s) continue;
     const e = await now.get(remoteOf(row.path)).catch(() => undefined);
     if (e?.type === 'file' && e.size !== undefined) s.remote = { size: e.size, mtimeMs: e.mtimeMs };
