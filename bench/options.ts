@@ -59,7 +59,7 @@ export const USAGE = `usage: bash bench/run [options]     (as root: it starts FT
   --entries N           entries of the large folder (default 100000)
   --logins N            logins in the login case (default 20)
   --pool N              connections of our pool in the folder case (default 4)
-  --steady-rounds N     untimed moves of the folder before its JIT-warm case (first server, default 4; 0: skip)
+  --steady-rounds N     untimed moves of the files before the JIT-warm small-file and folder cases (first server, default 4; 0: skip)
   --extension-pool N    poolSize of the extension's own folder transfer (default 2)
   --servers a,b         of: ${BENCH_SERVERS.join(', ')} (default both)
   --cases a,b           of: ${CASE_IDS.join(', ')} (default all but wan, which takes

@@ -19,8 +19,20 @@ export const WARMUP_FILES = 150;
  * `runtime`: the case once more in another Node (the extension host's), with only our client and the bare loops, the
  * candidates the targets compare.
  */
-export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: 'download' | 'upload', rounds: number, runtime?: Runtime): Case {
+export function smallFilesCase(
+  env: BenchEnv,
+  srv: BenchServerInfo,
+  direction: 'download' | 'upload',
+  rounds: number,
+  runtime?: Runtime,
+  /**
+   * The JIT's steady state: every worker first moves all the files this many times more, untimed (as the folder
+   * case's), and only our client and the two bare loops run.
+   */
+  steadyRounds = 0,
+): Case {
   const count = env.opts.files;
+  const steady = steadyRounds > 0;
   const node = runtime?.node ?? NODE;
   const download = direction === 'download';
   const work = path.join(env.dir, 'small-work');
@@ -51,7 +63,7 @@ export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: '
       const where = prepare(id);
       try {
         const { result, process } = await runWorker('small-files', {
-          server: srv.params, impl, direction, remoteDir: where.remoteDir, localDir: where.local, count, warmup: WARMUP_FILES,
+          server: srv.params, impl, direction, remoteDir: where.remoteDir, localDir: where.local, count, warmup: WARMUP_FILES + steadyRounds * count,
         }, node);
         check(where.landed, label);
         const s = result.seconds as number;
@@ -109,14 +121,14 @@ export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: '
     workerCandidate('bare-rules', `the same with the rules`, 'reference', 'bare-rules'),
   ];
   return {
-    id: `small-${direction}${runtime ? '-host' : ''}`,
-    title: `${count} files of ${env.opts.fileKiB} KiB, ${direction}, one connection${runtime ? `, ${runtime.name} (extension host)` : ''}`,
+    id: `small-${direction}${steady ? '-steady' : ''}${runtime ? '-host' : ''}`,
+    title: `${count} files of ${env.opts.fileKiB} KiB, ${direction}, one connection${steady ? `, JIT warm (after ${steadyRounds} untimed ${steadyRounds === 1 ? 'move' : 'moves'} of them)` : ''}${runtime ? `, ${runtime.name} (extension host)` : ''}`,
     server: srv.name,
     unit: 'files/s',
     higherIsBetter: true,
     rounds,
     warmup: env.opts.warmup,
-    candidates: runtime ? workers : [...workers, workerCandidate('basic-ftp', 'basic-ftp', 'reference', 'basic-ftp'), lftp],
+    candidates: runtime || steady ? workers : [...workers, workerCandidate('basic-ftp', 'basic-ftp', 'reference', 'basic-ftp'), lftp],
     targets: [
       { kind: 'ratio', ours: 'ours', reference: 'bare', min: 0.95, text: '>= 0.95x the bare-socket loop' },
       // The limit for a client that may ship: the loop doing what the project's rules require (bare-ftp.ts).
@@ -124,8 +136,13 @@ export function smallFilesCase(env: BenchEnv, srv: BenchServerInfo, direction: '
       { kind: 'ratio', ours: 'ours', reference: 'bare-rules', min: 0.95, text: '>= 0.95x the loop with the rules (at the limit)' },
       { kind: 'commands', candidate: 'ours', equals: 2, text: 'exactly 2 control commands per file after the first' },
     ],
-    notes: runtime
-      ? [`both in ${runtime.name}, the Node VS Code's extension host runs our client in here (code-server)`]
-      : ['lftp is timed from spawn to exit (start and login included, about one login of the login case)'],
+    notes: [
+      ...(runtime
+        ? [`both in ${runtime.name}, the Node VS Code's extension host runs our client in here (code-server)`]
+        : steady
+          ? []
+          : ['lftp is timed from spawn to exit (start and login included, about one login of the login case)']),
+      ...(steady ? [`each worker moved the files ${steadyRounds} times untimed first: CPU per file still falls over a process's first few thousand files (the JIT)`] : []),
+    ],
   };
 }
