@@ -185,9 +185,9 @@ export function fileNowAlong(site: SiteCore, c: RemoteClient, p: string, listed:
  * the save's RNTO (SafeSaveOptions.after); undefined where the client cannot read its reply back.
  */
 export function writtenQuery(site: SiteCore, c: RemoteClient, p: string): string | undefined {
-  if (!c.readAnswer || !c.sendBatch) return undefined;
-  if (c.stat && c.features?.has('MLST') && site.traits.mlst !== false) return `MLST ${p}`;
-  if (c.lastModified && site.traits.mdtm !== false) return `MDTM ${p}`;
+  const mlst = mlstQuery(site, c, p);
+  if (mlst) return mlst;
+  if (c.readAnswer && c.sendBatch && c.lastModified && site.traits.mdtm !== false) return `MDTM ${p}`;
   return undefined;
 }
 
